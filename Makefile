@@ -1,0 +1,55 @@
+# Axon: a Matrix homeserver. `make run` serves a monolith on SQLite; `make test` runs every test.
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+
+SERVER_NAME ?= localhost
+PORT ?= 8008
+DATA_DIR ?= data
+PREFIX ?= /usr/local
+
+# Debian packages: what the build links against, and what the tests start or drive.
+BUILD_PACKAGES := pkg-config libsqlite3-dev libpq-dev libhiredis-dev libsodium-dev
+TEST_PACKAGES := postgresql redis-server python3 python3-venv python3-dev libffi-dev libssl-dev
+# Independent peers the tests drive: Synapse (config, schema, federation) and matrix-nio (a real client).
+PYTHON_PEERS := matrix-synapse==1.163.2 matrix-nio==0.26.0
+VENV := .venv
+EXECUTABLES := axon axon-client-reader axon-federation-receiver axon-federation-sender axon-media axon-event-persister
+
+.PHONY: deps test-deps venv build release run test install clean
+
+## deps: install the Debian packages the build needs (idempotent; apt-get runs only when one is missing).
+deps:
+	@bash Tests/tools/apt-ensure.sh $(BUILD_PACKAGES)
+
+## test-deps: install what the tests need on top of the build.
+test-deps: deps
+	@bash Tests/tools/apt-ensure.sh $(TEST_PACKAGES)
+
+## venv: the Python environment holding the independent peers (Synapse, matrix-nio).
+venv: $(VENV)/.installed
+$(VENV)/.installed: Makefile
+	@python3 -m venv $(VENV)
+	@$(VENV)/bin/pip install --quiet --disable-pip-version-check $(PYTHON_PEERS)
+	@touch $@
+
+build: deps
+	swift build
+
+release: deps
+	swift build -c release
+
+## run: build, write a config and signing key on first run, serve a monolith on SQLite.
+run: release
+	@.build/release/axon generate-config --server-name $(SERVER_NAME) --data-dir $(DATA_DIR) --port $(PORT)
+	.build/release/axon -c $(DATA_DIR)/homeserver.yaml
+
+## test: every test suite, on SQLite and on a private PostgreSQL, with a private Redis.
+test: test-deps venv
+	@bash Tests/tools/run-tests.sh
+
+install: release
+	install -d $(PREFIX)/bin
+	for exe in $(EXECUTABLES); do install -m 755 .build/release/$$exe $(PREFIX)/bin/$$exe; done
+
+clean:
+	rm -rf .build $(VENV)

@@ -1,0 +1,104 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let nio: Target.Dependency = .product(name: "NIOCore", package: "swift-nio")
+let nioPosix: Target.Dependency = .product(name: "NIOPosix", package: "swift-nio")
+let logging: Target.Dependency = .product(name: "Logging", package: "swift-log")
+let crypto: Target.Dependency = .product(name: "Crypto", package: "swift-crypto")
+let hummingbird: Target.Dependency = .product(name: "Hummingbird", package: "hummingbird")
+let lifecycle: Target.Dependency = .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
+let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package: "swift-argument-parser")
+let httpTypes: Target.Dependency = .product(name: "HTTPTypes", package: "swift-http-types")
+let httpClient: Target.Dependency = .product(name: "AsyncHTTPClient", package: "async-http-client")
+
+/// Every worker executable is a few lines that hand a role to the runtime.
+let workerExecutables = [
+    "axon-client-reader", "axon-federation-receiver", "axon-federation-sender",
+    "axon-media", "axon-event-persister",
+]
+
+let package = Package(
+    name: "Axon",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "axon", targets: ["axon"])
+    ] + workerExecutables.map { .executable(name: $0, targets: [$0]) },
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+    ],
+    targets: [
+        // Layer 0: C libraries through pkg-config.
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+
+        // Layers 1-3: protocol types, crypto, config, storage abstractions.
+        .target(name: "MatrixTypes", swiftSettings: strict),
+        .target(name: "MatrixCrypto", dependencies: ["MatrixTypes", crypto], swiftSettings: strict),
+        .target(name: "AxonConfig", dependencies: ["MatrixTypes", .product(name: "Yams", package: "Yams")], swiftSettings: strict),
+        .target(name: "Storage", dependencies: ["MatrixTypes", logging], swiftSettings: strict),
+
+        // Layer 4: database engines.
+        .target(name: "StorageSQLite", dependencies: ["Storage", "CSQLite", nio, nioPosix, logging], swiftSettings: strict),
+        .target(name: "StoragePostgres", dependencies: ["Storage", "CLibPQ", nio, nioPosix, logging], swiftSettings: strict),
+
+        // Layers 6-7: HTTP plumbing and route collections.
+        .target(name: "MatrixHTTP", dependencies: ["MatrixTypes", hummingbird, httpTypes, nio, logging], swiftSettings: strict),
+        .target(name: "ClientAPI", dependencies: ["MatrixTypes", "MatrixHTTP", httpTypes], swiftSettings: strict),
+
+        // Layer 8: composition root.
+        .target(
+            name: "AxonRuntime",
+            dependencies: [
+                "MatrixTypes", "MatrixCrypto", "AxonConfig", "Storage", "StorageSQLite", "StoragePostgres",
+                "MatrixHTTP", "ClientAPI", hummingbird, httpTypes, nio, nioPosix, lifecycle, logging, argumentParser,
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+
+        // Layer 9: executables.
+        .executableTarget(name: "axon", dependencies: ["AxonRuntime"], swiftSettings: strict),
+
+        // Test support and suites.
+        .target(
+            name: "AxonTesting",
+            dependencies: [
+                "MatrixTypes", "AxonConfig", "Storage", "StorageSQLite", "StoragePostgres", logging, httpClient, nio, nioPosix,
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "Tests/AxonTesting",
+            swiftSettings: strict
+        ),
+        .testTarget(name: "MatrixTypesTests", dependencies: ["MatrixTypes"], swiftSettings: strict),
+        .testTarget(name: "MatrixCryptoTests", dependencies: ["MatrixCrypto", "MatrixTypes"], swiftSettings: strict),
+        .testTarget(name: "AxonConfigTests", dependencies: ["AxonConfig", "AxonTesting"], swiftSettings: strict),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "AxonTesting"], swiftSettings: strict),
+        .testTarget(
+            name: "MatrixHTTPTests",
+            dependencies: [
+                "MatrixHTTP", "ClientAPI", "AxonRuntime", "AxonConfig", "AxonTesting", "MatrixTypes", "Storage", hummingbird, httpTypes, nio, logging,
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: ["AxonTesting", "AxonConfig", "MatrixTypes", httpClient],
+            path: "Tests/Integration",
+            swiftSettings: strict
+        ),
+    ] + workerExecutables.map { .executableTarget(name: $0, dependencies: ["AxonRuntime", "MatrixHTTP"], swiftSettings: strict) }
+)

@@ -1,0 +1,80 @@
+/// Who this server is and how it presents itself: `server_name`, `public_baseurl`, well-known serving,
+/// the default room version and public-room directory access.
+public struct ServerConfig: Sendable, Hashable {
+    /// The Matrix server name (`example.org`, `localhost:8448`); part of every user and room ID.
+    public var serverName: String
+    /// `pid_file`, absolute; `nil` writes none.
+    public var pidFile: String?
+    /// `public_baseurl`, always ending in `/`; defaults to `https://<server_name>/`.
+    public var publicBaseURL: String
+    /// Synapse serves `/.well-known/matrix/client` only when `public_baseurl` was set explicitly, since the
+    /// default may be wrong for existing installs.
+    public var servesClientWellKnown: Bool
+    /// `serve_server_wellknown`: answer `/.well-known/matrix/server` pointing federation at port 443.
+    public var serveServerWellKnown: Bool
+    /// `default_room_version` for new rooms.
+    public var defaultRoomVersion: String
+    /// `allow_public_rooms_without_auth`: the client room directory needs no access token.
+    public var allowPublicRoomsWithoutAuth: Bool
+    /// `allow_public_rooms_over_federation`: other servers may read the room directory.
+    public var allowPublicRoomsOverFederation: Bool
+
+    /// The room versions `default_room_version` may name.
+    public static let knownRoomVersions = (1...12).map(String.init)
+    /// Synapse 1.16x's default.
+    public static let synapseDefaultRoomVersion = "12"
+
+    public init(serverName: String) {
+        self.serverName = serverName
+        pidFile = nil
+        publicBaseURL = "https://\(serverName)/"
+        servesClientWellKnown = false
+        serveServerWellKnown = false
+        defaultRoomVersion = Self.synapseDefaultRoomVersion
+        allowPublicRoomsWithoutAuth = false
+        allowPublicRoomsOverFederation = false
+    }
+}
+
+extension ServerConfig {
+    init(from root: MappingReader, paths: PathResolver) {
+        var serverName = ""
+        if let name = root.required("server_name"), let text = name.string() {
+            if let problem = ServerNameSyntax.problem(with: text) { name.error(problem) }
+            serverName = text
+        }
+        self.init(serverName: serverName)
+        pidFile = root.string("pid_file").map(paths.absolute)
+        serveServerWellKnown = root.bool("serve_server_wellknown", default: false)
+        if let value = root.value("public_baseurl"), let url = value.string() {
+            if let problem = Self.baseURLProblem(url) { value.error(problem) }
+            publicBaseURL = url.hasSuffix("/") ? url : url + "/"
+            servesClientWellKnown = true
+        }
+        if let value = root.value("default_room_version"), let version = value.string() {
+            if Self.knownRoomVersions.contains(version) {
+                defaultRoomVersion = version
+            } else {
+                value.error("unknown room version \"\(version)\"; known versions: \(Self.knownRoomVersions.joined(separator: ", "))")
+            }
+        }
+        if root.bool("restrict_public_rooms_to_local_users", default: false) {
+            root.accept(["allow_public_rooms_without_auth", "allow_public_rooms_over_federation"])
+        } else {
+            allowPublicRoomsWithoutAuth = root.bool("allow_public_rooms_without_auth", default: false)
+            allowPublicRoomsOverFederation = root.bool("allow_public_rooms_over_federation", default: false)
+        }
+    }
+
+    /// Synapse's checks on `public_baseurl`: http(s), a host, no query or fragment.
+    private static func baseURLProblem(_ url: String) -> String? {
+        let scheme = url.prefix { $0 != ":" }
+        guard scheme == "https" || scheme == "http", url.dropFirst(scheme.count).hasPrefix("://") else {
+            return "must start with https:// or http://"
+        }
+        let rest = url.dropFirst(scheme.count + 3)
+        guard let first = rest.first, first != "/" else { return "has no host" }
+        guard !rest.contains("?"), !rest.contains("#") else { return "cannot contain query parameters or a #-fragment" }
+        return nil
+    }
+}

@@ -1,0 +1,74 @@
+import AxonConfig
+import Hummingbird
+import Logging
+import MatrixHTTP
+import NIOCore
+import NIOPosix
+import ServiceLifecycle
+import Storage
+import UnixSignals
+
+/// Starts one Axon process: config, database, listeners, and a service group that stops on SIGTERM/SIGINT.
+enum ProcessLauncher {
+    static func run(role: ProcessRole, configPaths: [String]) async throws {
+        LogSetup.bootstrap()
+        let logger = Logger(label: "axon.\(role.rawValue)")
+        let loaded = try ConfigLoading.load(configPaths, logger: logger)
+        let config = loaded.config
+        try RoleRequirements.check(role: role, config: config)
+
+        let database = try await DatabaseOpener.open(config.database, migrate: role == .main, logger: logger)
+        let composition = Composition(config: config, role: role, database: database, logger: logger)
+        if let missing = RoleAvailability.missingReason(role) {
+            logger.error("\(role.executableName): \(missing); serving /health only")
+        }
+
+        let group = MultiThreadedEventLoopGroup.singleton
+        let (plans, skipped) = try ListenerPlan.plans(for: listeners(of: config, role: role), role: role)
+        let (usable, unbindable) = await BindProbe.usableAddresses(plans, group: group)
+        for note in skipped + unbindable { logger.warning("\(note)") }
+        guard !usable.isEmpty else {
+            await database.close()
+            throw StartupError("No HTTP listener could be started; check 'listeners' in the config.")
+        }
+
+        let applications: [any Service] = usable.map { plan in
+            let responder = composition.responder(listenerResources: plan.served.resources, trustForwardedFor: plan.trustForwardedFor)
+            return Application(
+                responder: responder,
+                configuration: ApplicationConfiguration(address: plan.address.bindAddress, serverName: "Axon"),
+                onServerRunning: { channel in
+                    logger.info("listening on \(plan.address)", metadata: ["resources": "\(plan.served.resources.map(\.rawValue).sorted())"])
+                    _ = channel
+                },
+                eventLoopGroupProvider: .shared(group),
+                logger: logger
+            )
+        }
+        let serviceGroup = ServiceGroup(
+            configuration: .init(services: applications.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        )
+        defer { logger.info("stopped") }
+        do {
+            try await serviceGroup.run()
+        } catch {
+            await database.close()
+            throw error
+        }
+        await database.close()
+    }
+
+    /// Workers serve `worker_listeners`; the main process serves `listeners`.
+    private static func listeners(of config: HomeserverConfig, role: ProcessRole) -> [ListenerConfig] {
+        role == .main ? config.listeners : config.worker.listeners
+    }
+}
+
+extension ListenerPlan.Address {
+    var bindAddress: BindAddress {
+        switch self {
+        case .tcp(let host, let port): .hostname(host, port: port)
+        case .unix(let path): .unixDomainSocket(path: path)
+        }
+    }
+}

@@ -1,0 +1,21 @@
+/// The listener resource (`listeners[].resources[].names` in homeserver.yaml) a route belongs to.
+/// A listener serves a route only when it lists the route's resource, as Synapse does.
+public enum RouteResource: String, Sendable, CaseIterable, Hashable {
+    case client
+    case federation
+    case keys
+    case media
+    case health
+    case metrics
+    case replication
+
+    /// Resources a listener serves when it names `self`: Synapse's `client` also mounts the media
+    /// repository, and `federation` also serves the key API.
+    public var implied: Set<RouteResource> {
+        switch self {
+        case .client: [.client, .media]
+        case .federation: [.federation, .keys]
+        default: [self]
+        }
+    }
+}

@@ -1,0 +1,22 @@
+import MatrixTypes
+import NIOCore
+
+/// Checks a JSON request body against the route's declared fields before any handler sees it.
+enum BodyValidation {
+    static func validate(_ buffer: ByteBuffer, fields: [BodyField]) throws -> JSONValue {
+        let value = try JSONValue.parse(buffer.readableBytesView)
+        guard case .object(let object) = value else {
+            throw MatrixError.badJSON("Content must be a JSON object.")
+        }
+        for field in fields {
+            guard let fieldValue = object[field.name] else {
+                if field.isRequired { throw MatrixError.missingParameter(field.name) }
+                continue
+            }
+            guard field.kind.matches(fieldValue) else {
+                throw MatrixError.badJSON("'\(field.name)' must be \(field.kind.name).")
+            }
+        }
+        return value
+    }
+}

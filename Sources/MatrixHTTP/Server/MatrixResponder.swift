@@ -1,0 +1,150 @@
+import Foundation
+import HTTPTypes
+public import Hummingbird
+public import Logging
+public import MatrixTypes
+import NIOCore
+
+/// Answers every request on one listener: CORS, body limits, dispatch through the route registry,
+/// shape validation, rate limiting, the handler, and the mapping of any failure to the spec's error JSON.
+public struct MatrixResponder: HTTPResponder {
+    public typealias Context = AxonRequestContext
+
+    let registry: RouteRegistry
+    let served: ServedRoutes
+    let limits: BodyLimits
+    let trustForwardedFor: Bool
+    let logger: Logger
+
+    public init(registry: RouteRegistry, served: ServedRoutes, limits: BodyLimits, trustForwardedFor: Bool, logger: Logger) {
+        self.registry = registry
+        self.served = served
+        self.limits = limits
+        self.trustForwardedFor = trustForwardedFor
+        self.logger = logger
+    }
+
+    public func respond(to request: Request, context: AxonRequestContext) async throws -> Response {
+        let started = ContinuousClock.now
+        var request = request
+        let rawPath = request.uri.path[...]
+        let rawQuery = request.uri.query.map { $0[...] }
+        let response: Response
+        if request.method == .options {
+            response = Response(status: .noContent, headers: CORS.headers)
+        } else {
+            response = await answer(&request, rawPath: rawPath, rawQuery: rawQuery, context: context)
+        }
+        logger.info(
+            "\(request.method) \(RequestLog.redactedTarget(path: rawPath, query: rawQuery)) \(response.status.code)",
+            metadata: ["ms": "\(Self.milliseconds(since: started))", "peer": "\(remoteAddress(of: request, context: context))"]
+        )
+        return response
+    }
+
+    private func answer(_ request: inout Request, rawPath: Substring, rawQuery: Substring?, context: AxonRequestContext) async -> Response {
+        do {
+            let matched = try match(request, rawPath: rawPath)
+            let shape = matched.route.shape
+            let query = try QueryParameters(rawQuery: rawQuery)
+            try validate(query, against: shape.query)
+            let remote = remoteAddress(of: request, context: context)
+            let (body, binary) = try await readBody(&request, shape: shape.body)
+            if let limiter = matched.route.rateLimiter, case .limited(let retry) = limiter.acquire(remote) {
+                throw MatrixError.limitExceeded(retryAfterMilliseconds: retry)
+            }
+            let matrixRequest = MatrixRequest(
+                method: request.method, route: matched.route, pathParameters: matched.parameters, query: query,
+                body: body, binaryBody: binary, headers: request.headers, remoteAddress: remote, logger: logger
+            )
+            return Self.encode(try await matched.route.handler(matrixRequest))
+        } catch {
+            let matrixError = ErrorMapping.matrixError(for: error, logger: logger)
+            return Self.encode(.json(ErrorMapping.body(of: matrixError), status: .init(code: matrixError.status)))
+        }
+    }
+
+    private func match(_ request: Request, rawPath: Substring) throws(MatrixError) -> (route: Route, parameters: [String: String]) {
+        guard let segments = PathTemplate.decodedSegments(ofRawPath: rawPath) else {
+            throw .invalidParameter("The request path is not valid percent-encoded UTF-8.")
+        }
+        switch registry.match(request.method, segments: segments) {
+        case .notFound:
+            throw .unrecognized()
+        case .methodNotAllowed:
+            throw .unrecognized(status: 405)
+        case .found(let route, let parameters):
+            try served.check(route)
+            return (route, parameters)
+        }
+    }
+
+    private func validate(_ query: QueryParameters, against fields: [QueryField]) throws(MatrixError) {
+        for field in fields {
+            guard let value = query[field.name] else {
+                if field.isRequired { throw .missingParameter(field.name) }
+                continue
+            }
+            try field.validate(value)
+        }
+    }
+
+    private func readBody(_ request: inout Request, shape: BodyShape) async throws -> (JSONValue, ByteBuffer?) {
+        let limit = limits.limit(for: shape)
+        if let declared = request.headers[.contentLength].flatMap({ Int($0) }), declared > limit {
+            throw MatrixError.tooLarge(limit: limit)
+        }
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.collectBody(upTo: limit)
+        } catch let error as HTTPError where error.status == .contentTooLarge {
+            throw MatrixError.tooLarge(limit: limit)
+        }
+        switch shape {
+        case .none:
+            return (.null, nil)
+        case .binary:
+            return (.null, buffer)
+        case .jsonObject(let fields):
+            return (try BodyValidation.validate(buffer, fields: fields), nil)
+        }
+    }
+
+    private func remoteAddress(of request: Request, context: AxonRequestContext) -> String {
+        if trustForwardedFor, let forwarded = request.headers[.xForwardedFor] {
+            let first = forwarded.split(separator: ",").first.map { $0.trimmingCharacters(in: .whitespaces) }
+            if let first, !first.isEmpty { return first }
+        }
+        return context.peerAddress ?? "unknown"
+    }
+
+    static func encode(_ response: MatrixResponse) -> Response {
+        var headers = CORS.headers
+        headers.append(contentsOf: response.headers)
+        let body: ResponseBody
+        switch response.body {
+        case .json(let value):
+            headers[.contentType] = "application/json"
+            body = ResponseBody(byteBuffer: ByteBuffer(bytes: value.encoded()))
+        case .text(let text):
+            headers[.contentType] = "text/plain; charset=utf-8"
+            body = ResponseBody(byteBuffer: ByteBuffer(string: text))
+        case .bytes(let buffer, let contentType):
+            headers[.contentType] = contentType
+            body = ResponseBody(byteBuffer: buffer)
+        case .empty:
+            body = ResponseBody()
+        }
+        return Response(status: response.status, headers: headers, body: body)
+    }
+
+    private static func milliseconds(since start: ContinuousClock.Instant) -> String {
+        let elapsed = ContinuousClock.now - start
+        let ms = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+        return String(format: "%.2f", ms)
+    }
+}
+
+extension HTTPField.Name {
+    static let xForwardedFor = HTTPField.Name("X-Forwarded-For")!
+}

@@ -1,0 +1,30 @@
+/// Limits applied while parsing, so that oversized or non-canonical input is refused before anything uses it.
+public struct JSONParseOptions: Sendable, Hashable {
+    /// Deepest nesting of arrays and objects accepted; bounds recursion on hostile input.
+    public var maxDepth: Int
+    /// Integers outside this range are rejected.
+    public var integerRange: ClosedRange<Int64>
+    /// Whether numbers with a fraction or exponent are accepted (as `.double`).
+    public var allowsNonIntegers: Bool
+
+    public init(maxDepth: Int = 512, integerRange: ClosedRange<Int64> = .min ... .max, allowsNonIntegers: Bool = true) {
+        self.maxDepth = maxDepth
+        self.integerRange = integerRange
+        self.allowsNonIntegers = allowsNonIntegers
+    }
+
+    /// Any RFC 8259 JSON whose integers fit in 64 bits.
+    public static let standard = JSONParseOptions()
+
+    /// Only what canonical JSON can represent: integers in [-(2^53)+1, 2^53-1], no fractions or exponents.
+    /// Events of room versions 6 and later must satisfy this.
+    public static let canonical = JSONParseOptions(
+        integerRange: JSONValue.canonicalIntegerRange,
+        allowsNonIntegers: false
+    )
+}
+
+extension JSONValue {
+    /// The integers canonical JSON allows: those a double represents exactly.
+    public static let canonicalIntegerRange: ClosedRange<Int64> = -(1 << 53) + 1 ... (1 << 53) - 1
+}

@@ -1,0 +1,88 @@
+/// The bookkeeping behind a writer's persisted-up-to position (design §3), without any I/O.
+///
+/// IDs are handed out in increasing order but may finish in any order (PostgreSQL can commit
+/// 11 before 10). `position` only ever lands on an ID that committed and below which nothing is
+/// still in flight, so a reader at `position` can never miss a row that commits later. An
+/// abandoned ID (its transaction rolled back) is a permanent hole: it no longer holds the
+/// position back, but the position does not stop on it either, so the position recorded in
+/// `stream_positions` never names an ID that a restarted SQLite writer could hand out again.
+struct StreamPositionTracker: Sendable {
+    /// Every ID this writer allocated up to here has committed or been abandoned.
+    private(set) var position: Int64
+    /// The highest ID allocated so far (seed for a counter, lower bound for pending allocations).
+    private(set) var lastAllocated: Int64
+    private var inFlight: Set<Int64> = []
+    /// Finished IDs above `position`, with whether they committed.
+    private var finished: [Int64: Bool] = [:]
+    /// Allocations requested but not yet answered (a `nextval` on its way), each with the highest
+    /// ID allocated when it started: the answer will be above that, so the position may reach it
+    /// but not pass it until the answer is known.
+    private var pending: [UInt64: Int64] = [:]
+    private var nextToken: UInt64 = 0
+
+    init(position: Int64, lastAllocated: Int64) {
+        precondition(lastAllocated >= position, "a writer cannot have persisted IDs it never allocated")
+        self.position = position
+        self.lastAllocated = lastAllocated
+    }
+
+    var inFlightCount: Int { inFlight.count }
+
+    /// Allocates the next `count` IDs from the in-memory counter (the single-writer SQLite case).
+    mutating func allocateFromCounter(_ count: Int) -> [Int64] {
+        let ids = (1...Int64(count)).map { lastAllocated + $0 }
+        markInFlight(ids)
+        return ids
+    }
+
+    /// Registers an allocation whose IDs come from elsewhere (a PostgreSQL sequence).
+    mutating func beginAllocation() -> UInt64 {
+        nextToken += 1
+        pending[nextToken] = lastAllocated
+        return nextToken
+    }
+
+    /// Records the IDs an allocation received.
+    mutating func completeAllocation(_ token: UInt64, ids: [Int64]) {
+        pending[token] = nil
+        markInFlight(ids)
+    }
+
+    /// Drops an allocation that failed before receiving IDs.
+    /// - Returns: whether `position` advanced.
+    mutating func cancelAllocation(_ token: UInt64) -> Bool {
+        pending[token] = nil
+        return advance()
+    }
+
+    /// Marks IDs as committed or abandoned.
+    /// - Returns: whether `position` advanced.
+    mutating func finish(_ ids: [Int64], committed: Bool) -> Bool {
+        for id in ids where inFlight.remove(id) != nil {
+            finished[id] = committed
+        }
+        return advance()
+    }
+
+    private mutating func markInFlight(_ ids: [Int64]) {
+        for id in ids {
+            precondition(id > position, "stream ID \(id) is not above the persisted position \(position)")
+            inFlight.insert(id)
+            lastAllocated = max(lastAllocated, id)
+        }
+    }
+
+    private mutating func advance() -> Bool {
+        let start = position
+        let lowestInFlight = inFlight.min()
+        let pendingFloor = pending.values.min()
+        for id in finished.keys.sorted() {
+            if let lowestInFlight, id > lowestInFlight { break }
+            if let pendingFloor, id > pendingFloor { break }
+            if finished.removeValue(forKey: id) == true {
+                position = id
+            }
+        }
+        return position > start
+    }
+}

@@ -1,0 +1,121 @@
+import CLibPQ
+import Foundation
+import Storage
+
+/// One libpq connection. Every call blocks, so it is only used on the pool's threads, by one
+/// thread at a time (which makes the unchecked `Sendable` sound).
+final class PostgresConnection: Transaction, @unchecked Sendable {
+    let dialect = SQLDialect.postgres
+    private let handle: OpaquePointer
+
+    /// Connects (blocking). The error names host and database as libpq reports them, never the password.
+    init(configuration: PostgresConfiguration) throws(StorageError) {
+        let parameters = configuration.connectParameters
+        let keywords = parameters.map { strdup($0.keyword) } + [nil]
+        let values = parameters.map { strdup($0.value) } + [nil]
+        defer {
+            keywords.forEach { free($0) }
+            values.forEach { free($0) }
+        }
+        let handle = keywords.map { UnsafePointer($0) }.withUnsafeBufferPointer { keywordPointers in
+            values.map { UnsafePointer($0) }.withUnsafeBufferPointer { valuePointers in
+                PQconnectdbParams(keywordPointers.baseAddress, valuePointers.baseAddress, configuration.expandDatabaseName ? 1 : 0)
+            }
+        }
+        guard let handle else {
+            throw .connectionFailed(reason: "libpq could not allocate a connection")
+        }
+        guard PQstatus(handle) == CONNECTION_OK else {
+            let reason = PostgresResult.errorMessage(handle)
+            PQfinish(handle)
+            throw .connectionFailed(reason: reason)
+        }
+        // Silences NOTICEs ("relation already exists, skipping") that libpq prints to stderr.
+        PQsetNoticeProcessor(handle, { _, _ in }, nil)
+        self.handle = handle
+    }
+
+    deinit {
+        PQfinish(handle)
+    }
+
+    /// Whether the connection is up and outside any transaction, i.e. fit to lend out again.
+    var isReusable: Bool {
+        PQstatus(handle) == CONNECTION_OK && PQtransactionStatus(handle) == PQTRANS_IDLE
+    }
+
+    /// Re-establishes a broken connection with the same parameters (blocking).
+    func reset() throws(StorageError) {
+        PQreset(handle)
+        guard PQstatus(handle) == CONNECTION_OK else {
+            throw .connectionFailed(reason: PostgresResult.errorMessage(handle))
+        }
+    }
+
+    func query(_ sql: String, _ params: [SQLValue]) throws(StorageError) -> [Row] {
+        let result = run(sql, params)
+        defer { PQclear(result) }
+        return try PostgresResult.rows(result, connection: handle)
+    }
+
+    @discardableResult
+    func execute(_ sql: String, _ params: [SQLValue]) throws(StorageError) -> Int {
+        let result = run(sql, params)
+        defer { PQclear(result) }
+        try PostgresResult.check(result, connection: handle)
+        return Int(String(cString: PQcmdTuples(result))) ?? 0
+    }
+
+    func executeScript(_ sql: String) throws(StorageError) {
+        let result = PQexec(handle, sql)
+        defer { PQclear(result) }
+        try PostgresResult.check(result, connection: handle)
+    }
+
+    /// Commits, failing if PostgreSQL turned the COMMIT into a ROLLBACK because a statement in the
+    /// transaction had failed (and the caller caught that error instead of letting it propagate).
+    func commit() throws(StorageError) {
+        let result = PQexec(handle, "COMMIT")
+        defer { PQclear(result) }
+        try PostgresResult.check(result, connection: handle)
+        if let result, String(cString: PQcmdStatus(result)) == "ROLLBACK" {
+            throw .queryFailed(
+                message: "the transaction was rolled back because a statement in it failed; "
+                    + "wrap statements whose errors are expected in `savepoint`"
+            )
+        }
+    }
+
+    /// Sends one statement with text-format parameters (blobs go as binary `bytea`, so they
+    /// need no escaping). Numbers are typed `int8`/`float8` so `SELECT ?` reads back a number as
+    /// on SQLite; text is left for the server to infer, so it also fits `jsonb` or `regclass`.
+    private func run(_ sql: String, _ params: [SQLValue]) -> OpaquePointer? {
+        var types: [Oid] = []
+        var lengths: [Int32] = []
+        var formats: [Int32] = []
+        var values: [UnsafeMutablePointer<CChar>?] = []
+        defer { values.forEach { free($0) } }
+        func append(_ value: UnsafeMutablePointer<CChar>?, type: Oid = 0, binaryLength: Int32? = nil) {
+            values.append(value)
+            types.append(type)
+            lengths.append(binaryLength ?? 0)
+            formats.append(binaryLength == nil ? 0 : 1)
+        }
+        for param in params {
+            switch param {
+            case .null: append(nil)
+            case .integer(let integer): append(strdup(String(integer)), type: PostgresResult.TypeOID.int8)
+            case .real(let real): append(strdup(String(real)), type: PostgresResult.TypeOID.float8)
+            case .text(let text): append(strdup(text))
+            case .blob(let bytes):
+                let buffer = malloc(max(bytes.count, 1))!
+                bytes.withUnsafeBytes { source in
+                    if let base = source.baseAddress { buffer.copyMemory(from: base, byteCount: source.count) }
+                }
+                append(buffer.assumingMemoryBound(to: CChar.self), type: PostgresResult.TypeOID.bytea, binaryLength: Int32(bytes.count))
+            }
+        }
+        let pointers = values.map { UnsafePointer($0) }
+        return PQexecParams(handle, PostgresPlaceholders.rewrite(sql), Int32(params.count), types, pointers, lengths, formats, 0)
+    }
+}

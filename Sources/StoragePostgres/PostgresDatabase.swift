@@ -1,0 +1,94 @@
+public import Logging
+public import Storage
+
+/// Axon's PostgreSQL engine: a libpq connection pool whose blocking calls run on a thread pool
+/// of `cp_max` threads, never on an event loop.
+///
+/// ```swift
+/// let db = try await PostgresDatabase(configuration: PostgresConfiguration(
+///     host: args.host, port: args.port, user: args.user, password: args.password,
+///     database: args.database, minConnections: args.cp_min, maxConnections: args.cp_max))
+/// ```
+public final class PostgresDatabase: Database {
+    public let dialect = SQLDialect.postgres
+    public let configuration: PostgresConfiguration
+    private let pool: PostgresPool
+    private let closed = Locked(false)
+    private let logger: Logger
+
+    /// Connects `cp_min` connections; throws `.connectionFailed` if the server cannot be reached
+    /// or refuses the credentials.
+    public init(
+        configuration: PostgresConfiguration,
+        logger: Logger = Logger(label: "axon.storage.postgres")
+    ) async throws(StorageError) {
+        self.configuration = configuration
+        self.logger = logger
+        self.pool = try await PostgresPool.open(configuration: configuration, logger: logger)
+        logger.debug("connected to PostgreSQL", metadata: ["database": "\(configuration)"])
+    }
+
+    deinit {
+        if !closed.withLock({ $0 }) {
+            pool.abandon()
+        }
+    }
+
+    @discardableResult
+    public func read<T: Sendable>(_ body: @escaping @Sendable (any Connection) throws -> T) async throws -> T {
+        try await pool.withConnection { connection in
+            try connection.executeScript("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            do {
+                let value = try body(connection)
+                try connection.executeScript("COMMIT")
+                return value
+            } catch {
+                try? connection.executeScript("ROLLBACK")
+                throw error
+            }
+        }
+    }
+
+    @discardableResult
+    public func write<T: Sendable>(_ body: @escaping @Sendable (any Transaction) throws -> T) async throws -> T {
+        try await pool.withConnection { connection in
+            try connection.executeScript("BEGIN")
+            let value: T
+            do {
+                value = try body(connection)
+            } catch {
+                try? connection.executeScript("ROLLBACK")
+                throw error
+            }
+            try connection.commit()
+            return value
+        }
+    }
+
+    /// Runs `body` outside any transaction, for the statements PostgreSQL refuses inside one
+    /// (`CREATE DATABASE`, `DROP DATABASE`, `VACUUM`). Each statement commits on its own.
+    @discardableResult
+    public func withConnection<T: Sendable>(_ body: @escaping @Sendable (any Connection) throws -> T) async throws -> T {
+        try await pool.withConnection { connection in try body(connection) }
+    }
+
+    public func ping() async throws(StorageError) {
+        do {
+            _ = try await pool.withConnection { connection in try connection.queryValue("SELECT 1", as: Int64.self) }
+        } catch let error as StorageError {
+            throw error
+        } catch {
+            throw .connectionFailed(reason: "\(error)")
+        }
+    }
+
+    public func close() async {
+        let alreadyClosed = closed.withLock { closed in
+            defer { closed = true }
+            return closed
+        }
+        guard !alreadyClosed else { return }
+        await pool.close()
+        logger.debug("closed PostgreSQL pool", metadata: ["database": "\(configuration)"])
+    }
+}

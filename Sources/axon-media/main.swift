@@ -1,0 +1,4 @@
+import AxonRuntime
+import MatrixHTTP
+
+await WorkerCommand.main(role: .media)

@@ -1,0 +1,3 @@
+import AxonRuntime
+
+await AxonCommand.start()

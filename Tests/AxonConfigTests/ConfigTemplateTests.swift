@@ -1,0 +1,47 @@
+import Foundation
+import Testing
+
+@testable import AxonConfig
+
+@Suite("Generated homeserver.yaml")
+struct ConfigTemplateTests {
+    @Test("the rendered file loads back with no warnings and the settings it describes")
+    func roundTrip() throws {
+        let directory = try TemporaryDirectory()
+        let text = ConfigTemplate.render(serverName: "localhost:8008", dataDirectory: "\(directory.path)/data/")
+        let file = try directory.write("homeserver.yaml", text)
+        let loaded = try ConfigLoader.load(paths: [file])
+        #expect(loaded.warnings.isEmpty)
+        #expect(loaded.notes.isEmpty)
+        let config = loaded.config
+        let data = "\(directory.path)/data"
+        #expect(config.server.serverName == "localhost:8008")
+        #expect(config.database == .sqlite(SQLiteConfig(path: "\(data)/homeserver.db")))
+        #expect(config.media.storePath == "\(data)/media_store")
+        #expect(config.keys.signingKeyPath == "\(data)/localhost:8008.signing.key")
+        #expect(config.listeners == [
+            ListenerConfig(
+                address: .tcp(port: 8008, bindAddresses: ["127.0.0.1"]), xForwarded: true,
+                resources: [ListenerConfig.Resource(names: [.client, .federation, .health])]
+            )
+        ])
+        #expect(!config.registration.enableRegistration)
+        let secret = try #require(config.registration.registrationSharedSecret?.revealed)
+        #expect(secret.count >= 32)
+        #expect(text.contains("# "), "the file is commented")
+    }
+
+    @Test("each rendering gets a fresh secret; port and public_baseurl can be chosen")
+    func options() throws {
+        #expect(ConfigTemplate.randomSecret() != ConfigTemplate.randomSecret())
+        let text = ConfigTemplate.render(
+            serverName: "example.org", dataDirectory: "/var/lib/axon \"quoted\"", port: 18008,
+            publicBaseURL: "http://localhost:18008/", registrationSharedSecret: "fixed"
+        )
+        let config = try load(text).config
+        #expect(config.listeners.first?.port == 18008)
+        #expect(config.server.publicBaseURL == "http://localhost:18008/" && config.server.servesClientWellKnown)
+        #expect(config.registration.registrationSharedSecret?.revealed == "fixed")
+        #expect(config.media.storePath == "/var/lib/axon \"quoted\"/media_store")
+    }
+}

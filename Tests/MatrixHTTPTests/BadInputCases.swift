@@ -1,0 +1,164 @@
+import Foundation
+import HTTPTypes
+import MatrixHTTP
+import MatrixTypes
+
+/// Malformed requests derived from a route's declared shape: the same description the responder validates
+/// against, so every new route is covered without writing its bad cases by hand.
+struct BadInputCase: CustomStringConvertible {
+    enum Expectation {
+        case error(status: Int, errcode: String)
+        /// The route ignores this input, so it must answer as the valid request did.
+        case sameAsValidRequest
+    }
+
+    var name: String
+    var method: HTTPRequest.Method
+    var path: String
+    var body: String?
+    var expectation: Expectation
+
+    var description: String { "\(method) \(path): \(name)" }
+}
+
+enum BadInputCases {
+    /// Example values for path parameters, by name; a route using an unlisted name fails the suite until
+    /// an example is added here.
+    static let pathExamples: [String: String] = [
+        "roomId": "!nowhere:axon.test",
+        "roomIdOrAlias": "#nowhere:axon.test",
+        "eventId": "$abc/def+ghi",
+        "userId": "@nobody:axon.test",
+        "txnId": "txn1",
+        "eventType": "m.room.message",
+        "stateKey": "",
+        "deviceId": "NODEVICE",
+        "roomAlias": "#nowhere:axon.test",
+        "serverName": "axon.test",
+        "mediaId": "nomedia",
+        "type": "m.test",
+        "tag": "u.test",
+        "filterId": "1",
+    ]
+
+    struct MissingExample: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    static func validPath(for route: Route) throws -> String {
+        try route.path.segments.map { segment -> String in
+            switch segment {
+            case .literal(let text):
+                return text
+            case .parameter(let name):
+                guard let example = pathExamples[name] else {
+                    throw MissingExample(description: "no example for path parameter {\(name)} of \(route.path)")
+                }
+                return example.addingPercentEncodingForPathSegment()
+            }
+        }.reduce("") { $0 + "/" + $1 }
+    }
+
+    static func validQuery(for route: Route) -> String {
+        let required = route.shape.query.filter(\.isRequired)
+        return required.isEmpty ? "" : "?" + required.map { "\($0.name)=\($0.example)" }.joined(separator: "&")
+    }
+
+    /// Every case for one route, given the JSON body ceiling and the methods its path is registered with.
+    static func cases(for route: Route, registeredMethods: Set<HTTPRequest.Method>, jsonLimit: Int) throws -> [BadInputCase] {
+        let path = try validPath(for: route)
+        let query = validQuery(for: route)
+        var cases: [BadInputCase] = []
+        let unused: [HTTPRequest.Method] = [.put, .delete, .post, .get].filter { !registeredMethods.contains($0) }
+        if let other = unused.first {
+            cases.append(.init(name: "wrong method \(other)", method: other, path: path + query, body: nil, expectation: .error(status: 405, errcode: "M_UNRECOGNIZED")))
+        }
+        cases.append(.init(
+            name: "oversized body", method: route.method, path: path + query,
+            body: String(repeating: " ", count: jsonLimit + 1), expectation: .error(status: 413, errcode: "M_TOO_LARGE")
+        ))
+        for field in route.shape.query {
+            if field.isRequired {
+                let without = route.shape.query.filter { $0.isRequired && $0.name != field.name }.map { "\($0.name)=\($0.example)" }
+                cases.append(.init(
+                    name: "missing query \(field.name)", method: route.method, path: path + (without.isEmpty ? "" : "?" + without.joined(separator: "&")),
+                    body: validBody(route), expectation: .error(status: 400, errcode: "M_MISSING_PARAM")
+                ))
+            }
+            if let bad = invalidQueryValue(field.kind) {
+                let separator = query.isEmpty ? "?" : "&"
+                cases.append(.init(
+                    name: "bad query \(field.name)", method: route.method, path: path + query + separator + "\(field.name)=\(bad)",
+                    body: validBody(route), expectation: .error(status: 400, errcode: "M_INVALID_PARAM")
+                ))
+            }
+        }
+        switch route.shape.body {
+        case .none, .binary:
+            cases.append(.init(name: "malformed body ignored", method: route.method, path: path + query, body: "{not json", expectation: .sameAsValidRequest))
+        case .jsonObject(let fields):
+            cases.append(.init(name: "malformed JSON", method: route.method, path: path + query, body: "{not json", expectation: .error(status: 400, errcode: "M_NOT_JSON")))
+            cases.append(.init(name: "JSON array", method: route.method, path: path + query, body: "[]", expectation: .error(status: 400, errcode: "M_BAD_JSON")))
+            let valid = validObject(fields)
+            for field in fields {
+                if field.isRequired {
+                    var without = valid
+                    without[field.name] = nil
+                    cases.append(.init(name: "missing \(field.name)", method: route.method, path: path + query, body: encode(without), expectation: .error(status: 400, errcode: "M_MISSING_PARAM")))
+                }
+                var wrong = valid
+                wrong[field.name] = wrongValue(for: field.kind)
+                cases.append(.init(name: "wrong type for \(field.name)", method: route.method, path: path + query, body: encode(wrong), expectation: .error(status: 400, errcode: "M_BAD_JSON")))
+            }
+        }
+        return cases
+    }
+
+    static func validBody(_ route: Route) -> String? {
+        if case .jsonObject(let fields) = route.shape.body { return encode(validObject(fields)) }
+        return nil
+    }
+
+    private static func validObject(_ fields: [BodyField]) -> [String: JSONValue] {
+        Dictionary(uniqueKeysWithValues: fields.map { ($0.name, $0.example) })
+    }
+
+    private static func encode(_ object: [String: JSONValue]) -> String {
+        String(decoding: JSONValue.object(object).encoded(), as: UTF8.self)
+    }
+
+    private static func wrongValue(for kind: JSONKind) -> JSONValue {
+        switch kind {
+        case .string: 12
+        case .integer, .number: "twelve"
+        case .boolean: "true"
+        case .object: [1]
+        case .array: ["not": "an array"]
+        }
+    }
+
+    private static func invalidQueryValue(_ kind: QueryField.Kind) -> String? {
+        switch kind {
+        case .string: nil
+        case .integer: "notanumber"
+        case .boolean: "maybe"
+        case .oneOf: "notoneofthem"
+        }
+    }
+}
+
+extension String {
+    func addingPercentEncodingForPathSegment() -> String {
+        var result = ""
+        for byte in utf8 {
+            let scalar = Unicode.Scalar(byte)
+            if (byte < 0x80) && (scalar.properties.isAlphabetic || ("0"..."9").contains(Character(scalar)) || "-._~!$&'()*+,;=:@".unicodeScalars.contains(scalar)) && byte != UInt8(ascii: "/") {
+                result.unicodeScalars.append(scalar)
+            } else {
+                result += String(format: "%%%02X", byte)
+            }
+        }
+        return result
+    }
+}
+

@@ -1,0 +1,32 @@
+import MatrixHTTP
+import Synchronization
+import Testing
+
+@Suite struct RateLimiterTests {
+    final class FakeClock: Sendable {
+        let now = Mutex(100.0)
+        func advance(_ seconds: Double) { now.withLock { $0 += seconds } }
+    }
+
+    @Test func burstThenDrainAtTheConfiguredRate() {
+        let clock = FakeClock()
+        let limiter = RateLimiter(perSecond: 0.2, burstCount: 10) { clock.now.withLock { $0 } }
+        for _ in 0..<10 { #expect(limiter.acquire("@a:x") == .allowed) }
+        #expect(limiter.acquire("@a:x") == .limited(retryAfterMilliseconds: 5000))
+        #expect(limiter.acquire("@b:x") == .allowed, "buckets are per requester")
+        clock.advance(4.9)
+        #expect(limiter.acquire("@a:x") == .limited(retryAfterMilliseconds: 100))
+        clock.advance(0.1)
+        #expect(limiter.acquire("@a:x") == .allowed)
+        #expect(limiter.acquire("@a:x") != .allowed)
+    }
+
+    @Test func refusedActionsAreNotCounted() {
+        let clock = FakeClock()
+        let limiter = RateLimiter(perSecond: 1, burstCount: 1) { clock.now.withLock { $0 } }
+        #expect(limiter.acquire("k") == .allowed)
+        for _ in 0..<5 { #expect(limiter.acquire("k") == .limited(retryAfterMilliseconds: 1000)) }
+        clock.advance(1)
+        #expect(limiter.acquire("k") == .allowed)
+    }
+}

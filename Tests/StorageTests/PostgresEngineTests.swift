@@ -1,0 +1,94 @@
+import AxonTesting
+import Foundation
+import Storage
+import StoragePostgres
+import Testing
+
+private let conninfo = ProcessInfo.processInfo.environment["AXON_TEST_POSTGRES"] ?? ""
+
+@Suite("PostgreSQL engine", .enabled(if: !conninfo.isEmpty, "set AXON_TEST_POSTGRES to a libpq conninfo"))
+struct PostgresEngineTests {
+    @Test("a refused connection names the server but never the password")
+    func connectionFailure() async throws {
+        let base = PostgresConfiguration(conninfo: conninfo, minConnections: 1, maxConnections: 1)
+        let settings = Dictionary(
+            uniqueKeysWithValues: conninfo.split(separator: " ").compactMap { pair -> (String, String)? in
+                let parts = pair.split(separator: "=", maxSplits: 1)
+                return parts.count == 2 ? (String(parts[0]), String(parts[1])) : nil
+            }
+        )
+        let configuration = PostgresConfiguration(
+            host: settings["host"], port: settings["port"].flatMap { Int($0) }, user: "no_such_role",
+            password: "s3cret-hunter2", database: "postgres", minConnections: 1, maxConnections: 1
+        )
+        #expect(!configuration.description.contains("s3cret"))
+        #expect(!base.description.isEmpty)
+        let error = await #expect(throws: StorageError.self) {
+            _ = try await PostgresDatabase(configuration: configuration)
+        }
+        guard case .connectionFailed(let reason) = error else {
+            Issue.record("expected connectionFailed, got \(String(describing: error))")
+            return
+        }
+        #expect(reason.contains("no_such_role"))
+        #expect(!reason.contains("s3cret"))
+        #expect(!"\(String(describing: error))".contains("s3cret"))
+    }
+
+    @Test("the description of a conninfo with a password leaves the password out")
+    func redactedDescription() {
+        let configuration = PostgresConfiguration(conninfo: "host=db.example port=5433 user=axon password=topsecret dbname=axon")
+        #expect(configuration.description == "postgres(host=db.example port=5433 dbname=axon user=axon)")
+        #expect(configuration.database("other").description.contains("dbname=other"))
+    }
+
+    @Test("connections killed by the server are replaced")
+    func reconnect() async throws {
+        try await withPostgresDatabase(schema: nil, maxConnections: 2) { db in
+            await #expect(throws: StorageError.self) {
+                try await db.read { conn in
+                    try conn.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database()")
+                }
+            }
+            var failures = 0
+            for _ in 0..<3 {
+                do {
+                    try await db.ping()
+                } catch {
+                    failures += 1
+                }
+            }
+            #expect(failures <= 2)
+            for _ in 0..<3 {
+                try await db.ping()
+            }
+        }
+    }
+
+    @Test("dollar-quoted bodies and E'' strings keep their question marks")
+    func placeholderRewriting() async throws {
+        try await withPostgresDatabase(schema: nil) { db in
+            let row = try #require(try await db.read { conn in
+                try conn.queryOne("SELECT $$a ? b$$ AS dollar, $tag$?$tag$ AS tagged, E'\\' ?' AS escaped, ? AS p", [.integer(5)])
+            })
+            #expect(try row.decode("dollar", as: String.self) == "a ? b")
+            #expect(try row.decode("tagged", as: String.self) == "?")
+            #expect(try row.decode("escaped", as: String.self) == "' ?")
+            #expect(try row.decode("p", as: Int64.self) == 5)
+        }
+    }
+
+    @Test("a write whose failed statement was swallowed does not commit silently")
+    func abortedTransaction() async throws {
+        try await withPostgresDatabase(schema: nil) { db in
+            try await db.write { txn in try txn.executeScript("CREATE TABLE items (id BIGINT PRIMARY KEY)") }
+            await #expect(throws: StorageError.self) {
+                try await db.write { txn in
+                    try txn.execute("INSERT INTO items (id) VALUES (1)")
+                    _ = try? txn.execute("INSERT INTO items (id) VALUES (1)")
+                }
+            }
+            #expect(try await db.read { conn in try conn.queryValue("SELECT count(*) FROM items", as: Int64.self) } == 0)
+        }
+    }
+}

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Runs the whole test suite: debug build, private PostgreSQL and Redis, every test, then stops what it started.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+root=$(pwd)
+services=$(mktemp -d /tmp/axon-test-services.XXXXXX)
+timings=()
+
+phase() {
+    local name=$1; shift
+    local start=$SECONDS
+    "$@"
+    timings+=("$(printf '%-22s %4ds' "$name" $((SECONDS - start)))")
+}
+cleanup() {
+    bash Tests/tools/test-services.sh stop "$services" >/dev/null 2>&1 || true
+    rm -rf "$services"
+    echo "--- phase timings"
+    printf '%s\n' "${timings[@]}"
+}
+trap cleanup EXIT
+
+phase "build (debug)" swift build --build-tests
+phase "start services" bash Tests/tools/test-services.sh start "$services"
+source "$services/env"
+export AXON_TEST_SYNAPSE_PYTHON="$root/.venv/bin/python"
+export AXON_BIN_DIR="$root/.build/debug"
+export AXON_TEST_LOG_DIR="$services/logs"
+mkdir -p "$AXON_TEST_LOG_DIR"
+phase "tests" swift test --skip-build
+phase "log secrecy check" bash Tests/tools/check-logs.sh "$AXON_TEST_LOG_DIR"
