@@ -9,13 +9,13 @@ PREFIX ?= /usr/local
 
 # Debian packages: what the build links against, and what the tests start or drive.
 BUILD_PACKAGES := pkg-config libsqlite3-dev libpq-dev libhiredis-dev libsodium-dev
-TEST_PACKAGES := postgresql redis-server python3 python3-venv python3-dev libffi-dev libssl-dev
+TEST_PACKAGES := postgresql redis-server sqlite3 python3 python3-venv python3-dev libffi-dev libssl-dev
 # Independent peers the tests drive: Synapse (config, schema, federation) and matrix-nio (a real client).
 PYTHON_PEERS := matrix-synapse==1.163.2 matrix-nio==0.26.0
 VENV := .venv
 EXECUTABLES := axon axon-client-reader axon-federation-receiver axon-federation-sender axon-media axon-event-persister
 
-.PHONY: deps test-deps venv build release run test install clean
+.PHONY: deps test-deps venv build release run test fixtures install clean
 
 ## deps: install the Debian packages the build needs (idempotent; apt-get runs only when one is missing).
 deps:
@@ -46,6 +46,10 @@ run: release
 ## test: every test suite, on SQLite and on a private PostgreSQL, with a private Redis.
 test: test-deps venv
 	@bash Tests/tools/run-tests.sh
+
+## fixtures: regenerate the cross-check fixtures computed by Synapse (committed; tests compare against them).
+fixtures: venv
+	$(VENV)/bin/python Tests/tools/generate-crypto-fixtures.py Tests/MatrixCryptoTests/SynapseEventFixtures.swift
 
 install: release
 	install -d $(PREFIX)/bin

@@ -43,10 +43,12 @@ let package = Package(
         // Layer 0: C libraries through pkg-config.
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        .systemLibrary(name: "CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
 
         // Layers 1-3: protocol types, crypto, config, storage abstractions.
         .target(name: "MatrixTypes", swiftSettings: strict),
         .target(name: "MatrixCrypto", dependencies: ["MatrixTypes", crypto], swiftSettings: strict),
+        .target(name: "EventAuth", dependencies: ["MatrixTypes", "MatrixCrypto"], swiftSettings: strict),
         .target(name: "AxonConfig", dependencies: ["MatrixTypes", .product(name: "Yams", package: "Yams")], swiftSettings: strict),
         .target(name: "Storage", dependencies: ["MatrixTypes", logging], swiftSettings: strict),
 
@@ -54,16 +56,25 @@ let package = Package(
         .target(name: "StorageSQLite", dependencies: ["Storage", "CSQLite", nio, nioPosix, logging], swiftSettings: strict),
         .target(name: "StoragePostgres", dependencies: ["Storage", "CLibPQ", nio, nioPosix, logging], swiftSettings: strict),
 
+        // Layer 5: services.
+        .target(
+            name: "Accounts",
+            dependencies: ["MatrixTypes", "MatrixCrypto", "Storage", "CSodium", crypto, logging, nio, nioPosix],
+            swiftSettings: strict
+        ),
+
         // Layers 6-7: HTTP plumbing and route collections.
-        .target(name: "MatrixHTTP", dependencies: ["MatrixTypes", hummingbird, httpTypes, nio, logging], swiftSettings: strict),
-        .target(name: "ClientAPI", dependencies: ["MatrixTypes", "MatrixHTTP", httpTypes], swiftSettings: strict),
+        .target(name: "MatrixHTTP", dependencies: ["MatrixTypes", "Accounts", hummingbird, httpTypes, nio, logging], swiftSettings: strict),
+        .target(name: "ClientAPI", dependencies: ["MatrixTypes", "MatrixHTTP", "Accounts", httpTypes], swiftSettings: strict),
+        .target(name: "AdminAPI", dependencies: ["MatrixTypes", "MatrixHTTP", "Accounts", httpTypes], swiftSettings: strict),
 
         // Layer 8: composition root.
         .target(
             name: "AxonRuntime",
             dependencies: [
                 "MatrixTypes", "MatrixCrypto", "AxonConfig", "Storage", "StorageSQLite", "StoragePostgres",
-                "MatrixHTTP", "ClientAPI", hummingbird, httpTypes, nio, nioPosix, lifecycle, logging, argumentParser,
+                "MatrixHTTP", "ClientAPI", "AdminAPI", "Accounts", hummingbird, httpTypes, nio, nioPosix, lifecycle, logging,
+                argumentParser, httpClient, crypto,
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
@@ -76,7 +87,7 @@ let package = Package(
         .target(
             name: "AxonTesting",
             dependencies: [
-                "MatrixTypes", "AxonConfig", "Storage", "StorageSQLite", "StoragePostgres", logging, httpClient, nio, nioPosix,
+                "MatrixTypes", "MatrixCrypto", "AxonConfig", "Storage", "StorageSQLite", "StoragePostgres", logging, httpClient, nio, nioPosix,
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             path: "Tests/AxonTesting",
@@ -84,19 +95,21 @@ let package = Package(
         ),
         .testTarget(name: "MatrixTypesTests", dependencies: ["MatrixTypes"], swiftSettings: strict),
         .testTarget(name: "MatrixCryptoTests", dependencies: ["MatrixCrypto", "MatrixTypes"], swiftSettings: strict),
-        .testTarget(name: "AxonConfigTests", dependencies: ["AxonConfig", "AxonTesting"], swiftSettings: strict),
-        .testTarget(name: "StorageTests", dependencies: ["Storage", "AxonTesting"], swiftSettings: strict),
+        .testTarget(name: "EventAuthTests", dependencies: ["EventAuth", "MatrixTypes", "MatrixCrypto", "AxonTesting"], swiftSettings: strict),
+        .testTarget(name: "AccountsTests", dependencies: ["Accounts", "MatrixTypes", "Storage", "AxonTesting"], swiftSettings: strict),
+        .testTarget(name: "AxonConfigTests", dependencies: ["AxonConfig", "AxonTesting", "MatrixTypes"], swiftSettings: strict),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "StorageSQLite", "StoragePostgres", "AxonTesting"], swiftSettings: strict),
         .testTarget(
             name: "MatrixHTTPTests",
             dependencies: [
-                "MatrixHTTP", "ClientAPI", "AxonRuntime", "AxonConfig", "AxonTesting", "MatrixTypes", "Storage", hummingbird, httpTypes, nio, logging,
+                "MatrixHTTP", "ClientAPI", "AxonRuntime", "AxonConfig", "AxonTesting", "MatrixTypes", "Storage", "Accounts", hummingbird, httpTypes, nio, logging,
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: strict
         ),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["AxonTesting", "AxonConfig", "MatrixTypes", httpClient],
+            dependencies: ["AxonTesting", "AxonConfig", "MatrixTypes", "Storage", "Accounts", httpClient],
             path: "Tests/Integration",
             swiftSettings: strict
         ),

@@ -4,8 +4,10 @@ import MatrixTypes
 
 /// `GET /_matrix/client/versions`: the first request every client makes.
 public enum VersionsRoutes {
-    /// Only versions whose required endpoints Axon serves; clients switch features on from this list.
-    static let supportedVersions: [String] = ["r0.6.1", "v1.1"]
+    /// A version is listed once every feature clients switch on when they see it is served: v1.2 added
+    /// `is_guest` to `/account/whoami`. Later versions wait for what they gate (v1.11's authenticated media,
+    /// for one), so clients keep using the older endpoints Axon has.
+    static let supportedVersions: [String] = ["r0.6.1", "v1.1", "v1.2"]
 
     public static func routes() -> [Route] {
         [

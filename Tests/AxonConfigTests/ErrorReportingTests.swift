@@ -59,7 +59,7 @@ struct ErrorReportingTests {
             "listeners: expected a list, got a mapping",
             "bcrypt_rounds: expected an integer from 4 to 31, got 2",
             "rc_message.per_second: expected a number, got \"fast\"",
-            "trusted_key_servers[0].server_name: server name 'bad name' has an invalid format",
+            "trusted_key_servers[0].server_name: Server name 'bad name' is not a valid host name",
         ])
         #expect(found.map(\.line) == [6, 7, 8, 9, 10])
     }

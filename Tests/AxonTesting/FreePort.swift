@@ -1,14 +1,29 @@
-import Foundation
 import NIOCore
 import NIOPosix
+import Synchronization
 
-/// Ephemeral loopback ports for servers the tests start, so suites can run side by side.
+/// Loopback ports for servers the tests start as separate processes.
+///
+/// Ports come from below Linux's ephemeral range (32768 and up), so a port handed out here is not also
+/// given to a test server binding port 0 before the process that was promised it starts; a port is
+/// handed out once per test process.
 public enum FreePort {
+    private static let handedOut = Mutex<Set<Int>>([])
+    private static let range = 20_000..<32_000
+
     public static func next() async throws -> Int {
-        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .bind(host: "127.0.0.1", port: 0).get()
-        let port = channel.localAddress?.port ?? 0
-        try await channel.close()
-        return port
+        while true {
+            let port = Int.random(in: range)
+            let fresh = handedOut.withLock { $0.insert(port).inserted }
+            guard fresh else { continue }
+            do {
+                let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                    .bind(host: "127.0.0.1", port: port).get()
+                try await channel.close()
+                return port
+            } catch {
+                continue
+            }
+        }
     }
 }

@@ -51,9 +51,15 @@ public final class ServerProcess: Sendable {
         throw ProcessFailure(description: "not healthy after \(timeout):\n\(log)")
     }
 
-    /// Sends SIGTERM and waits for the process to finish.
-    public func stop() async {
-        if process.isRunning { process.terminate() }
+    /// Sends SIGTERM and waits for the process to finish; SIGKILL after `grace`. Children of Foundation's
+    /// `Process` on Linux inherit a blocked signal mask, so programs that do not reset it (Python) never
+    /// see the SIGTERM.
+    public func stop(grace: Duration = .seconds(10)) async {
+        guard process.isRunning else { return }
+        process.terminate()
+        let deadline = ContinuousClock.now + grace
+        while process.isRunning && ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(20)) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         while process.isRunning { try? await Task.sleep(for: .milliseconds(20)) }
     }
 

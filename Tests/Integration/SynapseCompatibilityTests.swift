@@ -66,13 +66,14 @@ struct SynapseCompatibilityTests {
             try await synapse.waitUntilHealthy(timeout: .seconds(120))
         }
         let database = dir.appendingPathComponent("homeserver.db").path
-        let before = try Data(contentsOf: URL(fileURLWithPath: database))
+        let before = try await ServerProcess.runToCompletion("/usr/bin/sqlite3", [database, ".dump"])
 
         let axonPort = try await FreePort.next()
         let axonOverride = try listenerOverride(in: dir, name: "axon-port.yaml", port: axonPort)
         let result = try await ServerProcess.runToCompletion("axon", ["-c", config, "-c", axonOverride])
         #expect(result.status != 0)
         #expect(result.output.contains("Synapse"), "\(result.output)")
-        #expect(try Data(contentsOf: URL(fileURLWithPath: database)) == before, "the refused database is left untouched")
+        let after = try await ServerProcess.runToCompletion("/usr/bin/sqlite3", [database, ".dump"])
+        #expect(after.output == before.output, "the refused database is left untouched")
     }
 }

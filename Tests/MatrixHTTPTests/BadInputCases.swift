@@ -6,10 +6,18 @@ import MatrixTypes
 /// Malformed requests derived from a route's declared shape: the same description the responder validates
 /// against, so every new route is covered without writing its bad cases by hand.
 struct BadInputCase: CustomStringConvertible {
-    enum Expectation {
+    enum Expectation: Equatable {
         case error(status: Int, errcode: String)
         /// The route ignores this input, so it must answer as the valid request did.
         case sameAsValidRequest
+    }
+
+    /// Which access token the request carries; authenticated routes get the valid one unless a case is about auth.
+    enum Credential {
+        case valid
+        case missing
+        case unknown
+        case guest
     }
 
     var name: String
@@ -17,6 +25,7 @@ struct BadInputCase: CustomStringConvertible {
     var path: String
     var body: String?
     var expectation: Expectation
+    var credential: Credential = .valid
 
     var description: String { "\(method) \(path): \(name)" }
 }
@@ -93,30 +102,61 @@ enum BadInputCases {
                 ))
             }
         }
+        cases += authenticationCases(for: route, path: path + query)
         switch route.shape.body {
         case .none, .binary:
             cases.append(.init(name: "malformed body ignored", method: route.method, path: path + query, body: "{not json", expectation: .sameAsValidRequest))
+        case .jsonObjectOrEmpty(let fields):
+            cases.append(.init(name: "empty body reads as {}", method: route.method, path: path + query, body: nil, expectation: .sameAsValidRequest))
+            cases += jsonCases(fields, method: route.method, path: path + query)
         case .jsonObject(let fields):
-            cases.append(.init(name: "malformed JSON", method: route.method, path: path + query, body: "{not json", expectation: .error(status: 400, errcode: "M_NOT_JSON")))
-            cases.append(.init(name: "JSON array", method: route.method, path: path + query, body: "[]", expectation: .error(status: 400, errcode: "M_BAD_JSON")))
-            let valid = validObject(fields)
-            for field in fields {
-                if field.isRequired {
-                    var without = valid
-                    without[field.name] = nil
-                    cases.append(.init(name: "missing \(field.name)", method: route.method, path: path + query, body: encode(without), expectation: .error(status: 400, errcode: "M_MISSING_PARAM")))
-                }
-                var wrong = valid
-                wrong[field.name] = wrongValue(for: field.kind)
-                cases.append(.init(name: "wrong type for \(field.name)", method: route.method, path: path + query, body: encode(wrong), expectation: .error(status: 400, errcode: "M_BAD_JSON")))
+            cases += jsonCases(fields, method: route.method, path: path + query)
+        }
+        return cases
+    }
+
+    /// A missing or unknown token is refused before anything else is looked at; guests are refused on
+    /// routes for registered users only.
+    private static func authenticationCases(for route: Route, path: String) -> [BadInputCase] {
+        guard let requirement = route.tokenRequirement else { return [] }
+        let body = validBody(route)
+        var cases: [BadInputCase] = [
+            .init(name: "missing token", method: route.method, path: path, body: body, expectation: .error(status: 401, errcode: "M_MISSING_TOKEN"), credential: .missing),
+            .init(name: "unknown token", method: route.method, path: path, body: body, expectation: .error(status: 401, errcode: "M_UNKNOWN_TOKEN"), credential: .unknown),
+        ]
+        if requirement == .user {
+            cases.append(.init(
+                name: "guest token", method: route.method, path: path, body: body,
+                expectation: .error(status: 403, errcode: "M_GUEST_ACCESS_FORBIDDEN"), credential: .guest
+            ))
+        }
+        return cases
+    }
+
+    private static func jsonCases(_ fields: [BodyField], method: HTTPRequest.Method, path: String) -> [BadInputCase] {
+        var cases: [BadInputCase] = [
+            .init(name: "malformed JSON", method: method, path: path, body: "{not json", expectation: .error(status: 400, errcode: "M_NOT_JSON")),
+            .init(name: "JSON array", method: method, path: path, body: "[]", expectation: .error(status: 400, errcode: "M_BAD_JSON")),
+        ]
+        let valid = validObject(fields)
+        for field in fields {
+            if field.isRequired {
+                var without = valid
+                without[field.name] = nil
+                cases.append(.init(name: "missing \(field.name)", method: method, path: path, body: encode(without), expectation: .error(status: 400, errcode: "M_MISSING_PARAM")))
             }
+            var wrong = valid
+            wrong[field.name] = wrongValue(for: field.kind)
+            cases.append(.init(name: "wrong type for \(field.name)", method: method, path: path, body: encode(wrong), expectation: .error(status: 400, errcode: "M_BAD_JSON")))
         }
         return cases
     }
 
     static func validBody(_ route: Route) -> String? {
-        if case .jsonObject(let fields) = route.shape.body { return encode(validObject(fields)) }
-        return nil
+        switch route.shape.body {
+        case .jsonObject(let fields), .jsonObjectOrEmpty(let fields): encode(validObject(fields))
+        case .none, .binary: nil
+        }
     }
 
     private static func validObject(_ fields: [BodyField]) -> [String: JSONValue] {

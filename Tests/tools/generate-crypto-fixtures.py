@@ -1,7 +1,7 @@
 """Writes Tests/MatrixCryptoTests/SynapseEventFixtures.swift: seeded random events for every room version with
 the canonical JSON, content hash, reference hash, event ID, redacted form and signed form Synapse computes.
 
-Usage: python generate_event_fixtures.py Tests/MatrixCryptoTests/SynapseEventFixtures.swift
+Usage: make fixtures (or: python generate-crypto-fixtures.py Tests/MatrixCryptoTests/SynapseEventFixtures.swift)
 (with matrix-synapse 1.163.2 installed, as `make venv` does)."""
 import copy
 import json

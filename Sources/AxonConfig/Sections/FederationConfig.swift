@@ -1,3 +1,5 @@
+import MatrixTypes
+
 /// Which servers and addresses federation may reach: the outbound IP blacklist (loopback and private
 /// ranges by default), its exceptions, and the optional allow-list of server names.
 public struct FederationConfig: Sendable, Hashable {
@@ -24,7 +26,7 @@ extension FederationConfig {
         if let names = root.value("federation_domain_whitelist")?.list() {
             domainWhitelist = names.compactMap { value in
                 guard let name = value.string() else { return nil }
-                if let problem = ServerNameSyntax.problem(with: name) { value.error(problem) }
+                if let problem = ServerName.problem(with: name) { value.error(problem) }
                 return name
             }
         }

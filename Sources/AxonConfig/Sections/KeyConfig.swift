@@ -1,3 +1,5 @@
+import MatrixTypes
+
 /// The server's signing key and the notaries it trusts for other servers' keys.
 public struct KeyConfig: Sendable, Hashable {
     /// `signing_key_path`, absolute. Synapse's default is `<server_name>.signing.key` next to the last
@@ -75,7 +77,7 @@ extension KeyConfig {
     private static func trustedKeyServer(_ reader: MappingReader) -> TrustedKeyServer? {
         let nameValue = reader.required("server_name")
         let name = nameValue?.string()
-        if let nameValue, let name, let problem = ServerNameSyntax.problem(with: name) { nameValue.error(problem) }
+        if let nameValue, let name, let problem = ServerName.problem(with: name) { nameValue.error(problem) }
         var verifyKeys: [String: String]?
         if let keys = reader.mapping("verify_keys") {
             verifyKeys = [:]

@@ -1,3 +1,5 @@
+import MatrixTypes
+
 /// Who this server is and how it presents itself: `server_name`, `public_baseurl`, well-known serving,
 /// the default room version and public-room directory access.
 public struct ServerConfig: Sendable, Hashable {
@@ -20,7 +22,7 @@ public struct ServerConfig: Sendable, Hashable {
     public var allowPublicRoomsOverFederation: Bool
 
     /// The room versions `default_room_version` may name.
-    public static let knownRoomVersions = (1...12).map(String.init)
+    public static let knownRoomVersions = RoomVersion.all.map(\.identifier)
     /// Synapse 1.16x's default.
     public static let synapseDefaultRoomVersion = "12"
 
@@ -40,7 +42,7 @@ extension ServerConfig {
     init(from root: MappingReader, paths: PathResolver) {
         var serverName = ""
         if let name = root.required("server_name"), let text = name.string() {
-            if let problem = ServerNameSyntax.problem(with: text) { name.error(problem) }
+            if let problem = ServerName.problem(with: text) { name.error(problem) }
             serverName = text
         }
         self.init(serverName: serverName)

@@ -23,8 +23,11 @@ enum ProcessLauncher {
             logger.error("\(role.executableName): \(missing); serving /health only")
         }
 
+        // A missing or damaged key stops start-up here rather than at the first federation request.
+        _ = try SigningKeyStore.load(path: config.keys.signingKeyPath)
+
         let group = MultiThreadedEventLoopGroup.singleton
-        let (plans, skipped) = try ListenerPlan.plans(for: listeners(of: config, role: role), role: role)
+        let (plans, skipped) = try ListenerPlan.plans(for: config.listenersToServe, role: role)
         let (usable, unbindable) = await BindProbe.usableAddresses(plans, group: group)
         for note in skipped + unbindable { logger.warning("\(note)") }
         guard !usable.isEmpty else {
@@ -33,13 +36,11 @@ enum ProcessLauncher {
         }
 
         let applications: [any Service] = usable.map { plan in
-            let responder = composition.responder(listenerResources: plan.served.resources, trustForwardedFor: plan.trustForwardedFor)
-            return Application(
-                responder: responder,
+            Application(
+                responder: composition.responder(listenerResources: plan.served.resources, trustForwardedFor: plan.trustForwardedFor),
                 configuration: ApplicationConfiguration(address: plan.address.bindAddress, serverName: "Axon"),
-                onServerRunning: { channel in
+                onServerRunning: { _ in
                     logger.info("listening on \(plan.address)", metadata: ["resources": "\(plan.served.resources.map(\.rawValue).sorted())"])
-                    _ = channel
                 },
                 eventLoopGroupProvider: .shared(group),
                 logger: logger
@@ -48,7 +49,6 @@ enum ProcessLauncher {
         let serviceGroup = ServiceGroup(
             configuration: .init(services: applications.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         )
-        defer { logger.info("stopped") }
         do {
             try await serviceGroup.run()
         } catch {
@@ -56,11 +56,7 @@ enum ProcessLauncher {
             throw error
         }
         await database.close()
-    }
-
-    /// Workers serve `worker_listeners`; the main process serves `listeners`.
-    private static func listeners(of config: HomeserverConfig, role: ProcessRole) -> [ListenerConfig] {
-        role == .main ? config.listeners : config.worker.listeners
+        logger.info("stopped")
     }
 }
 

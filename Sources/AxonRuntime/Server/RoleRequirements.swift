@@ -17,9 +17,6 @@ enum RoleRequirements {
         guard acceptedApps(for: role).contains(app) else {
             throw StartupError("worker_app '\(app.rawValue)' does not match \(role.executableName); it accepts \(acceptedApps(for: role).map(\.rawValue).sorted().joined(separator: ", ")).")
         }
-        if case .sqlite = config.database {
-            throw StartupError("Workers share one PostgreSQL database with the main process; set database.name: psycopg2 (SQLite serves a single process only).")
-        }
     }
 
     /// Synapse's app names, so worker configs written for Synapse start the equivalent Axon executable.

@@ -29,7 +29,8 @@ public final class RateLimiter: Sendable {
     }
 
     /// Records one action for `key` if the bucket has room.
-    public func acquire(_ key: String, cost: Double = 1) -> Decision {
+    /// - Parameter record: `false` only asks whether the action would be allowed (Synapse's `update=False`).
+    public func acquire(_ key: String, cost: Double = 1, record: Bool = true) -> Decision {
         let now = clock()
         return buckets.withLock { buckets in
             var bucket = buckets[key] ?? Bucket(count: 0, since: now)
@@ -43,6 +44,7 @@ public final class RateLimiter: Sendable {
                 let wait = (bucket.count + cost - burstCount) / perSecond
                 return .limited(retryAfterMilliseconds: max(1, Int((wait * 1000).rounded(.up))))
             }
+            guard record else { return .allowed }
             bucket.count += cost
             buckets[key] = bucket
             if buckets.count > Self.pruneThreshold { Self.prune(&buckets, now: now, perSecond: perSecond) }

@@ -18,8 +18,12 @@ public struct RequestShape: Sendable {
 public enum BodyShape: Sendable {
     /// The route reads no body; one that is sent is ignored, as Synapse does.
     case none
-    /// A JSON object whose top-level fields are described (unknown fields are allowed, per the spec).
+    /// A JSON object whose top-level fields are described (unknown fields are allowed, per the spec). An
+    /// optional field may be `null`, which reads as absent, as Synapse accepts.
     case jsonObject([BodyField])
+    /// As `jsonObject`, but an empty body reads as `{}`: clients call some user-interactive-auth endpoints
+    /// (`DELETE /devices/{deviceId}`) without a body first.
+    case jsonObjectOrEmpty([BodyField])
     /// Raw bytes such as a media upload, limited by `max_upload_size`.
     case binary
 }

@@ -5,6 +5,13 @@ public import MatrixTypes
 /// bad-input suite.
 public struct Route: Sendable {
     public typealias Handler = @Sendable (MatrixRequest) async throws -> MatrixResponse
+    public typealias AuthenticatedHandler = @Sendable (AuthenticatedRequest) async throws -> MatrixResponse
+
+    /// Whether the responder resolves an access token before the handler runs.
+    public enum Handling: Sendable {
+        case open(Handler)
+        case authenticated(TokenRequirement, AuthenticatedHandler)
+    }
 
     public let method: HTTPRequest.Method
     public let path: PathTemplate
@@ -12,8 +19,9 @@ public struct Route: Sendable {
     public let role: ProcessRole
     public let shape: RequestShape
     public let rateLimiter: RateLimiter?
-    public let handler: Handler
+    public let handling: Handling
 
+    /// A route that reads no access token.
     public init(
         _ method: HTTPRequest.Method,
         _ path: String,
@@ -23,13 +31,40 @@ public struct Route: Sendable {
         rateLimiter: RateLimiter? = nil,
         handler: @escaping Handler
     ) {
+        self.init(method, path, resource: resource, role: role, shape: shape, rateLimiter: rateLimiter, handling: .open(handler))
+    }
+
+    /// A route whose handler runs only for a valid access token of the kind `auth` allows.
+    public init(
+        _ method: HTTPRequest.Method,
+        _ path: String,
+        resource: RouteResource,
+        role: ProcessRole,
+        auth: TokenRequirement,
+        shape: RequestShape = .empty,
+        rateLimiter: RateLimiter? = nil,
+        handler: @escaping AuthenticatedHandler
+    ) {
+        self.init(method, path, resource: resource, role: role, shape: shape, rateLimiter: rateLimiter, handling: .authenticated(auth, handler))
+    }
+
+    private init(
+        _ method: HTTPRequest.Method, _ path: String, resource: RouteResource, role: ProcessRole, shape: RequestShape,
+        rateLimiter: RateLimiter?, handling: Handling
+    ) {
         self.method = method
         self.path = PathTemplate(path)
         self.resource = resource
         self.role = role
         self.shape = shape
         self.rateLimiter = rateLimiter
-        self.handler = handler
+        self.handling = handling
+    }
+
+    /// Who may call the route; `nil` when it reads no access token.
+    public var tokenRequirement: TokenRequirement? {
+        if case .authenticated(let requirement, _) = handling { return requirement }
+        return nil
     }
 }
 

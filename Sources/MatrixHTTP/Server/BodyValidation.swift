@@ -9,7 +9,7 @@ enum BodyValidation {
             throw MatrixError.badJSON("Content must be a JSON object.")
         }
         for field in fields {
-            guard let fieldValue = object[field.name] else {
+            guard let fieldValue = object[field.name], !(fieldValue.isNull && !field.isRequired) else {
                 if field.isRequired { throw MatrixError.missingParameter(field.name) }
                 continue
             }

@@ -1,3 +1,4 @@
+import Accounts
 import Foundation
 import HTTPTypes
 public import Hummingbird
@@ -14,13 +15,19 @@ public struct MatrixResponder: HTTPResponder {
     let served: ServedRoutes
     let limits: BodyLimits
     let trustForwardedFor: Bool
+    let accessTokens: (any AccessTokenResolver)?
     let logger: Logger
 
-    public init(registry: RouteRegistry, served: ServedRoutes, limits: BodyLimits, trustForwardedFor: Bool, logger: Logger) {
+    /// - Parameter accessTokens: resolves tokens for authenticated routes; without one, every token is unknown.
+    public init(
+        registry: RouteRegistry, served: ServedRoutes, limits: BodyLimits, trustForwardedFor: Bool,
+        accessTokens: (any AccessTokenResolver)? = nil, logger: Logger
+    ) {
         self.registry = registry
         self.served = served
         self.limits = limits
         self.trustForwardedFor = trustForwardedFor
+        self.accessTokens = accessTokens
         self.logger = logger
     }
 
@@ -47,6 +54,7 @@ public struct MatrixResponder: HTTPResponder {
             let matched = try match(request, rawPath: rawPath)
             let shape = matched.route.shape
             let query = try QueryParameters(rawQuery: rawQuery)
+            let requester = try await authenticate(matched.route, headers: request.headers, query: query)
             try validate(query, against: shape.query)
             let remote = remoteAddress(of: request, context: context)
             let (body, binary) = try await readBody(&request, shape: shape.body)
@@ -57,11 +65,29 @@ public struct MatrixResponder: HTTPResponder {
                 method: request.method, route: matched.route, pathParameters: matched.parameters, query: query,
                 body: body, binaryBody: binary, headers: request.headers, remoteAddress: remote, logger: logger
             )
-            return Self.encode(try await matched.route.handler(matrixRequest))
+            switch (matched.route.handling, requester) {
+            case (.open(let handler), _):
+                return Self.encode(try await handler(matrixRequest))
+            case (.authenticated(_, let handler), let requester?):
+                return Self.encode(try await handler(AuthenticatedRequest(request: matrixRequest, requester: requester)))
+            case (.authenticated, nil):
+                preconditionFailure("authenticate(_:) returns a requester for every authenticated route")
+            }
         } catch {
-            let matrixError = ErrorMapping.matrixError(for: error, logger: logger)
-            return Self.encode(.json(ErrorMapping.body(of: matrixError), status: .init(code: matrixError.status)))
+            return Self.encode(ErrorMapping.response(for: error, logger: logger))
         }
+    }
+
+    /// The requester for an authenticated route (checked before the body is read, as Synapse does); `nil`
+    /// for open routes, which never look at a token.
+    private func authenticate(_ route: Route, headers: HTTPFields, query: QueryParameters) async throws -> Requester? {
+        guard let requirement = route.tokenRequirement else { return nil }
+        let token = try AccessTokenExtraction.token(headers: headers, query: query)
+        guard let requester = try await accessTokens?.requester(forAccessToken: token) else {
+            throw AuthenticationError.unknownToken
+        }
+        if requester.isGuest, requirement == .user { throw AuthenticationError.guestAccessForbidden }
+        return requester
     }
 
     private func match(_ request: Request, rawPath: Substring) throws(MatrixError) -> (route: Route, parameters: [String: String]) {
@@ -107,6 +133,8 @@ public struct MatrixResponder: HTTPResponder {
             return (.null, buffer)
         case .jsonObject(let fields):
             return (try BodyValidation.validate(buffer, fields: fields), nil)
+        case .jsonObjectOrEmpty(let fields):
+            return (buffer.readableBytes == 0 ? [:] : try BodyValidation.validate(buffer, fields: fields), nil)
         }
     }
 

@@ -25,11 +25,11 @@ public struct ServerName: MatrixIdentifier {
         }
         if host.hasPrefix("[") {
             let address = host.dropFirst().dropLast()
-            guard host.hasSuffix("]"), (2 ... 45).contains(address.utf8.count), IPAddressGrammar.isIPv6(address) else {
+            guard host.hasSuffix("]"), (2 ... 45).contains(address.utf8.count), IPAddress.parseIPv6(address) != nil else {
                 throw IdentifierError("Server name '\(string)' has an invalid IPv6 literal")
             }
             hostKind = .ipv6
-        } else if IPAddressGrammar.isIPv4(host) {
+        } else if IPAddress.parseIPv4(host) != nil {
             hostKind = .ipv4
         } else {
             guard (1 ... 255).contains(host.utf8.count), host.utf8.allSatisfy(Self.isDNSCharacter) else {

@@ -43,6 +43,7 @@ public struct Schema: Sendable, Hashable {
 extension Schema {
     /// Axon's schema. Append new migrations at the end; each lives in its own file under `Migrations/`.
     public static let axon = Schema([
-        .v1Infrastructure
+        .v1Infrastructure,
+        .v2Accounts,
     ])
 }

@@ -1,0 +1,39 @@
+import MatrixTypes
+import Storage
+
+/// Changes to the requester's own account: `/account/password` and `/account/deactivate`, both behind
+/// user-interactive auth.
+public struct AccountService: Sendable {
+    let database: any Database
+    let reauthentication: Reauthentication
+    let hasher: PasswordHasher
+
+    /// Sets a new password. Unless `logout_devices` is false, every other device and access token of the
+    /// account is revoked, as the spec asks; the requester's own token keeps working.
+    public func changePassword(_ submission: UIASubmission, requester: Requester) async throws {
+        let password = try PasswordError.check(submission.password)
+        let completion = try await reauthentication.confirm(.changePassword, submission, requester: requester)
+        let hash = try await password.asyncMap(hasher.hash) ?? completion.storedPasswordHash
+        guard let hash else { throw PasswordError.missing }
+        let logOutOthers = completion.params["logout_devices"]?.boolValue ?? true
+        let userID = requester.userID.rawValue
+        try await database.write { transaction in
+            try UsersTable.setPasswordHash(hash, for: userID, in: transaction)
+            if logOutOthers {
+                try DevicesTable.deleteAll(userID: userID, except: requester.deviceID, in: transaction)
+                try AccessTokensTable.deleteAll(userID: userID, except: requester.accessTokenID, in: transaction)
+            }
+        }
+    }
+
+    /// Deactivates the account for good: it loses its password, devices and tokens, and its name stays taken.
+    public func deactivate(_ submission: UIASubmission, requester: Requester) async throws {
+        _ = try await reauthentication.confirm(.deactivate, submission, requester: requester)
+        let userID = requester.userID.rawValue
+        try await database.write { transaction in
+            try UsersTable.deactivate(userID, in: transaction)
+            try DevicesTable.deleteAll(userID: userID, except: nil, in: transaction)
+            try AccessTokensTable.deleteAll(userID: userID, except: nil, in: transaction)
+        }
+    }
+}

@@ -1,0 +1,37 @@
+public import Storage
+
+/// Every account service, wired over one database. The HTTP layer holds one of these per process.
+public struct AccountServices: Sendable {
+    public let settings: AccountSettings
+    public let tokens: AccessTokenLookup
+    public let registration: RegistrationService
+    public let login: LoginService
+    public let logout: LogoutService
+    public let account: AccountService
+    public let devices: DeviceService
+    public let sharedSecret: SharedSecretRegistration
+
+    public init(database: any Database, settings: AccountSettings, limits: AccountLimits, clock: WallClock = .system) {
+        self.settings = settings
+        let hasher = PasswordHasher(cost: settings.passwordCost)
+        let passwords = PasswordAuthenticator(database: database, hasher: hasher, serverName: settings.serverName)
+        let issuer = SessionIssuer(database: database, clock: clock)
+        let uia = UserInteractiveAuth(database: database, clock: clock, hasher: hasher, passwords: passwords)
+        let reauthentication = Reauthentication(uia: uia, database: database, failures: limits.reauthenticationFailures)
+        tokens = AccessTokenLookup(database: database)
+        registration = RegistrationService(
+            settings: settings,
+            creator: AccountCreator(database: database, serverName: settings.serverName, clock: clock, limiter: limits.registration),
+            uia: uia, issuer: issuer, hasher: hasher, limiter: limits.registration
+        )
+        login = LoginService(passwords: passwords, issuer: issuer, accountLimiter: limits.loginAccount, failureLimiter: limits.loginFailures)
+        logout = LogoutService(database: database)
+        account = AccountService(database: database, reauthentication: reauthentication, hasher: hasher)
+        devices = DeviceService(database: database, reauthentication: reauthentication)
+        sharedSecret = SharedSecretRegistration(
+            database: database, secret: settings.registrationSharedSecret, clock: clock,
+            creator: AccountCreator(database: database, serverName: settings.serverName, clock: clock, limiter: nil),
+            issuer: issuer, hasher: hasher
+        )
+    }
+}

@@ -1,0 +1,48 @@
+import MatrixTypes
+import Storage
+
+/// `/devices`, `/devices/{deviceId}` and `/delete_devices`. Deleting a device revokes its access tokens.
+public struct DeviceService: Sendable {
+    let database: any Database
+    let reauthentication: Reauthentication
+
+    public func devices(of requester: Requester) async throws -> [DeviceInfo] {
+        let userID = requester.userID.rawValue
+        return try await database.read { connection in try DevicesTable.list(userID: userID, in: connection) }
+    }
+
+    public func device(_ deviceID: String, of requester: Requester) async throws -> DeviceInfo {
+        let userID = requester.userID.rawValue
+        guard let device = try await database.read({ connection in try DevicesTable.find(userID: userID, deviceID: deviceID, in: connection) }) else {
+            throw DeviceError.notFound
+        }
+        return device
+    }
+
+    /// Sets the display name; a missing name leaves it unchanged but the device must still exist.
+    public func rename(_ deviceID: String, to displayName: String?, requester: Requester) async throws {
+        guard let displayName else {
+            _ = try await device(deviceID, of: requester)
+            return
+        }
+        guard displayName.count <= SessionIssuer.maximumDisplayNameLength else { throw DeviceError.displayNameTooLong }
+        let userID = requester.userID.rawValue
+        let found = try await database.write { transaction in
+            try DevicesTable.setDisplayName(displayName, userID: userID, deviceID: deviceID, in: transaction)
+        }
+        guard found else { throw DeviceError.notFound }
+    }
+
+    /// `DELETE /devices/{deviceId}`.
+    public func delete(_ deviceID: String, _ submission: UIASubmission, requester: Requester) async throws {
+        _ = try await reauthentication.confirm(.deleteDevice(deviceID), submission, requester: requester)
+        try await DeviceRemoval.remove([deviceID], of: requester.userID.rawValue, in: database)
+    }
+
+    /// `POST /delete_devices`: the `devices` list may have been given on an earlier request of the session.
+    public func deleteDevices(_ submission: UIASubmission, requester: Requester) async throws {
+        let completion = try await reauthentication.confirm(.deleteDevices, submission, requester: requester)
+        let deviceIDs = completion.params["devices"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        try await DeviceRemoval.remove(deviceIDs, of: requester.userID.rawValue, in: database)
+    }
+}

@@ -1,0 +1,87 @@
+import MatrixTypes
+import Storage
+
+/// `POST /register` (with `m.login.dummy` user-interactive auth), guest registration and
+/// `GET /register/available`.
+public struct RegistrationService: Sendable {
+    let settings: AccountSettings
+    let creator: AccountCreator
+    let uia: UserInteractiveAuth
+    let issuer: SessionIssuer
+    let hasher: PasswordHasher
+    let limiter: any ActionLimiter
+
+    static let flows = [[UIAStage.dummy]]
+    static let maximumUsernameLength = 512
+
+    /// Registers a user account. The first request of a session usually answers 401 with the flows; the final
+    /// one creates the account. Parameters given on any request of the session are remembered.
+    public func register(_ submission: UIASubmission, address: String) async throws -> RegistrationResult {
+        try limiter.enforce(address, record: false)
+        try checkOpen()
+        let password = try PasswordError.check(submission.password)
+        let existing = try await uia.existingSession(for: submission)
+        if let username = submission.params["username"]?.stringValue {
+            try await checkUsername(username.lowercased(), assigned: existing?.registeredUserID)
+        }
+        let completion = try await uia.authenticate(.register, submission, continuing: existing, requester: nil, flows: Self.flows)
+        let userID: UserID
+        if let registered = completion.registeredUserID {
+            userID = try UserID(registered)
+        } else {
+            let hash = try await password.asyncMap(hasher.hash) ?? completion.storedPasswordHash
+            guard let hash else { throw PasswordError.missing }
+            let localpart = completion.params["username"]?.stringValue?.lowercased()
+            userID = try await creator.create(.init(localpart: localpart, passwordHash: hash), address: address)
+            try await uia.recordRegistration(of: userID.rawValue, in: completion.sessionID)
+        }
+        return try await RegistrationResult(userID: userID, session: login(userID, completion.params, address: address))
+    }
+
+    /// `kind=guest`: an account with a generated numeric name and no password.
+    public func registerGuest(initialDeviceDisplayName: String?, address: String) async throws -> RegistrationResult {
+        try limiter.enforce(address, record: false)
+        guard settings.guestAccessAllowed else { throw RegistrationError.guestAccessDisabled }
+        let userID = try await creator.create(.init(isGuest: true), address: address)
+        let session = try await issuer.issue(for: userID, deviceID: nil, displayName: initialDeviceDisplayName, address: address)
+        return RegistrationResult(userID: userID, session: session)
+    }
+
+    /// `GET /register/available`: throws the error registering `username` would give.
+    public func checkAvailable(_ username: String) async throws {
+        try checkOpen()
+        try await creator.checkAvailable(username)
+    }
+
+    private func checkOpen() throws(RegistrationError) {
+        guard settings.registrationEnabled else { throw .disabled }
+        guard !settings.registrationRequiresToken else { throw .tokenRequired }
+    }
+
+    /// Fails early, before auth, so clients can ask for another name at once.
+    private func checkUsername(_ localpart: String, assigned: String?) async throws {
+        guard localpart.unicodeScalars.count <= Self.maximumUsernameLength else { throw RegistrationError.invalidUsername("Invalid username") }
+        if let assigned {
+            let userID = try UsernamePolicy.check(localpart, serverName: settings.serverName)
+            guard userID.rawValue == assigned else { throw RegistrationError.differentUserForSession }
+            return
+        }
+        try await creator.checkAvailable(localpart)
+    }
+
+    private func login(_ userID: UserID, _ params: [String: JSONValue], address: String) async throws -> IssuedSession? {
+        guard params["inhibit_login"]?.boolValue != true else { return nil }
+        return try await issuer.issue(
+            for: userID, deviceID: params["device_id"]?.stringValue,
+            displayName: params["initial_device_display_name"]?.stringValue, address: address
+        )
+    }
+}
+
+extension Optional {
+    /// `map` for an async transform.
+    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
+        guard let value = self else { return nil }
+        return try await transform(value)
+    }
+}

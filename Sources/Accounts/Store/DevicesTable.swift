@@ -1,0 +1,78 @@
+import Storage
+
+/// One row of `devices`, as `GET /devices` reports it.
+public struct DeviceInfo: Sendable, Equatable {
+    public var deviceID: String
+    public var displayName: String?
+    public var lastSeenIP: String?
+    public var lastSeenTimestamp: Int64?
+}
+
+/// The only SQL touching `devices`.
+enum DevicesTable {
+    /// Creates the device unless the user already has one with this ID (logging in again on a known device
+    /// keeps its display name). Returns whether it was created.
+    @discardableResult
+    static func insertIfMissing(
+        userID: String, deviceID: String, displayName: String?, address: String?, at now: Int64, in transaction: any Transaction
+    ) throws(StorageError) -> Bool {
+        try transaction.execute(
+            """
+            INSERT INTO devices (user_id, device_id, display_name, created_ts, last_seen_ts, last_seen_ip)
+            VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (user_id, device_id) DO NOTHING
+            """,
+            [.text(userID), .text(deviceID), SQLValue(displayName), .integer(now), .integer(now), SQLValue(address)]
+        ) == 1
+    }
+
+    static func list(userID: String, in connection: any Connection) throws(StorageError) -> [DeviceInfo] {
+        try connection.query(
+            "SELECT device_id, display_name, last_seen_ip, last_seen_ts FROM devices WHERE user_id = ? ORDER BY device_id",
+            [.text(userID)]
+        ).map(decode)
+    }
+
+    static func find(userID: String, deviceID: String, in connection: any Connection) throws(StorageError) -> DeviceInfo? {
+        try connection.queryOne(
+            "SELECT device_id, display_name, last_seen_ip, last_seen_ts FROM devices WHERE user_id = ? AND device_id = ?",
+            [.text(userID), .text(deviceID)]
+        ).map(decode)
+    }
+
+    /// Returns whether the device exists.
+    static func setDisplayName(
+        _ name: String?, userID: String, deviceID: String, in transaction: any Transaction
+    ) throws(StorageError) -> Bool {
+        try transaction.execute(
+            "UPDATE devices SET display_name = ? WHERE user_id = ? AND device_id = ?", [SQLValue(name), .text(userID), .text(deviceID)]
+        ) == 1
+    }
+
+    static func delete(userID: String, deviceIDs: [String], in transaction: any Transaction) throws(StorageError) {
+        guard !deviceIDs.isEmpty else { return }
+        try transaction.execute(
+            "DELETE FROM devices WHERE user_id = ? AND device_id IN (\(placeholders(deviceIDs.count)))",
+            [.text(userID)] + deviceIDs.map(SQLValue.text)
+        )
+    }
+
+    static func deleteAll(userID: String, except kept: String?, in transaction: any Transaction) throws(StorageError) {
+        if let kept {
+            try transaction.execute("DELETE FROM devices WHERE user_id = ? AND device_id <> ?", [.text(userID), .text(kept)])
+        } else {
+            try transaction.execute("DELETE FROM devices WHERE user_id = ?", [.text(userID)])
+        }
+    }
+
+    private static func decode(_ row: Row) throws(StorageError) -> DeviceInfo {
+        DeviceInfo(
+            deviceID: try row.decode("device_id"), displayName: try row.decode("display_name"),
+            lastSeenIP: try row.decode("last_seen_ip"), lastSeenTimestamp: try row.decode("last_seen_ts")
+        )
+    }
+}
+
+/// `?, ?, …` for an `IN` list of `count` values.
+func placeholders(_ count: Int) -> String {
+    Array(repeating: "?", count: count).joined(separator: ", ")
+}

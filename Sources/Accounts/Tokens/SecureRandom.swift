@@ -1,0 +1,35 @@
+/// Random identifiers in the alphabets Synapse uses, drawn from the system's cryptographic generator.
+enum SecureRandom {
+    private static let letters = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+    private static let uppercase = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+    /// ASCII letters, as Synapse's `random_string` (token bodies, UIA session IDs).
+    static func letters(_ count: Int) -> String {
+        pick(count, from: letters)
+    }
+
+    /// Upper-case letters, as Synapse's generated device IDs.
+    static func uppercaseLetters(_ count: Int) -> String {
+        pick(count, from: uppercase)
+    }
+
+    /// `count` random bytes as lower-case hex, as Python's `secrets.token_hex`.
+    static func hex(bytes count: Int) -> String {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<count).map { _ in
+            let byte = UInt8.random(in: 0...255, using: &generator)
+            return String(byte, radix: 16).leftPadded(to: 2)
+        }.joined()
+    }
+
+    private static func pick(_ count: Int, from alphabet: [Character]) -> String {
+        var generator = SystemRandomNumberGenerator()
+        return String((0..<count).map { _ in alphabet.randomElement(using: &generator)! })
+    }
+}
+
+extension String {
+    func leftPadded(to width: Int, with pad: Character = "0") -> String {
+        count >= width ? self : String(repeating: pad, count: width - count) + self
+    }
+}

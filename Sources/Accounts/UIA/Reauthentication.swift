@@ -1,0 +1,23 @@
+import MatrixTypes
+import Storage
+
+/// User-interactive auth for operations on the requester's own account (password change, deactivation,
+/// device deletion): the access token alone is not enough, the user must confirm their password.
+struct Reauthentication: Sendable {
+    let uia: UserInteractiveAuth
+    let database: any Database
+    let failures: any ActionLimiter
+
+    func confirm(_ operation: UIAOperation, _ submission: UIASubmission, requester: Requester) async throws -> UserInteractiveAuth.Completion {
+        let userID = requester.userID.rawValue
+        try failures.enforce(userID, record: false)
+        let existing = try await uia.existingSession(for: submission)
+        let hasPassword = try await database.read { connection in try UsersTable.find(userID, in: connection)?.passwordHash != nil }
+        let completion = try await uia.authenticate(
+            operation, submission, continuing: existing, requester: requester.userID,
+            flows: hasPassword ? [[UIAStage.password]] : [], failureLimit: .init(limiter: failures, key: userID)
+        )
+        guard completion.stages[UIAStage.password] == userID else { throw UIAError.wrongUser }
+        return completion
+    }
+}

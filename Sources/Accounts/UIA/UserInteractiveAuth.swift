@@ -1,0 +1,134 @@
+import MatrixTypes
+import Storage
+
+/// The spec's user-interactive authentication, with sessions in the database so they survive restarts and
+/// can be continued on any process.
+struct UserInteractiveAuth: Sendable {
+    let database: any Database
+    let clock: WallClock
+    let hasher: PasswordHasher
+    let passwords: PasswordAuthenticator
+
+    /// Synapse's `SESSION_EXPIRE_MS`.
+    static let sessionLifetime: Int64 = 48 * 60 * 60 * 1000
+    private static let sessionIDLength = 24
+
+    /// A finished authentication: the operation may go ahead with these parameters.
+    struct Completion: Sendable {
+        let sessionID: String
+        /// This request's parameters, or the session's when this request sent none.
+        let params: [String: JSONValue]
+        /// Completed stage types and their results (the authenticated user ID for `m.login.password`).
+        let stages: [String: String]
+        /// A password hashed on an earlier request of the session.
+        let storedPasswordHash: String?
+        let registeredUserID: String?
+    }
+
+    /// Failed password stages count against this limit, keyed by the user.
+    struct FailureLimit: Sendable {
+        let limiter: any ActionLimiter
+        let key: String
+    }
+
+    /// The session the submission continues; `nil` when it names none.
+    func existingSession(for submission: UIASubmission) async throws -> UIASessionRow? {
+        guard let sessionID = submission.auth?["session"]?.stringValue else { return nil }
+        let cutoff = clock.now() - Self.sessionLifetime
+        guard let row = try await database.read({ connection in try UIASessionsTable.find(sessionID, createdAfter: cutoff, in: connection) }) else {
+            throw UIAError.unknownSession(sessionID)
+        }
+        return row
+    }
+
+    /// Starts or continues a session, checks the stage the client attempted, and returns once one of `flows`
+    /// is complete; otherwise throws `UIAError.incomplete` with what is left to do. A password the operation
+    /// sets is hashed into the session the first time it is seen, so the client need not resend it.
+    func authenticate(
+        _ operation: UIAOperation, _ submission: UIASubmission, continuing existing: UIASessionRow?, requester: UserID?,
+        flows: [[String]], failureLimit: FailureLimit? = nil
+    ) async throws -> Completion {
+        var session = try await open(operation, submission, continuing: existing, requester: requester)
+        var failure: LoginError?
+        if let auth = submission.auth, let type = auth["type"]?.stringValue {
+            do {
+                let result = try await check(stage: type, auth)
+                let sessionID = session.sessionID
+                try await database.write { transaction in
+                    try UIASessionsTable.markStageComplete(type, result: result, for: sessionID, in: transaction)
+                }
+            } catch LoginError.invalidCredentials {
+                failure = .invalidCredentials
+                if let failureLimit { _ = failureLimit.limiter.limit(failureLimit.key, record: true) }
+            }
+        }
+        let sessionID = session.sessionID
+        let stages = try await database.read { connection in try UIASessionsTable.completedStages(of: sessionID, in: connection) }
+        let params = try Self.decode(session.params)
+        if flows.contains(where: { Set($0).isSubset(of: stages.keys) }) {
+            return Completion(
+                sessionID: sessionID, params: params, stages: stages, storedPasswordHash: session.passwordHash,
+                registeredUserID: session.registeredUserID
+            )
+        }
+        if let password = submission.password, !password.isEmpty, session.passwordHash == nil {
+            let hash = try await hasher.hash(password)
+            try await database.write { transaction in try UIASessionsTable.setPasswordHash(hash, for: sessionID, in: transaction) }
+            session.passwordHash = hash
+        }
+        throw UIAError.incomplete(
+            UIAChallenge(session: sessionID, flows: flows, completed: submission.auth == nil ? nil : stages.keys.sorted(), failure: failure)
+        )
+    }
+
+    /// Records that the session's registration created `userID`.
+    func recordRegistration(of userID: String, in sessionID: String) async throws {
+        try await database.write { transaction in try UIASessionsTable.setRegisteredUser(userID, for: sessionID, in: transaction) }
+    }
+
+    private func open(
+        _ operation: UIAOperation, _ submission: UIASubmission, continuing existing: UIASessionRow?, requester: UserID?
+    ) async throws -> UIASessionRow {
+        let params = try Self.encode(submission.params)
+        guard var session = existing else {
+            let now = clock.now()
+            let session = UIASessionRow(
+                sessionID: SecureRandom.letters(Self.sessionIDLength), createdAt: now, operation: operation.key,
+                userID: requester?.rawValue, params: params
+            )
+            try await database.write { transaction in
+                try UIASessionsTable.deleteCreated(before: now - Self.sessionLifetime, in: transaction)
+                try UIASessionsTable.insert(session, in: transaction)
+            }
+            return session
+        }
+        guard session.operation == operation.key else { throw UIAError.operationChanged }
+        guard session.userID == requester?.rawValue else { throw UIAError.wrongUser }
+        if !submission.params.isEmpty, params != session.params {
+            let sessionID = session.sessionID
+            try await database.write { transaction in try UIASessionsTable.setParams(params, for: sessionID, in: transaction) }
+            session.params = params
+        }
+        return session
+    }
+
+    /// Runs one stage; the result is what the session remembers for it.
+    private func check(stage: String, _ auth: [String: JSONValue]) async throws -> String {
+        switch stage {
+        case UIAStage.dummy:
+            return "true"
+        case UIAStage.password:
+            return try await passwords.authenticate(PasswordCredentials(auth)).userID
+        default:
+            throw LoginError.unknownLoginType(stage)
+        }
+    }
+
+    private static func encode(_ params: [String: JSONValue]) throws -> String {
+        String(decoding: JSONValue.object(params).encoded(), as: UTF8.self)
+    }
+
+    private static func decode(_ text: String) throws -> [String: JSONValue] {
+        try JSONValue.parse(text).objectValue ?? [:]
+    }
+}

@@ -1,0 +1,50 @@
+public import Accounts
+public import MatrixHTTP
+import HTTPTypes
+public import MatrixTypes
+
+/// `POST /register` and `GET /register/available`.
+public enum RegistrationRoutes {
+    static let registerShape = RequestShape(
+        query: [QueryField("kind", .oneOf(["user", "guest"]), example: "user")],
+        body: .jsonObject([
+            BodyField("username", .string, required: false, example: "alice"),
+            BodyField("password", .string, required: false, example: "correct horse battery staple"),
+            BodyField("device_id", .string, required: false, example: "ALICEPHONE"),
+            BodyField("initial_device_display_name", .string, required: false, example: "Alice's phone"),
+            BodyField("inhibit_login", .boolean, required: false, example: false),
+            BodyField("refresh_token", .boolean, required: false, example: false),
+            BodyField("auth", .object, required: false, example: ["type": "m.login.dummy"]),
+        ])
+    )
+
+    static let availableShape = RequestShape(query: [QueryField("username", .string, required: true, example: "alice")])
+
+    public static func routes(_ registration: RegistrationService, homeServer: ServerName) -> [Route] {
+        ClientPath.expand("/register").map { register($0, registration, homeServer: homeServer) }
+            + ClientPath.expand("/register/available").map { available($0, registration) }
+    }
+
+    /// Registers an account through `m.login.dummy` auth, or a guest with `kind=guest`.
+    static func register(_ path: String, _ registration: RegistrationService, homeServer: ServerName) -> Route {
+        Route(.post, path, resource: .client, role: .clientReader, shape: registerShape) { request in
+            let body = request.body.objectValue ?? [:]
+            let result = if request.query["kind"] == "guest" {
+                try await registration.registerGuest(
+                    initialDeviceDisplayName: body["initial_device_display_name"]?.stringValue, address: request.remoteAddress
+                )
+            } else {
+                try await registration.register(UIASubmission(body: body, passwordField: "password"), address: request.remoteAddress)
+            }
+            return .json(.object(result.responseBody(homeServer: homeServer)))
+        }
+    }
+
+    /// Whether a localpart could be registered now; the error says why not.
+    static func available(_ path: String, _ registration: RegistrationService) -> Route {
+        Route(.get, path, resource: .client, role: .clientReader, shape: availableShape) { request in
+            try await registration.checkAvailable(request.query["username"] ?? "")
+            return .json(["available": true])
+        }
+    }
+}

@@ -1,0 +1,14 @@
+extension StringProtocol {
+    /// Whether both strings hold the same UTF-8 bytes.
+    ///
+    /// Matrix compares identifiers, event types and state keys as opaque byte strings, whereas Swift's `==` treats
+    /// canonically equivalent strings (precomposed and decomposed "é") as equal.
+    public func hasSameBytes(as other: some StringProtocol) -> Bool {
+        utf8.elementsEqual(other.utf8)
+    }
+
+    /// Byte-wise (code point) ordering, as state resolution sorts event IDs.
+    public func precedesBytewise(_ other: some StringProtocol) -> Bool {
+        utf8.lexicographicallyPrecedes(other.utf8)
+    }
+}

@@ -1,0 +1,34 @@
+import AxonConfig
+import AxonRuntime
+import AxonTesting
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import MatrixHTTP
+import Storage
+import Testing
+
+/// Liveness stays up while readiness follows the database.
+@Suite struct HealthTests {
+    @Test func readinessReportsAnUnavailableDatabaseWhileLivenessStaysUp() async throws {
+        try await withEachDatabase { database in
+            let composition = Composition(config: try TestConfig.monolith(), role: .main, database: database, logger: Logger(label: "health"))
+            let app = Application(
+                responder: composition.responder(listenerResources: [.client], trustForwardedFor: false),
+                configuration: .init(address: .hostname("127.0.0.1", port: 0))
+            )
+            try await app.test(.live) { client in
+                let ready = try await client.execute(uri: "/health/ready", method: .get)
+                #expect(ready.status == .ok)
+                await database.close()
+                let down = try await client.execute(uri: "/health/ready", method: .get)
+                #expect(down.status == .serviceUnavailable)
+                #expect(String(buffer: down.body).contains("database unavailable"))
+                let live = try await client.execute(uri: "/health", method: .get)
+                #expect(live.status == .ok)
+                #expect(String(buffer: live.body) == "OK")
+            }
+        }
+    }
+}

@@ -1,0 +1,66 @@
+import MatrixTypes
+import Testing
+
+/// Hostile events must be refused with an error, never crash or hang the parser or the event decoder.
+///
+/// Half the mutations flip bytes (exercising the parser); the other half replace members of a valid event with
+/// values of the wrong shape (exercising the decoder, which byte flips rarely reach with valid JSON).
+@Suite("Event decoder under mutation")
+struct PDUMutationTests {
+    static let seeds = PDUSamples.all.map { sample in
+        (
+            bytes: Array(sample.json.utf8),
+            json: try! JSONValue.parse(sample.json),
+            version: sample.version,
+            eventID: try! EventID(sample.eventID)
+        )
+    }
+
+    /// Replacement values of every shape the decoder might meet, valid and not.
+    static let replacements: [JSONValue] = [
+        .null, true, 0, -1, .integer(JSONValue.canonicalIntegerRange.upperBound + 1), 1.5, "", "$x", "@a:b", "!r:s",
+        .string(PDUSamples.hashEventID), .string(PDUSamples.hashRoomID), "m.room.create", [], [:], ["$x"],
+        [["$x:y", [:]]], [.string(PDUSamples.hashEventID)], ["sha256": "x"], ["s": ["k": "v"]], ["s": ["k": 1]],
+        .string(String(repeating: "x", count: 300)),
+    ]
+
+    static func mutateTree(_ value: JSONValue, depth: Int, using generator: inout SeededRandomNumberGenerator) -> JSONValue {
+        let replace = depth > 0 && Int.random(in: 0 ..< 4, using: &generator) == 0
+        switch value {
+        case .object(var members) where !replace && !members.isEmpty:
+            let key = members.keys.sorted()[Int.random(in: 0 ..< members.count, using: &generator)]
+            switch Int.random(in: 0 ..< 4, using: &generator) {
+            case 0: members[key] = nil
+            case 1: members[key] = replacements.randomElement(using: &generator)!
+            default: members[key] = mutateTree(members[key]!, depth: depth + 1, using: &generator)
+            }
+            return .object(members)
+        case .array(var elements) where !replace && !elements.isEmpty:
+            let index = Int.random(in: 0 ..< elements.count, using: &generator)
+            elements[index] = mutateTree(elements[index], depth: depth + 1, using: &generator)
+            return .array(elements)
+        default:
+            return replacements.randomElement(using: &generator)!
+        }
+    }
+
+    @Test func survivesAMillionMutations() {
+        var generator = SeededRandomNumberGenerator(seed: 0x9D0)
+        var decoded = 0
+        for iteration in 0 ..< 1_000_000 {
+            let seed = Self.seeds[iteration % Self.seeds.count]
+            let json: JSONValue
+            if iteration % 8 < 4 {
+                let mutated = JSONMutationTests.mutate(seed.bytes, using: &generator)
+                guard let parsed = try? JSONValue.parse(mutated, options: seed.version.eventParseOptions) else { continue }
+                json = parsed
+            } else {
+                json = Self.mutateTree(seed.json, depth: 0, using: &generator)
+            }
+            guard let event = try? PDU(json: json, eventID: seed.eventID, version: seed.version) else { continue }
+            decoded += 1
+            #expect(event.json == json)
+        }
+        #expect(decoded > 0)
+    }
+}
