@@ -51,9 +51,13 @@ test: test-deps venv
 fixtures: venv
 	$(VENV)/bin/python Tests/tools/generate-crypto-fixtures.py Tests/MatrixCryptoTests/SynapseEventFixtures.swift
 
+## install: the executables, plus `register_new_matrix_user` (Synapse's name for `axon register-user`) so the
+## setup guide's commands work as written.
 install: release
 	install -d $(PREFIX)/bin
 	for exe in $(EXECUTABLES); do install -m 755 .build/release/$$exe $(PREFIX)/bin/$$exe; done
+	printf '#!/bin/sh\nexec "%s/bin/axon" register-user "$$@"\n' '$(PREFIX)' > $(PREFIX)/bin/register_new_matrix_user
+	chmod 755 $(PREFIX)/bin/register_new_matrix_user
 
 clean:
 	rm -rf .build $(VENV)

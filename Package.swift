@@ -109,7 +109,7 @@ let package = Package(
         ),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["AxonTesting", "AxonConfig", "MatrixTypes", "Storage", "Accounts", httpClient],
+            dependencies: ["AxonTesting", "AxonConfig", "MatrixTypes", "Storage", "StorageSQLite", "Accounts", httpClient],
             path: "Tests/Integration",
             swiftSettings: strict
         ),

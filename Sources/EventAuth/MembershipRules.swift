@@ -9,18 +9,17 @@ enum MembershipRules {
             throw AuthorizationError("A membership event needs content.membership")
         }
         let membership = membershipValue.stringValue ?? ""
-        switch membership {
-        case _ where membership.hasSameBytes(as: Membership.join):
+        if membership.hasSameBytes(as: Membership.join) {
             try checkJoin(context, target: target)
-        case _ where membership.hasSameBytes(as: Membership.invite):
+        } else if membership.hasSameBytes(as: Membership.invite) {
             try checkInvite(context, target: target)
-        case _ where membership.hasSameBytes(as: Membership.leave):
+        } else if membership.hasSameBytes(as: Membership.leave) {
             try checkLeave(context, target: target)
-        case _ where membership.hasSameBytes(as: Membership.ban):
+        } else if membership.hasSameBytes(as: Membership.ban) {
             try checkBan(context, target: target)
-        case _ where membership.hasSameBytes(as: Membership.knock) && context.rules.allowsKnocking:
+        } else if membership.hasSameBytes(as: Membership.knock), context.rules.allowsKnocking {
             try checkKnock(context, target: target)
-        default:
+        } else {
             throw AuthorizationError("Unknown membership \(membershipValue)")
         }
     }

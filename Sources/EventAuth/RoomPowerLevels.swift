@@ -12,12 +12,13 @@ public struct RoomPowerLevels: Sendable {
     public let version: RoomVersion
     /// Users with infinite power (room v12 only).
     public let creators: Set<UserID>
+    private let creatorKeys: Set<ByteString>
     /// The user who gets 100 when there is no power levels event (rooms before v12).
     private let implicitCreator: String?
     private let hasPowerLevelsEvent: Bool
-    private let users: [UserID: Int64]
-    private let events: [String: Int64]
-    private let notifications: [String: Int64]
+    private let users: [ByteString: Int64]
+    private let events: [ByteString: Int64]
+    private let notifications: [ByteString: Int64]
     public let usersDefault: Int64
     public let eventsDefault: Int64
     public let stateDefault: Int64
@@ -30,6 +31,7 @@ public struct RoomPowerLevels: Sendable {
     public init(create: PDU?, powerLevels: PDU?, version: RoomVersion) {
         self.version = version
         creators = create.map { Self.creators(of: $0, version: version) } ?? []
+        creatorKeys = Set(creators.map { ByteString($0.rawValue) })
         implicitCreator = create.flatMap { create in
             version.authRules.usesCreateEventSenderAsCreator ? create.sender.rawValue : create.content["creator"]?.stringValue
         }
@@ -38,9 +40,7 @@ public struct RoomPowerLevels: Sendable {
         func level(_ key: String, default fallback: Int64) -> Int64 {
             content[key].flatMap { PowerLevelValue.parse($0, version: version) } ?? fallback
         }
-        users = Self.levels(content["users"], version: version).reduce(into: [:]) { levels, entry in
-            if let user = try? UserID(entry.key) { levels[user] = entry.value }
-        }
+        users = Self.levels(content["users"], version: version)
         events = Self.levels(content["events"], version: version)
         notifications = Self.levels(content["notifications"], version: version)
         usersDefault = level("users_default", default: 0)
@@ -66,25 +66,29 @@ public struct RoomPowerLevels: Sendable {
 
     /// `user`'s power level (a user ID, or a membership event's state key).
     public func userLevel(_ user: some StringProtocol) -> Int64 {
-        let id = try? UserID(String(user))
-        if let id, creators.contains(id) { return Self.creatorLevel }
+        let key = ByteString(user)
+        if creatorKeys.contains(key) { return Self.creatorLevel }
         guard hasPowerLevelsEvent else {
             return implicitCreator.map { $0.hasSameBytes(as: user) } == true ? 100 : 0
         }
-        return id.flatMap { users[$0] } ?? usersDefault
+        return users[key] ?? usersDefault
     }
 
     /// The level needed to send an event of `eventType`: its entry in `events`, else the state or events default.
     public func requiredLevel(eventType: String, isState: Bool) -> Int64 {
-        events[eventType] ?? (isState ? stateDefault : eventsDefault)
+        events[ByteString(eventType)] ?? (isState ? stateDefault : eventsDefault)
     }
 
     /// The level needed for a notification kind such as `room` (`@room` mentions); 50 unless set.
     public func notificationLevel(_ key: String) -> Int64 {
-        notifications[key] ?? 50
+        notifications[ByteString(key)] ?? 50
     }
 
-    private static func levels(_ value: JSONValue?, version: RoomVersion) -> [String: Int64] {
-        (value?.objectValue ?? [:]).compactMapValues { PowerLevelValue.parse($0, version: version) }
+    private static func levels(_ value: JSONValue?, version: RoomVersion) -> [ByteString: Int64] {
+        var levels: [ByteString: Int64] = [:]
+        for (key, level) in value?.objectValue ?? [:] {
+            if let parsed = PowerLevelValue.parse(level, version: version) { levels[ByteString(key)] = parsed }
+        }
+        return levels
     }
 }

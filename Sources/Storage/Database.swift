@@ -23,3 +23,16 @@ public protocol Database: Sendable {
     /// Closes every connection and stops the engine's threads. Later calls throw `.closed`.
     func close() async
 }
+
+extension Database {
+    /// One trivial round trip through a connection: what readiness checks ask of either engine.
+    public func ping() async throws(StorageError) {
+        do {
+            _ = try await read { connection in try connection.queryValue("SELECT 1", as: Int64.self) }
+        } catch let error as StorageError {
+            throw error
+        } catch {
+            throw .connectionFailed(reason: "\(error)")
+        }
+    }
+}

@@ -72,16 +72,6 @@ public final class PostgresDatabase: Database {
         try await pool.withConnection { connection in try body(connection) }
     }
 
-    public func ping() async throws(StorageError) {
-        do {
-            _ = try await pool.withConnection { connection in try connection.queryValue("SELECT 1", as: Int64.self) }
-        } catch let error as StorageError {
-            throw error
-        } catch {
-            throw .connectionFailed(reason: "\(error)")
-        }
-    }
-
     public func close() async {
         let alreadyClosed = closed.withLock { closed in
             defer { closed = true }

@@ -100,16 +100,6 @@ public final class SQLiteDatabase: Database {
         }
     }
 
-    public func ping() async throws(StorageError) {
-        do {
-            _ = try await read { connection in try connection.queryValue("SELECT 1", as: Int64.self) }
-        } catch let error as StorageError {
-            throw error
-        } catch {
-            throw .connectionFailed(reason: "\(error)")
-        }
-    }
-
     public func close() async {
         let alreadyClosed = closed.withLock { closed in
             defer { closed = true }

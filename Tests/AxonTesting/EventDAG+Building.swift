@@ -12,13 +12,18 @@ public struct EventDAGError: Error, CustomStringConvertible {
 
 extension EventDAG {
     /// Starts the room: the create event on the main branch, with the content each version expects
-    /// (`creator` before v11, `additional_creators` in v12 when given).
+    /// (`creator` before v11, `additional_creators` in v12 when given). Before v12 the room is
+    /// `!<roomLocalpart>:<creator's server>`; a v12 room is named after its create event.
     @discardableResult
     public mutating func create(
         by creator: UserID = EventDAGUsers.alice,
         additionalCreators: [UserID] = [],
-        extraContent: [String: JSONValue] = [:]
+        extraContent: [String: JSONValue] = [:],
+        roomLocalpart: String = "room"
     ) throws -> PDU {
+        if version.roomIDFormat == .serverScoped {
+            setRoomID(try RoomID("!\(roomLocalpart):\(creator.serverName.rawValue)"))
+        }
         var content = extraContent
         content["room_version"] = .string(version.identifier)
         if !version.authRules.usesCreateEventSenderAsCreator { content["creator"] = .string(creator.rawValue) }
@@ -28,16 +33,22 @@ extension EventDAG {
 
     /// Adds an event to `branch`: its `prev_events` are the branch heads, its `auth_events` are selected from the
     /// branch state unless `authEvents` overrides them. The event is hashed and signed by the sender's server.
+    /// `redacts` goes at the top level before room v11 and into `content` from v11.
     @discardableResult
     public mutating func send(
         _ type: String,
         stateKey: String? = nil,
         from sender: UserID,
         content: JSONValue = [:],
+        redacts: EventID? = nil,
         on branch: String = mainBranch,
         authEvents: [EventID]? = nil,
         originServerTS: Int64? = nil
     ) throws -> PDU {
+        var content = content
+        if let redacts, version.redactionRules == .v11, case .object = content {
+            content["redacts"] = .string(redacts.rawValue)
+        }
         guard heads[branch] != nil || order.isEmpty else { throw EventDAGError("No branch '\(branch)'") }
         let prevEvents = heads[branch] ?? []
         let auth = authEvents ?? AuthEventSelection.authEventIDs(
@@ -51,6 +62,7 @@ extension EventDAG {
         ]
         clock = max(clock, originServerTS ?? clock) + 1000
         if let stateKey { json["state_key"] = .string(stateKey) }
+        if let redacts, version.redactionRules != .v11 { json["redacts"] = .string(redacts.rawValue) }
         let isCreate = type.hasSameBytes(as: EventType.create) && stateKey == ""
         if let roomID, !(isCreate && version.roomIDFormat == .createEventHash) {
             json["room_id"] = .string(roomID.rawValue)

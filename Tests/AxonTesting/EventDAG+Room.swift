@@ -33,6 +33,11 @@ extension EventDAG {
     }
 
     @discardableResult
+    public mutating func redact(_ target: EventID, by sender: UserID, on branch: String = mainBranch) throws -> PDU {
+        try send(EventType.redaction, from: sender, content: ["reason": "test"], redacts: target, on: branch)
+    }
+
+    @discardableResult
     public mutating func message(_ body: String, from sender: UserID, on branch: String = mainBranch) throws -> PDU {
         try send("m.room.message", from: sender, content: ["msgtype": "m.text", "body": .string(body)], on: branch)
     }

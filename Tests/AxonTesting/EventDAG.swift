@@ -63,6 +63,10 @@ public struct EventDAG: Sendable {
         if roomID == nil { roomID = event.roomID }
     }
 
+    mutating func setRoomID(_ roomID: RoomID) {
+        self.roomID = roomID
+    }
+
     mutating func setBranch(_ branch: String, heads: [EventID], state: StateMap) {
         self.heads[branch] = heads
         states[branch] = state

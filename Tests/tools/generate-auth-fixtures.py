@@ -276,9 +276,10 @@ def member_candidates(version, creators):
               [(BOB, SAM), (CAROL, SAM), (ALICE, MALLORY), (ALICE, BOB), (SAM, CAROL), (ERIN, SAM)]]
     cases += [(user, user, {"membership": "leave"}) for user in [ERIN, FRANK, CAROL, SAM, MALLORY]]
     cases += [(sender, target, {"membership": "leave"}) for sender, target in
-              [(BOB, CAROL), (CAROL, BOB), (BOB, DAVE), (ALICE, BOB), (ALICE, MALLORY), (BOB, MALLORY), (SAM, CAROL)]]
+              [(BOB, CAROL), (CAROL, BOB), (BOB, DAVE), (ALICE, BOB), (ALICE, DAVE), (ALICE, MALLORY), (BOB, MALLORY),
+               (SAM, CAROL)]]
     cases += [(sender, target, {"membership": "ban"}) for sender, target in
-              [(ALICE, CAROL), (CAROL, BOB), (BOB, ALICE), (BOB, SAM)]]
+              [(ALICE, CAROL), (ALICE, DAVE), (CAROL, BOB), (BOB, ALICE), (BOB, SAM)]]
     cases += [(user, user, {"membership": "knock"}) for user in [SAM, ERIN, BOB, FRANK]]
     invite = {"display_name": "tp", "signed": signed_invite()}
     cases += [
@@ -309,6 +310,7 @@ def power_level_candidates(room, state, creators):
         *path, value = path_and_value
 
         def edit(content):
+            """Sets (or, for None, removes) one power level."""
             target = content
             for key in path[:-1]:
                 target = target.setdefault(key, {})
@@ -316,6 +318,7 @@ def power_level_candidates(room, state, creators):
                 target.pop(path[-1], None)
             else:
                 target[path[-1]] = value
+        edit.label = "%s = %r" % (".".join(path), value)
         return edit
 
     edits = [
@@ -328,8 +331,9 @@ def power_level_candidates(room, state, creators):
         (DAVE, set_path("users", BOB, 0)), (ALICE, set_path("users_default", " 10 ")), (BOB, set_path("users", DAVE, None)),
         (ALICE, set_path("events", "m.room.name", 30)), (ALICE, set_path("users", ALICE, 100)),
         (ALICE, set_path("users", ZARA, 100)), (ZARA, set_path("users", BOB, 100)), (BOB, set_path("users", ZARA, 0)),
+        (BOB, set_path("users", ALICE, 0)), (DAVE, set_path("users", ALICE, None)),
     ]
-    return [(PL, sender, "", changed(edit)) for sender, edit in edits
+    return [(PL, sender, "", changed(edit), edit.label) for sender, edit in edits
             if sender != ZARA or ZARA in creators]
 
 
@@ -386,9 +390,10 @@ def auth_fixtures(rng):
         rooms.append(room)
         candidates = member_candidates(version, creators) + power_level_candidates(room, state, creators) \
             + other_candidates(version, creators)
-        for event_type, sender, state_key, content in candidates:
+        for event_type, sender, state_key, content, *detail in candidates:
             event_dict = candidate_case(room, state, tip, event_type, sender, state_key, content)
-            add_case(cases, index, room, event_dict, "%s %s %s" % (event_type, sender, state_key))
+            label = "%s by %s" % (event_type, sender) + (" for %s" % state_key if state_key else "")
+            add_case(cases, index, room, event_dict, label + "".join(": " + d for d in detail))
         add_redaction_cases(cases, index, room, state, tip)
         add_auth_event_cases(cases, index, room, state, tip)
         add_create_cases(cases, rooms, version, rng)

@@ -27,9 +27,3 @@ enum SecureRandom {
         return String((0..<count).map { _ in alphabet.randomElement(using: &generator)! })
     }
 }
-
-extension String {
-    func leftPadded(to width: Int, with pad: Character = "0") -> String {
-        count >= width ? self : String(repeating: pad, count: width - count) + self
-    }
-}

@@ -48,12 +48,12 @@ struct UserInteractiveAuth: Sendable {
         _ operation: UIAOperation, _ submission: UIASubmission, continuing existing: UIASessionRow?, requester: UserID?,
         flows: [[String]], failureLimit: FailureLimit? = nil
     ) async throws -> Completion {
-        var session = try await open(operation, submission, continuing: existing, requester: requester)
+        let session = try await open(operation, submission, continuing: existing, requester: requester)
+        let sessionID = session.sessionID
         var failure: LoginError?
         if let auth = submission.auth, let type = auth["type"]?.stringValue {
             do {
                 let result = try await check(stage: type, auth)
-                let sessionID = session.sessionID
                 try await database.write { transaction in
                     try UIASessionsTable.markStageComplete(type, result: result, for: sessionID, in: transaction)
                 }
@@ -62,7 +62,6 @@ struct UserInteractiveAuth: Sendable {
                 if let failureLimit { _ = failureLimit.limiter.limit(failureLimit.key, record: true) }
             }
         }
-        let sessionID = session.sessionID
         let stages = try await database.read { connection in try UIASessionsTable.completedStages(of: sessionID, in: connection) }
         let params = try Self.decode(session.params)
         if flows.contains(where: { Set($0).isSubset(of: stages.keys) }) {
@@ -74,7 +73,6 @@ struct UserInteractiveAuth: Sendable {
         if let password = submission.password, !password.isEmpty, session.passwordHash == nil {
             let hash = try await hasher.hash(password)
             try await database.write { transaction in try UIASessionsTable.setPasswordHash(hash, for: sessionID, in: transaction) }
-            session.passwordHash = hash
         }
         throw UIAError.incomplete(
             UIAChallenge(session: sessionID, flows: flows, completed: submission.auth == nil ? nil : stages.keys.sorted(), failure: failure)

@@ -49,7 +49,9 @@ public struct Composition: Sendable {
     }
 
     private static func accountRoutes(_ accounts: AccountServices, config: HomeserverConfig, serverName: ServerName) -> [Route] {
-        let clientDiscovery = config.server.servesClientWellKnown ? WellKnownRoutes.clientDiscovery(publicBaseURL: config.server.publicBaseURL) : nil
+        // `JSONValue` is itself nil-literal convertible, so spell out the optional's absence.
+        let clientDiscovery: JSONValue? =
+            config.server.servesClientWellKnown ? .some(WellKnownRoutes.clientDiscovery(publicBaseURL: config.server.publicBaseURL)) : .none
         return RegistrationRoutes.routes(accounts.registration, homeServer: serverName)
             + LoginRoutes.routes(accounts.login, addressLimiter: RateLimiter(config.rateLimits.loginAddress), wellKnown: clientDiscovery)
             + LogoutRoutes.routes(accounts.logout)

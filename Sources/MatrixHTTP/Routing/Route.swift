@@ -1,5 +1,5 @@
 public import HTTPTypes
-public import MatrixTypes
+import MatrixTypes
 
 /// One endpoint: the single source of truth for dispatch, listener resources, worker routing and the
 /// bad-input suite.

@@ -3,7 +3,7 @@ import Foundation
 import HTTPTypes
 public import Hummingbird
 public import Logging
-public import MatrixTypes
+import MatrixTypes
 import NIOCore
 
 /// Answers every request on one listener: CORS, body limits, dispatch through the route registry,

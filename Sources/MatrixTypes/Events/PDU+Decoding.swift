@@ -5,7 +5,6 @@ extension PDU {
     /// which `MatrixCrypto` computes. Never traps, whatever the input.
     public init(json: JSONValue, eventID: EventID, version: RoomVersion) throws(PDUDecodingError) {
         guard case .object(let members) = json else { throw .notAnObject }
-        try Self.checkSize(of: json, version: version)
         let fields = PDUFields(members: members, version: version)
 
         let type = try fields.string("type")
@@ -41,9 +40,13 @@ extension PDU {
         try fields.checkSignatures()
         let redactsValue = version.redactionRules == .v11 ? content["redacts"] : members["redacts"]
         redacts = redactsValue?.stringValue.flatMap { try? EventID($0) }
+        try Self.checkSize(of: json, version: version)
     }
 
+    /// Encoding is the costly part of decoding, so the exact size is only computed when a cheap bound does not
+    /// already prove the event small enough.
     private static func checkSize(of json: JSONValue, version: RoomVersion) throws(PDUDecodingError) {
+        if let bound = json.canonicalByteCountBound(), bound <= maximumByteCount { return }
         let byteCount: Int
         if version.requiresCanonicalJSON {
             do {

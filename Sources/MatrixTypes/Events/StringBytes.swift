@@ -12,3 +12,10 @@ extension StringProtocol {
         utf8.lexicographicallyPrecedes(other.utf8)
     }
 }
+
+extension String {
+    /// ``StringProtocol/hasSameBytes(as:)`` for two strings, without generic dispatch on hot paths.
+    public func hasSameBytes(as other: String) -> Bool {
+        utf8.count == other.utf8.count && utf8.elementsEqual(other.utf8)
+    }
+}
