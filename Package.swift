@@ -26,7 +26,8 @@ let package = Package(
     name: "Axon",
     platforms: [.macOS(.v14)],
     products: [
-        .executable(name: "axon", targets: ["axon"])
+        .executable(name: "axon", targets: ["axon"]),
+        .executable(name: "axon-bench", targets: ["axon-bench"]),
     ] + workerExecutables.map { .executable(name: $0, targets: [$0]) },
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
@@ -38,6 +39,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: [
         // Layer 0: C libraries through pkg-config.
@@ -62,6 +64,7 @@ let package = Package(
             dependencies: ["MatrixTypes", "MatrixCrypto", "Storage", "CSodium", crypto, logging, nio, nioPosix],
             swiftSettings: strict
         ),
+        .target(name: "RoomStore", dependencies: ["MatrixTypes", "Storage", logging], swiftSettings: strict),
 
         // Layers 6-7: HTTP plumbing and route collections.
         .target(name: "MatrixHTTP", dependencies: ["MatrixTypes", "Accounts", hummingbird, httpTypes, nio, logging], swiftSettings: strict),
@@ -82,6 +85,14 @@ let package = Package(
 
         // Layer 9: executables.
         .executableTarget(name: "axon", dependencies: ["AxonRuntime"], swiftSettings: strict),
+        .executableTarget(
+            name: "axon-bench",
+            dependencies: [
+                "MatrixTypes", httpClient, argumentParser, nio, .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ],
+            swiftSettings: strict
+        ),
 
         // Test support and suites.
         .target(
@@ -97,6 +108,7 @@ let package = Package(
         .testTarget(name: "MatrixCryptoTests", dependencies: ["MatrixCrypto", "MatrixTypes"], swiftSettings: strict),
         .testTarget(name: "EventAuthTests", dependencies: ["EventAuth", "MatrixTypes", "MatrixCrypto", "AxonTesting"], swiftSettings: strict),
         .testTarget(name: "AccountsTests", dependencies: ["Accounts", "MatrixTypes", "Storage", "AxonTesting"], swiftSettings: strict),
+        .testTarget(name: "RoomStoreTests", dependencies: ["RoomStore", "MatrixTypes", "Storage", "AxonTesting"], swiftSettings: strict),
         .testTarget(name: "AxonConfigTests", dependencies: ["AxonConfig", "AxonTesting", "MatrixTypes"], swiftSettings: strict),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "StorageSQLite", "StoragePostgres", "AxonTesting"], swiftSettings: strict),
         .testTarget(

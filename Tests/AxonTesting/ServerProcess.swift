@@ -22,7 +22,7 @@ public final class ServerProcess: Sendable {
         env.merge(environment) { $1 }
         process.environment = env
         let logFile = TestEnvironment.logDirectory.appendingPathComponent("\(process.executableURL!.lastPathComponent)-\(UUID().uuidString.prefix(8)).log")
-        FileManager.default.createFile(atPath: logFile.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
         let handle = try FileHandle(forWritingTo: logFile)
         process.standardOutput = handle
         process.standardError = handle

@@ -16,7 +16,7 @@ public enum TestSecrets {
                 handle.write(line)
                 try? handle.close()
             } else {
-                FileManager.default.createFile(atPath: file.path, contents: line)
+                _ = FileManager.default.createFile(atPath: file.path, contents: line)
             }
         }
     }

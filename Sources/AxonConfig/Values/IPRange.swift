@@ -14,7 +14,7 @@ public struct IPRange: Sendable, Hashable, CustomStringConvertible {
         let maximum = address.count * 8
         var prefix = maximum
         if parts.count == 2 {
-            guard !parts[1].isEmpty, parts[1].allSatisfy { $0.isASCII && $0.isNumber }, let length = Int(parts[1]), length <= maximum else {
+            guard !parts[1].isEmpty, parts[1].allSatisfy({ $0.isASCII && $0.isNumber }), let length = Int(parts[1]), length <= maximum else {
                 return nil
             }
             prefix = length

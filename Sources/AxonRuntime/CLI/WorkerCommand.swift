@@ -1,4 +1,4 @@
-public import ArgumentParser
+import ArgumentParser
 public import MatrixHTTP
 
 /// The command line shared by every worker executable: `axon-<role> -c homeserver.yaml -c workers/NAME.yaml`.

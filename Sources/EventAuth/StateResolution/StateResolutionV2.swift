@@ -19,7 +19,7 @@ struct StateResolutionV2<Events: EventProvider> {
         fullConflictedSet = fullConflictedSet.filter { graph.event($0) != nil }
 
         let powerOrder = graph.reverseTopologicalPowerOrder(
-            of: fullConflictedSet.filter { graph.event($0).map(Self.isPowerEvent) == true },
+            of: fullConflictedSet.filter { graph.event($0)?.isPowerEvent == true },
             within: fullConflictedSet
         )
         var resolved = graph.applyingIterativeAuthChecks(powerOrder, to: replaysFromEmptyState ? [:] : unconflicted)
@@ -44,20 +44,6 @@ struct StateResolutionV2<Events: EventProvider> {
             }
         }
         return (unconflicted, conflicted)
-    }
-
-    /// Power levels, join rules, the create event, and kicks and bans: events that can take abilities away.
-    static func isPowerEvent(_ event: PDU) -> Bool {
-        switch event.stateMapKey {
-        case .powerLevels?, .joinRules?, .create?:
-            return true
-        default:
-            guard event.hasType(EventType.member), let stateKey = event.stateKey,
-                  let membership = event.membership,
-                  membership.hasSameBytes(as: Membership.leave) || membership.hasSameBytes(as: Membership.ban)
-            else { return false }
-            return !stateKey.hasSameBytes(as: event.sender.rawValue)
-        }
     }
 
     /// The events in some but not all of the state sets' auth chains (each set's chain counting its own events).

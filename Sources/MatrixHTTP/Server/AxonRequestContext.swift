@@ -1,5 +1,5 @@
 public import Hummingbird
-public import NIOCore
+import NIOCore
 
 /// The per-request context Hummingbird hands to the responder; it only needs the peer address,
 /// everything Matrix-specific is carried by `MatrixRequest`.

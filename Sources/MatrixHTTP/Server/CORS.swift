@@ -1,4 +1,4 @@
-public import HTTPTypes
+import HTTPTypes
 
 /// The headers the Client-Server API asks every response to carry so browser clients work from any origin.
 enum CORS {

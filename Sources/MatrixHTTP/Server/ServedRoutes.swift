@@ -1,4 +1,4 @@
-public import MatrixTypes
+import MatrixTypes
 
 /// Which of the registry's routes one listener of one process answers: those of its listener resources
 /// (health on every listener) and, in worker mode, of its role. Anything else gets a clear refusal rather

@@ -45,5 +45,6 @@ extension Schema {
     public static let axon = Schema([
         .v1Infrastructure,
         .v2Accounts,
+        .v3Rooms,
     ])
 }

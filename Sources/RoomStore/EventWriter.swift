@@ -1,0 +1,151 @@
+import MatrixTypes
+import Storage
+
+/// Writes a batch of events inside one transaction, caching the interned IDs the batch reuses.
+struct EventWriter {
+    let transaction: any Transaction
+    let instanceName: String
+    let policy: StateGroupPolicy
+    private var roomNIDs: [RoomID: Int64] = [:]
+    private var stateKeyNIDs: [StateKey: Int64] = [:]
+    private var eventNIDs: [EventID: Int64] = [:]
+    /// State groups of events written by this batch, which later events in it usually build on.
+    private var groups: [EventID: Int64] = [:]
+
+    init(transaction: any Transaction, instanceName: String, policy: StateGroupPolicy) {
+        self.transaction = transaction
+        self.instanceName = instanceName
+        self.policy = policy
+    }
+
+    /// Writes the event row, its state group, the room's extremities, its transaction ID and membership.
+    mutating func write(_ event: NewEvent, streamOrdering: Int64) throws(RoomStoreError) {
+        let roomNID = try roomNID(event.roomID)
+        let eventNID = try self.eventNID(event.eventID)
+        try storage { () throws(StorageError) in
+            try EventsTable.insert(
+                event, eventNID: eventNID, roomNID: roomNID, streamOrdering: streamOrdering, instanceName: instanceName,
+                in: transaction
+            )
+        }
+        if let stateAfter = event.stateAfter {
+            let group = try stateGroup(for: stateAfter, roomNID: roomNID)
+            try storage { () throws(StorageError) in try EventStateGroupsTable.insert(eventNID: eventNID, group: group, in: transaction) }
+            groups[event.eventID] = group
+        }
+        let takesEffect = !event.outlier && event.rejectedReason == nil && !event.softFailed
+        if takesEffect {
+            let prevNIDs = try event.prevEvents.map { id throws(RoomStoreError) in try self.eventNID(id) }
+            try storage { () throws(StorageError) in
+                try ForwardExtremitiesTable.advance(roomNID: roomNID, eventNID: eventNID, replacing: prevNIDs, in: transaction)
+            }
+        }
+        if let key = event.transaction {
+            try storage { () throws(StorageError) in try EventTxnIDsTable.insert(key, eventNID: eventNID, in: transaction) }
+        }
+        if takesEffect, event.type == EventType.member, let member = event.stateKey, let membership = event.membership {
+            try storage { () throws(StorageError) in
+                try RoomMembershipsTable.upsert(
+                    roomNID: roomNID, userID: member, membership: membership, eventNID: eventNID, in: transaction
+                )
+            }
+        }
+    }
+
+    private mutating func roomNID(_ roomID: RoomID) throws(RoomStoreError) -> Int64 {
+        if let cached = roomNIDs[roomID] { return cached }
+        let nid = try storage { () throws(StorageError) in try RoomIDsTable.intern(roomID, in: transaction) }
+        roomNIDs[roomID] = nid
+        return nid
+    }
+
+    private mutating func eventNID(_ eventID: EventID) throws(RoomStoreError) -> Int64 {
+        if let cached = eventNIDs[eventID] { return cached }
+        let nid = try storage { () throws(StorageError) in try EventIDsTable.intern(eventID, in: transaction) }
+        eventNIDs[eventID] = nid
+        return nid
+    }
+
+    private mutating func stateKeyNID(_ key: StateKey) throws(RoomStoreError) -> Int64 {
+        if let cached = stateKeyNIDs[key] { return cached }
+        let nid = try storage { () throws(StorageError) in try StateKeysTable.intern(key, in: transaction) }
+        stateKeyNIDs[key] = nid
+        return nid
+    }
+
+    /// The group holding `stateAfter`: an existing one when nothing changes, else a new delta or snapshot.
+    private mutating func stateGroup(for stateAfter: StateAfter, roomNID: Int64) throws(RoomStoreError) -> Int64 {
+        switch stateAfter {
+        case .sameAs(let eventID):
+            return try group(after: eventID)
+        case .changed(nil, let changes):
+            return try insertSnapshot(roomNID: roomNID, entries: try nids(changes))
+        case .changed(let base?, let changes):
+            let baseGroup = try group(after: base)
+            if changes.isEmpty { return baseGroup }
+            let delta = try nids(changes)
+            guard let info = try storage({ () throws(StorageError) in try StateGroupsTable.info(baseGroup, in: transaction) }) else {
+                throw .noStateFor(base)
+            }
+            if policy.needsSnapshot(over: info, adding: Int64(delta.count)) {
+                var full: [Int64: Int64] = [:]
+                for entry in try storage({ () throws(StorageError) in try StateGroupsTable.resolve(baseGroup, in: transaction) }) {
+                    full[entry.stateKeyNID] = entry.eventNID
+                }
+                full.merge(delta) { _, new in new }
+                return try insertSnapshot(roomNID: roomNID, entries: full)
+            }
+            return try storage { () throws(StorageError) in
+                let group = try StateGroupsTable.insert(
+                    roomNID: roomNID, prevGroup: baseGroup, chainLength: info.chainLength + 1,
+                    deltaRows: info.deltaRows + Int64(delta.count), snapshotRows: info.snapshotRows, in: transaction
+                )
+                try StateGroupsTable.insertEntries(group: group, sorted(delta), in: transaction)
+                return group
+            }
+        }
+    }
+
+    private func group(after eventID: EventID) throws(RoomStoreError) -> Int64 {
+        if let cached = groups[eventID] { return cached }
+        let group = try storage { () throws(StorageError) -> Int64? in
+            guard let nid = try EventIDsTable.find(eventID, in: transaction) else { return nil }
+            return try EventStateGroupsTable.group(eventNID: nid, in: transaction)
+        }
+        guard let group else { throw .noStateFor(eventID) }
+        return group
+    }
+
+    private mutating func nids(_ changes: [StateKey: EventID]) throws(RoomStoreError) -> [Int64: Int64] {
+        var result: [Int64: Int64] = [:]
+        for (key, eventID) in changes {
+            let keyNID = try stateKeyNID(key)
+            result[keyNID] = try self.eventNID(eventID)
+        }
+        return result
+    }
+
+    private func insertSnapshot(roomNID: Int64, entries: [Int64: Int64]) throws(RoomStoreError) -> Int64 {
+        try storage { () throws(StorageError) in
+            let group = try StateGroupsTable.insert(
+                roomNID: roomNID, prevGroup: nil, chainLength: 0, deltaRows: 0, snapshotRows: Int64(entries.count),
+                in: transaction
+            )
+            try StateGroupsTable.insertEntries(group: group, sorted(entries), in: transaction)
+            return group
+        }
+    }
+
+    private func sorted(_ entries: [Int64: Int64]) -> [(stateKeyNID: Int64, eventNID: Int64)] {
+        entries.sorted { $0.key < $1.key }.map { (stateKeyNID: $0.key, eventNID: $0.value) }
+    }
+}
+
+/// Runs storage calls from code that reports `RoomStoreError`.
+func storage<T>(_ body: () throws(StorageError) -> T) throws(RoomStoreError) -> T {
+    do {
+        return try body()
+    } catch {
+        throw .storage(error)
+    }
+}

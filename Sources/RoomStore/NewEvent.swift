@@ -1,0 +1,72 @@
+public import MatrixTypes
+
+/// One event to persist, exactly as it was received or built, with what the caller already worked out about it.
+///
+/// The store never parses `json`: every indexed column comes from these fields, so the stored bytes stay the ones
+/// the event's hashes and signatures cover.
+public struct NewEvent: Sendable {
+    public var eventID: EventID
+    public var roomID: RoomID
+    public var type: String
+    public var stateKey: String?
+    public var sender: UserID
+    /// The event's `depth`, stored as `topological_ordering`.
+    public var depth: Int64
+    /// The event's JSON bytes as received.
+    public var json: [UInt8]
+    /// An event whose state is unknown (fetched for auth chains); it joins neither the timeline nor the extremities.
+    public var outlier: Bool
+    public var rejectedReason: String?
+    public var softFailed: Bool
+    /// The event's `prev_events`; they stop being forward extremities once this event is stored.
+    public var prevEvents: [EventID]
+    /// The room's state after this event; `nil` only for outliers.
+    public var stateAfter: StateAfter?
+    /// The client transaction that sent it, recorded so a retried send returns the same event.
+    public var transaction: ClientTransaction?
+    /// For an `m.room.member` event that takes effect, the `membership` its content sets.
+    public var membership: String?
+
+    public init(
+        eventID: EventID, roomID: RoomID, type: String, stateKey: String?, sender: UserID, depth: Int64, json: [UInt8],
+        outlier: Bool = false, rejectedReason: String? = nil, softFailed: Bool = false, prevEvents: [EventID],
+        stateAfter: StateAfter?, transaction: ClientTransaction? = nil, membership: String? = nil
+    ) {
+        self.eventID = eventID
+        self.roomID = roomID
+        self.type = type
+        self.stateKey = stateKey
+        self.sender = sender
+        self.depth = depth
+        self.json = json
+        self.outlier = outlier
+        self.rejectedReason = rejectedReason
+        self.softFailed = softFailed
+        self.prevEvents = prevEvents
+        self.stateAfter = stateAfter
+        self.transaction = transaction
+        self.membership = membership
+    }
+}
+
+/// The room's state after an event, described relative to state the store already holds.
+public enum StateAfter: Sendable {
+    /// Identical to the state after `event` (a message, a rejected event): no state rows are written.
+    case sameAs(EventID)
+    /// The state after `base` (empty when `nil`, for `m.room.create`) with `changes` applied; a resolved fork is
+    /// expressed as its differences from one of its parents.
+    case changed(base: EventID?, changes: [StateKey: EventID])
+}
+
+/// `(user_id, device_id, txn_id)`: the key under which `PUT /send/{type}/{txnId}` is idempotent.
+public struct ClientTransaction: Sendable, Hashable {
+    public var userID: UserID
+    public var deviceID: String
+    public var txnID: String
+
+    public init(userID: UserID, deviceID: String, txnID: String) {
+        self.userID = userID
+        self.deviceID = deviceID
+        self.txnID = txnID
+    }
+}

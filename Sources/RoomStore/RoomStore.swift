@@ -1,0 +1,173 @@
+public import Logging
+public import MatrixTypes
+public import Storage
+
+/// Room data storage (design §5): events as received with their indexed columns, state at every event as
+/// groups of deltas over snapshots, forward extremities, client transaction IDs and current memberships.
+///
+/// ```swift
+/// let store = try await RoomStore.open(database: db, instance: "main")
+/// let orderings = try await store.persist([event])      // one transaction for the whole batch
+/// let state = try await store.state(after: event.eventID)
+/// ```
+///
+/// Only the room's writer persists; every process may read.
+public final class RoomStore: Sendable {
+    public let database: any Database
+    public let policy: StateGroupPolicy
+    private let streamIDs: StreamIDAllocator
+
+    private init(database: any Database, policy: StateGroupPolicy, streamIDs: StreamIDAllocator) {
+        self.database = database
+        self.policy = policy
+        self.streamIDs = streamIDs
+    }
+
+    /// Opens the store, resuming the `events` stream of writer `instance`.
+    public static func open(
+        database: any Database,
+        instance: String,
+        policy: StateGroupPolicy = StateGroupPolicy(),
+        logger: Logger = Logger(label: "axon.roomstore")
+    ) async throws(RoomStoreError) -> RoomStore {
+        let streamIDs = try await mapErrors {
+            try await StreamIDAllocator.open(stream: "events", instance: instance, database: database, logger: logger)
+        }
+        return RoomStore(database: database, policy: policy, streamIDs: streamIDs)
+    }
+
+    /// The writer instance recorded on every event this store persists.
+    public var instanceName: String { streamIDs.instance }
+
+    /// The `events` position below which every stream ordering is committed or abandoned.
+    public var persistedUpTo: Int64 { streamIDs.persistedUpTo }
+
+    /// The persisted-up-to position now and after every advance, for notifiers.
+    public func positions() -> AsyncStream<Int64> {
+        streamIDs.positions()
+    }
+
+    /// Persists `events` in order, in one transaction: all of them are stored or none is.
+    ///
+    /// Events may build on events earlier in the same batch.
+    /// - Returns: each event's stream ordering.
+    @discardableResult
+    public func persist(_ events: [NewEvent]) async throws(RoomStoreError) -> [Int64] {
+        precondition(!events.isEmpty, "persist needs at least one event")
+        let instanceName = instanceName
+        let policy = policy
+        let (_, orderings) = try await mapErrors {
+            try await streamIDs.write(count: events.count) { transaction, orderings in
+                var writer = EventWriter(transaction: transaction, instanceName: instanceName, policy: policy)
+                for (event, ordering) in zip(events, orderings) {
+                    try writer.write(event, streamOrdering: ordering)
+                }
+            }
+        }
+        return orderings
+    }
+
+    public func event(_ eventID: EventID) async throws(RoomStoreError) -> StoredEvent? {
+        guard let row = try await read({ connection throws(StorageError) in try EventsTable.find(eventID, in: connection) }) else {
+            return nil
+        }
+        let (roomID, sender) = try storage { () throws(StorageError) in
+            (try row.decode("room_id", as: String.self), try row.decode("sender", as: String.self))
+        }
+        let parsedRoomID: RoomID = try parse(roomID)
+        let parsedSender: UserID = try parse(sender)
+        return try storage { () throws(StorageError) in
+            StoredEvent(
+                eventID: eventID, roomID: parsedRoomID, type: try row.decode("event_type"),
+                stateKey: try row.decode("state_key"), sender: parsedSender,
+                streamOrdering: try row.decode("stream_ordering"), topologicalOrdering: try row.decode("topological_ordering"),
+                outlier: try row.decode("outlier"), rejectedReason: try row.decode("rejected_reason"),
+                softFailed: try row.decode("soft_failed"), instanceName: try row.decode("instance_name"), json: try row.decode("json")
+            )
+        }
+    }
+
+    /// The room's state after `eventID` (including the event itself when it is a state event), or `nil` when no
+    /// state is recorded for it (unknown events and outliers).
+    public func state(after eventID: EventID) async throws(RoomStoreError) -> [StateKey: EventID]? {
+        let entries = try await read { connection throws(StorageError) -> [StateGroupEntry]? in
+            guard let nid = try EventIDsTable.find(eventID, in: connection),
+                let group = try EventStateGroupsTable.group(eventNID: nid, in: connection)
+            else { return nil }
+            return try StateGroupsTable.resolve(group, in: connection)
+        }
+        guard let entries else { return nil }
+        var state: [StateKey: EventID] = [:]
+        for entry in entries {
+            state[StateKey(entry.type, entry.stateKey)] = try parse(entry.eventID)
+        }
+        return state
+    }
+
+    /// The room's forward extremities, sorted by event ID.
+    public func forwardExtremities(in roomID: RoomID) async throws(RoomStoreError) -> [EventID] {
+        let ids = try await read { connection throws(StorageError) -> [String] in
+            guard let room = try RoomIDsTable.find(roomID, in: connection) else { return [] }
+            return try ForwardExtremitiesTable.list(roomNID: room, in: connection)
+        }
+        return try ids.map { id throws(RoomStoreError) in try parse(id) }
+    }
+
+    /// The event a client transaction already produced, so a retried send answers with it.
+    public func eventID(for key: ClientTransaction) async throws(RoomStoreError) -> EventID? {
+        try await read { connection throws(StorageError) in try EventTxnIDsTable.find(key, in: connection) }.map(parse)
+    }
+
+    /// `user`'s current membership of `roomID` (`join`, `invite`, `leave`, `ban`, `knock`), or `nil` if never a member.
+    public func membership(of user: UserID, in roomID: RoomID) async throws(RoomStoreError) -> String? {
+        try await read { connection throws(StorageError) -> String? in
+            guard let room = try RoomIDsTable.find(roomID, in: connection) else { return nil }
+            return try RoomMembershipsTable.membership(roomNID: room, userID: user.rawValue, in: connection)
+        }
+    }
+
+    /// The users whose current membership of `roomID` is `membership`, sorted.
+    public func members(of roomID: RoomID, membership: String) async throws(RoomStoreError) -> [UserID] {
+        let users = try await read { connection throws(StorageError) -> [String] in
+            guard let room = try RoomIDsTable.find(roomID, in: connection) else { return [] }
+            return try RoomMembershipsTable.members(roomNID: room, membership: membership, in: connection)
+        }
+        return try users.map { id throws(RoomStoreError) in try parse(id) }
+    }
+
+    /// The rooms in which `user`'s current membership is `membership`, sorted.
+    public func rooms(of user: UserID, membership: String) async throws(RoomStoreError) -> [RoomID] {
+        let rooms = try await read { connection throws(StorageError) in
+            try RoomMembershipsTable.rooms(userID: user.rawValue, membership: membership, in: connection)
+        }
+        return try rooms.map { id throws(RoomStoreError) in try parse(id) }
+    }
+
+    private func read<T: Sendable>(
+        _ body: @escaping @Sendable (any Connection) throws(StorageError) -> T
+    ) async throws(RoomStoreError) -> T {
+        try await mapErrors { try await database.read { connection in try body(connection) } }
+    }
+}
+
+/// Runs database work, reporting its failures as `RoomStoreError`.
+private func mapErrors<T>(_ body: () async throws -> T) async throws(RoomStoreError) -> T {
+    do {
+        return try await body()
+    } catch let error as RoomStoreError {
+        throw error
+    } catch let error as StorageError {
+        throw .storage(error)
+    } catch {
+        throw .storage(.queryFailed(message: "\(error)"))
+    }
+}
+
+/// Parses an identifier read back from the store.
+private func parse<ID: MatrixIdentifier>(_ value: String) throws(RoomStoreError) -> ID {
+    do {
+        return try ID(value)
+    } catch {
+        throw .corruptIdentifier(value)
+    }
+}

@@ -1,0 +1,23 @@
+import MatrixTypes
+import Storage
+
+/// The only SQL touching `event_txn_ids`: which event a client transaction produced.
+enum EventTxnIDsTable {
+    /// Fails with `.uniqueViolation` when the transaction already produced an event.
+    static func insert(_ key: ClientTransaction, eventNID: Int64, in transaction: any Transaction) throws(StorageError) {
+        try transaction.execute(
+            "INSERT INTO event_txn_ids (user_id, device_id, txn_id, event_nid) VALUES (?, ?, ?, ?)",
+            [.text(key.userID.rawValue), .text(key.deviceID), .text(key.txnID), .integer(eventNID)]
+        )
+    }
+
+    static func find(_ key: ClientTransaction, in connection: any Connection) throws(StorageError) -> String? {
+        try connection.queryOne(
+            """
+            SELECT i.event_id FROM event_txn_ids t JOIN event_ids i ON i.event_nid = t.event_nid
+            WHERE t.user_id = ? AND t.device_id = ? AND t.txn_id = ?
+            """,
+            [.text(key.userID.rawValue), .text(key.deviceID), .text(key.txnID)]
+        )?.decode(0)
+    }
+}

@@ -1,0 +1,35 @@
+import MatrixTypes
+import Storage
+
+/// The only SQL touching `events`: raw JSON bytes plus the columns timelines, sync and federation index on.
+enum EventsTable {
+    static func insert(
+        _ event: NewEvent, eventNID: Int64, roomNID: Int64, streamOrdering: Int64, instanceName: String,
+        in transaction: any Transaction
+    ) throws(StorageError) {
+        try transaction.execute(
+            """
+            INSERT INTO events (event_nid, room_nid, stream_ordering, topological_ordering, event_type, state_key, sender,
+                outlier, rejected_reason, soft_failed, instance_name, json)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            [
+                .integer(eventNID), .integer(roomNID), .integer(streamOrdering), .integer(event.depth), .text(event.type),
+                SQLValue(event.stateKey), .text(event.sender.rawValue), SQLValue(event.outlier), SQLValue(event.rejectedReason),
+                SQLValue(event.softFailed), .text(instanceName), .blob(event.json),
+            ]
+        )
+    }
+
+    static func find(_ eventID: EventID, in connection: any Connection) throws(StorageError) -> Row? {
+        try connection.queryOne(
+            """
+            SELECT i.event_id, r.room_id, e.event_type, e.state_key, e.sender, e.stream_ordering, e.topological_ordering,
+                e.outlier, e.rejected_reason, e.soft_failed, e.instance_name, e.json
+            FROM event_ids i JOIN events e ON e.event_nid = i.event_nid JOIN room_ids r ON r.room_nid = e.room_nid
+            WHERE i.event_id = ?
+            """,
+            [.text(eventID.rawValue)]
+        )
+    }
+}

@@ -1,0 +1,39 @@
+import Storage
+
+/// The only SQL touching `room_memberships`: each user's current membership of each room.
+enum RoomMembershipsTable {
+    static func upsert(roomNID: Int64, userID: String, membership: String, eventNID: Int64, in transaction: any Transaction)
+        throws(StorageError)
+    {
+        try transaction.execute(
+            """
+            INSERT INTO room_memberships (room_nid, user_id, membership, event_nid) VALUES (?, ?, ?, ?)
+            ON CONFLICT (room_nid, user_id) DO UPDATE SET membership = excluded.membership, event_nid = excluded.event_nid
+            """,
+            [.integer(roomNID), .text(userID), .text(membership), .integer(eventNID)]
+        )
+    }
+
+    static func membership(roomNID: Int64, userID: String, in connection: any Connection) throws(StorageError) -> String? {
+        try connection.queryOne(
+            "SELECT membership FROM room_memberships WHERE room_nid = ? AND user_id = ?", [.integer(roomNID), .text(userID)]
+        )?.decode(0)
+    }
+
+    static func members(roomNID: Int64, membership: String, in connection: any Connection) throws(StorageError) -> [String] {
+        try connection.query(
+            "SELECT user_id FROM room_memberships WHERE room_nid = ? AND membership = ? ORDER BY user_id",
+            [.integer(roomNID), .text(membership)]
+        ).map { row throws(StorageError) in try row.decode(0) }
+    }
+
+    static func rooms(userID: String, membership: String, in connection: any Connection) throws(StorageError) -> [String] {
+        try connection.query(
+            """
+            SELECT r.room_id FROM room_memberships m JOIN room_ids r ON r.room_nid = m.room_nid
+            WHERE m.user_id = ? AND m.membership = ? ORDER BY r.room_id
+            """,
+            [.text(userID), .text(membership)]
+        ).map { row throws(StorageError) in try row.decode(0) }
+    }
+}

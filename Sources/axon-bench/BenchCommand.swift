@@ -1,0 +1,139 @@
+import ArgumentParser
+import AsyncHTTPClient
+import Foundation
+import MatrixTypes
+import NIOCore
+
+/// Loads any homeserver's Client-Server API and reports send and delivery latency.
+@main
+struct BenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "axon-bench",
+        abstract: "Load a Matrix homeserver's Client-Server API: register users, join them into rooms, keep them syncing, and time messages.",
+        discussion: "Registration with m.login.dummy must be open on the target, and its rate limits lifted.")
+
+    @Argument(help: "Base URL of the homeserver, e.g. http://127.0.0.1:8008")
+    var baseURL: String
+
+    @Option(help: "Users to register; all of them long-poll /sync.")
+    var users = 20
+
+    @Option(help: "Users that send messages (the first S users).")
+    var senders = 10
+
+    @Option(help: "Rooms; user i joins room i % rooms.")
+    var rooms = 1
+
+    @Option(help: "Seconds to send for.")
+    var duration = 30
+
+    @Option(help: "Total messages per second across all senders; omit to send as fast as possible.")
+    var rate: Double?
+
+    @Option(help: "Long-poll timeout of /sync in milliseconds.")
+    var syncTimeout = 30_000
+
+    @Option(help: "Seconds to wait after sending for deliveries still outstanding.")
+    var drain = 10
+
+    @Option(help: "Write the results (or the error) as JSON to this file.")
+    var json: String?
+
+    @Option(help: "PID of the server process, to report its resident memory.")
+    var pid: Int32?
+
+    @Option(help: "Prefix of the registered user names; defaults to a random one.")
+    var userPrefix: String?
+
+    mutating func validate() throws {
+        guard users >= 1, senders >= 1, senders <= users else { throw ValidationError("need 1 ≤ senders ≤ users") }
+        guard rooms >= 1, rooms <= users else { throw ValidationError("need 1 ≤ rooms ≤ users") }
+        guard duration >= 1 else { throw ValidationError("duration must be at least 1 second") }
+        if let rate, rate <= 0 { throw ValidationError("rate must be positive") }
+    }
+
+    func run() async throws {
+        let prefix = userPrefix ?? "bench\(UInt32.random(in: 0...UInt32.max))u"
+        let workload = Workload(
+            users: users, senders: senders, rooms: rooms, duration: .seconds(duration), rate: rate,
+            syncTimeoutMilliseconds: syncTimeout, drain: .seconds(drain), userPrefix: prefix,
+            password: "bench-password-\(prefix)")
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool = .init(
+            idleTimeout: .seconds(120), concurrentHTTP1ConnectionsPerHostSoftLimit: users + senders + 4)
+        let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        let base = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        let scenario = Scenario(http: http, baseURL: base, workload: workload)
+
+        let outcome: Result<RunResult, BenchError>
+        do throws(BenchError) {
+            outcome = .success(try await scenario.run { print($0) })
+        } catch {
+            outcome = .failure(error)
+        }
+        try await http.shutdown()
+        let memory = pid.flatMap(ProcessMemory.sample(pid:))
+
+        var document: JSONValue = [
+            "target": .string(base),
+            "users": .integer(Int64(users)), "senders": .integer(Int64(senders)), "rooms": .integer(Int64(rooms)),
+            "duration_s": .integer(Int64(duration)), "rate": rate.map(JSONValue.double) ?? .null,
+        ]
+        if let memory {
+            document["server_rss_kib"] = .integer(Int64(memory.residentKiB))
+            document["server_peak_rss_kib"] = .integer(Int64(memory.highWaterKiB))
+        }
+        switch outcome {
+        case .success(let result):
+            let report = Report(result: result, memory: memory)
+            report.print()
+            for (key, value) in report.json.objectValue ?? [:] { document[key] = value }
+        case .failure(let error):
+            print("error: \(error)")
+            document["error"] = .string(error.description)
+            document["phase"] = error.phaseName.map(JSONValue.string) ?? .null
+        }
+        if let json {
+            let bytes = document.encoded()
+            guard FileManager.default.createFile(atPath: json, contents: Data(bytes)) else {
+                throw ValidationError("cannot write \(json)")
+            }
+        }
+        if case .failure = outcome { throw ExitCode.failure }
+    }
+}
+
+/// The human summary and JSON fields of a completed run.
+struct Report: Sendable {
+    var result: RunResult
+    var memory: ProcessMemory?
+
+    func print() {
+        let sends = LatencySummary(result.sendLatency)
+        let delivery = LatencySummary(result.deliveryLatency)
+        Swift.print("sent \(result.sent) messages (\(result.sendFailures) failed) — \(LatencySummary.format(result.sendsPerSecond)) sends/s")
+        if let error = result.firstSendError { Swift.print("first send error: \(error)") }
+        Swift.print("send latency:     \(sends.line)")
+        Swift.print("delivery latency: \(delivery.line)")
+        Swift.print(
+            "delivered to every receiver: \(result.delivered) of \(result.sent); \(result.undelivered) outstanding, "
+                + "\(result.duplicates) duplicates, \(result.limitedTimelines) limited timelines, \(result.syncFailures) failed syncs")
+        if let memory { Swift.print("server RSS: \(memory.residentKiB) KiB (peak \(memory.highWaterKiB) KiB)") }
+    }
+
+    var json: JSONValue {
+        [
+            "sent": .integer(Int64(result.sent)),
+            "send_failures": .integer(Int64(result.sendFailures)),
+            "first_send_error": result.firstSendError.map(JSONValue.string) ?? .null,
+            "sends_per_second": .double(result.sendsPerSecond),
+            "send_latency_ms": LatencySummary(result.sendLatency).json,
+            "delivery_latency_ms": LatencySummary(result.deliveryLatency).json,
+            "delivered": .integer(Int64(result.delivered)),
+            "undelivered": .integer(Int64(result.undelivered)),
+            "duplicates": .integer(Int64(result.duplicates)),
+            "limited_timelines": .integer(Int64(result.limitedTimelines)),
+            "sync_failures": .integer(Int64(result.syncFailures)),
+        ]
+    }
+}
