@@ -15,7 +15,7 @@ PYTHON_PEERS := matrix-synapse==1.163.2 matrix-nio==0.26.0
 VENV := .venv
 EXECUTABLES := axon axon-client-reader axon-federation-receiver axon-federation-sender axon-media axon-event-persister
 
-.PHONY: deps test-deps venv build release run test fixtures install clean
+.PHONY: deps test-deps venv build release run test fixtures bench install clean
 
 ## deps: install the Debian packages the build needs (idempotent; apt-get runs only when one is missing).
 deps:
@@ -46,6 +46,11 @@ run: release
 ## test: every test suite, on SQLite and on a private PostgreSQL, with a private Redis.
 test: test-deps venv
 	@bash Tests/tools/run-tests.sh
+
+## bench: axon-bench against Axon and a real Synapse (SQLite, same workload, 3 runs each); medians and
+## ratios go to bench/results/.
+bench: test-deps venv
+	@bash Tests/tools/bench.sh
 
 ## fixtures: regenerate the cross-check fixtures computed by Synapse (committed; tests compare against them).
 fixtures: venv

@@ -4,7 +4,7 @@
 #
 # Environment: SYNAPSE_PYTHON (default .venv/bin/python), BENCH_RUNS (3), BENCH_USERS (20), BENCH_SENDERS (10),
 # BENCH_DURATION (30 s), BENCH_RATE (unset: as fast as possible), BENCH_SKIP_BUILD=1 with BENCH_BIN_DIR to reuse
-# binaries, SYNAPSE_PORT (18451), AXON_PORT (18452), BENCH_KEEP_WORKDIR=1 to keep logs and configs.
+# binaries (AXON_BIN overrides the server binary alone), SYNAPSE_PORT (18451), AXON_PORT (18452), BENCH_KEEP_WORKDIR=1 to keep logs and configs.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -16,7 +16,8 @@ senders=${BENCH_SENDERS:-10}
 duration=${BENCH_DURATION:-30}
 synapse_port=${SYNAPSE_PORT:-18451}
 axon_port=${AXON_PORT:-18452}
-bin=${BENCH_BIN_DIR:-$root/.build/release}
+bin=$(realpath -m "${BENCH_BIN_DIR:-$root/.build/release}")
+axon_bin=$(realpath -m "${AXON_BIN:-$bin/axon}")
 rate_args=()
 if [[ -n "${BENCH_RATE:-}" ]]; then rate_args=(--rate "$BENCH_RATE"); fi
 
@@ -80,9 +81,9 @@ YAML
 synapse_pid=$!
 
 # Axon: generated config plus the same overrides.
-"$bin/axon" generate-config --server-name bench.test --data-dir "$work/axon" --port "$axon_port" >/dev/null
+"$axon_bin" generate-config --server-name bench.test --data-dir "$work/axon" --port "$axon_port" >/dev/null
 printf '%s\n' "$limits" >"$work/axon/bench.yaml"
-(cd "$work/axon" && exec "$bin/axon" -c "$work/axon/homeserver.yaml" -c "$work/axon/bench.yaml" >axon.out 2>&1) &
+(cd "$work/axon" && exec "$axon_bin" -c "$work/axon/homeserver.yaml" -c "$work/axon/bench.yaml" >axon.out 2>&1) &
 axon_pid=$!
 
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -108,6 +109,6 @@ done
 mkdir -p bench/results
 out="bench/results/$(date -u +%F).json"
 "$python" "$root/Tests/tools/bench_summary.py" "$work" "$runs" "$(git rev-parse --short HEAD)" \
-    "$("$python" -c 'import synapse; print(synapse.__version__)')" "$bin" "$load_before" "$(cut -d' ' -f1-3 /proc/loadavg)" >"$out"
+    "$("$python" -c 'import synapse; print(synapse.__version__)')" "$bin/axon-bench" "$axon_bin" "$load_before" "$(cut -d' ' -f1-3 /proc/loadavg)" >"$out"
 echo "bench: wrote $out"
 cat "$out"

@@ -1,6 +1,6 @@
 """Medians of the axon-bench runs per server and the Axon/Synapse ratios, as JSON on stdout.
 
-Usage: bench_summary.py WORKDIR RUNS COMMIT SYNAPSE_VERSION BIN_DIR LOAD_BEFORE LOAD_AFTER
+Usage: bench_summary.py WORKDIR RUNS COMMIT SYNAPSE_VERSION BENCH_BIN AXON_BIN LOAD_BEFORE LOAD_AFTER
 (WORKDIR holds synapse-N.json and axon-N.json; the load averages show how busy the shared machine was).
 A server whose runs failed gets its errors and no numbers; ratios then are null.
 """
@@ -9,7 +9,7 @@ import statistics
 import sys
 from datetime import datetime, timezone
 
-work, runs, commit, synapse_version, bin_dir, load_before, load_after = sys.argv[1:8]
+work, runs, commit, synapse_version, bench_bin, axon_bin, load_before, load_after = sys.argv[1:9]
 runs = int(runs)
 
 METRICS = {
@@ -50,7 +50,7 @@ print(json.dumps({
     "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
     "commit": commit,
     "synapse_version": synapse_version,
-    "binaries": bin_dir,
+    "binaries": {"axon-bench": bench_bin, "axon": axon_bin},
     "load_average": {"before": load_before, "after": load_after},
     "workload": {k: workload.get(k) for k in ("users", "senders", "rooms", "duration_s", "rate")},
     "synapse": synapse,
