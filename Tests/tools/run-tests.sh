@@ -27,5 +27,7 @@ export AXON_TEST_SYNAPSE_PYTHON="$root/.venv/bin/python"
 export AXON_BIN_DIR="$root/.build/debug"
 export AXON_TEST_LOG_DIR="$services/logs"
 mkdir -p "$AXON_TEST_LOG_DIR"
-phase "tests" swift test --skip-build
+# The runner's own output holds the logs of the in-process suites, so it joins the secrecy check.
+run_tests() { swift test --skip-build 2>&1 | tee "$AXON_TEST_LOG_DIR/swift-test.log"; }
+phase "tests" run_tests
 phase "log secrecy check" bash Tests/tools/check-logs.sh "$AXON_TEST_LOG_DIR"
