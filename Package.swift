@@ -53,6 +53,7 @@ let package = Package(
         .target(name: "EventAuth", dependencies: ["MatrixTypes", "MatrixCrypto"], swiftSettings: strict),
         .target(name: "AxonConfig", dependencies: ["MatrixTypes", .product(name: "Yams", package: "Yams")], swiftSettings: strict),
         .target(name: "Storage", dependencies: ["MatrixTypes", logging], swiftSettings: strict),
+        .target(name: "Replication", dependencies: ["MatrixTypes"], swiftSettings: strict),
 
         // Layer 4: database engines.
         .target(name: "StorageSQLite", dependencies: ["Storage", "CSQLite", nio, nioPosix, logging], swiftSettings: strict),
@@ -65,10 +66,20 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(name: "RoomStore", dependencies: ["MatrixTypes", "Storage", logging], swiftSettings: strict),
+        .target(
+            name: "Rooms",
+            dependencies: ["MatrixTypes", "MatrixCrypto", "EventAuth", "Storage", "RoomStore", "Replication", logging],
+            swiftSettings: strict
+        ),
+        .target(name: "Sync", dependencies: ["MatrixTypes", "Replication", "RoomStore", "Rooms", logging], swiftSettings: strict),
 
         // Layers 6-7: HTTP plumbing and route collections.
-        .target(name: "MatrixHTTP", dependencies: ["MatrixTypes", "Accounts", hummingbird, httpTypes, nio, logging], swiftSettings: strict),
-        .target(name: "ClientAPI", dependencies: ["MatrixTypes", "MatrixHTTP", "Accounts", httpTypes], swiftSettings: strict),
+        .target(name: "MatrixHTTP", dependencies: ["MatrixTypes", "Accounts", "Rooms", hummingbird, httpTypes, nio, logging], swiftSettings: strict),
+        .target(
+            name: "ClientAPI",
+            dependencies: ["MatrixTypes", "MatrixHTTP", "Accounts", "Rooms", "RoomStore", "Sync", "Replication", httpTypes],
+            swiftSettings: strict
+        ),
         .target(name: "AdminAPI", dependencies: ["MatrixTypes", "MatrixHTTP", "Accounts", httpTypes], swiftSettings: strict),
 
         // Layer 8: composition root.
@@ -76,7 +87,7 @@ let package = Package(
             name: "AxonRuntime",
             dependencies: [
                 "MatrixTypes", "MatrixCrypto", "AxonConfig", "Storage", "StorageSQLite", "StoragePostgres",
-                "MatrixHTTP", "ClientAPI", "AdminAPI", "Accounts", hummingbird, httpTypes, nio, nioPosix, lifecycle, logging,
+                "MatrixHTTP", "ClientAPI", "AdminAPI", "Accounts", "Replication", "RoomStore", "Rooms", "Sync", hummingbird, httpTypes, nio, nioPosix, lifecycle, logging,
                 argumentParser, httpClient, crypto,
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
@@ -114,7 +125,7 @@ let package = Package(
         .testTarget(
             name: "MatrixHTTPTests",
             dependencies: [
-                "MatrixHTTP", "ClientAPI", "AxonRuntime", "AxonConfig", "AxonTesting", "MatrixTypes", "Storage", "Accounts", hummingbird, httpTypes, nio, logging,
+                "MatrixHTTP", "ClientAPI", "AxonRuntime", "AxonConfig", "AxonTesting", "MatrixTypes", "MatrixCrypto", "Storage", "Accounts", hummingbird, httpTypes, nio, logging,
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: strict

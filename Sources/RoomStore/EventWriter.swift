@@ -50,6 +50,11 @@ struct EventWriter {
                 )
             }
         }
+        if takesEffect, let redacted = event.redacts {
+            try storage { () throws(StorageError) in
+                try RedactionsTable.insert(redactedEventID: redacted.rawValue, redactionNID: eventNID, in: transaction)
+            }
+        }
     }
 
     private mutating func roomNID(_ roomID: RoomID) throws(RoomStoreError) -> Int64 {

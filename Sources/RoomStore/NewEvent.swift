@@ -26,11 +26,14 @@ public struct NewEvent: Sendable {
     public var transaction: ClientTransaction?
     /// For an `m.room.member` event that takes effect, the `membership` its content sets.
     public var membership: String?
+    /// For a redaction that takes effect, the event whose content it removes from client views.
+    public var redacts: EventID?
 
     public init(
         eventID: EventID, roomID: RoomID, type: String, stateKey: String?, sender: UserID, depth: Int64, json: [UInt8],
         outlier: Bool = false, rejectedReason: String? = nil, softFailed: Bool = false, prevEvents: [EventID],
-        stateAfter: StateAfter?, transaction: ClientTransaction? = nil, membership: String? = nil
+        stateAfter: StateAfter?, transaction: ClientTransaction? = nil, membership: String? = nil,
+        redacts: EventID? = nil
     ) {
         self.eventID = eventID
         self.roomID = roomID
@@ -46,6 +49,7 @@ public struct NewEvent: Sendable {
         self.stateAfter = stateAfter
         self.transaction = transaction
         self.membership = membership
+        self.redacts = redacts
     }
 }
 

@@ -74,8 +74,8 @@ public final class RoomStore: Sendable {
         let (roomID, sender) = try storage { () throws(StorageError) in
             (try row.decode("room_id", as: String.self), try row.decode("sender", as: String.self))
         }
-        let parsedRoomID: RoomID = try parse(roomID)
-        let parsedSender: UserID = try parse(sender)
+        let parsedRoomID: RoomID = try parseStored(roomID)
+        let parsedSender: UserID = try parseStored(sender)
         return try storage { () throws(StorageError) in
             StoredEvent(
                 eventID: eventID, roomID: parsedRoomID, type: try row.decode("event_type"),
@@ -96,12 +96,7 @@ public final class RoomStore: Sendable {
             else { return nil }
             return try StateGroupsTable.resolve(group, in: connection)
         }
-        guard let entries else { return nil }
-        var state: [StateKey: EventID] = [:]
-        for entry in entries {
-            state[StateKey(entry.type, entry.stateKey)] = try parse(entry.eventID)
-        }
-        return state
+        return try entries.map(stateMap)
     }
 
     /// The room's forward extremities, sorted by event ID.
@@ -110,12 +105,12 @@ public final class RoomStore: Sendable {
             guard let room = try RoomIDsTable.find(roomID, in: connection) else { return [] }
             return try ForwardExtremitiesTable.list(roomNID: room, in: connection)
         }
-        return try ids.map { id throws(RoomStoreError) in try parse(id) }
+        return try ids.map { id throws(RoomStoreError) in try parseStored(id) }
     }
 
     /// The event a client transaction already produced, so a retried send answers with it.
     public func eventID(for key: ClientTransaction) async throws(RoomStoreError) -> EventID? {
-        try await read { connection throws(StorageError) in try EventTxnIDsTable.find(key, in: connection) }.map(parse)
+        try await read { connection throws(StorageError) in try EventTxnIDsTable.find(key, in: connection) }.map(parseStored)
     }
 
     /// `user`'s current membership of `roomID` (`join`, `invite`, `leave`, `ban`, `knock`), or `nil` if never a member.
@@ -132,7 +127,7 @@ public final class RoomStore: Sendable {
             guard let room = try RoomIDsTable.find(roomID, in: connection) else { return [] }
             return try RoomMembershipsTable.members(roomNID: room, membership: membership, in: connection)
         }
-        return try users.map { id throws(RoomStoreError) in try parse(id) }
+        return try users.map { id throws(RoomStoreError) in try parseStored(id) }
     }
 
     /// The rooms in which `user`'s current membership is `membership`, sorted.
@@ -140,10 +135,10 @@ public final class RoomStore: Sendable {
         let rooms = try await read { connection throws(StorageError) in
             try RoomMembershipsTable.rooms(userID: user.rawValue, membership: membership, in: connection)
         }
-        return try rooms.map { id throws(RoomStoreError) in try parse(id) }
+        return try rooms.map { id throws(RoomStoreError) in try parseStored(id) }
     }
 
-    private func read<T: Sendable>(
+    func read<T: Sendable>(
         _ body: @escaping @Sendable (any Connection) throws(StorageError) -> T
     ) async throws(RoomStoreError) -> T {
         try await mapErrors { try await database.read { connection in try body(connection) } }
@@ -151,7 +146,7 @@ public final class RoomStore: Sendable {
 }
 
 /// Runs database work, reporting its failures as `RoomStoreError`.
-private func mapErrors<T>(_ body: () async throws -> T) async throws(RoomStoreError) -> T {
+func mapErrors<T>(_ body: () async throws -> T) async throws(RoomStoreError) -> T {
     do {
         return try await body()
     } catch let error as RoomStoreError {
@@ -160,14 +155,5 @@ private func mapErrors<T>(_ body: () async throws -> T) async throws(RoomStoreEr
         throw .storage(error)
     } catch {
         throw .storage(.queryFailed(message: "\(error)"))
-    }
-}
-
-/// Parses an identifier read back from the store.
-private func parse<ID: MatrixIdentifier>(_ value: String) throws(RoomStoreError) -> ID {
-    do {
-        return try ID(value)
-    } catch {
-        throw .corruptIdentifier(value)
     }
 }

@@ -1,3 +1,4 @@
+import MatrixCrypto
 import Accounts
 import AxonConfig
 import AxonRuntime
@@ -37,7 +38,7 @@ struct AccountTestServer {
     static func run(_ settings: [String: String] = [:], _ body: @Sendable (AccountClient) async throws -> Void) async throws {
         let config = try config(settings)
         try await withEachDatabase { database in
-            let composition = Composition(config: config, role: .main, database: database, logger: Logger(label: "account-tests"))
+            let composition = try await Composition(config: config, role: .main, database: database, signingKey: try SigningKey.generate(), logger: Logger(label: "account-tests"))
             let responder = composition.responder(listenerResources: RouteResource.allCases, trustForwardedFor: false)
             let app = Application(responder: responder, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
             try await app.test(.live) { client in

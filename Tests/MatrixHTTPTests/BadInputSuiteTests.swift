@@ -1,3 +1,4 @@
+import MatrixCrypto
 import Accounts
 import AxonConfig
 import AxonRuntime
@@ -16,7 +17,7 @@ import Testing
     @Test func everyRouteAnswersBadInputWithSpecErrorsAndChangesNothing() async throws {
         let config = try AccountTestServer.config(["allow_guest_access": "true"])
         try await withEachDatabase { database in
-            let composition = Composition(config: config, role: .main, database: database, logger: Logger(label: "bad-input"))
+            let composition = try await Composition(config: config, role: .main, database: database, signingKey: try SigningKey.generate(), logger: Logger(label: "bad-input"))
             let responder = composition.responder(listenerResources: RouteResource.allCases, trustForwardedFor: false)
             let jsonLimit = BodyLimits(upload: composition.config.media.maxUploadSize).json
             let app = Application(responder: responder, configuration: .init(address: .hostname("127.0.0.1", port: 0)))

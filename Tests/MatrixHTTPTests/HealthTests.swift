@@ -1,3 +1,4 @@
+import MatrixCrypto
 import AxonConfig
 import AxonRuntime
 import AxonTesting
@@ -13,7 +14,7 @@ import Testing
 @Suite struct HealthTests {
     @Test func readinessReportsAnUnavailableDatabaseWhileLivenessStaysUp() async throws {
         try await withEachDatabase { database in
-            let composition = Composition(config: try TestConfig.monolith(), role: .main, database: database, logger: Logger(label: "health"))
+            let composition = try await Composition(config: try TestConfig.monolith(), role: .main, database: database, signingKey: try SigningKey.generate(), logger: Logger(label: "health"))
             let app = Application(
                 responder: composition.responder(listenerResources: [.client], trustForwardedFor: false),
                 configuration: .init(address: .hostname("127.0.0.1", port: 0))

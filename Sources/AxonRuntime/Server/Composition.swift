@@ -3,9 +3,14 @@ import AdminAPI
 public import AxonConfig
 import ClientAPI
 public import Logging
+public import MatrixCrypto
 public import MatrixHTTP
 import MatrixTypes
+import Replication
+import RoomStore
+import Rooms
 public import Storage
+import Sync
 
 /// Wires services and route collections for one process. Tests build the same composition, so what
 /// they exercise is what `axon` serves.
@@ -18,7 +23,9 @@ public struct Composition: Sendable {
     let readiness: Readiness
     let logger: Logger
 
-    public init(config: HomeserverConfig, role: ProcessRole, database: any Database, logger: Logger) {
+    /// Room services exist only where the room writer runs (the main process) until replication carries the
+    /// streams to workers.
+    public init(config: HomeserverConfig, role: ProcessRole, database: any Database, signingKey: SigningKey, logger: Logger) async throws {
         self.config = config
         self.role = role
         self.database = database
@@ -30,10 +37,56 @@ public struct Composition: Sendable {
         }
         let accounts = AccountServices(database: database, settings: Self.accountSettings(config, serverName: serverName), limits: Self.accountLimits(config.rateLimits))
         self.accounts = accounts
+        let roomRoutes =
+            role == .main
+            ? try await Self.roomRoutes(config: config, database: database, serverName: serverName, signingKey: signingKey, logger: logger)
+            : []
         registry = RouteRegistry(
             HealthRoutes.routes(readiness: readiness) + VersionsRoutes.routes()
-                + Self.accountRoutes(accounts, config: config, serverName: serverName)
+                + Self.accountRoutes(accounts, config: config, serverName: serverName) + roomRoutes
         )
+    }
+
+    /// Rooms, sync, profiles, account data, receipts, typing, filters and the directory, sharing one bus.
+    private static func roomRoutes(
+        config: HomeserverConfig, database: any Database, serverName: ServerName, signingKey: SigningKey, logger: Logger
+    ) async throws -> [Route] {
+        let instance = config.worker.name ?? "main"
+        let bus = InProcessBus()
+        let store = try await RoomStore.open(database: database, instance: instance, logger: logger)
+        let writer = RoomWriter(store: store, serverName: serverName, signingKey: signingKey, bus: bus, logger: logger)
+        let profiles = ProfileService(database: database, writer: writer, store: store, logger: logger)
+        let aliases = AliasService(database: database)
+        let rooms = RoomService(
+            store: store, writer: writer, profiles: profiles, aliases: aliases, serverName: serverName,
+            defaultVersion: RoomVersion(identifier: config.server.defaultRoomVersion) ?? .v10, logger: logger
+        )
+        let reader = RoomReader(store: store)
+        let accountData = AccountDataService(
+            database: database, streamIDs: try await StreamIDAllocator.open(stream: "account_data", instance: instance, database: database),
+            bus: bus
+        )
+        let receipts = ReceiptService(
+            database: database, streamIDs: try await StreamIDAllocator.open(stream: "receipts", instance: instance, database: database),
+            bus: bus
+        )
+        let typing = TypingService(bus: bus)
+        let filters = FilterService(database: database)
+        let sync = SyncService(
+            reader: reader, receipts: receipts, accountData: accountData, typing: typing, notifier: Notifier(bus: bus), logger: logger
+        )
+        return RoomMembershipRoutes.routes(rooms)
+            + RoomEventRoutes.routes(rooms, messageLimiter: RateLimiter(config.rateLimits.message))
+            + RoomReadRoutes.routes(reader)
+            + SyncRoutes.routes(sync, filters: filters)
+            + ProfileRoutes.routes(profiles)
+            + AccountDataRoutes.routes(accountData)
+            + EphemeralRoutes.routes(typing: typing, receipts: receipts, reader: reader, accountData: accountData)
+            + FilterRoutes.routes(filters)
+            + DirectoryRoutes.routes(
+                DirectoryService(aliases: aliases, reader: reader, serverName: serverName),
+                allowPublicRoomsWithoutAuth: config.server.allowPublicRoomsWithoutAuth
+            )
     }
 
     /// The responder for one listener. The monolith (`main`) answers every role's routes.

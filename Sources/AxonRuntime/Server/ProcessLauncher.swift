@@ -18,13 +18,12 @@ enum ProcessLauncher {
         try RoleRequirements.check(role: role, config: config)
 
         let database = try await DatabaseOpener.open(config.database, migrate: role == .main, logger: logger)
-        let composition = Composition(config: config, role: role, database: database, logger: logger)
+        // A missing or damaged key stops start-up here rather than at the first request that signs.
+        let signingKey = try SigningKeyStore.load(path: config.keys.signingKeyPath)
+        let composition = try await Composition(config: config, role: role, database: database, signingKey: signingKey, logger: logger)
         if let missing = RoleAvailability.missingReason(role) {
             logger.error("\(role.executableName): \(missing); serving /health only")
         }
-
-        // A missing or damaged key stops start-up here rather than at the first federation request.
-        _ = try SigningKeyStore.load(path: config.keys.signingKeyPath)
 
         let group = MultiThreadedEventLoopGroup.singleton
         let (plans, skipped) = try ListenerPlan.plans(for: config.listenersToServe, role: role)

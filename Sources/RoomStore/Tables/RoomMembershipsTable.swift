@@ -37,3 +37,18 @@ enum RoomMembershipsTable {
         ).map { row throws(StorageError) in try row.decode(0) }
     }
 }
+
+extension RoomMembershipsTable {
+    /// Every membership of `userID` with the event that set it and its stream ordering.
+    static func all(userID: String, roomID: String? = nil, in connection: any Connection) throws(StorageError) -> [Row] {
+        try connection.query(
+            """
+            SELECT r.room_id, m.membership, i.event_id, e.stream_ordering FROM room_memberships m
+            JOIN room_ids r ON r.room_nid = m.room_nid JOIN event_ids i ON i.event_nid = m.event_nid
+            JOIN events e ON e.event_nid = m.event_nid
+            WHERE m.user_id = ?\(roomID == nil ? "" : " AND r.room_id = ?")
+            """,
+            [.text(userID)] + (roomID.map { [.text($0)] } ?? [])
+        )
+    }
+}

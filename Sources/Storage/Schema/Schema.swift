@@ -46,5 +46,6 @@ extension Schema {
         .v1Infrastructure,
         .v2Accounts,
         .v3Rooms,
+        .v4RoomFeatures,
     ])
 }

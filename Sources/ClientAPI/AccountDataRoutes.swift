@@ -1,0 +1,72 @@
+public import MatrixHTTP
+public import Rooms
+import Accounts
+import HTTPTypes
+import MatrixTypes
+
+/// Global and per-room account data, and room tags (stored as the room's `m.tag` account data).
+public enum AccountDataRoutes {
+    static let objectShape = RequestShape(body: .jsonObject([]))
+    static let tagShape = RequestShape(body: .jsonObject([BodyField("order", .number, required: false, example: 0.5)]))
+
+    public static func routes(_ data: AccountDataService) -> [Route] {
+        ClientPath.expand("/user/{userId}/account_data/{type}").flatMap { [get($0, room: false, data), put($0, room: false, data)] }
+            + ClientPath.expand("/user/{userId}/rooms/{roomId}/account_data/{type}").flatMap {
+                [get($0, room: true, data), put($0, room: true, data)]
+            }
+            + ClientPath.expand("/user/{userId}/rooms/{roomId}/tags").map { tags($0, data) }
+            + ClientPath.expand("/user/{userId}/rooms/{roomId}/tags/{tag}").flatMap { [putTag($0, data), deleteTag($0, data)] }
+    }
+
+    static func get(_ path: String, room: Bool, _ data: AccountDataService) -> Route {
+        Route(.get, path, resource: .client, role: .clientReader, auth: .userOrGuest) { request in
+            let (user, roomID) = try owner(request, room: room)
+            return .json(try await data.get(type: request.pathParameter("type"), user: user, roomID: roomID))
+        }
+    }
+
+    static func put(_ path: String, room: Bool, _ data: AccountDataService) -> Route {
+        Route(.put, path, resource: .client, role: .main, auth: .userOrGuest, shape: objectShape) { request in
+            let (user, roomID) = try owner(request, room: room)
+            try await data.put(request.body, type: request.pathParameter("type"), user: user, roomID: roomID)
+            return .json([:])
+        }
+    }
+
+    static func tags(_ path: String, _ data: AccountDataService) -> Route {
+        Route(.get, path, resource: .client, role: .clientReader, auth: .userOrGuest) { request in
+            let (user, roomID) = try owner(request, room: true)
+            let tags = (try? await data.get(type: "m.tag", user: user, roomID: roomID))?["tags"] ?? [:]
+            return .json(["tags": tags])
+        }
+    }
+
+    static func putTag(_ path: String, _ data: AccountDataService) -> Route {
+        Route(.put, path, resource: .client, role: .main, auth: .userOrGuest, shape: tagShape) { request in
+            try await editTags(request, data) { tags, tag in tags[tag] = request.body }
+        }
+    }
+
+    static func deleteTag(_ path: String, _ data: AccountDataService) -> Route {
+        Route(.delete, path, resource: .client, role: .main, auth: .userOrGuest) { request in
+            try await editTags(request, data) { tags, tag in tags[tag] = nil }
+        }
+    }
+
+    private static func editTags(
+        _ request: AuthenticatedRequest, _ data: AccountDataService, _ change: (inout [String: JSONValue], String) -> Void
+    ) async throws -> MatrixResponse {
+        let (user, roomID) = try owner(request, room: true)
+        var tags = (try? await data.get(type: "m.tag", user: user, roomID: roomID))?["tags"]?.objectValue ?? [:]
+        change(&tags, request.pathParameter("tag"))
+        try await data.put(["tags": .object(tags)], type: "m.tag", user: user, roomID: roomID)
+        return .json([:])
+    }
+
+    /// The path's user, who must be the requester, and room when the route has one.
+    private static func owner(_ request: AuthenticatedRequest, room: Bool) throws -> (UserID, RoomID?) {
+        let user: UserID = try request.identifier("userId")
+        guard user == request.requester.userID else { throw MatrixError.forbidden("Cannot access account data for other users.") }
+        return (user, room ? try request.identifier("roomId") : nil)
+    }
+}

@@ -1,0 +1,100 @@
+public import MatrixHTTP
+public import Rooms
+import Accounts
+import HTTPTypes
+import MatrixTypes
+
+/// Typing notifications, read receipts and read markers.
+public enum EphemeralRoutes {
+    static let typingShape = RequestShape(
+        body: .jsonObject([
+            BodyField("typing", .boolean, required: true, example: true),
+            BodyField("timeout", .integer, required: false, example: 30000),
+        ])
+    )
+    static let receiptShape = RequestShape(body: .jsonObjectOrEmpty([BodyField("thread_id", .string, required: false, example: "main")]))
+    static let markersShape = RequestShape(
+        body: .jsonObject([
+            BodyField("m.fully_read", .string, required: false, example: "$abc"),
+            BodyField("m.read", .string, required: false, example: "$abc"),
+            BodyField("m.read.private", .string, required: false, example: "$abc"),
+        ])
+    )
+
+    public static func routes(typing: TypingService, receipts: ReceiptService, reader: RoomReader, accountData: AccountDataService) -> [Route] {
+        ClientPath.expand("/rooms/{roomId}/typing/{userId}").map { typingRoute($0, typing, reader) }
+            + ClientPath.expand("/rooms/{roomId}/receipt/{receiptType}/{eventId}").map { receipt($0, receipts, reader, accountData) }
+            + ClientPath.expand("/rooms/{roomId}/read_markers").map { markers($0, receipts, reader, accountData) }
+    }
+
+    static func typingRoute(_ path: String, _ typing: TypingService, _ reader: RoomReader) -> Route {
+        Route(.put, path, resource: .client, role: .main, auth: .userOrGuest, shape: typingShape) { request in
+            let roomID: RoomID = try request.identifier("roomId")
+            let user: UserID = try request.identifier("userId")
+            guard user == request.requester.userID else { throw MatrixError.forbidden("Cannot set another user's typing state") }
+            guard try await reader.visibleUpTo(roomID, viewer: user) == Int64.max else {
+                throw MatrixError.forbidden("You are not in this room")
+            }
+            typing.setTyping(
+                request.body["typing"] == .bool(true), user: user, roomID: roomID, timeout: request.body["timeout"]?.integerValue ?? 30_000
+            )
+            return .json([:])
+        }
+    }
+
+    static func receipt(_ path: String, _ receipts: ReceiptService, _ reader: RoomReader, _ accountData: AccountDataService) -> Route {
+        Route(.post, path, resource: .client, role: .main, auth: .userOrGuest, shape: receiptShape) { request in
+            let type = request.pathParameter("receiptType")
+            let marker = MarkerUpdate(
+                roomID: try request.identifier("roomId"), user: request.requester.userID,
+                threadID: request.body["thread_id"]?.stringValue
+            )
+            let eventID: EventID = try request.identifier("eventId")
+            switch type {
+            case "m.fully_read": try await marker.setFullyRead(eventID, reader: reader, accountData: accountData)
+            case _ where ReceiptService.types.contains(type): try await marker.post(type, eventID, reader: reader, receipts: receipts)
+            default: throw MatrixError.invalidParameter("Receipt type must be m.read, m.read.private or m.fully_read")
+            }
+            return .json([:])
+        }
+    }
+
+    static func markers(_ path: String, _ receipts: ReceiptService, _ reader: RoomReader, _ accountData: AccountDataService) -> Route {
+        Route(.post, path, resource: .client, role: .main, auth: .userOrGuest, shape: markersShape) { request in
+            let marker = MarkerUpdate(roomID: try request.identifier("roomId"), user: request.requester.userID, threadID: nil)
+            func eventID(_ key: String) throws(MatrixError) -> EventID? {
+                guard let text = request.body[key]?.stringValue else { return nil }
+                guard let id = try? EventID(text) else { throw .invalidParameter("'\(key)' must be an event ID") }
+                return id
+            }
+            if let fullyRead = try eventID("m.fully_read") {
+                try await marker.setFullyRead(fullyRead, reader: reader, accountData: accountData)
+            }
+            for type in ["m.read", "m.read.private"] {
+                if let id = try eventID(type) { try await marker.post(type, id, reader: reader, receipts: receipts) }
+            }
+            return .json([:])
+        }
+    }
+}
+
+/// A read marker or receipt from one user in one room, for an event they can see.
+private struct MarkerUpdate {
+    let roomID: RoomID
+    let user: UserID
+    let threadID: String?
+
+    func post(_ type: String, _ eventID: EventID, reader: RoomReader, receipts: ReceiptService) async throws {
+        try await checkVisible(eventID, reader: reader)
+        try await receipts.post(type: type, eventID: eventID, threadID: threadID, user: user, roomID: roomID)
+    }
+
+    func setFullyRead(_ eventID: EventID, reader: RoomReader, accountData: AccountDataService) async throws {
+        try await checkVisible(eventID, reader: reader)
+        try await accountData.put(["event_id": .string(eventID.rawValue)], type: "m.fully_read", user: user, roomID: roomID)
+    }
+
+    private func checkVisible(_ eventID: EventID, reader: RoomReader) async throws {
+        _ = try await reader.event(eventID, in: roomID, viewer: .init(userID: user, deviceID: nil))
+    }
+}

@@ -1,0 +1,55 @@
+public import MatrixHTTP
+public import Rooms
+import Accounts
+import HTTPTypes
+import MatrixTypes
+
+/// `/profile/{userId}` and its `displayname` and `avatar_url` fields. Changes write member events into every
+/// joined room, so they run on the main process.
+public enum ProfileRoutes {
+    static let fields = [("displayname", "Alice"), ("avatar_url", "mxc://axon.test/avatar")]
+
+    public static func routes(_ profiles: ProfileService) -> [Route] {
+        ClientPath.expand("/profile/{userId}").map { whole($0, profiles) }
+            + fields.flatMap { field, example in
+                ClientPath.expand("/profile/{userId}/\(field)").flatMap {
+                    [get($0, field: field, profiles), set($0, field: field, example: example, profiles)]
+                }
+            }
+    }
+
+    static func whole(_ path: String, _ profiles: ProfileService) -> Route {
+        Route(.get, path, resource: .client, role: .clientReader, auth: .userOrGuest) { request in
+            .json(json(try await profiles.profile(of: try request.identifier("userId"))))
+        }
+    }
+
+    static func get(_ path: String, field: String, _ profiles: ProfileService) -> Route {
+        Route(.get, path, resource: .client, role: .clientReader, auth: .userOrGuest) { request in
+            let profile = json(try await profiles.profile(of: try request.identifier("userId")))
+            guard let value = profile[field] else { throw MatrixError.notFound("The profile has no \(field)") }
+            return .json([field: value])
+        }
+    }
+
+    static func set(_ path: String, field: String, example: String, _ profiles: ProfileService) -> Route {
+        let shape = RequestShape(body: .jsonObject([BodyField(field, .string, required: false, example: .string(example))]))
+        return Route(.put, path, resource: .client, role: .main, auth: .user, shape: shape) { request in
+            let user: UserID = try request.identifier("userId")
+            let value = request.body[field]?.stringValue
+            if field == "displayname" {
+                try await profiles.setDisplayName(value, of: user, requester: request.requester.userID)
+            } else {
+                try await profiles.setAvatarURL(value, of: user, requester: request.requester.userID)
+            }
+            return .json([:])
+        }
+    }
+
+    static func json(_ profile: ProfileService.Profile) -> JSONValue {
+        var object: [String: JSONValue] = [:]
+        if let name = profile.displayName { object["displayname"] = .string(name) }
+        if let avatar = profile.avatarURL { object["avatar_url"] = .string(avatar) }
+        return .object(object)
+    }
+}

@@ -1,0 +1,58 @@
+public import MatrixHTTP
+public import Rooms
+import Accounts
+import HTTPTypes
+import MatrixTypes
+import RoomStore
+
+/// Sending messages, setting state and redacting: writes through the room writer on the main process.
+public enum RoomEventRoutes {
+    static let contentShape = RequestShape(body: .jsonObject([]))
+    static let redactShape = RequestShape(body: .jsonObjectOrEmpty([BodyField("reason", .string, required: false, example: "spam")]))
+
+    /// `messageLimiter` is `rc_message`, counted per sender as Synapse does.
+    public static func routes(_ rooms: RoomService, messageLimiter: RateLimiter) -> [Route] {
+        ClientPath.expand("/rooms/{roomId}/send/{eventType}/{txnId}").map { send($0, rooms, messageLimiter) }
+            + ClientPath.expand("/rooms/{roomId}/state/{eventType}").map { setState($0, hasKey: false, rooms) }
+            + ClientPath.expand("/rooms/{roomId}/state/{eventType}/{stateKey}").map { setState($0, hasKey: true, rooms) }
+            + ClientPath.expand("/rooms/{roomId}/redact/{eventId}/{txnId}").map { redact($0, rooms) }
+    }
+
+    static func send(_ path: String, _ rooms: RoomService, _ limiter: RateLimiter) -> Route {
+        Route(.put, path, resource: .client, role: .main, auth: .userOrGuest, shape: contentShape) { request in
+            if case .limited(let retry) = limiter.acquire(request.requester.userID.rawValue) {
+                throw MatrixError.limitExceeded(retryAfterMilliseconds: retry)
+            }
+            let transaction = ClientTransaction(
+                userID: request.requester.userID, deviceID: request.requester.deviceID, txnID: request.pathParameter("txnId")
+            )
+            let eventID = try await rooms.send(
+                request.body, type: request.pathParameter("eventType"), to: try request.identifier("roomId"), transaction: transaction
+            )
+            return .json(["event_id": .string(eventID.rawValue)])
+        }
+    }
+
+    static func setState(_ path: String, hasKey: Bool, _ rooms: RoomService) -> Route {
+        Route(.put, path, resource: .client, role: .main, auth: .user, shape: contentShape) { request in
+            let eventID = try await rooms.setState(
+                request.body, type: request.pathParameter("eventType"), stateKey: hasKey ? request.pathParameter("stateKey") : "",
+                in: try request.identifier("roomId"), sender: request.requester.userID
+            )
+            return .json(["event_id": .string(eventID.rawValue)])
+        }
+    }
+
+    static func redact(_ path: String, _ rooms: RoomService) -> Route {
+        Route(.put, path, resource: .client, role: .main, auth: .user, shape: redactShape) { request in
+            let transaction = ClientTransaction(
+                userID: request.requester.userID, deviceID: request.requester.deviceID, txnID: request.pathParameter("txnId")
+            )
+            let eventID = try await rooms.redact(
+                try request.identifier("eventId"), in: try request.identifier("roomId"), reason: request.body["reason"]?.stringValue,
+                transaction: transaction
+            )
+            return .json(["event_id": .string(eventID.rawValue)])
+        }
+    }
+}

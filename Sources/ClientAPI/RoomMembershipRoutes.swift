@@ -1,0 +1,77 @@
+public import MatrixHTTP
+public import Rooms
+import Accounts
+import HTTPTypes
+import MatrixTypes
+
+/// `/createRoom`, joining, leaving, inviting, kicking, banning and unbanning. All write through the room writer,
+/// so they run on the main process.
+public enum RoomMembershipRoutes {
+    static let createShape = RequestShape(
+        body: .jsonObjectOrEmpty([
+            BodyField("name", .string, required: false, example: "Lobby"),
+            BodyField("topic", .string, required: false, example: "Say hi"),
+            BodyField("preset", .string, required: false, example: "private_chat"),
+            BodyField("visibility", .string, required: false, example: "private"),
+            BodyField("room_alias_name", .string, required: false, example: "lobby"),
+            BodyField("invite", .array, required: false, example: []),
+            BodyField("initial_state", .array, required: false, example: []),
+            BodyField("power_level_content_override", .object, required: false, example: [:]),
+            BodyField("creation_content", .object, required: false, example: [:]),
+            BodyField("is_direct", .boolean, required: false, example: false),
+            BodyField("room_version", .string, required: false, example: "10"),
+        ])
+    )
+    static let reasonShape = RequestShape(body: .jsonObjectOrEmpty([BodyField("reason", .string, required: false, example: "bye")]))
+    static let targetShape = RequestShape(
+        body: .jsonObject([
+            BodyField("user_id", .string, required: true, example: "@nobody:axon.test"),
+            BodyField("reason", .string, required: false, example: "rules"),
+        ])
+    )
+
+    public static func routes(_ rooms: RoomService) -> [Route] {
+        ClientPath.expand("/createRoom").map { create($0, rooms) }
+            + ClientPath.expand("/join/{roomIdOrAlias}").map { join($0, parameter: "roomIdOrAlias", rooms) }
+            + ClientPath.expand("/rooms/{roomId}/join").map { join($0, parameter: "roomId", rooms) }
+            + ClientPath.expand("/rooms/{roomId}/leave").map { leave($0, rooms) }
+            + [("invite", Membership.invite), ("kick", Membership.leave), ("ban", Membership.ban), ("unban", Membership.leave)]
+            .flatMap { action, membership in
+                ClientPath.expand("/rooms/{roomId}/\(action)").map { target($0, membership: membership, rooms) }
+            }
+    }
+
+    static func create(_ path: String, _ rooms: RoomService) -> Route {
+        Route(.post, path, resource: .client, role: .main, auth: .user, shape: createShape) { request in
+            let roomID = try await rooms.createRoom(RoomCreationRequest(body: request.body), creator: request.requester.userID)
+            return .json(["room_id": .string(roomID.rawValue)])
+        }
+    }
+
+    static func join(_ path: String, parameter: String, _ rooms: RoomService) -> Route {
+        Route(.post, path, resource: .client, role: .main, auth: .user, shape: reasonShape) { request in
+            let roomID = try await rooms.join(request.pathParameter(parameter), user: request.requester.userID)
+            return .json(["room_id": .string(roomID.rawValue)])
+        }
+    }
+
+    static func leave(_ path: String, _ rooms: RoomService) -> Route {
+        Route(.post, path, resource: .client, role: .main, auth: .userOrGuest, shape: reasonShape) { request in
+            try await rooms.leave(try request.identifier("roomId"), user: request.requester.userID)
+            return .json([:])
+        }
+    }
+
+    static func target(_ path: String, membership: String, _ rooms: RoomService) -> Route {
+        Route(.post, path, resource: .client, role: .main, auth: .user, shape: targetShape) { request in
+            guard let text = request.body["user_id"]?.stringValue, let target = try? UserID(text) else {
+                throw MatrixError.invalidParameter("'user_id' must be a user ID")
+            }
+            try await rooms.changeMembership(
+                membership, of: target, in: try request.identifier("roomId"), by: request.requester.userID,
+                reason: request.body["reason"]?.stringValue
+            )
+            return .json([:])
+        }
+    }
+}

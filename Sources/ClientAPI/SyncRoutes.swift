@@ -1,0 +1,51 @@
+public import MatrixHTTP
+public import Rooms
+public import Sync
+import Accounts
+import HTTPTypes
+import MatrixTypes
+import Replication
+
+/// `GET /sync`, long-polling on client readers.
+public enum SyncRoutes {
+    static let syncQuery = RequestShape(query: [
+        QueryField("since", .string, example: "a1_0_0_0_0.0"),
+        QueryField("timeout", .integer(0...Int64(Int32.max)), example: "0"),
+        QueryField("full_state", .boolean, example: "false"),
+        QueryField("set_presence", .oneOf(["online", "offline", "unavailable"]), example: "online"),
+        QueryField("filter", .string, example: "{}"),
+    ])
+
+    /// Long-polls are capped as Synapse does, so proxies with a 60 s read timeout never cut one.
+    static let maximumTimeout: Int64 = 50_000
+
+    public static func routes(_ sync: SyncService, filters: FilterService) -> [Route] {
+        ClientPath.expand("/sync").map { route($0, sync, filters) }
+    }
+
+    static func route(_ path: String, _ sync: SyncService, _ filters: FilterService) -> Route {
+        Route(.get, path, resource: .client, role: .clientReader, auth: .userOrGuest, shape: syncQuery) { request in
+            let since = try request.query["since"].map { text throws(MatrixError) -> SyncToken in
+                guard let token = SyncToken(text) else { throw .invalidParameter("Invalid 'since' token") }
+                return token
+            }
+            let filterJSON: JSONValue
+            if let filter = request.query["filter"] {
+                filterJSON = filter.hasPrefix("{")
+                    ? try RoomReadRoutes.jsonFilter(filter)
+                    : try await filters.get(filter, user: request.requester.userID, requester: request.requester.userID)
+            } else {
+                filterJSON = [:]
+            }
+            let timeout = min(request.query["timeout"].flatMap { Int64($0) } ?? 0, maximumTimeout)
+            let response = try await sync.sync(
+                SyncRequest(
+                    user: request.requester.userID, deviceID: request.requester.deviceID, since: since,
+                    timeout: .milliseconds(timeout), fullState: request.query["full_state"] == "true",
+                    filter: SyncFilter(json: filterJSON)
+                )
+            )
+            return .json(response)
+        }
+    }
+}

@@ -1,0 +1,126 @@
+import MatrixTypes
+import Storage
+
+/// The SQL that reads events for clients: timelines by stream ordering, history by topological ordering, and
+/// rooms changed in a stream range. Outliers, rejected and soft-failed events never appear.
+enum TimelineQueries {
+    private static let columns = """
+        SELECT i.event_id, r.room_id, e.event_type, e.state_key, e.sender, e.stream_ordering, e.topological_ordering,
+            e.json, t.user_id AS txn_user, t.device_id AS txn_device, t.txn_id,
+            (SELECT ri.event_id FROM redactions x JOIN event_ids ri ON ri.event_nid = x.redaction_event_nid
+             WHERE x.redacts_event_id = i.event_id LIMIT 1) AS redacted_by
+        FROM events e JOIN event_ids i ON i.event_nid = e.event_nid JOIN room_ids r ON r.room_nid = e.room_nid
+        LEFT JOIN event_txn_ids t ON t.event_nid = e.event_nid
+        """
+    private static let visible = "e.outlier = 0 AND e.rejected_reason IS NULL AND e.soft_failed = 0"
+
+    /// The newest `limit` events with stream ordering in `(after, upTo]`, oldest first.
+    static func recent(roomNID: Int64, after: Int64?, upTo: Int64, limit: Int, in connection: any Connection)
+        throws(StorageError) -> [Row]
+    {
+        try connection.query(
+            """
+            \(columns) WHERE e.room_nid = ? AND e.stream_ordering > ? AND e.stream_ordering <= ? AND \(visible)
+            ORDER BY e.stream_ordering DESC LIMIT ?
+            """,
+            [.integer(roomNID), .integer(after ?? Int64.min), .integer(upTo), .integer(Int64(limit))]
+        ).reversed()
+    }
+
+    /// One page of history from `from` in `direction`, stopping at `to`, in the order it is paged.
+    static func page(
+        roomNID: Int64, from: HistoryBound, to: HistoryBound?, direction: HistoryDirection, limit: Int,
+        in connection: any Connection
+    ) throws(StorageError) -> [Row] {
+        var conditions = ["e.room_nid = ?", visible]
+        var params: [SQLValue] = [.integer(roomNID)]
+        func add(_ bound: HistoryBound, older: Bool) {
+            switch (bound, older) {
+            case (.before(let position), true):
+                conditions.append("(e.topological_ordering < ? OR (e.topological_ordering = ? AND e.stream_ordering < ?))")
+                params += [.integer(position.topological), .integer(position.topological), .integer(position.stream)]
+            case (.before(let position), false):
+                conditions.append("(e.topological_ordering > ? OR (e.topological_ordering = ? AND e.stream_ordering >= ?))")
+                params += [.integer(position.topological), .integer(position.topological), .integer(position.stream)]
+            case (.afterStream(let stream), true):
+                conditions.append("e.stream_ordering <= ?")
+                params.append(.integer(stream))
+            case (.afterStream(let stream), false):
+                conditions.append("e.stream_ordering > ?")
+                params.append(.integer(stream))
+            }
+        }
+        let backward = direction == .backward
+        add(from, older: backward)
+        if let to { add(to, older: !backward) }
+        let order = backward ? "DESC" : "ASC"
+        params.append(.integer(Int64(limit)))
+        return try connection.query(
+            """
+            \(columns) WHERE \(conditions.joined(separator: " AND "))
+            ORDER BY e.topological_ordering \(order), e.stream_ordering \(order) LIMIT ?
+            """,
+            params
+        )
+    }
+
+    static func events(_ ids: [String], in connection: any Connection) throws(StorageError) -> [Row] {
+        guard !ids.isEmpty else { return [] }
+        return try connection.query("\(columns) WHERE i.event_id IN (\(placeholders(ids.count)))", ids.map(SQLValue.text))
+    }
+
+    /// The rooms among `roomNIDs`' complement-free set that gained visible events in `(after, upTo]`.
+    static func roomsChanged(after: Int64, upTo: Int64, in connection: any Connection) throws(StorageError) -> [String] {
+        try connection.query(
+            """
+            SELECT DISTINCT r.room_id FROM events e JOIN room_ids r ON r.room_nid = e.room_nid
+            WHERE e.stream_ordering > ? AND e.stream_ordering <= ? AND \(visible)
+            """,
+            [.integer(after), .integer(upTo)]
+        ).map { row throws(StorageError) in try row.decode(0) }
+    }
+
+    /// The newest event of the room at or below stream ordering `upTo` that has state recorded.
+    static func lastEvent(roomNID: Int64, upTo: Int64, in connection: any Connection) throws(StorageError) -> Int64? {
+        try connection.queryOne(
+            """
+            SELECT e.event_nid FROM events e JOIN event_state_groups g ON g.event_nid = e.event_nid
+            WHERE e.room_nid = ? AND e.stream_ordering <= ? AND e.outlier = 0
+            ORDER BY e.stream_ordering DESC LIMIT 1
+            """,
+            [.integer(roomNID), .integer(upTo)]
+        )?.decode(0)
+    }
+
+    static func decode(_ row: Row) throws(RoomStoreError) -> RoomEvent {
+        let raw = try storage { () throws(StorageError) in
+            (
+                event: try row.decode("event_id", as: String.self), room: try row.decode("room_id", as: String.self),
+                type: try row.decode("event_type", as: String.self), stateKey: try row.decode("state_key", as: String?.self),
+                sender: try row.decode("sender", as: String.self), stream: try row.decode("stream_ordering", as: Int64.self),
+                topological: try row.decode("topological_ordering", as: Int64.self), json: try row.decode("json", as: [UInt8].self),
+                txnUser: try row.decode("txn_user", as: String?.self), txnDevice: try row.decode("txn_device", as: String?.self),
+                txnID: try row.decode("txn_id", as: String?.self), redactedBy: try row.decode("redacted_by", as: String?.self)
+            )
+        }
+        var transaction: ClientTransaction?
+        if let user = raw.txnUser, let device = raw.txnDevice, let txnID = raw.txnID {
+            transaction = ClientTransaction(userID: try parseStored(user), deviceID: device, txnID: txnID)
+        }
+        return RoomEvent(
+            eventID: try parseStored(raw.event), roomID: try parseStored(raw.room), type: raw.type, stateKey: raw.stateKey,
+            sender: try parseStored(raw.sender), streamOrdering: raw.stream, topologicalOrdering: raw.topological,
+            json: raw.json, transaction: transaction,
+            redactedBy: try raw.redactedBy.map { id throws(RoomStoreError) in try parseStored(id) }
+        )
+    }
+}
+
+/// Parses an identifier read back from the store.
+func parseStored<ID: MatrixIdentifier>(_ value: String) throws(RoomStoreError) -> ID {
+    do {
+        return try ID(value)
+    } catch {
+        throw .corruptIdentifier(value)
+    }
+}

@@ -1,0 +1,90 @@
+public import MatrixTypes
+import RoomStore
+public import Storage
+
+/// Local room aliases and the public room directory listing.
+public final class AliasService: Sendable {
+    private let database: any Database
+
+    public init(database: any Database) {
+        self.database = database
+    }
+
+    public func roomID(for alias: RoomAlias) async throws(RoomError) -> RoomID? {
+        let text = try await databaseCall {
+            try await database.read { connection -> String? in
+                try connection.queryOne("SELECT room_id FROM room_aliases WHERE room_alias = ?", [.text(alias.rawValue)])?.decode(0)
+            }
+        }
+        return text.flatMap { try? RoomID($0) }
+    }
+
+    public func create(_ alias: RoomAlias, roomID: RoomID, creator: UserID) async throws(RoomError) {
+        do {
+            try await database.write { transaction in
+                try transaction.execute(
+                    "INSERT INTO room_aliases (room_alias, room_id, creator) VALUES (?, ?, ?)",
+                    [.text(alias.rawValue), .text(roomID.rawValue), .text(creator.rawValue)]
+                )
+            }
+        } catch StorageError.uniqueViolation {
+            throw .aliasInUse
+        } catch {
+            throw .storage(.storage(error as? StorageError ?? .queryFailed(message: "\(error)")))
+        }
+    }
+
+    /// Deletes an alias; only its creator may (server admins come with the admin API).
+    public func delete(_ alias: RoomAlias, requester: UserID) async throws(RoomError) {
+        let removed = try await databaseCall {
+            try await database.write { transaction -> Int? in
+                guard let creator: String = try transaction.queryOne(
+                    "SELECT creator FROM room_aliases WHERE room_alias = ?", [.text(alias.rawValue)]
+                )?.decode(0) else { return nil }
+                guard creator == requester.rawValue else { return 0 }
+                return try transaction.execute("DELETE FROM room_aliases WHERE room_alias = ?", [.text(alias.rawValue)])
+            }
+        }
+        guard let removed else { throw .aliasNotFound }
+        guard removed > 0 else { throw .forbidden("You may only delete aliases you created") }
+    }
+
+    public func aliases(of roomID: RoomID) async throws(RoomError) -> [String] {
+        try await databaseCall {
+            try await database.read { connection in
+                try connection.query("SELECT room_alias FROM room_aliases WHERE room_id = ? ORDER BY room_alias", [.text(roomID.rawValue)])
+                    .map { try $0.decode(0, as: String.self) }
+            }
+        }
+    }
+
+    public func setListed(_ listed: Bool, roomID: RoomID) async throws(RoomError) {
+        try await databaseCall {
+            try await database.write { transaction in
+                if listed {
+                    try transaction.execute("INSERT INTO room_directory (room_id) VALUES (?) ON CONFLICT DO NOTHING", [.text(roomID.rawValue)])
+                } else {
+                    try transaction.execute("DELETE FROM room_directory WHERE room_id = ?", [.text(roomID.rawValue)])
+                }
+            }
+        }
+    }
+
+    public func isListed(_ roomID: RoomID) async throws(RoomError) -> Bool {
+        try await databaseCall {
+            try await database.read { connection in
+                try connection.queryOne("SELECT 1 FROM room_directory WHERE room_id = ?", [.text(roomID.rawValue)]) != nil
+            }
+        }
+    }
+
+    public func listedRooms() async throws(RoomError) -> [RoomID] {
+        try await databaseCall {
+            try await database.read { connection in
+                try connection.query("SELECT room_id FROM room_directory ORDER BY room_id").compactMap {
+                    try? RoomID(try $0.decode(0, as: String.self))
+                }
+            }
+        }
+    }
+}

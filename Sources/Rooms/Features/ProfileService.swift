@@ -1,0 +1,94 @@
+public import Logging
+public import MatrixTypes
+import RoomStore
+public import Storage
+
+/// A user's display name and avatar. A change is also written into every room the user is joined to, through the
+/// room writer, as a new `m.room.member` event.
+public final class ProfileService: Sendable {
+    public struct Profile: Sendable, Equatable {
+        public var displayName: String?
+        public var avatarURL: String?
+    }
+
+    private let database: any Database
+    private let writer: RoomWriter
+    private let store: RoomStore
+    private let logger: Logger
+
+    public init(database: any Database, writer: RoomWriter, store: RoomStore, logger: Logger) {
+        self.database = database
+        self.writer = writer
+        self.store = store
+        self.logger = logger
+    }
+
+    /// The profile of a local user; `roomNotFound`-style 404 when the user does not exist.
+    public func profile(of user: UserID) async throws(RoomError) -> Profile {
+        let row = try await databaseCall {
+            try await database.read { connection -> (exists: Bool, row: Row?) in
+                let exists = try connection.queryOne("SELECT 1 FROM users WHERE user_id = ?", [.text(user.rawValue)]) != nil
+                let row = try connection.queryOne(
+                    "SELECT displayname, avatar_url FROM profiles WHERE user_id = ?", [.text(user.rawValue)]
+                )
+                return (exists, row)
+            }
+        }
+        guard row.exists else { throw .profileNotFound }
+        guard let stored = row.row else { return Profile(displayName: user.localpart, avatarURL: nil) }
+        return try await databaseCall {
+            Profile(displayName: try stored.decode("displayname"), avatarURL: try stored.decode("avatar_url"))
+        }
+    }
+
+    public func setDisplayName(_ name: String?, of user: UserID, requester: UserID) async throws(RoomError) {
+        var profile = try await editable(user, requester: requester)
+        profile.displayName = name
+        try await save(profile, of: user)
+    }
+
+    public func setAvatarURL(_ url: String?, of user: UserID, requester: UserID) async throws(RoomError) {
+        var profile = try await editable(user, requester: requester)
+        profile.avatarURL = url
+        try await save(profile, of: user)
+    }
+
+    /// The `m.room.member` content for `membership` carrying the user's profile, as Synapse sends on joins.
+    public func memberContent(_ membership: String, of user: UserID) async -> JSONValue {
+        var content: [String: JSONValue] = ["membership": .string(membership)]
+        if let profile = try? await profile(of: user) {
+            if let name = profile.displayName { content["displayname"] = .string(name) }
+            if let avatar = profile.avatarURL { content["avatar_url"] = .string(avatar) }
+        }
+        return .object(content)
+    }
+
+    private func editable(_ user: UserID, requester: UserID) async throws(RoomError) -> Profile {
+        guard user == requester else { throw .forbidden("You may only change your own profile") }
+        return try await profile(of: user)
+    }
+
+    private func save(_ profile: Profile, of user: UserID) async throws(RoomError) {
+        try await databaseCall {
+            try await database.write { transaction in
+                try transaction.execute(
+                    """
+                    INSERT INTO profiles (user_id, displayname, avatar_url) VALUES (?, ?, ?)
+                    ON CONFLICT (user_id) DO UPDATE SET displayname = excluded.displayname, avatar_url = excluded.avatar_url
+                    """,
+                    [.text(user.rawValue), SQLValue(profile.displayName), SQLValue(profile.avatarURL)]
+                )
+            }
+        }
+        let rooms = try await roomStore { () async throws(RoomStoreError) in try await store.rooms(of: user, membership: "join") }
+        let content = await memberContent("join", of: user)
+        for roomID in rooms {
+            let intent = EventIntent(sender: user, type: EventType.member, stateKey: user.rawValue, content: content)
+            do {
+                _ = try await writer.write(WriteUnit(target: .existing(roomID), intents: [intent]))
+            } catch {
+                logger.warning("profile change not written to room", metadata: ["room": "\(roomID)", "error": "\(error)"])
+            }
+        }
+    }
+}

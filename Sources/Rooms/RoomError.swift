@@ -1,0 +1,22 @@
+public import MatrixTypes
+public import RoomStore
+
+/// Why a room operation failed; the HTTP layer maps each case to the spec's error once.
+public enum RoomError: Error, Sendable {
+    /// The auth rules or a membership check refused the action.
+    case forbidden(String)
+    case roomNotFound
+    case eventNotFound
+    case aliasNotFound
+    case profileNotFound
+    case filterNotFound
+    case accountDataNotFound
+    case aliasInUse
+    case unsupportedRoomVersion(String)
+    case badRequest(String)
+    /// A well-formed request the spec answers with `M_BAD_JSON` (a creator given a power level in a v12 room).
+    case badJSON(String)
+    /// A built event failed to encode or decode (a bug or an unencodable client value such as a float).
+    case invalidEvent(String)
+    case storage(RoomStoreError)
+}

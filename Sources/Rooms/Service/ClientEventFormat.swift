@@ -1,0 +1,48 @@
+public import MatrixCrypto
+public import MatrixTypes
+public import RoomStore
+
+/// Turns stored federation events into the client format: the fields clients read, redacted content for redacted
+/// events, and `unsigned` with the age and, for the sending device only, the transaction ID.
+public enum ClientEventFormat {
+    public struct Viewer: Sendable {
+        public var userID: UserID
+        public var deviceID: String?
+
+        public init(userID: UserID, deviceID: String?) {
+            self.userID = userID
+            self.deviceID = deviceID
+        }
+    }
+
+    public static func json(
+        _ event: RoomEvent, version: RoomVersion, viewer: Viewer?, now: Int64, includeRoomID: Bool = true
+    ) -> JSONValue {
+        guard var stored = try? JSONValue.parse(event.json) else { return .object(["event_id": .string(event.eventID.rawValue)]) }
+        if event.redactedBy != nil, let redacted = try? EventRedaction.redact(stored, rules: version.redactionRules) {
+            stored = redacted
+        }
+        var client: [String: JSONValue] = [
+            "event_id": .string(event.eventID.rawValue),
+            "type": .string(event.type),
+            "sender": .string(event.sender.rawValue),
+            "content": stored["content"] ?? [:],
+            "origin_server_ts": stored["origin_server_ts"] ?? 0,
+        ]
+        if includeRoomID { client["room_id"] = .string(event.roomID.rawValue) }
+        if let stateKey = event.stateKey { client["state_key"] = .string(stateKey) }
+        if let redacts = stored["redacts"] ?? stored["content"]?["redacts"] { client["redacts"] = redacts }
+        var unsigned: [String: JSONValue] = [:]
+        if let ts = stored["origin_server_ts"]?.integerValue { unsigned["age"] = .integer(max(0, now - ts)) }
+        if let viewer, let transaction = event.transaction, transaction.userID == viewer.userID,
+            transaction.deviceID == viewer.deviceID
+        {
+            unsigned["transaction_id"] = .string(transaction.txnID)
+        }
+        if let redactor = event.redactedBy {
+            unsigned["redacted_because"] = ["event_id": .string(redactor.rawValue), "type": .string(EventType.redaction)]
+        }
+        client["unsigned"] = .object(unsigned)
+        return .object(client)
+    }
+}

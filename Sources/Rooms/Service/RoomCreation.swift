@@ -1,0 +1,149 @@
+import MatrixTypes
+
+/// The `POST /createRoom` body, checked.
+public struct RoomCreationRequest: Sendable {
+    public var preset: String?
+    public var visibility: String
+    public var name: String?
+    public var topic: String?
+    public var aliasName: String?
+    public var invite: [UserID]
+    public var initialState: [(type: String, stateKey: String, content: JSONValue)]
+    public var powerLevelOverride: JSONValue?
+    public var creationContent: JSONValue?
+    public var isDirect: Bool
+    public var roomVersion: String?
+
+    /// Reads the request body, refusing wrong shapes with the field at fault.
+    public init(body: JSONValue) throws(RoomError) {
+        func string(_ key: String) throws(RoomError) -> String? {
+            guard let value = body[key], value != .null else { return nil }
+            guard let text = value.stringValue else { throw .badRequest("'\(key)' must be a string") }
+            return text
+        }
+        preset = try string("preset")
+        if let preset, !["private_chat", "public_chat", "trusted_private_chat"].contains(preset) {
+            throw .badRequest("Unknown preset '\(preset)'")
+        }
+        visibility = try string("visibility") ?? "private"
+        guard ["public", "private"].contains(visibility) else { throw .badRequest("'visibility' must be public or private") }
+        name = try string("name")
+        topic = try string("topic")
+        aliasName = try string("room_alias_name")
+        roomVersion = try string("room_version")
+        invite = []
+        if let list = body["invite"], list != .null {
+            guard let entries = list.arrayValue else { throw .badRequest("'invite' must be an array of user IDs") }
+            for entry in entries {
+                guard let text = entry.stringValue, let user = try? UserID(text) else {
+                    throw .badRequest("'invite' must be an array of user IDs")
+                }
+                invite.append(user)
+            }
+        }
+        initialState = []
+        if let list = body["initial_state"], list != .null {
+            guard let entries = list.arrayValue else { throw .badRequest("'initial_state' must be an array") }
+            for entry in entries {
+                guard let type = entry["type"]?.stringValue, case .object = entry["content"] ?? .null else {
+                    throw .badRequest("'initial_state' entries need a string 'type' and an object 'content'")
+                }
+                let stateKey = entry["state_key"]?.stringValue ?? ""
+                initialState.append((type, stateKey, entry["content"]!))
+            }
+        }
+        for key in ["power_level_content_override", "creation_content"] {
+            if let value = body[key], value != .null, value.objectValue == nil { throw .badRequest("'\(key)' must be an object") }
+        }
+        powerLevelOverride = body["power_level_content_override"].flatMap { $0 == .null ? nil : $0 }
+        creationContent = body["creation_content"].flatMap { $0 == .null ? nil : $0 }
+        if let direct = body["is_direct"], direct != .null {
+            guard case .bool(let value) = direct else { throw .badRequest("'is_direct' must be a boolean") }
+            isDirect = value
+        } else {
+            isDirect = false
+        }
+    }
+}
+
+/// The events a new room starts with, in Synapse's order: create, the creator's join, power levels, alias, the
+/// preset's rules, `initial_state`, name, topic, then invites.
+struct RoomCreationPlan {
+    let request: RoomCreationRequest
+    let creator: UserID
+    let version: RoomVersion
+    let creatorMember: JSONValue
+    let canonicalAlias: RoomAlias?
+
+    func intents() throws(RoomError) -> [EventIntent] {
+        let preset = request.preset ?? (request.visibility == "public" ? "public_chat" : "private_chat")
+        let trusted = preset == "trusted_private_chat"
+        let v12Creators = version.roomIDFormat == .createEventHash
+        var createContent = request.creationContent ?? [:]
+        createContent["room_version"] = .string(version.identifier)
+        if !version.authRules.usesCreateEventSenderAsCreator { createContent["creator"] = .string(creator.rawValue) }
+        if v12Creators, trusted, !request.invite.isEmpty {
+            createContent["additional_creators"] = .array(request.invite.map { .string($0.rawValue) })
+        }
+        var intents = [
+            state(EventType.create, "", createContent),
+            state(EventType.member, creator.rawValue, creatorMember),
+            state(EventType.powerLevels, "", try powerLevels(trusted: trusted, v12Creators: v12Creators)),
+        ]
+        if let canonicalAlias { intents.append(state("m.room.canonical_alias", "", ["alias": .string(canonicalAlias.rawValue)])) }
+        let joinRule = preset == "public_chat" ? JoinRule.public : JoinRule.invite
+        let overridden = Set(request.initialState.map { StateKey($0.type, $0.stateKey) })
+        for (type, content) in [
+            (EventType.joinRules, ["join_rule": JSONValue.string(joinRule)]),
+            ("m.room.history_visibility", ["history_visibility": "shared"]),
+        ] where !overridden.contains(StateKey(type, "")) {
+            intents.append(state(type, "", .object(content)))
+        }
+        if preset != "public_chat", !overridden.contains(StateKey("m.room.guest_access", "")) {
+            intents.append(state("m.room.guest_access", "", ["guest_access": "can_join"]))
+        }
+        for entry in request.initialState where entry.type != EventType.create && entry.type != EventType.member {
+            intents.append(state(entry.type, entry.stateKey, entry.content))
+        }
+        if let name = request.name { intents.append(state("m.room.name", "", ["name": .string(name)])) }
+        if let topic = request.topic { intents.append(state("m.room.topic", "", ["topic": .string(topic)])) }
+        for invitee in request.invite {
+            var content: JSONValue = ["membership": .string(Membership.invite)]
+            if request.isDirect { content["is_direct"] = true }
+            intents.append(state(EventType.member, invitee.rawValue, content))
+        }
+        return intents
+    }
+
+    private func state(_ type: String, _ stateKey: String, _ content: JSONValue) -> EventIntent {
+        EventIntent(sender: creator, type: type, stateKey: stateKey, content: content)
+    }
+
+    /// Synapse's defaults, then the request's override merged over the top-level keys.
+    private func powerLevels(trusted: Bool, v12Creators: Bool) throws(RoomError) -> JSONValue {
+        var users: [String: JSONValue] = v12Creators ? [:] : [creator.rawValue: 100]
+        if trusted, !v12Creators {
+            for invitee in request.invite { users[invitee.rawValue] = 100 }
+        }
+        var content: [String: JSONValue] = [
+            "users": .object(users), "users_default": 0,
+            "events": [
+                "m.room.name": 50, "m.room.power_levels": 100, "m.room.history_visibility": 100, "m.room.canonical_alias": 50,
+                "m.room.avatar": 50, "m.room.tombstone": v12Creators ? 150 : 100, "m.room.server_acl": 100,
+                "m.room.encryption": 100,
+            ],
+            "events_default": 0, "state_default": 50, "ban": 50, "kick": 50, "redact": 50, "invite": 0,
+            "historical": 100,
+        ]
+        if let override = request.powerLevelOverride?.objectValue {
+            if v12Creators, let overrideUsers = override["users"]?.objectValue {
+                let creators = Set([creator.rawValue] + (trusted ? request.invite.map(\.rawValue) : []))
+                if let clash = overrideUsers.keys.first(where: creators.contains) {
+                    throw .badJSON("Room creators cannot be given a power level: \(clash)")
+                }
+            }
+            content.merge(override) { _, new in new }
+        }
+        return .object(content)
+    }
+}

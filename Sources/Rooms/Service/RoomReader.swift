@@ -1,0 +1,123 @@
+public import MatrixTypes
+public import Replication
+public import RoomStore
+
+/// What members read from rooms: events, state, members and history, each limited to what the reader may see
+/// (everything while joined; up to their leave or ban afterwards).
+public final class RoomReader: Sendable {
+    public let store: RoomStore
+    let versions: RoomVersions
+    let clock: @Sendable () -> Int64
+
+    public init(store: RoomStore, clock: @escaping @Sendable () -> Int64 = currentMilliseconds) {
+        self.store = store
+        self.versions = RoomVersions(store: store)
+        self.clock = clock
+    }
+
+    /// The newest stream ordering `viewer` may see in `roomID`.
+    public func visibleUpTo(_ roomID: RoomID, viewer: UserID) async throws(RoomError) -> Int64 {
+        let record = try await roomStore { () async throws(RoomStoreError) in try await store.membershipRecord(of: viewer, in: roomID) }
+        switch record?.membership {
+        case Membership.join?: return Int64.max
+        case Membership.leave?, Membership.ban?: return record!.streamOrdering
+        default: throw .forbidden("You are not a member of this room")
+        }
+    }
+
+    /// Client-format JSON for events of one room.
+    public func format(
+        _ events: [RoomEvent], in roomID: RoomID, viewer: ClientEventFormat.Viewer?, includeRoomID: Bool = true
+    ) async throws(RoomError) -> [JSONValue] {
+        guard !events.isEmpty else { return [] }
+        let version = try await versions.version(of: roomID)
+        let now = clock()
+        return events.map { ClientEventFormat.json($0, version: version, viewer: viewer, now: now, includeRoomID: includeRoomID) }
+    }
+
+    public func event(_ eventID: EventID, in roomID: RoomID, viewer: ClientEventFormat.Viewer) async throws(RoomError) -> JSONValue {
+        let limit = try await visibleUpTo(roomID, viewer: viewer.userID)
+        guard let event = try await roomStore({ () async throws(RoomStoreError) in try await store.visibleEvent(eventID) }),
+            event.roomID == roomID, event.streamOrdering <= limit
+        else { throw .eventNotFound }
+        return try await format([event], in: roomID, viewer: viewer)[0]
+    }
+
+    /// The state events visible to `viewer` (current while joined).
+    public func state(of roomID: RoomID, viewer: UserID) async throws(RoomError) -> [RoomEvent] {
+        let limit = try await visibleUpTo(roomID, viewer: viewer)
+        return try await stateEvents(roomID, atStream: limit)
+    }
+
+    /// The content (or whole event) of one state entry.
+    public func stateEvent(_ key: StateKey, of roomID: RoomID, viewer: UserID) async throws(RoomError) -> RoomEvent {
+        let limit = try await visibleUpTo(roomID, viewer: viewer)
+        let state = try await roomStore { () async throws(RoomStoreError) in try await store.state(in: roomID, atStream: limit) }
+        guard let id = state?[key], let event = try await roomStore({ () async throws(RoomStoreError) in try await store.visibleEvent(id) })
+        else { throw .eventNotFound }
+        return event
+    }
+
+    /// Member events at `at` (default: what the viewer may see now), filtered by membership.
+    public func members(
+        of roomID: RoomID, viewer: UserID, at: RoomToken?, membership: String?, notMembership: String?
+    ) async throws(RoomError) -> [RoomEvent] {
+        var limit = try await visibleUpTo(roomID, viewer: viewer)
+        if let at {
+            switch at {
+            case .stream(let stream): limit = min(limit, stream)
+            case .topological(_, let stream): limit = min(limit, stream - 1)
+            }
+        }
+        let events = try await stateEvents(roomID, atStream: limit).filter { $0.type == EventType.member }
+        return events.filter { event in
+            let value = (try? JSONValue.parse(event.json))?["content"]?["membership"]?.stringValue
+            if let membership, value != membership { return false }
+            if let notMembership, value == notMembership { return false }
+            return true
+        }
+    }
+
+    public func joinedRooms(of user: UserID) async throws(RoomError) -> [RoomID] {
+        try await roomStore { () async throws(RoomStoreError) in try await store.rooms(of: user, membership: Membership.join) }
+    }
+
+    /// One page of history; `end` is `nil` when no further page exists.
+    public func messages(
+        in roomID: RoomID, viewer: ClientEventFormat.Viewer, from: RoomToken?, to: RoomToken?, direction: HistoryDirection,
+        limit: Int, filter: EventFilter
+    ) async throws(RoomError) -> (chunk: [JSONValue], start: RoomToken, end: RoomToken?) {
+        let visible = try await visibleUpTo(roomID, viewer: viewer.userID)
+        let start = from ?? (direction == .backward ? .stream(min(visible, store.persistedUpTo)) : .stream(0))
+        var events = try await roomStore { () async throws(RoomStoreError) in
+            try await store.history(
+                in: roomID, from: Self.bound(start), to: to.map(Self.bound), direction: direction, limit: limit
+            )
+        }
+        let full = events.count == limit
+        events.removeAll { $0.streamOrdering > visible }
+        let end: RoomToken? =
+            if full, let last = events.last {
+                direction == .backward
+                    ? .topological(depth: last.topologicalOrdering, stream: last.streamOrdering)
+                    : .topological(depth: last.topologicalOrdering, stream: last.streamOrdering + 1)
+            } else {
+                nil
+            }
+        return (try await format(events.filter(filter.matches), in: roomID, viewer: viewer), start, end)
+    }
+
+    func stateEvents(_ roomID: RoomID, atStream limit: Int64) async throws(RoomError) -> [RoomEvent] {
+        guard let state = try await roomStore({ () async throws(RoomStoreError) in try await store.state(in: roomID, atStream: limit) })
+        else { throw .roomNotFound }
+        return try await roomStore { () async throws(RoomStoreError) in try await store.events(Array(state.values)) }
+            .sorted { $0.streamOrdering < $1.streamOrdering }
+    }
+
+    static func bound(_ token: RoomToken) -> HistoryBound {
+        switch token {
+        case .topological(let depth, let stream): .before(RoomPosition(topological: depth, stream: stream))
+        case .stream(let stream): .afterStream(stream)
+        }
+    }
+}

@@ -1,0 +1,130 @@
+public import Logging
+public import MatrixTypes
+public import RoomStore
+
+/// Room actions of local users: creating rooms, membership, sending, state and redactions. Every change goes
+/// through the room writer as an intent.
+public final class RoomService: Sendable {
+    let store: RoomStore
+    let writer: RoomWriter
+    let versions: RoomVersions
+    let profiles: ProfileService
+    let aliases: AliasService
+    let serverName: ServerName
+    let defaultVersion: RoomVersion
+    let logger: Logger
+
+    public init(
+        store: RoomStore, writer: RoomWriter, profiles: ProfileService, aliases: AliasService, serverName: ServerName,
+        defaultVersion: RoomVersion, logger: Logger
+    ) {
+        self.store = store
+        self.writer = writer
+        self.versions = RoomVersions(store: store)
+        self.profiles = profiles
+        self.aliases = aliases
+        self.serverName = serverName
+        self.defaultVersion = defaultVersion
+        self.logger = logger
+    }
+
+    public func createRoom(_ request: RoomCreationRequest, creator: UserID) async throws(RoomError) -> RoomID {
+        let versionName = request.roomVersion ?? defaultVersion.identifier
+        guard let version = RoomVersion(identifier: versionName) else { throw .unsupportedRoomVersion(versionName) }
+        var alias: RoomAlias?
+        if let name = request.aliasName {
+            guard let parsed = try? RoomAlias("#\(name):\(serverName.rawValue)"), !name.contains(":") else {
+                throw .badRequest("Invalid characters in room alias")
+            }
+            guard try await aliases.roomID(for: parsed) == nil else { throw .aliasInUse }
+            alias = parsed
+        }
+        let plan = RoomCreationPlan(
+            request: request, creator: creator, version: version,
+            creatorMember: await profiles.memberContent(Membership.join, of: creator), canonicalAlias: alias
+        )
+        let written = try await writer.write(WriteUnit(target: .new(version), intents: try plan.intents()))
+        let roomID = written[0].roomID
+        if let alias { try await aliases.create(alias, roomID: roomID, creator: creator) }
+        if request.visibility == "public" { try await aliases.setListed(true, roomID: roomID) }
+        return roomID
+    }
+
+    /// Joins by room ID or alias; returns the room joined.
+    public func join(_ target: String, user: UserID) async throws(RoomError) -> RoomID {
+        let roomID: RoomID
+        if target.hasPrefix("#") {
+            guard let alias = try? RoomAlias(target) else { throw .badRequest("Invalid room alias \(target)") }
+            guard let found = try await aliases.roomID(for: alias) else { throw .aliasNotFound }
+            roomID = found
+        } else {
+            guard let parsed = try? RoomID(target) else { throw .badRequest("Invalid room ID or alias \(target)") }
+            roomID = parsed
+        }
+        if try await store.membershipIfAny(of: user, in: roomID) == Membership.join { return roomID }
+        try await setMembership(Membership.join, of: user, in: roomID, by: user, content: await profiles.memberContent(Membership.join, of: user))
+        return roomID
+    }
+
+    public func leave(_ roomID: RoomID, user: UserID) async throws(RoomError) {
+        guard let current = try await store.membershipIfAny(of: user, in: roomID) else { throw .forbidden("You are not in this room") }
+        if current == Membership.leave { return }
+        try await setMembership(Membership.leave, of: user, in: roomID, by: user, content: ["membership": .string(Membership.leave)])
+    }
+
+    /// Invite, kick (`leave` by someone else), ban and unban: `membership` set on `target` by `sender`.
+    public func changeMembership(
+        _ membership: String, of target: UserID, in roomID: RoomID, by sender: UserID, reason: String?
+    ) async throws(RoomError) {
+        var content: JSONValue = ["membership": .string(membership)]
+        if let reason { content["reason"] = .string(reason) }
+        if membership == Membership.invite, let profile = try? await profiles.profile(of: target) {
+            if let name = profile.displayName { content["displayname"] = .string(name) }
+            if let avatar = profile.avatarURL { content["avatar_url"] = .string(avatar) }
+        }
+        try await setMembership(membership, of: target, in: roomID, by: sender, content: content)
+    }
+
+    public func send(
+        _ content: JSONValue, type: String, to roomID: RoomID, transaction: ClientTransaction
+    ) async throws(RoomError) -> EventID {
+        try await write(roomID, EventIntent(sender: transaction.userID, type: type, content: content, transaction: transaction))
+    }
+
+    public func setState(
+        _ content: JSONValue, type: String, stateKey: String, in roomID: RoomID, sender: UserID
+    ) async throws(RoomError) -> EventID {
+        if type == EventType.create { throw .forbidden("m.room.create cannot be changed") }
+        return try await write(roomID, EventIntent(sender: sender, type: type, stateKey: stateKey, content: content))
+    }
+
+    public func redact(
+        _ eventID: EventID, in roomID: RoomID, reason: String?, transaction: ClientTransaction
+    ) async throws(RoomError) -> EventID {
+        let version = try await versions.version(of: roomID)
+        var content: JSONValue = [:]
+        if let reason { content["reason"] = .string(reason) }
+        if version.redactionRules == .v11 { content["redacts"] = .string(eventID.rawValue) }
+        let intent = EventIntent(
+            sender: transaction.userID, type: EventType.redaction, content: content, transaction: transaction, redacts: eventID
+        )
+        return try await write(roomID, intent)
+    }
+
+    private func setMembership(
+        _ membership: String, of target: UserID, in roomID: RoomID, by sender: UserID, content: JSONValue
+    ) async throws(RoomError) {
+        _ = try await write(roomID, EventIntent(sender: sender, type: EventType.member, stateKey: target.rawValue, content: content))
+    }
+
+    private func write(_ roomID: RoomID, _ intent: EventIntent) async throws(RoomError) -> EventID {
+        try await writer.write(WriteUnit(target: .existing(roomID), intents: [intent]))[0].eventID
+    }
+}
+
+extension RoomStore {
+    /// The membership string, reporting failures as `RoomError`.
+    func membershipIfAny(of user: UserID, in roomID: RoomID) async throws(RoomError) -> String? {
+        try await roomStore { () async throws(RoomStoreError) in try await membership(of: user, in: roomID) }
+    }
+}

@@ -1,0 +1,230 @@
+import EventAuth
+import Foundation
+public import Logging
+public import MatrixCrypto
+public import MatrixTypes
+public import Replication
+public import RoomStore
+
+/// The only creator of local events (design §3). Intents queue here; everything waiting when a batch starts is
+/// built in order against in-memory room snapshots, then persisted in one transaction, then published.
+///
+/// Building, hashing, signing and authorising happen before the transaction opens; the transaction only inserts.
+public actor RoomWriter {
+    private let store: RoomStore
+    private let builder: EventBuilder
+    private let bus: any ReplicationBus
+    private let logger: Logger
+    private var snapshots: [RoomID: RoomSnapshot] = [:]
+    private var pending: [(unit: WriteUnit, reply: CheckedContinuation<[WrittenEvent], any Error>)] = []
+    private var flushing = false
+
+    public init(
+        store: RoomStore, serverName: ServerName, signingKey: SigningKey, bus: any ReplicationBus, logger: Logger,
+        clock: @escaping @Sendable () -> Int64 = currentMilliseconds
+    ) {
+        self.store = store
+        self.builder = EventBuilder(serverName: serverName, signingKey: signingKey, clock: clock)
+        self.bus = bus
+        self.logger = logger
+    }
+
+    /// Builds, authorises and persists `unit`'s events; returns them once committed.
+    public func write(_ unit: WriteUnit) async throws(RoomError) -> [WrittenEvent] {
+        do {
+            return try await withCheckedThrowingContinuation { reply in
+                pending.append((unit, reply))
+                if !flushing {
+                    flushing = true
+                    Task { await flush() }
+                }
+            }
+        } catch let error as RoomError {
+            throw error
+        } catch {
+            throw .invalidEvent("\(error)")
+        }
+    }
+
+    private func flush() async {
+        while !pending.isEmpty {
+            let batch = pending
+            pending = []
+            await persist(batch)
+        }
+        flushing = false
+    }
+
+    private typealias Reply = CheckedContinuation<[WrittenEvent], any Error>
+
+    /// How one queued unit is answered once the batch commits.
+    private enum Outcome {
+        /// Its events are `events[range]` of the batch.
+        case built(Range<Int>)
+        /// A retry of a send that is `events[index]` of this batch.
+        case sameAs(Int)
+        /// A retry of a send persisted before.
+        case known(WrittenEvent)
+    }
+
+    private func persist(_ batch: [(unit: WriteUnit, reply: Reply)]) async {
+        var working: [RoomID: RoomSnapshot] = [:]
+        var events: [NewEvent] = []
+        var outcomes: [(reply: Reply, outcome: Outcome)] = []
+        var sentInBatch: [ClientTransaction: Int] = [:]
+        for (unit, reply) in batch {
+            do {
+                if let key = unit.retryKey {
+                    if let index = sentInBatch[key] {
+                        outcomes.append((reply, .sameAs(index)))
+                        continue
+                    }
+                    if let known = try await persistedEvent(for: key) {
+                        outcomes.append((reply, .known(known)))
+                        continue
+                    }
+                    sentInBatch[key] = events.count
+                }
+                let built = try await build(unit, working: &working)
+                outcomes.append((reply, .built(events.count..<events.count + built.count)))
+                events += built
+            } catch {
+                reply.resume(throwing: error)
+            }
+        }
+        var orderings: [Int64] = []
+        if !events.isEmpty {
+            do {
+                orderings = try await store.persist(events)
+            } catch {
+                logger.error("persisting events failed", metadata: ["error": "\(error)", "events": "\(events.count)"])
+                for roomID in working.keys { snapshots[roomID] = nil }
+                for item in outcomes { item.reply.resume(throwing: RoomError.storage(error)) }
+                return
+            }
+        }
+        snapshots.merge(working) { _, new in new }
+        let written = zip(events, orderings).map { event, ordering in
+            WrittenEvent(eventID: event.eventID, roomID: event.roomID, streamOrdering: ordering)
+        }
+        for (reply, outcome) in outcomes {
+            switch outcome {
+            case .built(let range): reply.resume(returning: Array(written[range]))
+            case .sameAs(let index): reply.resume(returning: [written[index]])
+            case .known(let event): reply.resume(returning: [event])
+            }
+        }
+        publish(events, orderings: orderings)
+    }
+
+    /// The event a client transaction produced earlier, if any.
+    private func persistedEvent(for key: ClientTransaction) async throws(RoomError) -> WrittenEvent? {
+        try await roomStore { () async throws(RoomStoreError) -> WrittenEvent? in
+            guard let eventID = try await store.eventID(for: key), let event = try await store.event(eventID) else { return nil }
+            return WrittenEvent(eventID: eventID, roomID: event.roomID, streamOrdering: event.streamOrdering)
+        }
+    }
+
+    private func build(_ unit: WriteUnit, working: inout [RoomID: RoomSnapshot]) async throws(RoomError) -> [NewEvent] {
+        var snapshot: RoomSnapshot?
+        let version: RoomVersion
+        switch unit.target {
+        case .existing(let roomID):
+            let current: RoomSnapshot
+            if let cached = working[roomID] { current = cached } else { current = try await loadSnapshot(roomID) }
+            snapshot = current
+            version = current.version
+        case .new(let newVersion):
+            version = newVersion
+        }
+        var built: [NewEvent] = []
+        for intent in unit.intents {
+            if let target = intent.redacts { try await checkRedaction(of: target, by: intent.sender, in: snapshot) }
+            var roomID = snapshot?.roomID
+            if roomID == nil, version.roomIDFormat != .createEventHash {
+                roomID = try newRoomID()
+            }
+            let event = try builder.build(intent, in: snapshot, version: version, roomID: roomID)
+            let before = snapshot?.extremities.map(\.eventID) ?? []
+            let base = snapshot?.extremities.max { $0.depth < $1.depth }?.eventID
+            var next = snapshot ?? RoomSnapshot(roomID: event.roomID, version: version, state: [:], extremities: [])
+            next.apply(event)
+            let json: [UInt8]
+            do {
+                json = try event.json.canonicalEncoded()
+            } catch {
+                throw .invalidEvent("\(error)")
+            }
+            let stateAfter: StateAfter =
+                if let key = event.stateMapKey {
+                    .changed(base: base, changes: [key: event.eventID])
+                } else if let base {
+                    .sameAs(base)
+                } else {
+                    throw .badRequest("A room must start with m.room.create")
+                }
+            built.append(
+                NewEvent(
+                    eventID: event.eventID, roomID: event.roomID, type: event.type, stateKey: event.stateKey, sender: event.sender,
+                    depth: event.depth, json: json, prevEvents: before, stateAfter: stateAfter, transaction: intent.transaction,
+                    membership: event.hasType(EventType.member) ? event.membership : nil,
+                    redacts: event.hasType(EventType.redaction) ? event.redacts : nil
+                )
+            )
+            snapshot = next
+        }
+        if let snapshot { working[snapshot.roomID] = snapshot }
+        return built
+    }
+
+    /// Redacting someone else's event needs the `redact` power level; the target must be in the same room.
+    private func checkRedaction(of target: EventID, by sender: UserID, in snapshot: RoomSnapshot?) async throws(RoomError) {
+        guard let snapshot, let event = try await roomStore({ () async throws(RoomStoreError) in try await store.event(target) }),
+            event.roomID == snapshot.roomID
+        else { throw .eventNotFound }
+        if event.sender == sender { return }
+        let levels = RoomPowerLevels(create: snapshot.state[.create], powerLevels: snapshot.state[.powerLevels], version: snapshot.version)
+        guard levels.userLevel(sender.rawValue) >= levels.redact else {
+            throw .forbidden("You do not have permission to redact events of other users")
+        }
+    }
+
+    private func loadSnapshot(_ roomID: RoomID) async throws(RoomError) -> RoomSnapshot {
+        if let cached = snapshots[roomID] { return cached }
+        let snapshot = try await RoomSnapshotLoader(store: store).load(roomID)
+        snapshots[roomID] = snapshot
+        return snapshot
+    }
+
+    /// `!random:server`, for rooms before v12 (whose IDs are the create event's hash).
+    private func newRoomID() throws(RoomError) -> RoomID {
+        let text = "!\(randomLocalpart()):\(builder.serverName.rawValue)"
+        do {
+            return try RoomID(text)
+        } catch {
+            throw .invalidEvent("generated room ID \(text) is invalid: \(error)")
+        }
+    }
+
+    private func publish(_ events: [NewEvent], orderings: [Int64]) {
+        for (event, ordering) in zip(events, orderings) {
+            var users: [UserID] = []
+            if event.membership != nil, let target = event.stateKey.flatMap({ try? UserID($0) }) { users.append(target) }
+            bus.publish(StreamNotice(stream: .events, position: ordering, roomID: event.roomID, users: users))
+        }
+    }
+}
+
+/// Milliseconds since the Unix epoch.
+@Sendable public func currentMilliseconds() -> Int64 {
+    Int64((Date().timeIntervalSince1970 * 1000).rounded(.down))
+}
+
+/// Runs room store calls from code that reports `RoomError`.
+nonisolated(nonsending) func roomStore<T>(_ body: () async throws(RoomStoreError) -> T) async throws(RoomError) -> T {
+    do {
+        return try await body()
+    } catch {
+        throw .storage(error)
+    }
+}

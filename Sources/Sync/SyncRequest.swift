@@ -1,0 +1,41 @@
+public import MatrixTypes
+public import Replication
+public import Rooms
+
+/// A decoded `GET /sync`.
+public struct SyncRequest: Sendable {
+    public var user: UserID
+    public var deviceID: String?
+    public var since: SyncToken?
+    public var timeout: Duration
+    public var fullState: Bool
+    public var filter: SyncFilter
+
+    public init(user: UserID, deviceID: String?, since: SyncToken?, timeout: Duration, fullState: Bool, filter: SyncFilter) {
+        self.user = user
+        self.deviceID = deviceID
+        self.since = since
+        self.timeout = timeout
+        self.fullState = fullState
+        self.filter = filter
+    }
+}
+
+/// The parts of a sync filter Axon applies: the room timeline filter and its limit, lazy-loaded members, and
+/// whether left rooms are included.
+public struct SyncFilter: Sendable {
+    public var timeline: EventFilter
+    public var lazyLoadMembers: Bool
+    public var includeLeave: Bool
+
+    public static let defaultTimelineLimit = 10
+
+    public init(json: JSONValue) {
+        let room = json["room"] ?? [:]
+        timeline = EventFilter(json: room["timeline"] ?? [:])
+        lazyLoadMembers = room["state"]?["lazy_load_members"] == .bool(true)
+        includeLeave = room["include_leave"] == .bool(true)
+    }
+
+    public var timelineLimit: Int { timeline.limit ?? Self.defaultTimelineLimit }
+}

@@ -1,0 +1,180 @@
+import MatrixTypes
+import Replication
+import Rooms
+import RoomStore
+
+/// Builds one `/sync` response for the stream range `(since, upTo]`.
+struct SyncResponseBuilder {
+    struct Response {
+        var json: JSONValue
+        var isEmpty: Bool
+        /// The joined rooms whose notices should wake this user's next long-poll.
+        var syncedRooms: Set<RoomID>
+    }
+
+    let request: SyncRequest
+    let since: SyncToken?
+    let upTo: SyncToken
+    let reader: RoomReader
+    let receipts: ReceiptService
+    let accountData: AccountDataService
+    let typing: TypingService
+    let lazyMembers: LazyMemberRecord
+
+    private var store: RoomStore { reader.store }
+    private var viewer: ClientEventFormat.Viewer { .init(userID: request.user, deviceID: request.deviceID) }
+    private var isInitial: Bool { since == nil || request.fullState }
+
+    static func empty(next: SyncToken) -> JSONValue {
+        ["next_batch": .string(next.description), "rooms": ["join": [:], "invite": [:], "leave": [:]], "account_data": ["events": []]]
+    }
+
+    func build() async throws(RoomError) -> Response {
+        let memberships = try await roomStoreCall { () async throws(RoomStoreError) in try await store.memberships(of: request.user) }
+        let sinceEvents = isInitial ? nil : since?.events
+        let changedRooms: Set<RoomID>? =
+            if let sinceEvents {
+                try await roomStoreCall { () async throws(RoomStoreError) in try await store.roomsChanged(after: sinceEvents, upTo: upTo.events) }
+            } else {
+                nil
+            }
+        let joined = Set(memberships.filter { $0.membership == Membership.join }.map(\.roomID))
+        let ephemeral = try await ephemeralEvents(in: joined)
+        let roomAccountData = try await accountDataChanges()
+
+        var join: [String: JSONValue] = [:]
+        var invite: [String: JSONValue] = [:]
+        var leave: [String: JSONValue] = [:]
+        for record in memberships where record.streamOrdering <= upTo.events {
+            let changedSince = sinceEvents.map { record.streamOrdering > $0 } ?? true
+            switch record.membership {
+            case Membership.join:
+                let newlyJoined = try await joinedDuringRange(record, since: sinceEvents)
+                let hasEvents = changedRooms?.contains(record.roomID) ?? true
+                let extras = ephemeral[record.roomID] != nil || roomAccountData.rooms[record.roomID] != nil
+                guard hasEvents || newlyJoined || extras else { continue }
+                var room = try await timelineAndState(record.roomID, after: newlyJoined ? nil : sinceEvents, upTo: upTo.events, fresh: newlyJoined || isInitial)
+                room["ephemeral"] = ["events": .array(ephemeral[record.roomID] ?? [])]
+                room["account_data"] = ["events": .array(roomAccountData.rooms[record.roomID] ?? [])]
+                join[record.roomID.rawValue] = room
+            case Membership.invite where changedSince:
+                invite[record.roomID.rawValue] = ["invite_state": ["events": .array(try await strippedState(record))]]
+            case Membership.leave, Membership.ban:
+                guard changedSince, sinceEvents != nil || request.filter.includeLeave else { continue }
+                var room = try await timelineAndState(record.roomID, after: sinceEvents, upTo: record.streamOrdering, fresh: sinceEvents == nil)
+                room["account_data"] = ["events": []]
+                leave[record.roomID.rawValue] = room
+            default:
+                continue
+            }
+        }
+        let isEmpty = join.isEmpty && invite.isEmpty && leave.isEmpty && roomAccountData.global.isEmpty
+        let json: JSONValue = [
+            "next_batch": .string(upTo.description),
+            "rooms": ["join": .object(join), "invite": .object(invite), "leave": .object(leave)],
+            "account_data": ["events": .array(roomAccountData.global)],
+        ]
+        return Response(json: json, isEmpty: isEmpty, syncedRooms: joined)
+    }
+
+    /// A joined or left room's timeline (newest events in range) and the state at its start.
+    private func timelineAndState(_ roomID: RoomID, after: Int64?, upTo: Int64, fresh: Bool) async throws(RoomError) -> JSONValue {
+        let filter = request.filter
+        let recent = try await roomStoreCall { () async throws(RoomStoreError) in
+            try await store.recentEvents(in: roomID, after: after, upTo: upTo, limit: filter.timelineLimit)
+        }
+        let timeline = recent.events.filter(filter.timeline.matches)
+        let startStream = (recent.events.first?.streamOrdering).map { $0 - 1 } ?? upTo
+        var state: [RoomEvent] = []
+        if fresh {
+            state = try await stateEvents(roomID, atStream: startStream)
+        } else if recent.limited, let after {
+            let before = try await stateMap(roomID, atStream: after)
+            let now = try await stateMap(roomID, atStream: startStream)
+            let changed = now.filter { before[$0.key] != $0.value }.map(\.value)
+            state = try await roomStoreCall { () async throws(RoomStoreError) in try await store.events(changed) }
+        }
+        if filter.lazyLoadMembers {
+            let senders = Set(timeline.map(\.sender.rawValue)).union([request.user.rawValue])
+            let wanted = lazyMembers.unsent(senders, user: request.user, device: request.deviceID, room: roomID, reset: isInitial)
+            let memberState = fresh || recent.limited ? state : try await stateEvents(roomID, atStream: startStream)
+            state = state.filter { $0.type != EventType.member } + memberState.filter { event in
+                event.type == EventType.member && event.stateKey.map(wanted.contains) == true
+            }
+        }
+        let prevBatch: RoomToken =
+            recent.events.first.map { .topological(depth: $0.topologicalOrdering, stream: $0.streamOrdering) } ?? .stream(upTo)
+        return [
+            "timeline": [
+                "events": .array(try await reader.format(timeline, in: roomID, viewer: viewer, includeRoomID: false)),
+                "limited": .bool(recent.limited),
+                "prev_batch": .string(prevBatch.description),
+            ],
+            "state": ["events": .array(try await reader.format(state.sorted { $0.streamOrdering < $1.streamOrdering }, in: roomID, viewer: viewer, includeRoomID: false))],
+        ]
+    }
+
+    /// Whether the user's join happened after `since` (a profile change is a join event too, but not a new join).
+    private func joinedDuringRange(_ record: MembershipRecord, since: Int64?) async throws(RoomError) -> Bool {
+        guard let since, record.streamOrdering > since else { return false }
+        guard let previous = try await stateMap(record.roomID, atStream: since)[.member(request.user.rawValue)] else { return true }
+        let event = try await roomStoreCall { () async throws(RoomStoreError) in try await store.events([previous]) }.first
+        let membership = event.flatMap { try? JSONValue.parse($0.json) }?["content"]?["membership"]?.stringValue
+        return membership != Membership.join
+    }
+
+    private func stateMap(_ roomID: RoomID, atStream stream: Int64) async throws(RoomError) -> [StateKey: EventID] {
+        try await roomStoreCall { () async throws(RoomStoreError) in try await store.state(in: roomID, atStream: stream) } ?? [:]
+    }
+
+    private func stateEvents(_ roomID: RoomID, atStream stream: Int64) async throws(RoomError) -> [RoomEvent] {
+        let ids = try await stateMap(roomID, atStream: stream)
+        return try await roomStoreCall { () async throws(RoomStoreError) in try await store.events(Array(ids.values)) }
+    }
+
+    /// The stripped state an invitee sees: the room's identifying state plus the invite itself.
+    private func strippedState(_ record: MembershipRecord) async throws(RoomError) -> [JSONValue] {
+        let wanted: Set<String> = [
+            EventType.create, EventType.joinRules, "m.room.name", "m.room.avatar", "m.room.canonical_alias", "m.room.encryption",
+            "m.room.topic",
+        ]
+        let state = try await stateEvents(record.roomID, atStream: record.streamOrdering)
+        return state.compactMap { event in
+            guard wanted.contains(event.type) || event.eventID == record.eventID,
+                let json = try? JSONValue.parse(event.json)
+            else { return nil }
+            return [
+                "type": .string(event.type), "state_key": .string(event.stateKey ?? ""), "sender": .string(event.sender.rawValue),
+                "content": json["content"] ?? [:],
+            ]
+        }
+    }
+
+    /// `m.typing` and `m.receipt` events per joined room.
+    private func ephemeralEvents(in rooms: Set<RoomID>) async throws(RoomError) -> [RoomID: [JSONValue]] {
+        var result: [RoomID: [JSONValue]] = [:]
+        let typingSince = isInitial ? -1 : since?.typing ?? -1
+        let typingEpoch = isInitial ? -1 : since?.typingEpoch ?? -1
+        for (room, users) in typing.typing(in: rooms, after: typingSince, epoch: typingEpoch) {
+            result[room, default: []].append(["type": "m.typing", "content": ["user_ids": .array(users.map { .string($0.rawValue) })]])
+        }
+        let receiptContent = try await receipts.receipts(
+            in: rooms, after: isInitial ? nil : since?.receipts, upTo: upTo.receipts, viewer: request.user
+        )
+        for (room, content) in receiptContent {
+            result[room, default: []].append(["type": "m.receipt", "content": content])
+        }
+        return result
+    }
+
+    private func accountDataChanges() async throws(RoomError) -> (global: [JSONValue], rooms: [RoomID: [JSONValue]]) {
+        let entries = try await accountData.changes(of: request.user, after: isInitial ? nil : since?.accountData, upTo: upTo.accountData)
+        var global: [JSONValue] = []
+        var rooms: [RoomID: [JSONValue]] = [:]
+        for entry in entries {
+            let event: JSONValue = ["type": .string(entry.type), "content": entry.content]
+            if let room = entry.roomID { rooms[room, default: []].append(event) } else { global.append(event) }
+        }
+        return (global, rooms)
+    }
+}
