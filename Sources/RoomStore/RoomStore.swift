@@ -113,6 +113,22 @@ public final class RoomStore: Sendable {
         try await read { connection throws(StorageError) in try EventTxnIDsTable.find(key, in: connection) }.map(parseStored)
     }
 
+    /// The events already produced by any of `keys` (a batch of sends checked for retries at once).
+    public func events(for keys: [ClientTransaction]) async throws(RoomStoreError) -> [ClientTransaction: (eventID: EventID, roomID: RoomID, streamOrdering: Int64)] {
+        let rows = try await read { connection throws(StorageError) in try EventTxnIDsTable.findAll(keys, in: connection) }
+        var found: [ClientTransaction: (eventID: EventID, roomID: RoomID, streamOrdering: Int64)] = [:]
+        for row in rows {
+            let raw = try storage { () throws(StorageError) in
+                (user: try row.decode("user_id", as: String.self), device: try row.decode("device_id", as: String.self),
+                 txn: try row.decode("txn_id", as: String.self), event: try row.decode("event_id", as: String.self),
+                 room: try row.decode("room_id", as: String.self), stream: try row.decode("stream_ordering", as: Int64.self))
+            }
+            let key = ClientTransaction(userID: try parseStored(raw.user), deviceID: raw.device, txnID: raw.txn)
+            found[key] = (try parseStored(raw.event), try parseStored(raw.room), raw.stream)
+        }
+        return found
+    }
+
     /// `user`'s current membership of `roomID` (`join`, `invite`, `leave`, `ban`, `knock`), or `nil` if never a member.
     public func membership(of user: UserID, in roomID: RoomID) async throws(RoomStoreError) -> String? {
         try await read { connection throws(StorageError) -> String? in

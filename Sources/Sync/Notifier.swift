@@ -16,6 +16,9 @@ public final class Notifier: Sendable {
     }
 
     private struct State {
+        var eventsPosition: Int64
+        /// The newest events position notified per room, for rooms with events since this process started.
+        var roomEvents: [RoomID: Int64] = [:]
         var counter: UInt64 = 0
         var roomChanged: [RoomID: UInt64] = [:]
         var userChanged: [UserID: UInt64] = [:]
@@ -23,10 +26,27 @@ public final class Notifier: Sendable {
         var nextWaiter: UInt64 = 0
     }
 
-    private let state = Mutex(State())
+    private let state: Mutex<State>
+    private let startPosition: Int64
 
-    public init(bus: any ReplicationBus) {
+    /// `eventsPosition` is the events stream's persisted-up-to position when the notifier starts listening.
+    public init(bus: any ReplicationBus, eventsPosition: Int64) {
+        state = Mutex(State(eventsPosition: eventsPosition))
+        startPosition = eventsPosition
         bus.subscribe { [weak self] notice in self?.handle(notice) }
+    }
+
+    /// The events position every notice up to which has been handled: a sync never reads past it, so the rooms
+    /// it finds changed in memory and in the database agree.
+    public var eventsPosition: Int64 {
+        state.withLock { $0.eventsPosition }
+    }
+
+    /// The rooms among `rooms` with events after `after`, or `nil` when `after` predates this process (ask the
+    /// database then).
+    public func roomsWithEvents(after: Int64, among rooms: Set<RoomID>) -> Set<RoomID>? {
+        guard after >= startPosition else { return nil }
+        return state.withLock { state in rooms.filter { (state.roomEvents[$0] ?? Int64.min) > after } }
     }
 
     /// The current change counter, to pass to `wait` after querying.
@@ -71,6 +91,10 @@ public final class Notifier: Sendable {
     private func handle(_ notice: StreamNotice) {
         let woken = state.withLock { state -> [Waiter] in
             state.counter += 1
+            if notice.stream == .events {
+                state.eventsPosition = max(state.eventsPosition, notice.position)
+                if let room = notice.roomID { state.roomEvents[room] = max(state.roomEvents[room] ?? Int64.min, notice.position) }
+            }
             if let room = notice.roomID { state.roomChanged[room] = state.counter }
             for user in notice.users { state.userChanged[user] = state.counter }
             let due = state.waiters.filter { _, waiter in

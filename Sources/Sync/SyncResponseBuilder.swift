@@ -15,10 +15,12 @@ struct SyncResponseBuilder {
     let request: SyncRequest
     let since: SyncToken?
     let upTo: SyncToken
+    let memberships: [MembershipRecord]
     let reader: RoomReader
     let receipts: ReceiptService
     let accountData: AccountDataService
     let typing: TypingService
+    let notifier: Notifier
     let lazyMembers: LazyMemberRecord
 
     private var store: RoomStore { reader.store }
@@ -30,15 +32,17 @@ struct SyncResponseBuilder {
     }
 
     func build() async throws(RoomError) -> Response {
-        let memberships = try await roomStoreCall { () async throws(RoomStoreError) in try await store.memberships(of: request.user) }
         let sinceEvents = isInitial ? nil : since?.events
-        let changedRooms: Set<RoomID>? =
-            if let sinceEvents {
-                try await roomStoreCall { () async throws(RoomStoreError) in try await store.roomsChanged(after: sinceEvents, upTo: upTo.events) }
-            } else {
-                nil
+        let joined = SyncService.joined(memberships)
+        var changedRooms: Set<RoomID>?
+        if let sinceEvents {
+            changedRooms = notifier.roomsWithEvents(after: sinceEvents, among: joined)
+            if changedRooms == nil {
+                changedRooms = try await roomStoreCall { () async throws(RoomStoreError) in
+                    try await store.roomsChanged(after: sinceEvents, upTo: upTo.events)
+                }
             }
-        let joined = Set(memberships.filter { $0.membership == Membership.join }.map(\.roomID))
+        }
         let ephemeral = try await ephemeralEvents(in: joined)
         let roomAccountData = try await accountDataChanges()
 
@@ -158,9 +162,9 @@ struct SyncResponseBuilder {
         for (room, users) in typing.typing(in: rooms, after: typingSince, epoch: typingEpoch) {
             result[room, default: []].append(["type": "m.typing", "content": ["user_ids": .array(users.map { .string($0.rawValue) })]])
         }
-        let receiptContent = try await receipts.receipts(
-            in: rooms, after: isInitial ? nil : since?.receipts, upTo: upTo.receipts, viewer: request.user
-        )
+        let receiptsSince = isInitial ? nil : since?.receipts
+        guard receiptsSince != upTo.receipts else { return result }
+        let receiptContent = try await receipts.receipts(in: rooms, after: receiptsSince, upTo: upTo.receipts, viewer: request.user)
         for (room, content) in receiptContent {
             result[room, default: []].append(["type": "m.receipt", "content": content])
         }
@@ -168,7 +172,9 @@ struct SyncResponseBuilder {
     }
 
     private func accountDataChanges() async throws(RoomError) -> (global: [JSONValue], rooms: [RoomID: [JSONValue]]) {
-        let entries = try await accountData.changes(of: request.user, after: isInitial ? nil : since?.accountData, upTo: upTo.accountData)
+        let accountDataSince = isInitial ? nil : since?.accountData
+        guard accountDataSince != upTo.accountData else { return ([], [:]) }
+        let entries = try await accountData.changes(of: request.user, after: accountDataSince, upTo: upTo.accountData)
         var global: [JSONValue] = []
         var rooms: [RoomID: [JSONValue]] = [:]
         for entry in entries {

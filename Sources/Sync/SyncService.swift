@@ -15,8 +15,9 @@ public final class SyncService: Sendable {
     private let typing: TypingService
     private let notifier: Notifier
     private let lazyMembers = LazyMemberRecord()
-    /// Each user's synced rooms and the notifier mark they were read at, so an idle long-poll needs no query.
-    private let roomCache = Mutex<[UserID: (rooms: Set<RoomID>, mark: UInt64)]>([:])
+    /// Each user's memberships and the notifier mark they were read at; a notice naming the user makes them stale.
+    /// An idle long-poll needs no query, and a busy one no membership query.
+    private let membershipCache = Mutex<[UserID: (records: [MembershipRecord], mark: UInt64)]>([:])
     private let logger: Logger
 
     public init(
@@ -34,7 +35,7 @@ public final class SyncService: Sendable {
     /// The positions every stream has reached, from memory.
     public func currentToken() -> SyncToken {
         SyncToken(
-            events: reader.store.persistedUpTo, receipts: receipts.position, accountData: accountData.position,
+            events: notifier.eventsPosition, receipts: receipts.position, accountData: accountData.position,
             typingEpoch: typing.epoch, typing: typing.position
         )
     }
@@ -48,16 +49,15 @@ public final class SyncService: Sendable {
             let remaining = deadline - ContinuousClock.now
             if let known = since, known == current, !request.fullState {
                 guard remaining > .zero else { return SyncResponseBuilder.empty(next: current) }
-                let rooms = try await syncedRooms(of: request.user)
+                let rooms = Self.joined(try await memberships(of: request.user))
                 await notifier.wait(since: mark, user: request.user, rooms: rooms, timeout: remaining)
                 continue
             }
             let builder = SyncResponseBuilder(
-                request: request, since: since, upTo: current, reader: reader, receipts: receipts, accountData: accountData,
-                typing: typing, lazyMembers: lazyMembers
+                request: request, since: since, upTo: current, memberships: try await memberships(of: request.user),
+                reader: reader, receipts: receipts, accountData: accountData, typing: typing, notifier: notifier, lazyMembers: lazyMembers
             )
             let response = try await builder.build()
-            roomCache.withLock { $0[request.user] = (response.syncedRooms, mark) }
             if !response.isEmpty || since == nil || request.fullState || remaining <= .zero {
                 return response.json
             }
@@ -66,16 +66,19 @@ public final class SyncService: Sendable {
         }
     }
 
-    /// The rooms whose changes wake `user`, from the cache unless a notice about the user made it stale.
-    private func syncedRooms(of user: UserID) async throws(RoomError) -> Set<RoomID> {
-        if let cached = roomCache.withLock({ $0[user] }), !notifier.changed(since: cached.mark, user: user, rooms: []) {
-            return cached.rooms
+    /// `user`'s memberships, from the cache unless a notice about the user made it stale.
+    private func memberships(of user: UserID) async throws(RoomError) -> [MembershipRecord] {
+        if let cached = membershipCache.withLock({ $0[user] }), !notifier.changed(since: cached.mark, user: user, rooms: []) {
+            return cached.records
         }
         let mark = notifier.mark()
         let records = try await roomStoreCall { () async throws(RoomStoreError) in try await reader.store.memberships(of: user) }
-        let rooms = Set(records.filter { $0.membership == Membership.join }.map(\.roomID))
-        roomCache.withLock { $0[user] = (rooms, mark) }
-        return rooms
+        membershipCache.withLock { $0[user] = (records, mark) }
+        return records
+    }
+
+    static func joined(_ records: [MembershipRecord]) -> Set<RoomID> {
+        Set(records.filter { $0.membership == Membership.join }.map(\.roomID))
     }
 }
 

@@ -21,3 +21,20 @@ enum EventTxnIDsTable {
         )?.decode(0)
     }
 }
+
+extension EventTxnIDsTable {
+    /// The events already produced by any of `keys`, with their room and stream ordering.
+    static func findAll(_ keys: [ClientTransaction], in connection: any Connection) throws(StorageError) -> [Row] {
+        guard !keys.isEmpty else { return [] }
+        let match = Array(repeating: "(t.user_id = ? AND t.device_id = ? AND t.txn_id = ?)", count: keys.count).joined(separator: " OR ")
+        return try connection.query(
+            """
+            SELECT t.user_id, t.device_id, t.txn_id, i.event_id, r.room_id, e.stream_ordering FROM event_txn_ids t
+            JOIN event_ids i ON i.event_nid = t.event_nid JOIN events e ON e.event_nid = t.event_nid
+            JOIN room_ids r ON r.room_nid = e.room_nid
+            WHERE \(match)
+            """,
+            keys.flatMap { [SQLValue.text($0.userID.rawValue), .text($0.deviceID), .text($0.txnID)] }
+        )
+    }
+}

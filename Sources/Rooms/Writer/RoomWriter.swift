@@ -72,6 +72,13 @@ public actor RoomWriter {
         var events: [NewEvent] = []
         var outcomes: [(reply: Reply, outcome: Outcome)] = []
         var sentInBatch: [ClientTransaction: Int] = [:]
+        let retried: [ClientTransaction: WrittenEvent]
+        do {
+            retried = try await persistedEvents(for: batch.compactMap(\.unit.retryKey))
+        } catch {
+            for item in batch { item.reply.resume(throwing: error) }
+            return
+        }
         for (unit, reply) in batch {
             do {
                 if let key = unit.retryKey {
@@ -79,7 +86,7 @@ public actor RoomWriter {
                         outcomes.append((reply, .sameAs(index)))
                         continue
                     }
-                    if let known = try await persistedEvent(for: key) {
+                    if let known = retried[key] {
                         outcomes.append((reply, .known(known)))
                         continue
                     }
@@ -117,12 +124,11 @@ public actor RoomWriter {
         publish(events, orderings: orderings)
     }
 
-    /// The event a client transaction produced earlier, if any.
-    private func persistedEvent(for key: ClientTransaction) async throws(RoomError) -> WrittenEvent? {
-        try await roomStore { () async throws(RoomStoreError) -> WrittenEvent? in
-            guard let eventID = try await store.eventID(for: key), let event = try await store.event(eventID) else { return nil }
-            return WrittenEvent(eventID: eventID, roomID: event.roomID, streamOrdering: event.streamOrdering)
-        }
+    /// The events client transactions produced earlier, looked up for the whole batch at once.
+    private func persistedEvents(for keys: [ClientTransaction]) async throws(RoomError) -> [ClientTransaction: WrittenEvent] {
+        guard !keys.isEmpty else { return [:] }
+        return try await roomStore { () async throws(RoomStoreError) in try await store.events(for: keys) }
+            .mapValues { WrittenEvent(eventID: $0.eventID, roomID: $0.roomID, streamOrdering: $0.streamOrdering) }
     }
 
     private func build(_ unit: WriteUnit, working: inout [RoomID: RoomSnapshot]) async throws(RoomError) -> [NewEvent] {
