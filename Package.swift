@@ -120,6 +120,11 @@ let package = Package(
         .testTarget(name: "EventAuthTests", dependencies: ["EventAuth", "MatrixTypes", "MatrixCrypto", "AxonTesting"], swiftSettings: strict),
         .testTarget(name: "AccountsTests", dependencies: ["Accounts", "MatrixTypes", "Storage", "AxonTesting"], swiftSettings: strict),
         .testTarget(name: "RoomStoreTests", dependencies: ["RoomStore", "MatrixTypes", "Storage", "AxonTesting"], swiftSettings: strict),
+        .testTarget(
+            name: "RoomsTests",
+            dependencies: ["Rooms", "RoomStore", "Replication", "MatrixCrypto", "MatrixTypes", "Storage", "AxonTesting", logging],
+            swiftSettings: strict
+        ),
         .testTarget(name: "AxonConfigTests", dependencies: ["AxonConfig", "AxonTesting", "MatrixTypes"], swiftSettings: strict),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "StorageSQLite", "StoragePostgres", "AxonTesting"], swiftSettings: strict),
         .testTarget(

@@ -101,9 +101,12 @@ struct SyncResponseBuilder {
         if filter.lazyLoadMembers {
             let senders = Set(timeline.map(\.sender.rawValue)).union([request.user.rawValue])
             let wanted = lazyMembers.unsent(senders, user: request.user, device: request.deviceID, room: roomID, reset: isInitial)
-            let memberState = fresh || recent.limited ? state : try await stateEvents(roomID, atStream: startStream)
-            state = state.filter { $0.type != EventType.member } + memberState.filter { event in
-                event.type == EventType.member && event.stateKey.map(wanted.contains) == true
+            if fresh || recent.limited {
+                state = state.filter { event in event.type != EventType.member || event.stateKey.map(wanted.contains) == true }
+            } else if !wanted.isEmpty {
+                let ids = try await stateMap(roomID, atStream: startStream)
+                let memberIDs = wanted.compactMap { ids[.member($0)] }
+                state += try await roomStoreCall { () async throws(RoomStoreError) in try await store.events(memberIDs) }
             }
         }
         let prevBatch: RoomToken =

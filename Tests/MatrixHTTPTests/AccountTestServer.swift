@@ -37,12 +37,13 @@ struct AccountTestServer {
     /// Runs `body` against a fresh server on each engine.
     static func run(_ settings: [String: String] = [:], _ body: @Sendable (AccountClient) async throws -> Void) async throws {
         let config = try config(settings)
-        try await withEachDatabase { database in
+        try await withEachDatabase { engine in
+            let database = CountingDatabase(engine)
             let composition = try await Composition(config: config, role: .main, database: database, signingKey: try SigningKey.generate(), logger: Logger(label: "account-tests"))
             let responder = composition.responder(listenerResources: RouteResource.allCases, trustForwardedFor: false)
             let app = Application(responder: responder, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
             try await app.test(.live) { client in
-                try await body(AccountClient(client: client, composition: composition))
+                try await body(AccountClient(client: client, composition: composition, database: database))
             }
         }
     }
@@ -52,6 +53,8 @@ struct AccountTestServer {
 struct AccountClient: Sendable {
     let client: any TestClientProtocol
     let composition: Composition
+    /// The server's database, counting every read and write.
+    let database: CountingDatabase
 
     struct Reply: Sendable, CustomStringConvertible {
         let status: Int

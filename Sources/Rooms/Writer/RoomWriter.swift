@@ -114,6 +114,8 @@ public actor RoomWriter {
         let written = zip(events, orderings).map { event, ordering in
             WrittenEvent(eventID: event.eventID, roomID: event.roomID, streamOrdering: ordering)
         }
+        // Published before anyone is answered, so a client's next sync already includes what it just sent.
+        publish(events, orderings: orderings)
         for (reply, outcome) in outcomes {
             switch outcome {
             case .built(let range): reply.resume(returning: Array(written[range]))
@@ -121,7 +123,6 @@ public actor RoomWriter {
             case .known(let event): reply.resume(returning: [event])
             }
         }
-        publish(events, orderings: orderings)
     }
 
     /// The events client transactions produced earlier, looked up for the whole batch at once.

@@ -1,0 +1,342 @@
+import AxonTesting
+import Foundation
+import MatrixTypes
+import Testing
+
+/// The scenarios of the client suite; each registers its own users so they never interfere.
+enum ClientScenarios {
+    static let all: [ClientScenario] = rooms + membership + state + history + sync + userData
+
+    static let rooms: [ClientScenario] = [
+        ClientScenario(name: "createRoom with name, topic and alias, then resolve and join by alias") { context in
+            let alice = try await context.user("alice")
+            let bob = try await context.user("bob")
+            let alias = "lobby\(UUID().uuidString.prefix(6).lowercased())"
+            let roomID = try await alice.createRoom(["name": "Lobby", "topic": "Hi", "room_alias_name": .string(alias), "preset": "public_chat"])
+            let fullAlias = "#\(alias):\(context.serverName)"
+            let resolved = try await bob.ok("GET", "/directory/room/\(SuiteClient.escape(fullAlias))")
+            #expect(resolved["room_id"]?.stringValue == roomID)
+            let joined = try await bob.ok("POST", "/join/\(SuiteClient.escape(fullAlias))", [:])
+            #expect(joined["room_id"]?.stringValue == roomID)
+            let name = try await bob.ok("GET", "/rooms/\(SuiteClient.escape(roomID))/state/m.room.name")
+            #expect(name["name"] == "Lobby")
+            let canonical = try await bob.ok("GET", "/rooms/\(SuiteClient.escape(roomID))/state/m.room.canonical_alias")
+            #expect(canonical["alias"]?.stringValue == fullAlias)
+            let taken = try await bob.call("POST", "/createRoom", ["room_alias_name": .string(alias)])
+            #expect(taken.status == 400 && taken.errcode == "M_ROOM_IN_USE", "\(taken)")
+            let missing = try await bob.call("GET", "/directory/room/\(SuiteClient.escape("#nothing-here:\(context.serverName)"))")
+            #expect(missing.status == 404 && missing.errcode == "M_NOT_FOUND", "\(missing)")
+        },
+        ClientScenario(name: "createRoom refuses an unknown room version and wrong field types") { context in
+            let alice = try await context.user()
+            let version = try await alice.call("POST", "/createRoom", ["room_version": "no-such-version"])
+            #expect(version.status == 400 && version.errcode == "M_UNSUPPORTED_ROOM_VERSION", "\(version)")
+            let invite = try await alice.call("POST", "/createRoom", ["invite": "not-a-list"])
+            #expect(invite.status == 400, "\(invite)")
+            let rooms = try await alice.ok("GET", "/joined_rooms")
+            #expect(rooms["joined_rooms"] == [], "a refused createRoom creates nothing")
+        },
+        ClientScenario(name: "power_level_content_override and presets shape the initial state") { context in
+            let alice = try await context.user()
+            let roomID = try await alice.createRoom(["preset": "private_chat", "power_level_content_override": ["events_default": 20]])
+            let levels = try await alice.ok("GET", "/rooms/\(SuiteClient.escape(roomID))/state/m.room.power_levels")
+            #expect(levels["events_default"] == 20)
+            #expect(levels["state_default"] == 50)
+            let rules = try await alice.ok("GET", "/rooms/\(SuiteClient.escape(roomID))/state/m.room.join_rules")
+            #expect(rules["join_rule"] == "invite")
+            let guest = try await alice.ok("GET", "/rooms/\(SuiteClient.escape(roomID))/state/m.room.guest_access")
+            #expect(guest["guest_access"] == "can_join")
+        },
+        ClientScenario(name: "a public room is listed in publicRooms") { context in
+            let alice = try await context.user()
+            let name = "Public \(UUID().uuidString.prefix(6))"
+            let roomID = try await alice.createRoom(["preset": "public_chat", "visibility": "public", "name": .string(name)])
+            let listed = try await alice.ok("GET", "/directory/list/room/\(SuiteClient.escape(roomID))")
+            #expect(listed["visibility"] == "public")
+            let search = try await alice.ok("POST", "/publicRooms", ["filter": ["generic_search_term": .string(name)]])
+            let chunk = search["chunk"]?.arrayValue ?? []
+            #expect(chunk.count == 1 && chunk.first?["room_id"]?.stringValue == roomID, "\(search)")
+            #expect(chunk.first?["num_joined_members"] == 1)
+        },
+    ]
+
+    static let membership: [ClientScenario] = [
+        ClientScenario(name: "invite, join, kick, ban and unban follow the auth rules") { context in
+            let alice = try await context.user("alice")
+            let bob = try await context.user("bob")
+            let carol = try await context.user("carol")
+            let roomID = try await alice.createRoom(["preset": "private_chat"])
+            let room = SuiteClient.escape(roomID)
+            let uninvited = try await bob.call("POST", "/rooms/\(room)/join", [:])
+            #expect(uninvited.status == 403 && uninvited.errcode == "M_FORBIDDEN", "\(uninvited)")
+            try await alice.ok("POST", "/rooms/\(room)/invite", ["user_id": .string(bob.userID)])
+            try await bob.ok("POST", "/rooms/\(room)/join", [:])
+            let notAllowed = try await bob.call("POST", "/rooms/\(room)/kick", ["user_id": .string(alice.userID)])
+            #expect(notAllowed.status == 403 && notAllowed.errcode == "M_FORBIDDEN", "\(notAllowed)")
+            try await alice.ok("POST", "/rooms/\(room)/kick", ["user_id": .string(bob.userID), "reason": "test"])
+            let afterKick = try await bob.call("PUT", "/rooms/\(room)/send/m.room.message/t1", ["msgtype": "m.text", "body": "hi"])
+            #expect(afterKick.status == 403 && afterKick.errcode == "M_FORBIDDEN", "\(afterKick)")
+            try await alice.ok("POST", "/rooms/\(room)/ban", ["user_id": .string(carol.userID)])
+            try await alice.ok("POST", "/rooms/\(room)/invite", ["user_id": .string(bob.userID)])
+            let bannedInvite = try await alice.call("POST", "/rooms/\(room)/invite", ["user_id": .string(carol.userID)])
+            #expect(bannedInvite.status == 403, "\(bannedInvite)")
+            try await alice.ok("POST", "/rooms/\(room)/unban", ["user_id": .string(carol.userID)])
+            let members = try await alice.ok("GET", "/rooms/\(room)/members")
+            let memberships = Dictionary(
+                (members["chunk"]?.arrayValue ?? []).compactMap { event in
+                    event["state_key"]?.stringValue.map { ($0, event["content"]?["membership"]?.stringValue ?? "") }
+                },
+                uniquingKeysWith: { $1 }
+            )
+            #expect(memberships == [alice.userID: "join", bob.userID: "invite", carol.userID: "leave"], "\(memberships)")
+            let joined = try await alice.ok("GET", "/rooms/\(room)/joined_members")
+            #expect(joined["joined"]?.objectValue?.keys.sorted() == [alice.userID])
+        },
+        ClientScenario(name: "a non-member cannot read or write a room") { context in
+            let alice = try await context.user()
+            let eve = try await context.user("eve")
+            let roomID = try await alice.createRoom()
+            let room = SuiteClient.escape(roomID)
+            for (method, path, body) in [
+                ("GET", "/rooms/\(room)/messages?dir=b", nil), ("GET", "/rooms/\(room)/state", nil),
+                ("GET", "/rooms/\(room)/members", nil), ("PUT", "/rooms/\(room)/send/m.room.message/x", ["body": "x"] as JSONValue?),
+                ("PUT", "/rooms/\(room)/state/m.room.topic", ["topic": "x"]),
+            ] {
+                let reply = try await eve.call(method, path, body)
+                #expect(reply.status == 403 && reply.errcode == "M_FORBIDDEN", "\(method) \(path): \(reply)")
+            }
+        },
+        ClientScenario(name: "leaving keeps history readable up to the leave") { context in
+            let alice = try await context.user("alice")
+            let bob = try await context.user("bob")
+            let roomID = try await alice.createRoom(["preset": "public_chat"])
+            let room = SuiteClient.escape(roomID)
+            try await bob.ok("POST", "/rooms/\(room)/join", [:])
+            let before = try await alice.send(roomID, "before")
+            try await bob.ok("POST", "/rooms/\(room)/leave", [:])
+            let after = try await alice.send(roomID, "after")
+            let page = try await bob.ok("GET", "/rooms/\(room)/messages?dir=b&limit=50")
+            let ids = (page["chunk"]?.arrayValue ?? []).compactMap { $0["event_id"]?.stringValue }
+            #expect(ids.contains(before))
+            #expect(!ids.contains(after))
+            let rooms = try await bob.ok("GET", "/joined_rooms")
+            #expect(rooms["joined_rooms"] == [])
+        },
+    ]
+
+    static let state: [ClientScenario] = [
+        ClientScenario(name: "state put and get, with format=event, and 404 for absent state") { context in
+            let alice = try await context.user()
+            let roomID = try await alice.createRoom()
+            let room = SuiteClient.escape(roomID)
+            let put = try await alice.ok("PUT", "/rooms/\(room)/state/m.room.topic", ["topic": "new topic"])
+            let topic = try await alice.ok("GET", "/rooms/\(room)/state/m.room.topic")
+            #expect(topic == ["topic": "new topic"])
+            let event = try await alice.ok("GET", "/rooms/\(room)/state/m.room.topic/?format=event")
+            #expect(event["event_id"] == put["event_id"])
+            #expect(event["sender"]?.stringValue == alice.userID)
+            let custom = try await alice.ok("PUT", "/rooms/\(room)/state/org.example.thing/key1", ["n": 1])
+            #expect(custom["event_id"]?.stringValue?.hasPrefix("$") == true)
+            let absent = try await alice.call("GET", "/rooms/\(room)/state/org.example.thing/other")
+            #expect(absent.status == 404 && absent.errcode == "M_NOT_FOUND", "\(absent)")
+            let all = try await alice.ok("GET", "/rooms/\(room)/state")
+            let types = Set((all.arrayValue ?? []).compactMap { $0["type"]?.stringValue })
+            #expect(types.isSuperset(of: ["m.room.create", "m.room.member", "m.room.power_levels", "m.room.topic", "org.example.thing"]))
+        },
+        ClientScenario(name: "send is idempotent per transaction ID and redaction empties content") { context in
+            let alice = try await context.user()
+            let roomID = try await alice.createRoom()
+            let room = SuiteClient.escape(roomID)
+            let first = try await alice.send(roomID, "once", txn: "same-txn")
+            let again = try await alice.send(roomID, "once", txn: "same-txn")
+            #expect(first == again)
+            let redaction = try await alice.ok("PUT", "/rooms/\(room)/redact/\(SuiteClient.escape(first))/r1", ["reason": "oops"])
+            #expect(redaction["event_id"]?.stringValue?.hasPrefix("$") == true)
+            let event = try await alice.ok("GET", "/rooms/\(room)/event/\(SuiteClient.escape(first))")
+            #expect(event["content"] == [:], "\(event)")
+            let unknown = try await alice.call("GET", "/rooms/\(room)/event/\(SuiteClient.escape("$nonexistent"))")
+            #expect(unknown.status == 404 && unknown.errcode == "M_NOT_FOUND", "\(unknown)")
+            let page = try await alice.ok("GET", "/rooms/\(room)/messages?dir=b&limit=50")
+            let bodies = (page["chunk"]?.arrayValue ?? []).filter { $0["type"] == "m.room.message" }
+            #expect(bodies.count == 1, "the retried send stored one event")
+        },
+    ]
+
+    static let history: [ClientScenario] = [
+        ClientScenario(name: "messages pages backwards and forwards in order") { context in
+            let alice = try await context.user()
+            let roomID = try await alice.createRoom()
+            let room = SuiteClient.escape(roomID)
+            var sent: [String] = []
+            for index in 0..<25 { sent.append(try await alice.send(roomID, "m\(index)")) }
+            var seen: [String] = []
+            var from: String?
+            for _ in 0..<20 {
+                let query = "dir=b&limit=7" + (from.map { "&from=\(SuiteClient.escape($0))" } ?? "")
+                let page = try await alice.ok("GET", "/rooms/\(room)/messages?\(query)")
+                seen += (page["chunk"]?.arrayValue ?? []).filter { $0["type"] == "m.room.message" }.compactMap { $0["event_id"]?.stringValue }
+                guard let end = page["end"]?.stringValue else { break }
+                from = end
+            }
+            #expect(seen == sent.reversed(), "backward pagination returns every message once, newest first")
+            let forward = try await alice.ok("GET", "/rooms/\(room)/messages?dir=f&limit=100")
+            let forwardIDs = (forward["chunk"]?.arrayValue ?? []).filter { $0["type"] == "m.room.message" }.compactMap { $0["event_id"]?.stringValue }
+            #expect(forwardIDs == sent)
+            let filtered = try await alice.ok(
+                "GET", "/rooms/\(room)/messages?dir=b&limit=100&filter=\(SuiteClient.escape("{\"types\":[\"m.room.member\"]}"))"
+            )
+            #expect((filtered["chunk"]?.arrayValue ?? []).allSatisfy { $0["type"] == "m.room.member" })
+            let badToken = try await alice.call("GET", "/rooms/\(room)/messages?dir=b&from=nonsense")
+            #expect(badToken.status == 400, "\(badToken)")
+        },
+        ClientScenario(name: "members at an earlier point show the membership then") { context in
+            let alice = try await context.user("alice")
+            let bob = try await context.user("bob")
+            let roomID = try await alice.createRoom(["preset": "public_chat"])
+            let room = SuiteClient.escape(roomID)
+            let early = try await alice.sync()
+            let token = try #require(early["next_batch"]?.stringValue)
+            try await bob.ok("POST", "/rooms/\(room)/join", [:])
+            let then = try await alice.ok("GET", "/rooms/\(room)/members?at=\(SuiteClient.escape(token))")
+            #expect((then["chunk"]?.arrayValue ?? []).compactMap { $0["state_key"]?.stringValue } == [alice.userID])
+            let now = try await alice.ok("GET", "/rooms/\(room)/members?membership=join")
+            #expect(Set((now["chunk"]?.arrayValue ?? []).compactMap { $0["state_key"]?.stringValue }) == [alice.userID, bob.userID])
+            let notJoined = try await alice.ok("GET", "/rooms/\(room)/members?not_membership=join")
+            #expect(notJoined["chunk"] == [])
+        },
+    ]
+
+    static let sync: [ClientScenario] = [
+        ClientScenario(name: "sync delivers an invite, then the room, each event once, with transaction IDs") { context in
+            let alice = try await context.user("alice")
+            let bob = try await context.user("bob")
+            let first = try await bob.sync()
+            var since = try #require(first["next_batch"]?.stringValue)
+            let roomID = try await alice.createRoom(["preset": "private_chat", "invite": [.string(bob.userID)], "name": "Invited"])
+            let invited = try await bob.sync(since: since, timeout: 5000)
+            let inviteState = invited["rooms"]?["invite"]?[roomID]?["invite_state"]?["events"]?.arrayValue ?? []
+            #expect(inviteState.contains { $0["type"] == "m.room.create" }, "invite_state carries m.room.create")
+            #expect(inviteState.contains { $0["type"] == "m.room.name" })
+            since = try #require(invited["next_batch"]?.stringValue)
+            try await bob.ok("POST", "/rooms/\(SuiteClient.escape(roomID))/join", [:])
+            let sent = try await bob.send(roomID, "hello", txn: "bob-txn-1")
+            var seen: [String] = []
+            var ownEcho: JSONValue?
+            for _ in 0..<10 where !seen.contains(sent) {
+                let response = try await bob.sync(since: since, filter: ["room": ["timeline": ["limit": 50]]], timeout: 5000)
+                for event in response.timeline(roomID) {
+                    seen.append(event["event_id"]?.stringValue ?? "")
+                    if event["event_id"]?.stringValue == sent { ownEcho = event }
+                }
+                since = try #require(response["next_batch"]?.stringValue)
+            }
+            #expect(Set(seen).count == seen.count, "no event twice")
+            #expect(ownEcho?["unsigned"]?["transaction_id"] == "bob-txn-1", "the sending device sees its transaction ID")
+            let aliceView = try await alice.sync(filter: ["room": ["timeline": ["limit": 50]]])
+            let echo = aliceView.timeline(roomID).first { $0["event_id"]?.stringValue == sent }
+            #expect(echo != nil && echo?["unsigned"]?["transaction_id"] == nil, "other users never see it")
+        },
+        ClientScenario(name: "a limited timeline's gap is filled by /messages from prev_batch") { context in
+            let alice = try await context.user()
+            let roomID = try await alice.createRoom()
+            let start = try await alice.sync()
+            let since = try #require(start["next_batch"]?.stringValue)
+            var sent: [String] = []
+            for index in 0..<12 { sent.append(try await alice.send(roomID, "gap \(index)")) }
+            let response = try await alice.sync(since: since, filter: ["room": ["timeline": ["limit": 3]]])
+            let timeline = response.timeline(roomID)
+            #expect(timeline.compactMap { $0["event_id"]?.stringValue } == Array(sent.suffix(3)))
+            #expect(response["rooms"]?["join"]?[roomID]?["timeline"]?["limited"] == true)
+            let prevBatch = try #require(response["rooms"]?["join"]?[roomID]?["timeline"]?["prev_batch"]?.stringValue)
+            let gap = try await alice.ok(
+                "GET", "/rooms/\(SuiteClient.escape(roomID))/messages?dir=b&limit=100&from=\(SuiteClient.escape(prevBatch))&to=\(SuiteClient.escape(since))"
+            )
+            let filled = (gap["chunk"]?.arrayValue ?? []).compactMap { $0["event_id"]?.stringValue }
+            #expect(filled == Array(sent.prefix(9).reversed()), "exactly the events between the token and the timeline")
+        },
+        ClientScenario(name: "typing, receipts and account data arrive through sync") { context in
+            let alice = try await context.user("alice")
+            let bob = try await context.user("bob")
+            let roomID = try await alice.createRoom(["preset": "public_chat"])
+            let room = SuiteClient.escape(roomID)
+            try await bob.ok("POST", "/rooms/\(room)/join", [:])
+            let event = try await bob.send(roomID, "read me")
+            let start = try await alice.sync()
+            var since = try #require(start["next_batch"]?.stringValue)
+            try await bob.ok("PUT", "/rooms/\(room)/typing/\(SuiteClient.escape(bob.userID))", ["typing": true, "timeout": 10000])
+            try await bob.ok("POST", "/rooms/\(room)/receipt/m.read/\(SuiteClient.escape(event))", [:])
+            try await alice.ok("PUT", "/user/\(SuiteClient.escape(alice.userID))/account_data/org.example.settings", ["theme": "dark"])
+            var typing = false, receipt = false, accountData = false
+            for _ in 0..<10 where !(typing && receipt && accountData) {
+                let response = try await alice.sync(since: since, timeout: 3000)
+                for ephemeral in response["rooms"]?["join"]?[roomID]?["ephemeral"]?["events"]?.arrayValue ?? [] {
+                    if ephemeral["type"] == "m.typing", ephemeral["content"]?["user_ids"]?.arrayValue?.contains(.string(bob.userID)) == true {
+                        typing = true
+                    }
+                    if ephemeral["type"] == "m.receipt", ephemeral["content"]?[event]?["m.read"]?[bob.userID] != nil { receipt = true }
+                }
+                for data in response["account_data"]?["events"]?.arrayValue ?? [] where data["type"] == "org.example.settings" {
+                    accountData = data["content"] == ["theme": "dark"]
+                }
+                since = try #require(response["next_batch"]?.stringValue)
+            }
+            #expect(typing && receipt && accountData, "typing \(typing), receipt \(receipt), account data \(accountData)")
+        },
+        ClientScenario(name: "a sync with a bad since token is refused") { context in
+            let alice = try await context.user()
+            let reply = try await alice.call("GET", "/sync?since=not-a-token&timeout=0")
+            #expect(reply.status >= 400 && reply.status < 500, "\(reply)")
+        },
+    ]
+
+    static let userData: [ClientScenario] = [
+        ClientScenario(name: "display names change the member event in joined rooms") { context in
+            let alice = try await context.user()
+            let roomID = try await alice.createRoom()
+            try await alice.ok("PUT", "/profile/\(SuiteClient.escape(alice.userID))/displayname", ["displayname": "Alice Liddell"])
+            let profile = try await alice.ok("GET", "/profile/\(SuiteClient.escape(alice.userID))")
+            #expect(profile["displayname"] == "Alice Liddell")
+            let member = try await alice.ok("GET", "/rooms/\(SuiteClient.escape(roomID))/state/m.room.member/\(SuiteClient.escape(alice.userID))")
+            #expect(member["displayname"] == "Alice Liddell")
+            #expect(member["membership"] == "join")
+            let other = try await alice.call("PUT", "/profile/\(SuiteClient.escape("@someoneelse:\(context.serverName)"))/displayname", ["displayname": "x"])
+            #expect(other.status == 403 || other.status == 400, "\(other)")
+        },
+        ClientScenario(name: "account data: absent type is 404, global and room data round-trip, tags") { context in
+            let alice = try await context.user()
+            let roomID = try await alice.createRoom()
+            let user = SuiteClient.escape(alice.userID)
+            let room = SuiteClient.escape(roomID)
+            let absent = try await alice.call("GET", "/user/\(user)/account_data/org.example.absent")
+            #expect(absent.status == 404 && absent.errcode == "M_NOT_FOUND", "\(absent)")
+            try await alice.ok("PUT", "/user/\(user)/account_data/org.example.a", ["k": "v"])
+            #expect(try await alice.ok("GET", "/user/\(user)/account_data/org.example.a") == ["k": "v"])
+            try await alice.ok("PUT", "/user/\(user)/rooms/\(room)/account_data/org.example.b", ["k": 2])
+            #expect(try await alice.ok("GET", "/user/\(user)/rooms/\(room)/account_data/org.example.b") == ["k": 2])
+            try await alice.ok("PUT", "/user/\(user)/rooms/\(room)/tags/u.work", ["order": 1])
+            let tags = try await alice.ok("GET", "/user/\(user)/rooms/\(room)/tags")
+            #expect(tags["tags"]?["u.work"] != nil, "\(tags)")
+            try await alice.ok("DELETE", "/user/\(user)/rooms/\(room)/tags/u.work")
+            #expect(try await alice.ok("GET", "/user/\(user)/rooms/\(room)/tags")["tags"] == [:])
+            let others = try await alice.call("GET", "/user/\(SuiteClient.escape("@else:\(context.serverName)"))/account_data/org.example.a")
+            #expect(others.status == 403, "\(others)")
+        },
+        ClientScenario(name: "filters are stored and returned") { context in
+            let alice = try await context.user()
+            let user = SuiteClient.escape(alice.userID)
+            let filter: JSONValue = ["room": ["timeline": ["limit": 5]]]
+            let created = try await alice.ok("POST", "/user/\(user)/filter", filter)
+            let id = try #require(created["filter_id"]?.stringValue)
+            let stored = try await alice.ok("GET", "/user/\(user)/filter/\(id)")
+            #expect(stored["room"]?["timeline"]?["limit"] == 5)
+            let roomID = try await alice.createRoom()
+            for index in 0..<8 { _ = try await alice.send(roomID, "f\(index)") }
+            let response = try await alice.sync(filter: nil)
+            #expect(response.timeline(roomID).count <= 10)
+            let filtered = try await alice.ok("GET", "/sync?timeout=0&filter=\(id)")
+            #expect(filtered.timeline(roomID).count == 5)
+            let missing = try await alice.call("GET", "/user/\(user)/filter/999999")
+            #expect(missing.status == 404 && missing.errcode == "M_NOT_FOUND", "\(missing)")
+        },
+    ]
+}

@@ -1,0 +1,39 @@
+import AxonTesting
+import MatrixTypes
+import Testing
+
+/// The client HTTP suite: the same scenarios against Axon on SQLite, Axon on PostgreSQL and a real Synapse, all
+/// by base URL (the worker cluster behind nginx will be one more base URL). A scenario Synapse fails is wrong,
+/// unless it is marked Axon-only with the reason.
+@Suite struct ClientSuiteTests {
+    @Test(arguments: HomeserverKind.allCases.filter(\.isAvailable))
+    func everyScenarioHolds(on kind: HomeserverKind) async throws {
+        try await kind.run { baseURL, serverName in
+            let context = SuiteContext(kind: kind, baseURL: baseURL, serverName: serverName)
+            for scenario in ClientScenarios.all where scenario.axonOnly == nil || kind.isAxon {
+                do {
+                    try await scenario.run(context)
+                } catch {
+                    Issue.record("\(scenario.name) on \(kind): \(error)")
+                }
+            }
+        }
+    }
+}
+
+struct SuiteContext: Sendable {
+    let kind: HomeserverKind
+    let baseURL: String
+    let serverName: String
+
+    func user(_ prefix: String = "u") async throws -> SuiteClient {
+        try await SuiteClient.register(baseURL, prefix: prefix, recordSecrets: kind.isAxon)
+    }
+}
+
+struct ClientScenario: Sendable {
+    let name: String
+    /// Why Synapse is not held to this scenario, when it is not.
+    var axonOnly: String? = nil
+    let run: @Sendable (SuiteContext) async throws -> Void
+}

@@ -1,0 +1,89 @@
+import AxonTesting
+import Foundation
+import MatrixTypes
+
+/// One registered user talking JSON to any homeserver's client API by base URL.
+struct SuiteClient: Sendable {
+    struct Reply: Sendable, CustomStringConvertible {
+        let status: Int
+        let json: JSONValue
+
+        var errcode: String? { json["errcode"]?.stringValue }
+        var description: String { "\(status) \(json)" }
+    }
+
+    let baseURL: String
+    let userID: String
+    let deviceID: String
+    let accessToken: String
+
+    /// Registers a fresh user with `m.login.dummy`.
+    static func register(_ baseURL: String, prefix: String = "u", recordSecrets: Bool) async throws -> SuiteClient {
+        let localpart = "\(prefix)\(UUID().uuidString.prefix(8).lowercased())"
+        let password = "pw-\(UUID().uuidString)"
+        if recordSecrets { TestSecrets.record(password) }
+        let body: JSONValue = ["username": .string(localpart), "password": .string(password), "auth": ["type": "m.login.dummy"]]
+        let reply = try await raw("POST", baseURL + "/_matrix/client/v3/register", body: body, token: nil)
+        guard reply.status == 200, let user = reply.json["user_id"]?.stringValue, let token = reply.json["access_token"]?.stringValue,
+            let device = reply.json["device_id"]?.stringValue
+        else { throw SuiteFailure("registration failed: \(reply)") }
+        if recordSecrets { TestSecrets.record(token) }
+        return SuiteClient(baseURL: baseURL, userID: user, deviceID: device, accessToken: token)
+    }
+
+    /// `method path` under `/_matrix/client/v3`, authenticated as this user.
+    @discardableResult
+    func call(_ method: String, _ path: String, _ body: JSONValue? = nil) async throws -> Reply {
+        try await Self.raw(method, baseURL + "/_matrix/client/v3" + path, body: body, token: accessToken)
+    }
+
+    /// As `call`, failing unless the server answers 200.
+    @discardableResult
+    func ok(_ method: String, _ path: String, _ body: JSONValue? = nil) async throws -> JSONValue {
+        let reply = try await call(method, path, body)
+        guard reply.status == 200 else { throw SuiteFailure("\(method) \(path) answered \(reply)") }
+        return reply.json
+    }
+
+    static func raw(_ method: String, _ url: String, body: JSONValue?, token: String?) async throws -> Reply {
+        let reply = try await TestHTTP.request(
+            method, url, body: body.map { String(decoding: $0.encoded(), as: UTF8.self) },
+            headers: token.map { [("Authorization", "Bearer \($0)")] } ?? []
+        )
+        return Reply(status: reply.status, json: reply.json ?? .null)
+    }
+
+    func createRoom(_ body: JSONValue = [:]) async throws -> String {
+        guard let roomID = try await ok("POST", "/createRoom", body)["room_id"]?.stringValue else { throw SuiteFailure("no room_id") }
+        return roomID
+    }
+
+    func send(_ roomID: String, _ text: String, txn: String = UUID().uuidString) async throws -> String {
+        let reply = try await ok("PUT", "/rooms/\(Self.escape(roomID))/send/m.room.message/\(txn)", ["msgtype": "m.text", "body": .string(text)])
+        guard let eventID = reply["event_id"]?.stringValue else { throw SuiteFailure("no event_id") }
+        return eventID
+    }
+
+    func sync(since: String? = nil, filter: JSONValue? = nil, timeout: Int = 0) async throws -> JSONValue {
+        var query = ["timeout=\(timeout)"]
+        if let since { query.append("since=\(Self.escape(since))") }
+        if let filter { query.append("filter=\(Self.escape(String(decoding: filter.encoded(), as: UTF8.self)))") }
+        return try await ok("GET", "/sync?" + query.joined(separator: "&"))
+    }
+
+    static func escape(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? text
+    }
+}
+
+struct SuiteFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+extension JSONValue {
+    /// Timeline events of a room in a sync response.
+    func timeline(_ roomID: String, section: String = "join") -> [JSONValue] {
+        self["rooms"]?[section]?[roomID]?["timeline"]?["events"]?.arrayValue ?? []
+    }
+}

@@ -1,0 +1,46 @@
+import AxonTesting
+import HTTPTypes
+import HummingbirdTesting
+import MatrixTypes
+import Testing
+
+/// A long-polling `/sync` with nothing to report waits on the notifier alone: no query, no connection.
+@Suite struct SyncIdleTests {
+    @Test func anIdleLongPollTouchesNoDatabaseAndAMessageWakesIt() async throws {
+        try await AccountTestServer.run { client in
+            let alice = try await client.register("idle-alice")
+            let bob = try await client.register("idle-bob")
+            let created = try await client.call(.post, "/_matrix/client/v3/createRoom", ["preset": "public_chat"], token: alice.token)
+            let roomID = try #require(created.json["room_id"]?.stringValue)
+            let escaped = AccountClient.queryEncoded(roomID)
+            try #require(try await client.call(.post, "/_matrix/client/v3/rooms/\(escaped)/join", [:], token: bob.token).status == 200)
+            let initial = try await client.call(.get, "/_matrix/client/v3/sync?timeout=0", token: alice.token)
+            let token = try #require(initial.json["next_batch"]?.stringValue)
+            let path = "/_matrix/client/v3/sync?timeout=1500&since=\(AccountClient.queryEncoded(token))"
+
+            let idle = Task { try await client.call(.get, path, token: alice.token) }
+            try await Task.sleep(for: .milliseconds(400))
+            let before = client.database.calls
+            let quiet = try await idle.value
+            #expect(client.database.calls == before, "the waiting long-poll ran \(client.database.calls - before) database calls")
+            #expect(quiet.status == 200)
+            #expect(quiet.json["next_batch"]?.stringValue == token, "nothing happened, so the token stays")
+            #expect(quiet.json["rooms"]?["join"] == [:])
+
+            let woken = Task { try await client.call(.get, path, token: alice.token) }
+            try await Task.sleep(for: .milliseconds(300))
+            // The test client has one connection, busy with the long-poll: send over a second one.
+            let port = try #require(client.client.port)
+            let sent = try await TestHTTP.request(
+                "PUT", "http://127.0.0.1:\(port)/_matrix/client/v3/rooms/\(escaped)/send/m.room.message/wake",
+                body: #"{"msgtype": "m.text", "body": "wake up"}"#, headers: [("Authorization", "Bearer \(bob.token)")]
+            )
+            let eventID = try #require(sent.json?["event_id"]?.stringValue)
+            let started = ContinuousClock.now
+            let delivered = try await woken.value
+            #expect(ContinuousClock.now - started < .milliseconds(1000), "the message ends the long-poll early")
+            let timeline = delivered.json["rooms"]?["join"]?[roomID]?["timeline"]?["events"]?.arrayValue ?? []
+            #expect(timeline.compactMap { $0["event_id"]?.stringValue } == [eventID], "\(delivered.json)")
+        }
+    }
+}
