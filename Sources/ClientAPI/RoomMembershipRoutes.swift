@@ -13,7 +13,8 @@ public enum RoomMembershipRoutes {
             BodyField("topic", .string, required: false, example: "Say hi"),
             BodyField("preset", .string, required: false, example: "private_chat"),
             BodyField("visibility", .string, required: false, example: "private"),
-            BodyField("room_alias_name", .string, required: false, example: "lobby"),
+            // No alias in the example: an example request may run more than once, and an alias is taken only once.
+            BodyField("room_alias_name", .string, required: false, example: .null),
             BodyField("invite", .array, required: false, example: []),
             BodyField("initial_state", .array, required: false, example: []),
             BodyField("power_level_content_override", .object, required: false, example: [:]),

@@ -35,7 +35,9 @@ public enum RoomReadRoutes {
 
     static func event(_ path: String, _ reader: RoomReader) -> Route {
         Route(.get, path, resource: .client, role: .clientReader, auth: .userOrGuest) { request in
-            .json(try await reader.event(try request.identifier("eventId"), in: try request.identifier("roomId"), viewer: viewer(request)))
+            // A malformed event ID names no event: not found, as Synapse answers.
+            guard let eventID = try? EventID(request.pathParameter("eventId")) else { throw RoomError.eventNotFound }
+            return .json(try await reader.event(eventID, in: try request.identifier("roomId"), viewer: viewer(request)))
         }
     }
 

@@ -35,6 +35,7 @@ public enum HomeserverKind: String, CaseIterable, Sendable, CustomStringConverti
         enable_registration_without_verification: true
         bcrypt_rounds: 4
         allow_public_rooms_without_auth: true
+        room_list_publication_rules: [{user_id: "@denied*", action: deny}, {user_id: "*", action: allow}]
         """
 
     /// Starts the server, runs `body` with its base URL and server name, and stops it.

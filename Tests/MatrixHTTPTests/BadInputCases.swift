@@ -48,6 +48,7 @@ enum BadInputCases {
         "type": "m.test",
         "tag": "u.test",
         "filterId": "1",
+        "receiptType": "m.read",
     ]
 
     struct MissingExample: Error, CustomStringConvertible {

@@ -20,6 +20,9 @@ public struct ServerConfig: Sendable, Hashable {
     public var allowPublicRoomsWithoutAuth: Bool
     /// `allow_public_rooms_over_federation`: other servers may read the room directory.
     public var allowPublicRoomsOverFederation: Bool
+    /// `room_list_publication_rules`: who may publish which rooms to the directory; the first matching rule
+    /// decides and none matching denies. Synapse's default is no rules: only server admins publish.
+    public var roomListPublicationRules: [DirectoryRule]
 
     /// The room versions `default_room_version` may name.
     public static let knownRoomVersions = RoomVersion.all.map(\.identifier)
@@ -35,6 +38,22 @@ public struct ServerConfig: Sendable, Hashable {
         defaultRoomVersion = Self.synapseDefaultRoomVersion
         allowPublicRoomsWithoutAuth = false
         allowPublicRoomsOverFederation = false
+        roomListPublicationRules = []
+    }
+}
+
+/// One `room_list_publication_rules` entry: glob patterns (`*`, `?`) for the user, room ID and alias.
+public struct DirectoryRule: Sendable, Hashable {
+    public var userID: String
+    public var roomID: String
+    public var alias: String
+    public var allow: Bool
+
+    public init(userID: String = "*", roomID: String = "*", alias: String = "*", allow: Bool) {
+        self.userID = userID
+        self.roomID = roomID
+        self.alias = alias
+        self.allow = allow
     }
 }
 
@@ -66,6 +85,23 @@ extension ServerConfig {
             allowPublicRoomsWithoutAuth = root.bool("allow_public_rooms_without_auth", default: false)
             allowPublicRoomsOverFederation = root.bool("allow_public_rooms_over_federation", default: false)
         }
+        roomListPublicationRules = root.value("room_list_publication_rules")?.list()?.compactMap(Self.directoryRule) ?? []
+    }
+
+    private static func directoryRule(_ value: ValueReader) -> DirectoryRule? {
+        guard let rule = value.mapping() else { return nil }
+        let action = rule.required("action")
+        guard let actionText = action?.string() else { return nil }
+        guard actionText == "allow" || actionText == "deny" else {
+            action?.error("must be \"allow\" or \"deny\"")
+            return nil
+        }
+        let parsed = DirectoryRule(
+            userID: rule.string("user_id") ?? "*", roomID: rule.string("room_id") ?? "*", alias: rule.string("alias") ?? "*",
+            allow: actionText == "allow"
+        )
+        rule.warnAboutUnknownKeys()
+        return parsed
     }
 
     /// Synapse's checks on `public_baseurl`: http(s), a host, no query or fragment.

@@ -57,8 +57,12 @@ public struct Composition: Sendable {
         let writer = RoomWriter(store: store, serverName: serverName, signingKey: signingKey, bus: bus, logger: logger)
         let profiles = ProfileService(database: database, writer: writer, store: store, logger: logger)
         let aliases = AliasService(database: database)
+        let publication = PublicationPolicy(
+            rules: config.server.roomListPublicationRules.map { .init(userID: $0.userID, roomID: $0.roomID, alias: $0.alias, allow: $0.allow) },
+            database: database
+        )
         let rooms = RoomService(
-            store: store, writer: writer, profiles: profiles, aliases: aliases, serverName: serverName,
+            store: store, writer: writer, profiles: profiles, aliases: aliases, publication: publication, serverName: serverName,
             defaultVersion: RoomVersion(identifier: config.server.defaultRoomVersion) ?? .v10, logger: logger
         )
         let reader = RoomReader(store: store)
@@ -84,7 +88,7 @@ public struct Composition: Sendable {
             + EphemeralRoutes.routes(typing: typing, receipts: receipts, reader: reader, accountData: accountData)
             + FilterRoutes.routes(filters)
             + DirectoryRoutes.routes(
-                DirectoryService(aliases: aliases, reader: reader, serverName: serverName),
+                DirectoryService(aliases: aliases, reader: reader, serverName: serverName, publication: publication),
                 allowPublicRoomsWithoutAuth: config.server.allowPublicRoomsWithoutAuth
             )
     }

@@ -71,8 +71,9 @@ public struct RouteRegistry: Sendable {
             if let literal = literals[first], let found = literal.find(segments.dropFirst()), !found.routeIndices.isEmpty {
                 return found
             }
-            // Parameters never match an empty segment (`/rooms//state`).
-            guard !first.isEmpty, let child = parameter.first else { return nil }
+            // Parameters never match an empty segment (`/rooms//state`), except a final one: a trailing slash is
+            // how clients send the empty state key (`/state/m.room.topic/`).
+            guard !first.isEmpty || segments.count == 1, let child = parameter.first else { return nil }
             return child.find(segments.dropFirst())
         }
     }

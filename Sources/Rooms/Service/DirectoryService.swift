@@ -6,11 +6,13 @@ public final class DirectoryService: Sendable {
     private let aliases: AliasService
     private let reader: RoomReader
     private let serverName: ServerName
+    private let publication: PublicationPolicy
 
-    public init(aliases: AliasService, reader: RoomReader, serverName: ServerName) {
+    public init(aliases: AliasService, reader: RoomReader, serverName: ServerName, publication: PublicationPolicy) {
         self.aliases = aliases
         self.reader = reader
         self.serverName = serverName
+        self.publication = publication
     }
 
     public func resolve(_ alias: RoomAlias) async throws(RoomError) -> RoomID {
@@ -40,10 +42,16 @@ public final class DirectoryService: Sendable {
         try await aliases.isListed(roomID)
     }
 
-    /// Lists or unlists a room; only its members may, as Synapse's default `room_list_publication_rules` allow.
+    /// Lists or unlists a room for a member of it; listing also needs `room_list_publication_rules` to allow
+    /// it (server admins always may).
     public func setListed(_ listed: Bool, roomID: RoomID, requester: UserID) async throws(RoomError) {
         guard try await reader.visibleUpTo(roomID, viewer: requester) == Int64.max else {
             throw .forbidden("You must be in the room to publish it")
+        }
+        if listed {
+            guard try await publication.allows(requester, roomID: roomID, aliases: try await aliases.aliases(of: roomID)) else {
+                throw .forbidden("Not allowed to publish room")
+            }
         }
         try await aliases.setListed(listed, roomID: roomID)
     }

@@ -10,19 +10,21 @@ public final class RoomService: Sendable {
     let versions: RoomVersions
     let profiles: ProfileService
     let aliases: AliasService
+    let publication: PublicationPolicy
     let serverName: ServerName
     let defaultVersion: RoomVersion
     let logger: Logger
 
     public init(
-        store: RoomStore, writer: RoomWriter, profiles: ProfileService, aliases: AliasService, serverName: ServerName,
-        defaultVersion: RoomVersion, logger: Logger
+        store: RoomStore, writer: RoomWriter, profiles: ProfileService, aliases: AliasService, publication: PublicationPolicy,
+        serverName: ServerName, defaultVersion: RoomVersion, logger: Logger
     ) {
         self.store = store
         self.writer = writer
         self.versions = RoomVersions(store: store)
         self.profiles = profiles
         self.aliases = aliases
+        self.publication = publication
         self.serverName = serverName
         self.defaultVersion = defaultVersion
         self.logger = logger
@@ -46,7 +48,12 @@ public final class RoomService: Sendable {
         let written = try await writer.write(WriteUnit(target: .new(version), intents: try plan.intents()))
         let roomID = written[0].roomID
         if let alias { try await aliases.create(alias, roomID: roomID, creator: creator) }
-        if request.visibility == "public" { try await aliases.setListed(true, roomID: roomID) }
+        // As Synapse does, a room whose publication the rules refuse is still created, only not listed.
+        if request.visibility == "public",
+            try await publication.allows(creator, roomID: roomID, aliases: alias.map { [$0.rawValue] } ?? [])
+        {
+            try await aliases.setListed(true, roomID: roomID)
+        }
         return roomID
     }
 

@@ -1,0 +1,72 @@
+public import MatrixTypes
+public import Storage
+
+/// Who may publish a room to the directory: server admins always; anyone else when the first matching
+/// `room_list_publication_rules` entry allows it (no match denies, so Synapse's default of no rules leaves
+/// publishing to admins).
+public struct PublicationPolicy: Sendable {
+    public struct Rule: Sendable {
+        public var userID: String
+        public var roomID: String
+        public var alias: String
+        public var allow: Bool
+
+        public init(userID: String, roomID: String, alias: String, allow: Bool) {
+            self.userID = userID
+            self.roomID = roomID
+            self.alias = alias
+            self.allow = allow
+        }
+
+        /// Synapse's matching: a `*` alias pattern matches rooms without aliases too; otherwise some alias must match.
+        func matches(user: UserID, roomID room: RoomID, aliases: [String]) -> Bool {
+            guard Glob.matches(userID, user.rawValue), Glob.matches(roomID, room.rawValue) else { return false }
+            if alias == "*" { return true }
+            return aliases.contains { Glob.matches(alias, $0) }
+        }
+    }
+
+    private let rules: [Rule]
+    private let database: any Database
+
+    public init(rules: [Rule], database: any Database) {
+        self.rules = rules
+        self.database = database
+    }
+
+    func allows(_ user: UserID, roomID: RoomID, aliases: [String]) async throws(RoomError) -> Bool {
+        if let rule = rules.first(where: { $0.matches(user: user, roomID: roomID, aliases: aliases) }), rule.allow { return true }
+        return try await databaseCall {
+            try await database.read { connection in
+                try connection.queryOne("SELECT is_admin FROM users WHERE user_id = ?", [.text(user.rawValue)])?.decode(0, as: Bool.self) ?? false
+            }
+        }
+    }
+}
+
+/// Shell-style patterns as Synapse's directory rules use them: `*` any run, `?` one character, the rest literal.
+enum Glob {
+    static func matches(_ pattern: String, _ text: String) -> Bool {
+        let pattern = Array(pattern)
+        let text = Array(text)
+        var p = 0, t = 0, star = -1, resume = 0
+        while t < text.count {
+            if p < pattern.count, pattern[p] == "?" || pattern[p] == text[t] {
+                p += 1
+                t += 1
+            } else if p < pattern.count, pattern[p] == "*" {
+                star = p
+                resume = t
+                p += 1
+            } else if star >= 0 {
+                p = star + 1
+                resume += 1
+                t = resume
+            } else {
+                return false
+            }
+        }
+        while p < pattern.count, pattern[p] == "*" { p += 1 }
+        return p == pattern.count
+    }
+}
