@@ -45,6 +45,13 @@ import Testing
         if case .found = registry.match(.head, segments: ["a", "x"]) {} else { Issue.record("HEAD should answer as GET") }
         if case .notFound = registry.match(.get, segments: ["a", ""]) {} else { Issue.record("empty parameter must not match") }
         if case .notFound = registry.match(.get, segments: ["a"]) {} else { Issue.record("prefix must not match") }
+        let state = RouteRegistry([route(.get, "/state/{eventType}/{stateKey}")])
+        if case .found(_, let parameters) = state.match(.get, segments: ["state", "m.room.topic", ""]) {
+            #expect(parameters["stateKey"] == "")
+        } else {
+            Issue.record("a trailing slash is the empty state key")
+        }
+        if case .notFound = state.match(.get, segments: ["state", "", "x"]) {} else { Issue.record("only the state key may be empty") }
     }
 
     @Test func queryParametersDecodeAndRepeat() throws {

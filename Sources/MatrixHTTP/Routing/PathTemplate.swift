@@ -11,6 +11,9 @@ public struct PathTemplate: Sendable, Hashable, CustomStringConvertible {
     public let segments: [Segment]
     public let description: String
 
+    /// The one parameter that may be empty, as the last segment of a path.
+    public static let emptyAllowedParameter = "stateKey"
+
     public init(_ template: String) {
         precondition(template.hasPrefix("/"), "route templates are absolute: \(template)")
         description = template

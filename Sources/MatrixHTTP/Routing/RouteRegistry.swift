@@ -50,6 +50,9 @@ public struct RouteRegistry: Sendable {
     private struct Node: Sendable {
         var literals: [String: Node] = [:]
         var parameter: [Node] = []
+        /// Whether the parameter here may be an empty final segment: only a state key may, because a trailing
+        /// slash is how clients send the empty one (`/state/m.room.topic/`).
+        var parameterMayBeEmpty = false
         var routeIndices: [Int] = []
 
         mutating func insert(_ route: Route, index: Int, segments: ArraySlice<PathTemplate.Segment>) {
@@ -60,8 +63,9 @@ public struct RouteRegistry: Sendable {
             switch first {
             case .literal(let text):
                 literals[text, default: Node()].insert(route, index: index, segments: segments.dropFirst())
-            case .parameter:
+            case .parameter(let name):
                 if parameter.isEmpty { parameter.append(Node()) }
+                if name == PathTemplate.emptyAllowedParameter, segments.count == 1 { parameterMayBeEmpty = true }
                 parameter[0].insert(route, index: index, segments: segments.dropFirst())
             }
         }
@@ -71,9 +75,8 @@ public struct RouteRegistry: Sendable {
             if let literal = literals[first], let found = literal.find(segments.dropFirst()), !found.routeIndices.isEmpty {
                 return found
             }
-            // Parameters never match an empty segment (`/rooms//state`), except a final one: a trailing slash is
-            // how clients send the empty state key (`/state/m.room.topic/`).
-            guard !first.isEmpty || segments.count == 1, let child = parameter.first else { return nil }
+            // Parameters never match an empty segment (`/rooms//state`), except a final state key.
+            guard !first.isEmpty || (parameterMayBeEmpty && segments.count == 1), let child = parameter.first else { return nil }
             return child.find(segments.dropFirst())
         }
     }
