@@ -36,6 +36,8 @@ public enum RoomMembershipRoutes {
             + ClientPath.expand("/join/{roomIdOrAlias}").map { join($0, parameter: "roomIdOrAlias", rooms) }
             + ClientPath.expand("/rooms/{roomId}/join").map { join($0, parameter: "roomId", rooms) }
             + ClientPath.expand("/rooms/{roomId}/leave").map { leave($0, rooms) }
+            + ClientPath.expand("/knock/{roomIdOrAlias}", versions: ["v3"]).map { knock($0, rooms) }
+            + ClientPath.expand("/rooms/{roomId}/forget").map { forget($0, rooms) }
             + [("invite", Membership.invite), ("kick", Membership.leave), ("ban", Membership.ban), ("unban", Membership.leave)]
             .flatMap { action, membership in
                 ClientPath.expand("/rooms/{roomId}/\(action)").map { target($0, membership: membership, rooms) }
@@ -59,6 +61,22 @@ public enum RoomMembershipRoutes {
     static func leave(_ path: String, _ rooms: RoomService) -> Route {
         Route(.post, path, resource: .client, role: .main, auth: .userOrGuest, shape: reasonShape) { request in
             try await rooms.leave(try request.identifier("roomId"), user: request.requester.userID)
+            return .json([:])
+        }
+    }
+
+    static func knock(_ path: String, _ rooms: RoomService) -> Route {
+        Route(.post, path, resource: .client, role: .main, auth: .user, shape: reasonShape) { request in
+            let roomID = try await rooms.knock(
+                request.pathParameter("roomIdOrAlias"), user: request.requester.userID, reason: request.body["reason"]?.stringValue
+            )
+            return .json(["room_id": .string(roomID.rawValue)])
+        }
+    }
+
+    static func forget(_ path: String, _ rooms: RoomService) -> Route {
+        Route(.post, path, resource: .client, role: .main, auth: .userOrGuest, shape: reasonShape) { request in
+            try await rooms.forget(try request.identifier("roomId"), user: request.requester.userID)
             return .json([:])
         }
     }

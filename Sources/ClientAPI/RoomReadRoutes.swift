@@ -31,6 +31,7 @@ public enum RoomReadRoutes {
             + ClientPath.expand("/rooms/{roomId}/joined_members").map { joinedMembers($0, reader) }
             + ClientPath.expand("/joined_rooms").map { joinedRooms($0, reader) }
             + ClientPath.expand("/rooms/{roomId}/messages").map { messages($0, reader) }
+            + ClientPath.expand("/rooms/{roomId}/context/{eventId}").map { context($0, reader) }
     }
 
     static func event(_ path: String, _ reader: RoomReader) -> Route {
@@ -108,6 +109,22 @@ public enum RoomReadRoutes {
             var body: [String: JSONValue] = ["chunk": .array(page.chunk), "start": .string(page.start.description)]
             if let end = page.end { body["end"] = .string(end.description) }
             return .json(.object(body))
+        }
+    }
+
+    static let contextQuery = RequestShape(query: [
+        QueryField("limit", .integer(0...10_000), example: "10"),
+        QueryField("filter", .string, example: "{}"),
+    ])
+
+    static func context(_ path: String, _ reader: RoomReader) -> Route {
+        Route(.get, path, resource: .client, role: .clientReader, auth: .userOrGuest, shape: contextQuery) { request in
+            guard let eventID = try? EventID(request.pathParameter("eventId")) else { throw RoomError.eventNotFound }
+            let filter = try request.query["filter"].map(jsonFilter) ?? [:]
+            let limit = Int(request.query["limit"].flatMap { Int64($0) } ?? 10)
+            return .json(try await reader.context(
+                of: eventID, in: try request.identifier("roomId"), viewer: viewer(request), limit: min(limit, 100), filter: EventFilter(json: filter)
+            ))
         }
     }
 

@@ -58,6 +58,16 @@ extension RoomStore {
         return try entries.map(stateMap)
     }
 
+    /// Forgets `user`'s current membership of `roomID`; `false` when the user never had one.
+    public func forget(_ roomID: RoomID, user: UserID) async throws(RoomStoreError) -> Bool {
+        try await mapErrors {
+            try await database.write { transaction in
+                guard let room = try RoomIDsTable.find(roomID, in: transaction) else { return false }
+                return try RoomMembershipsTable.forget(userID: user.rawValue, roomNID: room, in: transaction)
+            }
+        }
+    }
+
     /// Every room `user` has a membership in, with that membership and the stream ordering of the event that set it.
     public func memberships(of user: UserID) async throws(RoomStoreError) -> [MembershipRecord] {
         try await memberships(of: user, roomID: nil)
@@ -75,11 +85,12 @@ extension RoomStore {
         return try rows.map { row throws(RoomStoreError) in
             let raw = try storage { () throws(StorageError) in
                 (room: try row.decode("room_id", as: String.self), membership: try row.decode("membership", as: String.self),
-                 event: try row.decode("event_id", as: String.self), stream: try row.decode("stream_ordering", as: Int64.self))
+                 event: try row.decode("event_id", as: String.self), stream: try row.decode("stream_ordering", as: Int64.self),
+                 forgotten: try row.decode("forgotten", as: Int64?.self) != nil)
             }
             return MembershipRecord(
                 roomID: try parseStored(raw.room), membership: raw.membership, eventID: try parseStored(raw.event),
-                streamOrdering: raw.stream
+                streamOrdering: raw.stream, forgotten: raw.forgotten
             )
         }
     }
@@ -91,6 +102,8 @@ public struct MembershipRecord: Sendable, Hashable {
     public var membership: String
     public var eventID: EventID
     public var streamOrdering: Int64
+    /// The user forgot the room after this membership (a leave or ban); sync leaves it out.
+    public var forgotten: Bool
 }
 
 /// Builds the state map from resolved state-group entries.

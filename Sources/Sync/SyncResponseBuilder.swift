@@ -64,7 +64,7 @@ struct SyncResponseBuilder {
             case Membership.invite where changedSince:
                 invite[record.roomID.rawValue] = ["invite_state": ["events": .array(try await strippedState(record))]]
             case Membership.leave, Membership.ban:
-                guard changedSince, sinceEvents != nil || request.filter.includeLeave else { continue }
+                guard changedSince, !record.forgotten, sinceEvents != nil || request.filter.includeLeave else { continue }
                 var room = try await timelineAndState(record.roomID, after: sinceEvents, upTo: record.streamOrdering, fresh: sinceEvents == nil)
                 room["account_data"] = ["events": []]
                 leave[record.roomID.rawValue] = room

@@ -54,7 +54,8 @@ public final class SyncService: Sendable {
                 continue
             }
             let builder = SyncResponseBuilder(
-                request: request, since: since, upTo: current, memberships: try await memberships(of: request.user),
+                request: request, since: since, upTo: current,
+                memberships: try await memberships(of: request.user, fresh: since == nil || request.fullState),
                 reader: reader, receipts: receipts, accountData: accountData, typing: typing, notifier: notifier, lazyMembers: lazyMembers
             )
             let response = try await builder.build()
@@ -66,9 +67,10 @@ public final class SyncService: Sendable {
         }
     }
 
-    /// `user`'s memberships, from the cache unless a notice about the user made it stale.
-    private func memberships(of user: UserID) async throws(RoomError) -> [MembershipRecord] {
-        if let cached = membershipCache.withLock({ $0[user] }), !notifier.changed(since: cached.mark, user: user, rooms: []) {
+    /// `user`'s memberships, from the cache unless a notice about the user made it stale or the sync is an
+    /// initial one (which also sees forgotten rooms disappear).
+    private func memberships(of user: UserID, fresh: Bool = false) async throws(RoomError) -> [MembershipRecord] {
+        if !fresh, let cached = membershipCache.withLock({ $0[user] }), !notifier.changed(since: cached.mark, user: user, rooms: []) {
             return cached.records
         }
         let mark = notifier.mark()

@@ -43,12 +43,30 @@ extension RoomMembershipsTable {
     static func all(userID: String, roomID: String? = nil, in connection: any Connection) throws(StorageError) -> [Row] {
         try connection.query(
             """
-            SELECT r.room_id, m.membership, i.event_id, e.stream_ordering FROM room_memberships m
+            SELECT r.room_id, m.membership, i.event_id, e.stream_ordering, f.event_nid AS forgotten FROM room_memberships m
             JOIN room_ids r ON r.room_nid = m.room_nid JOIN event_ids i ON i.event_nid = m.event_nid
             JOIN events e ON e.event_nid = m.event_nid
+            LEFT JOIN forgotten_rooms f ON f.user_id = m.user_id AND f.room_nid = m.room_nid AND f.event_nid = m.event_nid
             WHERE m.user_id = ?\(roomID == nil ? "" : " AND r.room_id = ?")
             """,
             [.text(userID)] + (roomID.map { [.text($0)] } ?? [])
         )
+    }
+}
+
+extension RoomMembershipsTable {
+    /// Marks `userID`'s current membership of the room as forgotten; returns `false` when there is none.
+    static func forget(userID: String, roomNID: Int64, in transaction: any Transaction) throws(StorageError) -> Bool {
+        guard let event: Int64 = try transaction.queryOne(
+            "SELECT event_nid FROM room_memberships WHERE room_nid = ? AND user_id = ?", [.integer(roomNID), .text(userID)]
+        )?.decode(0) else { return false }
+        try transaction.execute(
+            """
+            INSERT INTO forgotten_rooms (user_id, room_nid, event_nid) VALUES (?, ?, ?)
+            ON CONFLICT (user_id, room_nid) DO UPDATE SET event_nid = excluded.event_nid
+            """,
+            [.text(userID), .integer(roomNID), .integer(event)]
+        )
+        return true
     }
 }

@@ -20,7 +20,9 @@ public final class RoomReader: Sendable {
         let record = try await roomStore { () async throws(RoomStoreError) in try await store.membershipRecord(of: viewer, in: roomID) }
         switch record?.membership {
         case Membership.join?: return Int64.max
-        case Membership.leave?, Membership.ban?: return record!.streamOrdering
+        case Membership.leave?, Membership.ban?:
+            guard let record, !record.forgotten else { throw .forbidden("You have forgotten this room") }
+            return record.streamOrdering
         default: throw .forbidden("You are not a member of this room")
         }
     }
@@ -105,6 +107,36 @@ public final class RoomReader: Sendable {
                 nil
             }
         return (try await format(events.filter(filter.matches), in: roomID, viewer: viewer), start, end)
+    }
+
+    /// An event with up to `limit` events around it (half before, the rest after), tokens to page on from either
+    /// end, and the room state at the last event returned.
+    public func context(
+        of eventID: EventID, in roomID: RoomID, viewer: ClientEventFormat.Viewer, limit: Int, filter: EventFilter
+    ) async throws(RoomError) -> JSONValue {
+        let visible = try await visibleUpTo(roomID, viewer: viewer.userID)
+        guard let event = try await roomStore({ () async throws(RoomStoreError) in try await store.visibleEvent(eventID) }),
+            event.roomID == roomID, event.streamOrdering <= visible
+        else { throw .eventNotFound }
+        let beforeCount = limit / 2
+        let before = beforeCount == 0 ? [] : try await roomStore { () async throws(RoomStoreError) in
+            try await store.history(in: roomID, from: .before(event.position), to: nil, direction: .backward, limit: beforeCount)
+        }
+        let afterStart = RoomPosition(topological: event.topologicalOrdering, stream: event.streamOrdering + 1)
+        let after = limit - beforeCount == 0 ? [] : try await roomStore { () async throws(RoomStoreError) in
+            try await store.history(in: roomID, from: .before(afterStart), to: nil, direction: .forward, limit: limit - beforeCount)
+        }.filter { $0.streamOrdering <= visible }
+        let last = after.last ?? event
+        let first = before.last ?? event
+        let state = try await stateEvents(roomID, atStream: last.streamOrdering)
+        return [
+            "event": try await format([event], in: roomID, viewer: viewer)[0],
+            "events_before": .array(try await format(before.filter(filter.matches), in: roomID, viewer: viewer)),
+            "events_after": .array(try await format(after.filter(filter.matches), in: roomID, viewer: viewer)),
+            "start": .string(RoomToken.topological(depth: first.topologicalOrdering, stream: first.streamOrdering).description),
+            "end": .string(RoomToken.topological(depth: last.topologicalOrdering, stream: last.streamOrdering + 1).description),
+            "state": .array(try await format(state, in: roomID, viewer: viewer)),
+        ]
     }
 
     func stateEvents(_ roomID: RoomID, atStream limit: Int64) async throws(RoomError) -> [RoomEvent] {

@@ -59,18 +59,29 @@ public final class RoomService: Sendable {
 
     /// Joins by room ID or alias; returns the room joined.
     public func join(_ target: String, user: UserID) async throws(RoomError) -> RoomID {
-        let roomID: RoomID
-        if target.hasPrefix("#") {
-            guard let alias = try? RoomAlias(target) else { throw .badRequest("Invalid room alias \(target)") }
-            guard let found = try await aliases.roomID(for: alias) else { throw .aliasNotFound }
-            roomID = found
-        } else {
-            guard let parsed = try? RoomID(target) else { throw .badRequest("Invalid room ID or alias \(target)") }
-            roomID = parsed
-        }
+        let roomID = try await resolve(target)
         if try await store.membershipIfAny(of: user, in: roomID) == Membership.join { return roomID }
         try await setMembership(Membership.join, of: user, in: roomID, by: user, content: await profiles.memberContent(Membership.join, of: user))
         return roomID
+    }
+
+    /// Asks to join a room whose join rule allows knocking; by room ID or alias.
+    public func knock(_ target: String, user: UserID, reason: String?) async throws(RoomError) -> RoomID {
+        let roomID = try await resolve(target)
+        var content = await profiles.memberContent(Membership.knock, of: user)
+        if let reason { content["reason"] = .string(reason) }
+        try await setMembership(Membership.knock, of: user, in: roomID, by: user, content: content)
+        return roomID
+    }
+
+    /// Hides a room the user has left from their sync until a new membership; refused while joined or invited.
+    public func forget(_ roomID: RoomID, user: UserID) async throws(RoomError) {
+        switch try await store.membershipIfAny(of: user, in: roomID) {
+        case nil: throw .roomNotFound
+        case Membership.join?, Membership.invite?, Membership.knock?: throw .badRequest("The user must leave the room before forgetting it")
+        default: break
+        }
+        _ = try await roomStore { () async throws(RoomStoreError) in try await store.forget(roomID, user: user) }
     }
 
     public func leave(_ roomID: RoomID, user: UserID) async throws(RoomError) {
@@ -116,6 +127,16 @@ public final class RoomService: Sendable {
             sender: transaction.userID, type: EventType.redaction, content: content, transaction: transaction, redacts: eventID
         )
         return try await write(roomID, intent)
+    }
+
+    private func resolve(_ target: String) async throws(RoomError) -> RoomID {
+        if target.hasPrefix("#") {
+            guard let alias = try? RoomAlias(target) else { throw .badRequest("Invalid room alias \(target)") }
+            guard let found = try await aliases.roomID(for: alias) else { throw .aliasNotFound }
+            return found
+        }
+        guard let roomID = try? RoomID(target) else { throw .badRequest("Invalid room ID or alias \(target)") }
+        return roomID
     }
 
     private func setMembership(

@@ -47,5 +47,6 @@ extension Schema {
         .v2Accounts,
         .v3Rooms,
         .v4RoomFeatures,
+        .v5ForgottenRooms,
     ])
 }
