@@ -67,12 +67,12 @@ public enum EphemeralRoutes {
                 guard let id = try? EventID(text) else { throw .invalidParameter("'\(key)' must be an event ID") }
                 return id
             }
-            if let fullyRead = try eventID("m.fully_read") {
-                try await marker.setFullyRead(fullyRead, reader: reader, accountData: accountData)
-            }
-            for type in ["m.read", "m.read.private"] {
-                if let id = try eventID(type) { try await marker.post(type, id, reader: reader, receipts: receipts) }
-            }
+            // Every marker is checked before any is written, so a bad one changes nothing.
+            let fullyRead = try eventID("m.fully_read")
+            let receiptsToPost = try ["m.read", "m.read.private"].compactMap { type in try eventID(type).map { (type, $0) } }
+            for id in [fullyRead].compactMap({ $0 }) + receiptsToPost.map(\.1) { try await marker.checkVisible(id, reader: reader) }
+            if let fullyRead { try await marker.setFullyRead(fullyRead, reader: reader, accountData: accountData) }
+            for (type, id) in receiptsToPost { try await marker.post(type, id, reader: reader, receipts: receipts) }
             return .json([:])
         }
     }
@@ -94,7 +94,7 @@ private struct MarkerUpdate {
         try await accountData.put(["event_id": .string(eventID.rawValue)], type: "m.fully_read", user: user, roomID: roomID)
     }
 
-    private func checkVisible(_ eventID: EventID, reader: RoomReader) async throws {
+    func checkVisible(_ eventID: EventID, reader: RoomReader) async throws {
         _ = try await reader.event(eventID, in: roomID, viewer: .init(userID: user, deviceID: nil))
     }
 }

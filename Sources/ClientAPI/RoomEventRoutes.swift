@@ -24,7 +24,8 @@ public enum RoomEventRoutes {
                 throw MatrixError.limitExceeded(retryAfterMilliseconds: retry)
             }
             let transaction = ClientTransaction(
-                userID: request.requester.userID, deviceID: request.requester.deviceID, txnID: request.pathParameter("txnId")
+                userID: request.requester.userID, deviceID: request.requester.deviceID,
+                scope: "send \(request.pathParameter("roomId")) \(request.pathParameter("eventType"))", txnID: request.pathParameter("txnId")
             )
             let eventID = try await rooms.send(
                 request.body, type: request.pathParameter("eventType"), to: try request.identifier("roomId"), transaction: transaction
@@ -46,7 +47,8 @@ public enum RoomEventRoutes {
     static func redact(_ path: String, _ rooms: RoomService) -> Route {
         Route(.put, path, resource: .client, role: .main, auth: .user, shape: redactShape) { request in
             let transaction = ClientTransaction(
-                userID: request.requester.userID, deviceID: request.requester.deviceID, txnID: request.pathParameter("txnId")
+                userID: request.requester.userID, deviceID: request.requester.deviceID,
+                scope: "redact \(request.pathParameter("roomId")) \(request.pathParameter("eventId"))", txnID: request.pathParameter("txnId")
             )
             let eventID = try await rooms.redact(
                 try request.identifier("eventId"), in: try request.identifier("roomId"), reason: request.body["reason"]?.stringValue,

@@ -38,9 +38,9 @@ public enum RoomMembershipRoutes {
             + ClientPath.expand("/rooms/{roomId}/leave").map { leave($0, rooms) }
             + ClientPath.expand("/knock/{roomIdOrAlias}", versions: ["v3"]).map { knock($0, rooms) }
             + ClientPath.expand("/rooms/{roomId}/forget").map { forget($0, rooms) }
-            + [("invite", Membership.invite), ("kick", Membership.leave), ("ban", Membership.ban), ("unban", Membership.leave)]
-            .flatMap { action, membership in
-                ClientPath.expand("/rooms/{roomId}/\(action)").map { target($0, membership: membership, rooms) }
+            + [("invite", RoomService.MembershipAction.invite), ("kick", .kick), ("ban", .ban), ("unban", .unban)]
+            .flatMap { name, action in
+                ClientPath.expand("/rooms/{roomId}/\(name)").map { target($0, action: action, rooms) }
             }
     }
 
@@ -81,13 +81,13 @@ public enum RoomMembershipRoutes {
         }
     }
 
-    static func target(_ path: String, membership: String, _ rooms: RoomService) -> Route {
+    static func target(_ path: String, action: RoomService.MembershipAction, _ rooms: RoomService) -> Route {
         Route(.post, path, resource: .client, role: .main, auth: .user, shape: targetShape) { request in
             guard let text = request.body["user_id"]?.stringValue, let target = try? UserID(text) else {
                 throw MatrixError.invalidParameter("'user_id' must be a user ID")
             }
             try await rooms.changeMembership(
-                membership, of: target, in: try request.identifier("roomId"), by: request.requester.userID,
+                action, of: target, in: try request.identifier("roomId"), by: request.requester.userID,
                 reason: request.body["reason"]?.stringValue
             )
             return .json([:])

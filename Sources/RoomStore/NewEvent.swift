@@ -62,15 +62,19 @@ public enum StateAfter: Sendable {
     case changed(base: EventID?, changes: [StateKey: EventID])
 }
 
-/// `(user_id, device_id, txn_id)`: the key under which `PUT /send/{type}/{txnId}` is idempotent.
+/// `(user_id, device_id, scope, txn_id)`: the key under which `PUT /send/{type}/{txnId}` and
+/// `PUT /redact/{eventId}/{txnId}` are idempotent. `scope` names the endpoint without the transaction ID
+/// (`send !room:hs m.room.message`), so one ID on two endpoints names two requests.
 public struct ClientTransaction: Sendable, Hashable {
     public var userID: UserID
     public var deviceID: String
+    public var scope: String
     public var txnID: String
 
-    public init(userID: UserID, deviceID: String, txnID: String) {
+    public init(userID: UserID, deviceID: String, scope: String = "", txnID: String) {
         self.userID = userID
         self.deviceID = deviceID
+        self.scope = scope
         self.txnID = txnID
     }
 }

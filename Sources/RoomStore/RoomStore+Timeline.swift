@@ -89,7 +89,7 @@ extension RoomStore {
                  forgotten: try row.decode("forgotten", as: Int64?.self) != nil)
             }
             return MembershipRecord(
-                roomID: try parseStored(raw.room), membership: raw.membership, eventID: try parseStored(raw.event),
+                userID: user, roomID: try parseStored(raw.room), membership: raw.membership, eventID: try parseStored(raw.event),
                 streamOrdering: raw.stream, forgotten: raw.forgotten
             )
         }
@@ -98,12 +98,22 @@ extension RoomStore {
 
 /// A user's current membership of one room and where it took effect.
 public struct MembershipRecord: Sendable, Hashable {
+    public var userID: UserID
     public var roomID: RoomID
     public var membership: String
     public var eventID: EventID
     public var streamOrdering: Int64
     /// The user forgot the room after this membership (a leave or ban); sync leaves it out.
     public var forgotten: Bool
+
+    public init(userID: UserID, roomID: RoomID, membership: String, eventID: EventID, streamOrdering: Int64, forgotten: Bool) {
+        self.userID = userID
+        self.roomID = roomID
+        self.membership = membership
+        self.eventID = eventID
+        self.streamOrdering = streamOrdering
+        self.forgotten = forgotten
+    }
 }
 
 /// Builds the state map from resolved state-group entries.

@@ -120,10 +120,10 @@ public final class RoomStore: Sendable {
         for row in rows {
             let raw = try storage { () throws(StorageError) in
                 (user: try row.decode("user_id", as: String.self), device: try row.decode("device_id", as: String.self),
-                 txn: try row.decode("txn_id", as: String.self), event: try row.decode("event_id", as: String.self),
+                 scope: try row.decode("scope", as: String.self), txn: try row.decode("txn_id", as: String.self), event: try row.decode("event_id", as: String.self),
                  room: try row.decode("room_id", as: String.self), stream: try row.decode("stream_ordering", as: Int64.self))
             }
-            let key = ClientTransaction(userID: try parseStored(raw.user), deviceID: raw.device, txnID: raw.txn)
+            let key = ClientTransaction(userID: try parseStored(raw.user), deviceID: raw.device, scope: raw.scope, txnID: raw.txn)
             found[key] = (try parseStored(raw.event), try parseStored(raw.room), raw.stream)
         }
         return found

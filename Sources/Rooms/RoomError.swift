@@ -19,4 +19,8 @@ public enum RoomError: Error, Sendable {
     /// A built event failed to encode or decode (a bug or an unencodable client value such as a float).
     case invalidEvent(String)
     case storage(RoomStoreError)
+    /// The membership change does not fit the target's current membership (unban someone not banned).
+    case badState(String)
+    /// The request was cancelled (the server is stopping).
+    case cancelled
 }

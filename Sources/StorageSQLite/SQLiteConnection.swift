@@ -10,6 +10,8 @@ final class SQLiteConnection: Transaction, @unchecked Sendable {
     enum Role {
         case writer(durable: Bool)
         case reader
+        /// Copies committed WAL frames into the database file, off the writer's path.
+        case checkpointer
     }
 
     /// Statements beyond this many distinct SQL texts are dropped and prepared again on use.
@@ -40,9 +42,14 @@ final class SQLiteConnection: Transaction, @unchecked Sendable {
                 guard mode.lowercased() == "wal" else {
                     throw StorageError.connectionFailed(reason: "SQLite database at \(path) cannot use WAL mode (got \(mode))")
                 }
-                try executeScript("PRAGMA foreign_keys = ON; PRAGMA synchronous = \(durable ? "FULL" : "NORMAL")")
+                // Checkpoints run on their own connection (SQLiteCheckpointer), so a commit never waits for one.
+                try executeScript(
+                    "PRAGMA foreign_keys = ON; PRAGMA synchronous = \(durable ? "FULL" : "NORMAL"); PRAGMA wal_autocheckpoint = 0"
+                )
             case .reader:
                 try executeScript("PRAGMA foreign_keys = ON; PRAGMA query_only = ON")
+            case .checkpointer:
+                break
             }
         } catch {
             close()

@@ -19,6 +19,7 @@ public final class SQLiteDatabase: Database {
     private let writer: SQLiteWriter
     private let writerThread: NIOThreadPool
     private let readers: SQLiteReaderPool
+    private let checkpointer: SQLiteCheckpointer
     private let closed = Locked(false)
     private let logger: Logger
 
@@ -45,12 +46,19 @@ public final class SQLiteDatabase: Database {
         writerThread.start()
         let connection: SQLiteConnection
         let readerPool: SQLiteReaderPool
+        let checkpointer: SQLiteCheckpointer
         do {
             // The writer opens first: it switches the file to WAL before any reader attaches.
             connection = try await writerThread.runIfActive {
                 try SQLiteConnection(path: path, role: .writer(durable: durableCommits), busyTimeoutMilliseconds: timeout)
             }
             readerPool = try await SQLiteReaderPool.open(path: path, count: readers, busyTimeoutMilliseconds: timeout)
+            do {
+                checkpointer = try await SQLiteCheckpointer.start(path: path, busyTimeoutMilliseconds: timeout)
+            } catch {
+                await readerPool.close()
+                throw error
+            }
         } catch {
             try? await writerThread.shutdownGracefully()
             throw error as? StorageError ?? .connectionFailed(reason: "\(error)")
@@ -59,6 +67,7 @@ public final class SQLiteDatabase: Database {
         self.writerThread = writerThread
         self.writer = SQLiteWriter(connection: connection, thread: writerThread)
         self.readers = readerPool
+        self.checkpointer = checkpointer
         self.logger = logger
         logger.debug("opened SQLite database", metadata: ["path": "\(path)", "readers": "\(readers)"])
     }
@@ -67,6 +76,7 @@ public final class SQLiteDatabase: Database {
         if !closed.withLock({ $0 }) {
             writerThread.shutdownGracefully { _ in }
             readers.abandon()
+            checkpointer.abandon()
         }
     }
 
@@ -110,6 +120,7 @@ public final class SQLiteDatabase: Database {
         try? await writerThread.shutdownGracefully()
         writer.closeConnection()
         await readers.close()
+        await checkpointer.close()
         logger.debug("closed SQLite database", metadata: ["path": "\(path)"])
     }
 }

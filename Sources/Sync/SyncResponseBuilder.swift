@@ -33,6 +33,7 @@ struct SyncResponseBuilder {
 
     func build() async throws(RoomError) -> Response {
         let sinceEvents = isInitial ? nil : since?.events
+        let memberships = try await membershipsAtUpTo()
         let joined = SyncService.joined(memberships)
         var changedRooms: Set<RoomID>?
         if let sinceEvents {
@@ -49,7 +50,7 @@ struct SyncResponseBuilder {
         var join: [String: JSONValue] = [:]
         var invite: [String: JSONValue] = [:]
         var leave: [String: JSONValue] = [:]
-        for record in memberships where record.streamOrdering <= upTo.events {
+        for record in memberships {
             let changedSince = sinceEvents.map { record.streamOrdering > $0 } ?? true
             switch record.membership {
             case Membership.join:
@@ -65,7 +66,10 @@ struct SyncResponseBuilder {
                 invite[record.roomID.rawValue] = ["invite_state": ["events": .array(try await strippedState(record))]]
             case Membership.leave, Membership.ban:
                 guard changedSince, !record.forgotten, sinceEvents != nil || request.filter.includeLeave else { continue }
-                var room = try await timelineAndState(record.roomID, after: sinceEvents, upTo: record.streamOrdering, fresh: sinceEvents == nil)
+                var room =
+                    try await reader.wasJoined(before: record)
+                    ? try await timelineAndState(record.roomID, after: sinceEvents, upTo: record.streamOrdering, fresh: sinceEvents == nil)
+                    : try await onlyEvent(record)
                 room["account_data"] = ["events": []]
                 leave[record.roomID.rawValue] = room
             default:
@@ -79,6 +83,36 @@ struct SyncResponseBuilder {
             "account_data": ["events": .array(roomAccountData.global)],
         ]
         return Response(json: json, isEmpty: isEmpty, syncedRooms: joined)
+    }
+
+    /// The memberships as they stood at `upTo`: one that changed after the positions were read is replaced by
+    /// the one in force at `upTo`, so the room's events up to there are not skipped.
+    private func membershipsAtUpTo() async throws(RoomError) -> [MembershipRecord] {
+        var records: [MembershipRecord] = []
+        for record in memberships {
+            guard record.streamOrdering > upTo.events else {
+                records.append(record)
+                continue
+            }
+            guard let earlier = try await reader.membership(of: request.user, in: record.roomID, atStream: upTo.events) else { continue }
+            records.append(MembershipRecord(
+                userID: record.userID, roomID: record.roomID, membership: earlier.membership, eventID: earlier.event.eventID,
+                streamOrdering: earlier.event.streamOrdering, forgotten: false
+            ))
+        }
+        return records
+    }
+
+    /// A left room the user never joined (a rejected invite, a ban from outside): only their own membership event.
+    private func onlyEvent(_ record: MembershipRecord) async throws(RoomError) -> JSONValue {
+        let events = try await roomStoreCall { () async throws(RoomStoreError) in try await store.events([record.eventID]) }
+        return [
+            "timeline": [
+                "events": .array(try await reader.format(events, in: record.roomID, viewer: viewer, includeRoomID: false)),
+                "limited": false, "prev_batch": .string(RoomToken.stream(record.streamOrdering).description),
+            ],
+            "state": ["events": []],
+        ]
     }
 
     /// A joined or left room's timeline (newest events in range) and the state at its start.

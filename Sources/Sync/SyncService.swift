@@ -51,6 +51,7 @@ public final class SyncService: Sendable {
                 guard remaining > .zero else { return SyncResponseBuilder.empty(next: current) }
                 let rooms = Self.joined(try await memberships(of: request.user))
                 await notifier.wait(since: mark, user: request.user, rooms: rooms, timeout: remaining)
+                if Task.isCancelled { throw .cancelled }
                 continue
             }
             let builder = SyncResponseBuilder(
@@ -64,6 +65,7 @@ public final class SyncService: Sendable {
             }
             since = current
             await notifier.wait(since: mark, user: request.user, rooms: response.syncedRooms, timeout: remaining)
+            if Task.isCancelled { throw .cancelled }
         }
     }
 

@@ -22,6 +22,8 @@ extension ErrorMapping {
         case .invalidEvent(let message):
             logger.error("event could not be built", metadata: ["reason": "\(message)"])
             return .badJSON("The event could not be built: values must be valid canonical JSON (no floats)")
+        case .badState(let message): return MatrixError(.badState, message, status: 403)
+        case .cancelled: return .unavailable("The request was cancelled.")
         case .storage(let storageError):
             logger.error("room storage failed", metadata: ["error": "\(storageError)"])
             return MatrixError(.unknown, "Internal server error")

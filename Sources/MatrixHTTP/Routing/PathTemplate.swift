@@ -29,12 +29,13 @@ public struct PathTemplate: Sendable, Hashable, CustomStringConvertible {
         segments.compactMap { if case .parameter(let name) = $0 { name } else { nil } }
     }
 
-    /// Splits a raw request path into its percent-decoded segments; nil when an escape is malformed
-    /// or decodes to invalid UTF-8.
+    /// Splits a raw request path into its percent-decoded segments; nil when an escape is malformed,
+    /// decodes to invalid UTF-8 or to a NUL (no identifier, event type or state key may hold one, and
+    /// PostgreSQL text cannot).
     public static func decodedSegments(ofRawPath path: Substring) -> [String]? {
         var segments: [String] = []
         for raw in path.split(separator: "/", omittingEmptySubsequences: false).dropFirst() {
-            guard let decoded = percentDecode(raw) else { return nil }
+            guard let decoded = percentDecode(raw), !decoded.utf8.contains(0) else { return nil }
             segments.append(decoded)
         }
         return segments

@@ -1,23 +1,23 @@
 import MatrixTypes
 import Storage
 
-/// The only SQL touching `event_txn_ids`: which event a client transaction produced.
+/// The only SQL touching `client_transactions`: which event a client transaction produced.
 enum EventTxnIDsTable {
     /// Fails with `.uniqueViolation` when the transaction already produced an event.
     static func insert(_ key: ClientTransaction, eventNID: Int64, in transaction: any Transaction) throws(StorageError) {
         try transaction.execute(
-            "INSERT INTO event_txn_ids (user_id, device_id, txn_id, event_nid) VALUES (?, ?, ?, ?)",
-            [.text(key.userID.rawValue), .text(key.deviceID), .text(key.txnID), .integer(eventNID)]
+            "INSERT INTO client_transactions (user_id, device_id, scope, txn_id, event_nid) VALUES (?, ?, ?, ?, ?)",
+            [.text(key.userID.rawValue), .text(key.deviceID), .text(key.scope), .text(key.txnID), .integer(eventNID)]
         )
     }
 
     static func find(_ key: ClientTransaction, in connection: any Connection) throws(StorageError) -> String? {
         try connection.queryOne(
             """
-            SELECT i.event_id FROM event_txn_ids t JOIN event_ids i ON i.event_nid = t.event_nid
-            WHERE t.user_id = ? AND t.device_id = ? AND t.txn_id = ?
+            SELECT i.event_id FROM client_transactions t JOIN event_ids i ON i.event_nid = t.event_nid
+            WHERE t.user_id = ? AND t.device_id = ? AND t.scope = ? AND t.txn_id = ?
             """,
-            [.text(key.userID.rawValue), .text(key.deviceID), .text(key.txnID)]
+            [.text(key.userID.rawValue), .text(key.deviceID), .text(key.scope), .text(key.txnID)]
         )?.decode(0)
     }
 }
@@ -26,15 +26,16 @@ extension EventTxnIDsTable {
     /// The events already produced by any of `keys`, with their room and stream ordering.
     static func findAll(_ keys: [ClientTransaction], in connection: any Connection) throws(StorageError) -> [Row] {
         guard !keys.isEmpty else { return [] }
-        let match = Array(repeating: "(t.user_id = ? AND t.device_id = ? AND t.txn_id = ?)", count: keys.count).joined(separator: " OR ")
+        let match = Array(repeating: "(t.user_id = ? AND t.device_id = ? AND t.scope = ? AND t.txn_id = ?)", count: keys.count)
+            .joined(separator: " OR ")
         return try connection.query(
             """
-            SELECT t.user_id, t.device_id, t.txn_id, i.event_id, r.room_id, e.stream_ordering FROM event_txn_ids t
+            SELECT t.user_id, t.device_id, t.scope, t.txn_id, i.event_id, r.room_id, e.stream_ordering FROM client_transactions t
             JOIN event_ids i ON i.event_nid = t.event_nid JOIN events e ON e.event_nid = t.event_nid
             JOIN room_ids r ON r.room_nid = e.room_nid
             WHERE \(match)
             """,
-            keys.flatMap { [SQLValue.text($0.userID.rawValue), .text($0.deviceID), .text($0.txnID)] }
+            keys.flatMap { [SQLValue.text($0.userID.rawValue), .text($0.deviceID), .text($0.scope), .text($0.txnID)] }
         )
     }
 }

@@ -6,11 +6,12 @@ import Storage
 enum TimelineQueries {
     private static let columns = """
         SELECT i.event_id, r.room_id, e.event_type, e.state_key, e.sender, e.stream_ordering, e.topological_ordering,
-            e.json, t.user_id AS txn_user, t.device_id AS txn_device, t.txn_id,
+            e.json, t.user_id AS txn_user, t.device_id AS txn_device, t.scope AS txn_scope, t.txn_id,
             (SELECT ri.event_id FROM redactions x JOIN event_ids ri ON ri.event_nid = x.redaction_event_nid
-             WHERE x.redacts_event_id = i.event_id LIMIT 1) AS redacted_by
+             JOIN events re ON re.event_nid = x.redaction_event_nid
+             WHERE x.redacts_event_id = i.event_id AND re.room_nid = e.room_nid LIMIT 1) AS redacted_by
         FROM events e JOIN event_ids i ON i.event_nid = e.event_nid JOIN room_ids r ON r.room_nid = e.room_nid
-        LEFT JOIN event_txn_ids t ON t.event_nid = e.event_nid
+        LEFT JOIN client_transactions t ON t.event_nid = e.event_nid
         """
     private static let visible = "e.outlier = 0 AND e.rejected_reason IS NULL AND e.soft_failed = 0"
 
@@ -100,12 +101,12 @@ enum TimelineQueries {
                 sender: try row.decode("sender", as: String.self), stream: try row.decode("stream_ordering", as: Int64.self),
                 topological: try row.decode("topological_ordering", as: Int64.self), json: try row.decode("json", as: [UInt8].self),
                 txnUser: try row.decode("txn_user", as: String?.self), txnDevice: try row.decode("txn_device", as: String?.self),
-                txnID: try row.decode("txn_id", as: String?.self), redactedBy: try row.decode("redacted_by", as: String?.self)
+                txnScope: try row.decode("txn_scope", as: String?.self), txnID: try row.decode("txn_id", as: String?.self), redactedBy: try row.decode("redacted_by", as: String?.self)
             )
         }
         var transaction: ClientTransaction?
-        if let user = raw.txnUser, let device = raw.txnDevice, let txnID = raw.txnID {
-            transaction = ClientTransaction(userID: try parseStored(user), deviceID: device, txnID: txnID)
+        if let user = raw.txnUser, let device = raw.txnDevice, let scope = raw.txnScope, let txnID = raw.txnID {
+            transaction = ClientTransaction(userID: try parseStored(user), deviceID: device, scope: scope, txnID: txnID)
         }
         return RoomEvent(
             eventID: try parseStored(raw.event), roomID: try parseStored(raw.room), type: raw.type, stateKey: raw.stateKey,

@@ -42,12 +42,18 @@ public final class ProfileService: Sendable {
     }
 
     public func setDisplayName(_ name: String?, of user: UserID, requester: UserID) async throws(RoomError) {
+        if let name, name.utf8.count > 256 || name.utf8.contains(0) {
+            throw .badRequest("displayname must be at most 256 bytes, without NUL characters")
+        }
         var profile = try await editable(user, requester: requester)
         profile.displayName = name
         try await save(profile, of: user)
     }
 
     public func setAvatarURL(_ url: String?, of user: UserID, requester: UserID) async throws(RoomError) {
+        if let url, url.utf8.count > 1_000 || url.utf8.contains(0) {
+            throw .badRequest("avatar_url must be at most 1000 bytes, without NUL characters")
+        }
         var profile = try await editable(user, requester: requester)
         profile.avatarURL = url
         try await save(profile, of: user)

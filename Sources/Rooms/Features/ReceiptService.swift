@@ -22,6 +22,7 @@ public final class ReceiptService: Sendable {
     public var position: Int64 { streamIDs.persistedUpTo }
 
     public func post(type: String, eventID: EventID, threadID: String?, user: UserID, roomID: RoomID) async throws(RoomError) {
+        if let threadID, threadID.isEmpty || threadID.utf8.contains(0) { throw .badRequest("Invalid thread_id") }
         let now = clock()
         let (_, position) = try await databaseCall {
             try await streamIDs.write { transaction, streamID in

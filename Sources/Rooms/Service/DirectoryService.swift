@@ -48,6 +48,12 @@ public final class DirectoryService: Sendable {
         guard try await reader.visibleUpTo(roomID, viewer: requester) == Int64.max else {
             throw .forbidden("You must be in the room to publish it")
         }
+        // Synapse lets those who may set the canonical alias change the listing (and server admins).
+        var mayList = try await reader.maySendState("m.room.canonical_alias", user: requester, in: roomID)
+        if !mayList { mayList = try await publication.isAdmin(requester) }
+        guard mayList else {
+            throw .forbidden("You do not have the power level to change the room's directory listing")
+        }
         if listed {
             guard try await publication.allows(requester, roomID: roomID, aliases: try await aliases.aliases(of: roomID)) else {
                 throw .forbidden("Not allowed to publish room")
@@ -57,7 +63,8 @@ public final class DirectoryService: Sendable {
     }
 
     /// `{chunk, next_batch?, total_room_count_estimate}` over listed rooms, largest first; `since` is an offset.
-    public func publicRooms(limit: Int?, since: String?, searchTerm: String?) async throws(RoomError) -> JSONValue {
+    public func publicRooms(limit requested: Int?, since: String?, searchTerm: String?) async throws(RoomError) -> JSONValue {
+        let limit = requested.map { min(max($0, 0), 1_000) }
         var entries: [JSONValue] = []
         for roomID in try await aliases.listedRooms() {
             guard let entry = try? await summary(roomID) else { continue }
@@ -68,7 +75,7 @@ public final class DirectoryService: Sendable {
             entries.append(entry)
         }
         entries.sort { ($0["num_joined_members"]?.integerValue ?? 0, $1["room_id"]?.stringValue ?? "") > ($1["num_joined_members"]?.integerValue ?? 0, $0["room_id"]?.stringValue ?? "") }
-        let offset = min(since.flatMap { Int($0) }.map { max(0, $0) } ?? 0, entries.count)
+        let offset = min(since.flatMap { Int($0) }.map { min(max(0, $0), entries.count) } ?? 0, entries.count)
         let end = limit.map { min(entries.count, offset + max(0, $0)) } ?? entries.count
         var body: [String: JSONValue] = [
             "chunk": .array(Array(entries[offset..<end])), "total_room_count_estimate": .integer(Int64(entries.count)),

@@ -36,7 +36,11 @@ public struct PublicationPolicy: Sendable {
 
     func allows(_ user: UserID, roomID: RoomID, aliases: [String]) async throws(RoomError) -> Bool {
         if let rule = rules.first(where: { $0.matches(user: user, roomID: roomID, aliases: aliases) }), rule.allow { return true }
-        return try await databaseCall {
+        return try await isAdmin(user)
+    }
+
+    func isAdmin(_ user: UserID) async throws(RoomError) -> Bool {
+        try await databaseCall {
             try await database.read { connection in
                 try connection.queryOne("SELECT is_admin FROM users WHERE user_id = ?", [.text(user.rawValue)])?.decode(0, as: Bool.self) ?? false
             }

@@ -88,7 +88,7 @@ struct RoomCreationPlan {
         var intents = [
             state(EventType.create, "", createContent),
             state(EventType.member, creator.rawValue, creatorMember),
-            state(EventType.powerLevels, "", try powerLevels(trusted: trusted, v12Creators: v12Creators)),
+            state(EventType.powerLevels, "", try powerLevels(preset: preset, v12Creators: v12Creators)),
         ]
         if let canonicalAlias { intents.append(state("m.room.canonical_alias", "", ["alias": .string(canonicalAlias.rawValue)])) }
         let joinRule = preset == "public_chat" ? JoinRule.public : JoinRule.invite
@@ -120,7 +120,8 @@ struct RoomCreationPlan {
     }
 
     /// Synapse's defaults, then the request's override merged over the top-level keys.
-    private func powerLevels(trusted: Bool, v12Creators: Bool) throws(RoomError) -> JSONValue {
+    private func powerLevels(preset: String, v12Creators: Bool) throws(RoomError) -> JSONValue {
+        let trusted = preset == "trusted_private_chat"
         var users: [String: JSONValue] = v12Creators ? [:] : [creator.rawValue: 100]
         if trusted, !v12Creators {
             for invitee in request.invite { users[invitee.rawValue] = 100 }
@@ -132,7 +133,8 @@ struct RoomCreationPlan {
                 "m.room.avatar": 50, "m.room.tombstone": v12Creators ? 150 : 100, "m.room.server_acl": 100,
                 "m.room.encryption": 100,
             ],
-            "events_default": 0, "state_default": 50, "ban": 50, "kick": 50, "redact": 50, "invite": 0,
+            "events_default": 0, "state_default": 50, "ban": 50, "kick": 50, "redact": 50,
+            "invite": preset == "public_chat" ? 50 : 0,
             "historical": 100,
         ]
         if let override = request.powerLevelOverride?.objectValue {

@@ -1,3 +1,5 @@
+import EventAuth
+import MatrixCrypto
 public import MatrixTypes
 public import Replication
 public import RoomStore
@@ -22,9 +24,39 @@ public final class RoomReader: Sendable {
         case Membership.join?: return Int64.max
         case Membership.leave?, Membership.ban?:
             guard let record, !record.forgotten else { throw .forbidden("You have forgotten this room") }
+            guard try await wasJoined(before: record) else { throw .forbidden("You were never a member of this room") }
             return record.streamOrdering
         default: throw .forbidden("You are not a member of this room")
         }
+    }
+
+    /// Whether the user was joined just before `record` took effect: someone who leaves after a rejected invite
+    /// or is banned without ever joining sees no history.
+    public func wasJoined(before record: MembershipRecord) async throws(RoomError) -> Bool {
+        try await membership(of: record.userID, in: record.roomID, atStream: record.streamOrdering - 1)?.membership == Membership.join
+    }
+
+    /// The user's membership event in force at stream position `stream`, with its membership.
+    public func membership(of user: UserID, in roomID: RoomID, atStream stream: Int64) async throws(RoomError)
+        -> (membership: String, event: RoomEvent)?
+    {
+        let state = try await roomStore { () async throws(RoomStoreError) in try await store.state(in: roomID, atStream: stream) }
+        guard let id = state?[.member(user.rawValue)],
+            let event = try await roomStore({ () async throws(RoomStoreError) in try await store.events([id]) }).first,
+            let membership = (try? JSONValue.parse(event.json))?["content"]?["membership"]?.stringValue
+        else { return nil }
+        return (membership, event)
+    }
+
+    /// Whether `user` may send the state event `type` by the room's current power levels.
+    public func maySendState(_ type: String, user: UserID, in roomID: RoomID) async throws(RoomError) -> Bool {
+        let version = try await versions.version(of: roomID)
+        let state = try await stateEvents(roomID, atStream: Int64.max)
+        func pdu(_ type: String) -> PDU? {
+            state.first { $0.type == type && $0.stateKey == "" }.flatMap { try? PDU(bytes: $0.json, version: version) }
+        }
+        let levels = RoomPowerLevels(create: pdu(EventType.create), powerLevels: pdu(EventType.powerLevels), version: version)
+        return levels.userLevel(user.rawValue) >= levels.requiredLevel(eventType: type, isState: true)
     }
 
     /// Client-format JSON for events of one room.

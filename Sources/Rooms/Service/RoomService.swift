@@ -35,7 +35,7 @@ public final class RoomService: Sendable {
         guard let version = RoomVersion(identifier: versionName) else { throw .unsupportedRoomVersion(versionName) }
         var alias: RoomAlias?
         if let name = request.aliasName {
-            guard let parsed = try? RoomAlias("#\(name):\(serverName.rawValue)"), !name.contains(":") else {
+            guard let parsed = try? RoomAlias("#\(name):\(serverName.rawValue)"), !name.contains(":"), !name.utf8.contains(0) else {
                 throw .badRequest("Invalid characters in room alias")
             }
             guard try await aliases.roomID(for: parsed) == nil else { throw .aliasInUse }
@@ -90,10 +90,34 @@ public final class RoomService: Sendable {
         try await setMembership(Membership.leave, of: user, in: roomID, by: user, content: ["membership": .string(Membership.leave)])
     }
 
-    /// Invite, kick (`leave` by someone else), ban and unban: `membership` set on `target` by `sender`.
+    /// What one member does to another's membership.
+    public enum MembershipAction: Sendable {
+        case invite, kick, ban, unban
+
+        var membership: String {
+            switch self {
+            case .invite: Membership.invite
+            case .kick, .unban: Membership.leave
+            case .ban: Membership.ban
+            }
+        }
+    }
+
+    /// Invite, kick, ban and unban `target`, as `sender`. Kicking needs the target in the room and unbanning needs
+    /// them banned, as Synapse checks, so neither turns into the other.
     public func changeMembership(
-        _ membership: String, of target: UserID, in roomID: RoomID, by sender: UserID, reason: String?
+        _ action: MembershipAction, of target: UserID, in roomID: RoomID, by sender: UserID, reason: String?
     ) async throws(RoomError) {
+        let current = try await store.membershipIfAny(of: target, in: roomID)
+        switch action {
+        case .kick where ![Membership.join, Membership.invite, Membership.knock].contains(current ?? ""):
+            throw .badState("The user is not in the room")
+        case .unban where current != Membership.ban:
+            throw .badState("The user is not banned")
+        default:
+            break
+        }
+        let membership = action.membership
         var content: JSONValue = ["membership": .string(membership)]
         if let reason { content["reason"] = .string(reason) }
         if membership == Membership.invite, let profile = try? await profiles.profile(of: target) {
@@ -103,16 +127,28 @@ public final class RoomService: Sendable {
         try await setMembership(membership, of: target, in: roomID, by: sender, content: content)
     }
 
+    /// A redaction sent this way is checked as one sent through `/redact`: it needs `content.redacts` naming an
+    /// event of the same room, and the redact power level for someone else's event.
     public func send(
         _ content: JSONValue, type: String, to roomID: RoomID, transaction: ClientTransaction
     ) async throws(RoomError) -> EventID {
-        try await write(roomID, EventIntent(sender: transaction.userID, type: type, content: content, transaction: transaction))
+        var redacts: EventID?
+        if type == EventType.redaction {
+            guard let target = content["redacts"]?.stringValue.flatMap({ try? EventID($0) }) else {
+                throw .badRequest("A redaction needs 'redacts' naming the event to redact")
+            }
+            redacts = target
+        }
+        return try await write(
+            roomID, EventIntent(sender: transaction.userID, type: type, content: content, transaction: transaction, redacts: redacts)
+        )
     }
 
     public func setState(
         _ content: JSONValue, type: String, stateKey: String, in roomID: RoomID, sender: UserID
     ) async throws(RoomError) -> EventID {
         if type == EventType.create { throw .forbidden("m.room.create cannot be changed") }
+        if type == EventType.redaction { throw .badRequest("Redactions are not state events") }
         return try await write(roomID, EventIntent(sender: sender, type: type, stateKey: stateKey, content: content))
     }
 

@@ -90,9 +90,9 @@ public actor RoomWriter {
                         outcomes.append((reply, .known(known)))
                         continue
                     }
-                    sentInBatch[key] = events.count
                 }
                 let built = try await build(unit, working: &working)
+                if let key = unit.retryKey { sentInBatch[key] = events.count }
                 outcomes.append((reply, .built(events.count..<events.count + built.count)))
                 events += built
             } catch {

@@ -48,5 +48,6 @@ extension Schema {
         .v3Rooms,
         .v4RoomFeatures,
         .v5ForgottenRooms,
+        .v6TransactionScopes,
     ])
 }

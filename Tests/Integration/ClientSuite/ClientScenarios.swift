@@ -161,6 +161,37 @@ enum ClientScenarios {
                 #expect(reply.status == 403 && reply.errcode == "M_FORBIDDEN", "\(method) \(path): \(reply)")
             }
         },
+        ClientScenario(
+            name: "someone who never joined sees no history after rejecting an invite",
+            axonOnly: "Synapse 1.163 shows `shared` history to any non-peeking user with a leave; the spec's history visibility rules allow it only to users who joined"
+        ) { context in
+            let alice = try await context.user("alice")
+            let bob = try await context.user("bob")
+            let roomID = try await alice.createRoom(["preset": "private_chat"])
+            let room = SuiteClient.escape(roomID)
+            _ = try await alice.send(roomID, "secret before the invite")
+            try await alice.ok("POST", "/rooms/\(room)/invite", ["user_id": .string(bob.userID)])
+            try await bob.ok("POST", "/rooms/\(room)/leave", [:])
+            let history = try await bob.call("GET", "/rooms/\(room)/messages?dir=b&limit=50")
+            let leaked = (history.json["chunk"]?.arrayValue ?? []).filter { $0["type"] == "m.room.message" }
+            #expect(history.status == 403 && leaked.isEmpty, "\(history)")
+        },
+        ClientScenario(name: "unban needs a ban and kick needs a member") { context in
+            let alice = try await context.user("alice")
+            let bob = try await context.user("bob")
+            let roomID = try await alice.createRoom(["preset": "public_chat"])
+            let room = SuiteClient.escape(roomID)
+            try await bob.ok("POST", "/rooms/\(room)/join", [:])
+            let unban = try await alice.call("POST", "/rooms/\(room)/unban", ["user_id": .string(bob.userID)])
+            #expect(unban.status == 403, "\(unban)")
+            let stillJoined = try await alice.ok("GET", "/rooms/\(room)/joined_members")
+            #expect(stillJoined["joined"]?[bob.userID] != nil, "a refused unban kicks nobody")
+            try await alice.ok("POST", "/rooms/\(room)/ban", ["user_id": .string(bob.userID)])
+            let kick = try await alice.call("POST", "/rooms/\(room)/kick", ["user_id": .string(bob.userID)])
+            #expect(kick.status == 403, "\(kick)")
+            let member = try await alice.ok("GET", "/rooms/\(room)/state/m.room.member/\(SuiteClient.escape(bob.userID))")
+            #expect(member["membership"] == "ban", "a refused kick unbans nobody")
+        },
         ClientScenario(name: "leaving keeps history readable up to the leave") { context in
             let alice = try await context.user("alice")
             let bob = try await context.user("bob")
@@ -197,6 +228,32 @@ enum ClientScenarios {
             let all = try await alice.ok("GET", "/rooms/\(room)/state")
             let types = Set((all.arrayValue ?? []).compactMap { $0["type"]?.stringValue })
             #expect(types.isSuperset(of: ["m.room.create", "m.room.member", "m.room.power_levels", "m.room.topic", "org.example.thing"]))
+        },
+        ClientScenario(name: "a redaction sent through /send needs the power to redact and an event of the room") { context in
+            let alice = try await context.user("alice")
+            let mallory = try await context.user("mallory")
+            let roomID = try await alice.createRoom(["preset": "public_chat"])
+            let room = SuiteClient.escape(roomID)
+            try await mallory.ok("POST", "/rooms/\(room)/join", [:])
+            let target = try await alice.send(roomID, "keep me")
+            let forged = try await mallory.call("PUT", "/rooms/\(room)/send/m.room.redaction/r1", ["redacts": .string(target)])
+            #expect(forged.status == 403, "\(forged)")
+            let ownRoom = try await mallory.createRoom()
+            let elsewhere = try await mallory.call(
+                "PUT", "/rooms/\(SuiteClient.escape(ownRoom))/send/m.room.redaction/r2", ["redacts": .string(target)]
+            )
+            let event = try await alice.ok("GET", "/rooms/\(room)/event/\(SuiteClient.escape(target))")
+            #expect(event["content"]?["body"] == "keep me", "redacting from another room (\(elsewhere.status)) must not touch it")
+        },
+        ClientScenario(name: "one transaction ID in two rooms sends two events") { context in
+            let alice = try await context.user()
+            let first = try await alice.createRoom()
+            let second = try await alice.createRoom()
+            let one = try await alice.send(first, "one", txn: "shared-txn")
+            let two = try await alice.send(second, "two", txn: "shared-txn")
+            #expect(one != two)
+            let event = try await alice.ok("GET", "/rooms/\(SuiteClient.escape(second))/event/\(SuiteClient.escape(two))")
+            #expect(event["content"]?["body"] == "two")
         },
         ClientScenario(name: "send is idempotent per transaction ID and redaction empties content") { context in
             let alice = try await context.user()
