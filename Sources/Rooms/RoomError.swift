@@ -14,8 +14,11 @@ public enum RoomError: Error, Sendable {
     case aliasInUse
     case unsupportedRoomVersion(String)
     case badRequest(String)
-    /// A well-formed request the spec answers with `M_BAD_JSON` (a creator given a power level in a v12 room).
+    /// A well-formed request the spec answers with `M_BAD_JSON`.
     case badJSON(String)
+    /// `createRoom` parameters that imply a room the auth rules refuse (a v12 creator given a power level, a
+    /// creator without the power to set the name it asked for).
+    case invalidRoomState(String)
     /// A built event failed to encode or decode (a bug or an unencodable client value such as a float).
     case invalidEvent(String)
     case storage(RoomStoreError)

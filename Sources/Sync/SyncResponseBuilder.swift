@@ -132,16 +132,11 @@ struct SyncResponseBuilder {
             let changed = now.filter { before[$0.key] != $0.value }.map(\.value)
             state = try await roomStoreCall { () async throws(RoomStoreError) in try await store.events(changed) }
         }
+        // State events the timeline filter removed still change the room: they go into `state` instead.
+        let shown = Set(timeline.map(\.eventID))
+        state += recent.events.filter { $0.stateKey != nil && !shown.contains($0.eventID) }
         if filter.lazyLoadMembers {
-            let senders = Set(timeline.map(\.sender.rawValue)).union([request.user.rawValue])
-            let wanted = lazyMembers.unsent(senders, user: request.user, device: request.deviceID, room: roomID, reset: isInitial)
-            if fresh || recent.limited {
-                state = state.filter { event in event.type != EventType.member || event.stateKey.map(wanted.contains) == true }
-            } else if !wanted.isEmpty {
-                let ids = try await stateMap(roomID, atStream: startStream)
-                let memberIDs = wanted.compactMap { ids[.member($0)] }
-                state += try await roomStoreCall { () async throws(RoomStoreError) in try await store.events(memberIDs) }
-            }
+            state = try await lazyLoaded(state, roomID: roomID, timeline: timeline, startStream: startStream, fresh: fresh)
         }
         let prevBatch: RoomToken =
             recent.events.first.map { .topological(depth: $0.topologicalOrdering, stream: $0.streamOrdering) } ?? .stream(upTo)
@@ -162,6 +157,24 @@ struct SyncResponseBuilder {
         let event = try await roomStoreCall { () async throws(RoomStoreError) in try await store.events([previous]) }.first
         let membership = event.flatMap { try? JSONValue.parse($0.json) }?["content"]?["membership"]?.stringValue
         return membership != Membership.join
+    }
+
+    /// Lazy-loading: member events only for the timeline's senders (and the user), each sent once per device
+    /// unless it changed (a changed one is in the state difference and is sent again).
+    private func lazyLoaded(
+        _ state: [RoomEvent], roomID: RoomID, timeline: [RoomEvent], startStream: Int64, fresh: Bool
+    ) async throws(RoomError) -> [RoomEvent] {
+        let senders = Set(timeline.map(\.sender.rawValue)).union([request.user.rawValue])
+        let unsent = lazyMembers.unsent(senders, user: request.user, device: request.deviceID, room: roomID, reset: isInitial)
+        var kept = state.filter { event in event.type != EventType.member || event.stateKey.map(senders.contains) == true }
+        let present = Set(kept.compactMap { $0.type == EventType.member ? $0.stateKey : nil })
+        let missing = unsent.subtracting(present)
+        if !fresh, !missing.isEmpty {
+            let ids = try await stateMap(roomID, atStream: startStream)
+            let memberIDs = missing.compactMap { ids[.member($0)] }
+            kept += try await roomStoreCall { () async throws(RoomStoreError) in try await store.events(memberIDs) }
+        }
+        return kept
     }
 
     private func stateMap(_ roomID: RoomID, atStream stream: Int64) async throws(RoomError) -> [StateKey: EventID] {

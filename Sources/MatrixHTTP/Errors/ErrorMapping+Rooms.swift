@@ -19,6 +19,7 @@ extension ErrorMapping {
             return MatrixError(.unsupportedRoomVersion, "Your homeserver does not support the room version '\(version)'")
         case .badRequest(let message): return .invalidParameter(message)
         case .badJSON(let message): return .badJSON(message)
+        case .invalidRoomState(let message): return MatrixError(.invalidRoomState, message)
         case .invalidEvent(let message):
             logger.error("event could not be built", metadata: ["reason": "\(message)"])
             return .badJSON("The event could not be built: values must be valid canonical JSON (no floats)")

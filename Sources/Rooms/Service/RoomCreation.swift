@@ -82,8 +82,9 @@ struct RoomCreationPlan {
         var createContent = request.creationContent ?? [:]
         createContent["room_version"] = .string(version.identifier)
         if !version.authRules.usesCreateEventSenderAsCreator { createContent["creator"] = .string(creator.rawValue) }
-        if v12Creators, trusted, !request.invite.isEmpty {
-            createContent["additional_creators"] = .array(request.invite.map { .string($0.rawValue) })
+        if v12Creators {
+            let additional = additionalCreators(trusted: trusted)
+            if !additional.isEmpty { createContent["additional_creators"] = .array(additional.map(JSONValue.string)) }
         }
         var intents = [
             state(EventType.create, "", createContent),
@@ -115,6 +116,14 @@ struct RoomCreationPlan {
         return intents
     }
 
+    /// `creation_content.additional_creators` plus, for `trusted_private_chat`, the invitees, without repeats.
+    private func additionalCreators(trusted: Bool) -> [String] {
+        var creators = request.creationContent?["additional_creators"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        if trusted { creators += request.invite.map(\.rawValue) }
+        var seen: Set<String> = []
+        return creators.filter { seen.insert($0).inserted }
+    }
+
     private func state(_ type: String, _ stateKey: String, _ content: JSONValue) -> EventIntent {
         EventIntent(sender: creator, type: type, stateKey: stateKey, content: content)
     }
@@ -139,9 +148,9 @@ struct RoomCreationPlan {
         ]
         if let override = request.powerLevelOverride?.objectValue {
             if v12Creators, let overrideUsers = override["users"]?.objectValue {
-                let creators = Set([creator.rawValue] + (trusted ? request.invite.map(\.rawValue) : []))
+                let creators = Set([creator.rawValue] + additionalCreators(trusted: trusted))
                 if let clash = overrideUsers.keys.first(where: creators.contains) {
-                    throw .badJSON("Room creators cannot be given a power level: \(clash)")
+                    throw .invalidRoomState("Room creators cannot be given a power level: \(clash)")
                 }
             }
             content.merge(override) { _, new in new }

@@ -45,7 +45,12 @@ public final class RoomService: Sendable {
             request: request, creator: creator, version: version,
             creatorMember: await profiles.memberContent(Membership.join, of: creator), canonicalAlias: alias
         )
-        let written = try await writer.write(WriteUnit(target: .new(version), intents: try plan.intents()))
+        let written: [WrittenEvent]
+        do {
+            written = try await writer.write(WriteUnit(target: .new(version), intents: try plan.intents()))
+        } catch .forbidden(let reason) {
+            throw .invalidRoomState(reason)
+        }
         let roomID = written[0].roomID
         if let alias { try await aliases.create(alias, roomID: roomID, creator: creator) }
         // As Synapse does, a room whose publication the rules refuse is still created, only not listed.

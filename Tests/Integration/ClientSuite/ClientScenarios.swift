@@ -55,6 +55,23 @@ enum ClientScenarios {
             let publish = try await denied.call("PUT", "/directory/list/room/\(SuiteClient.escape(roomID))", ["visibility": "public"])
             #expect(publish.status == 403 && publish.errcode != nil, "\(publish)")
         },
+        ClientScenario(name: "v12: trusted_private_chat invitees become creators, and creators get no power level") { context in
+            let alice = try await context.user("alice")
+            let bob = try await context.user("bob")
+            let roomID = try await alice.createRoom([
+                "room_version": "12", "preset": "trusted_private_chat", "invite": [.string(bob.userID)],
+            ])
+            let room = SuiteClient.escape(roomID)
+            let create = try await alice.ok("GET", "/rooms/\(room)/state/m.room.create")
+            #expect(create["additional_creators"] == [.string(bob.userID)], "\(create)")
+            let levels = try await alice.ok("GET", "/rooms/\(room)/state/m.room.power_levels")
+            #expect(levels["users"]?[alice.userID] == nil && levels["users"]?[bob.userID] == nil, "\(levels)")
+            #expect(levels["events"]?["m.room.tombstone"] == 150)
+            let clash = try await alice.call("POST", "/createRoom", [
+                "room_version": "12", "power_level_content_override": ["users": .object([alice.userID: 100])],
+            ])
+            #expect(clash.status == 400 && clash.errcode != nil, "\(clash)")
+        },
         ClientScenario(name: "a public room is listed in publicRooms") { context in
             let alice = try await context.user()
             let name = "Public \(UUID().uuidString.prefix(6))"
