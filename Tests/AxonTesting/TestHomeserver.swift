@@ -7,10 +7,16 @@ public enum HomeserverKind: String, CaseIterable, Sendable, CustomStringConverti
     case axonSQLite = "Axon on SQLite"
     case axonPostgres = "Axon on PostgreSQL"
     case synapse = "Synapse"
+    /// A server already running at `AXON_TEST_BASE_URL` (server name `AXON_TEST_SERVER_NAME`), such as a worker
+    /// cluster behind nginx; it must allow open registration and lift rate limits as `liftedLimits` does.
+    case external = "the server at AXON_TEST_BASE_URL"
 
     public var description: String { rawValue }
 
+    /// Axon-only scenarios run everywhere but on Synapse.
     public var isAxon: Bool { self != .synapse }
+
+    static var externalURL: String? { TestEnvironment.environment["AXON_TEST_BASE_URL"].flatMap { $0.isEmpty ? nil : $0 } }
 
     /// Whether this machine can run it (`make test` provides everything).
     public var isAvailable: Bool {
@@ -18,6 +24,7 @@ public enum HomeserverKind: String, CaseIterable, Sendable, CustomStringConverti
         case .axonSQLite: true
         case .axonPostgres: TestPostgres.conninfo != nil
         case .synapse: TestEnvironment.synapsePython != nil
+        case .external: Self.externalURL != nil
         }
     }
 
@@ -47,6 +54,11 @@ public enum HomeserverKind: String, CaseIterable, Sendable, CustomStringConverti
             try await PostgresProcessDatabase.withEmpty { database in try await Self.runAxon(database: database.yaml, body) }
         case .synapse:
             try await Self.runSynapse(body)
+        case .external:
+            guard let url = Self.externalURL, let name = TestEnvironment.environment["AXON_TEST_SERVER_NAME"] else {
+                throw ServerProcess.ProcessFailure(description: "set AXON_TEST_BASE_URL and AXON_TEST_SERVER_NAME")
+            }
+            try await body(url, name)
         }
     }
 
