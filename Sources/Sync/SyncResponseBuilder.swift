@@ -136,17 +136,33 @@ struct SyncResponseBuilder {
         let shown = Set(timeline.map(\.eventID))
         state += recent.events.filter { $0.stateKey != nil && !shown.contains($0.eventID) }
         if filter.lazyLoadMembers {
-            state = try await lazyLoaded(state, roomID: roomID, timeline: timeline, startStream: startStream, fresh: fresh)
+            state = try await lazyLoaded(state, roomID: roomID, timeline: timeline, startStream: startStream, endStream: upTo, fresh: fresh)
         }
         let prevBatch: RoomToken =
             recent.events.first.map { .topological(depth: $0.topologicalOrdering, stream: $0.streamOrdering) } ?? .stream(upTo)
-        return [
+        var room: JSONValue = [
             "timeline": [
                 "events": .array(try await reader.format(timeline, in: roomID, viewer: viewer, includeRoomID: false)),
                 "limited": .bool(recent.limited),
                 "prev_batch": .string(prevBatch.description),
             ],
             "state": ["events": .array(try await reader.format(state.sorted { $0.streamOrdering < $1.streamOrdering }, in: roomID, viewer: viewer, includeRoomID: false))],
+        ]
+        let membersChanged = (recent.events + state).contains { $0.type == EventType.member }
+        if fresh || membersChanged { room["summary"] = try await summary(roomID) }
+        return room
+    }
+
+    /// `m.heroes` and member counts, which clients name unnamed rooms (direct chats) with. Sent when the room
+    /// is new to the client or its members changed.
+    private func summary(_ roomID: RoomID) async throws(RoomError) -> JSONValue {
+        let joined = try await roomStoreCall { () async throws(RoomStoreError) in try await store.members(of: roomID, membership: Membership.join) }
+        let invited = try await roomStoreCall { () async throws(RoomStoreError) in try await store.members(of: roomID, membership: Membership.invite) }
+        let others = (joined + invited).filter { $0 != request.user }
+        return [
+            "m.heroes": .array(others.prefix(5).map { .string($0.rawValue) }),
+            "m.joined_member_count": .integer(Int64(joined.count)),
+            "m.invited_member_count": .integer(Int64(invited.count)),
         ]
     }
 
@@ -160,9 +176,10 @@ struct SyncResponseBuilder {
     }
 
     /// Lazy-loading: member events only for the timeline's senders (and the user), each sent once per device
-    /// unless it changed (a changed one is in the state difference and is sent again).
+    /// unless it changed (a changed one is in the state difference and is sent again). A room new to the client
+    /// always carries the user's own membership, as Synapse sends it, even when it joined within the timeline.
     private func lazyLoaded(
-        _ state: [RoomEvent], roomID: RoomID, timeline: [RoomEvent], startStream: Int64, fresh: Bool
+        _ state: [RoomEvent], roomID: RoomID, timeline: [RoomEvent], startStream: Int64, endStream: Int64, fresh: Bool
     ) async throws(RoomError) -> [RoomEvent] {
         let senders = Set(timeline.map(\.sender.rawValue)).union([request.user.rawValue])
         let unsent = lazyMembers.unsent(senders, user: request.user, device: request.deviceID, room: roomID, reset: isInitial)
@@ -173,6 +190,11 @@ struct SyncResponseBuilder {
             let ids = try await stateMap(roomID, atStream: startStream)
             let memberIDs = missing.compactMap { ids[.member($0)] }
             kept += try await roomStoreCall { () async throws(RoomStoreError) in try await store.events(memberIDs) }
+        }
+        if fresh, !kept.contains(where: { $0.type == EventType.member && $0.stateKey == request.user.rawValue }),
+            let own = try await reader.membership(of: request.user, in: roomID, atStream: endStream)
+        {
+            kept.append(own.event)
         }
         return kept
     }

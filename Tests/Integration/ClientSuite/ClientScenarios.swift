@@ -426,6 +426,20 @@ enum ClientScenarios {
             }
             #expect(typing && receipt && accountData, "typing \(typing), receipt \(receipt), account data \(accountData)")
         },
+        ClientScenario(name: "a lazy-loading sync names a direct chat through its summary") { context in
+            let alice = try await context.user("alice")
+            let bob = try await context.user("bob")
+            let roomID = try await alice.createRoom(["preset": "trusted_private_chat", "is_direct": true, "invite": [.string(bob.userID)]])
+            try await bob.ok("POST", "/rooms/\(SuiteClient.escape(roomID))/join", [:])
+            let lazy: JSONValue = ["room": ["state": ["lazy_load_members": true], "timeline": ["limit": 2]]]
+            let response = try await bob.sync(filter: lazy)
+            let summary = response["rooms"]?["join"]?[roomID]?["summary"]
+            #expect(summary?["m.joined_member_count"] == 2, "\(String(describing: summary))")
+            #expect(summary?["m.heroes"] == [.string(alice.userID)], "\(String(describing: summary))")
+            let members = (response["rooms"]?["join"]?[roomID]?["state"]?["events"]?.arrayValue ?? [])
+                .filter { $0["type"] == "m.room.member" }.compactMap { $0["state_key"]?.stringValue }
+            #expect(members.contains(bob.userID), "lazy loading still sends the user's own member event")
+        },
         ClientScenario(name: "a sync with a bad since token is refused") { context in
             let alice = try await context.user()
             let reply = try await alice.call("GET", "/sync?since=not-a-token&timeout=0")
