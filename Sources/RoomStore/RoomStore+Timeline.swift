@@ -26,6 +26,15 @@ extension RoomStore {
         return try rows.map(TimelineQueries.decode)
     }
 
+    /// `user`'s membership events in `roomID`, newest first.
+    public func memberEvents(of user: UserID, in roomID: RoomID) async throws(RoomStoreError) -> [RoomEvent] {
+        let rows = try await read { connection throws(StorageError) -> [Row] in
+            guard let room = try RoomIDsTable.find(roomID, in: connection) else { return [] }
+            return try TimelineQueries.memberEvents(roomNID: room, userID: user.rawValue, in: connection)
+        }
+        return try rows.map(TimelineQueries.decode)
+    }
+
     /// The stored events among `ids`, in no particular order; unknown IDs are left out.
     public func events(_ ids: some Collection<EventID>) async throws(RoomStoreError) -> [RoomEvent] {
         let raw = ids.map(\.rawValue)

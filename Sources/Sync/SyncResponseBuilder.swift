@@ -118,7 +118,12 @@ struct SyncResponseBuilder {
     /// A joined or left room's timeline (newest events in range) and the state at its start.
     private func timelineAndState(_ roomID: RoomID, after: Int64?, upTo: Int64, fresh: Bool) async throws(RoomError) -> JSONValue {
         let filter = request.filter
-        let recent = try await roomStoreCall { () async throws(RoomStoreError) in
+        // A room new to the client starts where its history visibility lets this user start reading.
+        var after = after
+        if fresh, let floor = try await reader.historyFloor(roomID, viewer: request.user, upTo: upTo) {
+            after = max(after ?? Int64.min, floor - 1)
+        }
+        let recent = try await roomStoreCall { [after] () async throws(RoomStoreError) in
             try await store.recentEvents(in: roomID, after: after, upTo: upTo, limit: filter.timelineLimit)
         }
         let timeline = recent.events.filter(filter.timeline.matches)

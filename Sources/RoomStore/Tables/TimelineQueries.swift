@@ -65,6 +65,17 @@ enum TimelineQueries {
         )
     }
 
+    /// Every visible `m.room.member` event for `userID` in the room, newest first.
+    static func memberEvents(roomNID: Int64, userID: String, in connection: any Connection) throws(StorageError) -> [Row] {
+        try connection.query(
+            """
+            \(columns) WHERE e.room_nid = ? AND e.event_type = 'm.room.member' AND e.state_key = ? AND \(visible)
+            ORDER BY e.stream_ordering DESC
+            """,
+            [.integer(roomNID), .text(userID)]
+        )
+    }
+
     static func events(_ ids: [String], in connection: any Connection) throws(StorageError) -> [Row] {
         guard !ids.isEmpty else { return [] }
         return try connection.query("\(columns) WHERE i.event_id IN (\(placeholders(ids.count)))", ids.map(SQLValue.text))

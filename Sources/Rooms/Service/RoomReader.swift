@@ -30,6 +30,36 @@ public final class RoomReader: Sendable {
         }
     }
 
+    /// The stream range of the room's history `viewer` may see: up to their leave (everything while joined), and
+    /// from their join (or invite) when the room's `history_visibility` is `joined` (or `invited`). The current
+    /// visibility setting applies to the whole history.
+    public func visibleRange(_ roomID: RoomID, viewer: UserID) async throws(RoomError) -> ClosedRange<Int64> {
+        let upTo = try await visibleUpTo(roomID, viewer: viewer)
+        return (try await historyFloor(roomID, viewer: viewer, upTo: upTo) ?? Int64.min)...upTo
+    }
+
+    /// The first stream ordering `viewer` may see when `history_visibility` hides earlier events, else `nil`.
+    public func historyFloor(_ roomID: RoomID, viewer: UserID, upTo: Int64) async throws(RoomError) -> Int64? {
+        let state = try await roomStore { () async throws(RoomStoreError) in try await store.state(in: roomID, atStream: upTo) }
+        guard let settingID = state?[StateKey("m.room.history_visibility", "")],
+            let setting = try await roomStore({ () async throws(RoomStoreError) in try await store.events([settingID]) }).first,
+            let visibility = (try? JSONValue.parse(setting.json))?["content"]?["history_visibility"]?.stringValue,
+            visibility == "joined" || visibility == "invited"
+        else { return nil }
+        let counted: Set<String> = visibility == "invited" ? [Membership.join, Membership.invite] : [Membership.join]
+        var floor: Int64?
+        for event in try await roomStore({ () async throws(RoomStoreError) in try await store.memberEvents(of: viewer, in: roomID) })
+        where event.streamOrdering <= upTo {
+            let membership = (try? JSONValue.parse(event.json))?["content"]?["membership"]?.stringValue ?? ""
+            if counted.contains(membership) {
+                floor = event.streamOrdering
+            } else if floor != nil {
+                break
+            }
+        }
+        return floor ?? Int64.max
+    }
+
     /// Whether the user was joined just before `record` took effect: someone who leaves after a rejected invite
     /// or is banned without ever joining sees no history.
     public func wasJoined(before record: MembershipRecord) async throws(RoomError) -> Bool {
@@ -70,9 +100,9 @@ public final class RoomReader: Sendable {
     }
 
     public func event(_ eventID: EventID, in roomID: RoomID, viewer: ClientEventFormat.Viewer) async throws(RoomError) -> JSONValue {
-        let limit = try await visibleUpTo(roomID, viewer: viewer.userID)
+        let range = try await visibleRange(roomID, viewer: viewer.userID)
         guard let event = try await roomStore({ () async throws(RoomStoreError) in try await store.visibleEvent(eventID) }),
-            event.roomID == roomID, event.streamOrdering <= limit
+            event.roomID == roomID, range.contains(event.streamOrdering)
         else { throw .eventNotFound }
         return try await format([event], in: roomID, viewer: viewer)[0]
     }
@@ -121,15 +151,16 @@ public final class RoomReader: Sendable {
         in roomID: RoomID, viewer: ClientEventFormat.Viewer, from: RoomToken?, to: RoomToken?, direction: HistoryDirection,
         limit: Int, filter: EventFilter
     ) async throws(RoomError) -> (chunk: [JSONValue], start: RoomToken, end: RoomToken?) {
-        let visible = try await visibleUpTo(roomID, viewer: viewer.userID)
-        let start = from ?? (direction == .backward ? .stream(min(visible, store.persistedUpTo)) : .stream(0))
+        let range = try await visibleRange(roomID, viewer: viewer.userID)
+        let start = from ?? (direction == .backward ? .stream(min(range.upperBound, store.persistedUpTo)) : .stream(0))
         var events = try await roomStore { () async throws(RoomStoreError) in
             try await store.history(
                 in: roomID, from: Self.bound(start), to: to.map(Self.bound), direction: direction, limit: limit
             )
         }
-        let full = events.count == limit
-        events.removeAll { $0.streamOrdering > visible }
+        var full = events.count == limit
+        if direction == .backward, events.contains(where: { $0.streamOrdering < range.lowerBound }) { full = false }
+        events.removeAll { !range.contains($0.streamOrdering) }
         let end: RoomToken? =
             if full, let last = events.last {
                 direction == .backward
@@ -146,18 +177,18 @@ public final class RoomReader: Sendable {
     public func context(
         of eventID: EventID, in roomID: RoomID, viewer: ClientEventFormat.Viewer, limit: Int, filter: EventFilter
     ) async throws(RoomError) -> JSONValue {
-        let visible = try await visibleUpTo(roomID, viewer: viewer.userID)
+        let range = try await visibleRange(roomID, viewer: viewer.userID)
         guard let event = try await roomStore({ () async throws(RoomStoreError) in try await store.visibleEvent(eventID) }),
-            event.roomID == roomID, event.streamOrdering <= visible
+            event.roomID == roomID, range.contains(event.streamOrdering)
         else { throw .eventNotFound }
         let beforeCount = limit / 2
         let before = beforeCount == 0 ? [] : try await roomStore { () async throws(RoomStoreError) in
             try await store.history(in: roomID, from: .before(event.position), to: nil, direction: .backward, limit: beforeCount)
-        }
+        }.filter { range.contains($0.streamOrdering) }
         let afterStart = RoomPosition(topological: event.topologicalOrdering, stream: event.streamOrdering + 1)
         let after = limit - beforeCount == 0 ? [] : try await roomStore { () async throws(RoomStoreError) in
             try await store.history(in: roomID, from: .before(afterStart), to: nil, direction: .forward, limit: limit - beforeCount)
-        }.filter { $0.streamOrdering <= visible }
+        }.filter { range.contains($0.streamOrdering) }
         let last = after.last ?? event
         let first = before.last ?? event
         let state = try await stateEvents(roomID, atStream: last.streamOrdering)

@@ -49,5 +49,6 @@ extension Schema {
         .v4RoomFeatures,
         .v5ForgottenRooms,
         .v6TransactionScopes,
+        .v7StateEventIndex,
     ])
 }

@@ -209,6 +209,27 @@ enum ClientScenarios {
             let member = try await alice.ok("GET", "/rooms/\(room)/state/m.room.member/\(SuiteClient.escape(bob.userID))")
             #expect(member["membership"] == "ban", "a refused kick unbans nobody")
         },
+        ClientScenario(name: "history_visibility joined hides what was said before the join") { context in
+            let alice = try await context.user("alice")
+            let bob = try await context.user("bob")
+            let roomID = try await alice.createRoom([
+                "preset": "public_chat",
+                "initial_state": [["type": "m.room.history_visibility", "state_key": "", "content": ["history_visibility": "joined"]]],
+            ])
+            let room = SuiteClient.escape(roomID)
+            let before = try await alice.send(roomID, "before bob")
+            try await bob.ok("POST", "/rooms/\(room)/join", [:])
+            let after = try await alice.send(roomID, "after bob")
+            let page = try await bob.ok("GET", "/rooms/\(room)/messages?dir=b&limit=50")
+            let ids = (page["chunk"]?.arrayValue ?? []).compactMap { $0["event_id"]?.stringValue }
+            #expect(ids.contains(after))
+            #expect(!ids.contains(before), "\(page)")
+            let hidden = try await bob.call("GET", "/rooms/\(room)/event/\(SuiteClient.escape(before))")
+            #expect(hidden.status == 404, "\(hidden)")
+            let sync = try await bob.sync(filter: ["room": ["timeline": ["limit": 50]]])
+            let timeline = sync.timeline(roomID).compactMap { $0["event_id"]?.stringValue }
+            #expect(timeline.contains(after) && !timeline.contains(before), "\(timeline)")
+        },
         ClientScenario(name: "leaving keeps history readable up to the leave") { context in
             let alice = try await context.user("alice")
             let bob = try await context.user("bob")
