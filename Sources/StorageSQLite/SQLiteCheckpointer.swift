@@ -14,7 +14,7 @@ final class SQLiteCheckpointer: Sendable {
         self.connection = connection
     }
 
-    static func start(path: String, busyTimeoutMilliseconds: Int32, interval: Duration = .seconds(1)) async throws -> SQLiteCheckpointer {
+    static func start(path: String, busyTimeoutMilliseconds: Int32, interval: Duration = .milliseconds(250)) async throws -> SQLiteCheckpointer {
         let thread = NIOThreadPool(numberOfThreads: 1)
         thread.start()
         do {
