@@ -109,6 +109,6 @@ done
 mkdir -p bench/results
 out="bench/results/$(date -u +%F).json"
 "$python" "$root/Tests/tools/bench_summary.py" "$work" "$runs" "$(git rev-parse --short HEAD)" \
-    "$(cd / && "$python" -c 'import synapse; print(synapse.__version__)')" "$bin/axon-bench" "$axon_bin" "$load_before" "$(cut -d' ' -f1-3 /proc/loadavg)" >"$out"
+    "$("$python" -c 'import importlib.metadata as m; print(m.version("matrix-synapse"))')" "$bin/axon-bench" "$axon_bin" "$load_before" "$(cut -d' ' -f1-3 /proc/loadavg)" >"$out"
 echo "bench: wrote $out"
 cat "$out"
