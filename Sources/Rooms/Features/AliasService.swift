@@ -61,11 +61,11 @@ public final class AliasService: Sendable {
     public func setListed(_ listed: Bool, roomID: RoomID) async throws(RoomError) {
         try await databaseCall {
             try await database.write { transaction in
-                if listed {
-                    try transaction.execute("INSERT INTO room_directory (room_id) VALUES (?) ON CONFLICT DO NOTHING", [.text(roomID.rawValue)])
-                } else {
-                    try transaction.execute("DELETE FROM room_directory WHERE room_id = ?", [.text(roomID.rawValue)])
-                }
+                let sql =
+                    listed
+                    ? "INSERT INTO room_directory (room_id) VALUES (?) ON CONFLICT DO NOTHING"
+                    : "DELETE FROM room_directory WHERE room_id = ?"
+                try transaction.execute(sql, [.text(roomID.rawValue)])
             }
         }
     }
