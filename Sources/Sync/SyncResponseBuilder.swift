@@ -147,7 +147,7 @@ struct SyncResponseBuilder {
             recent.events.first.map { .topological(depth: $0.topologicalOrdering, stream: $0.streamOrdering) } ?? .stream(upTo)
         var room: JSONValue = [
             "timeline": [
-                "events": .array(try await reader.format(timeline, in: roomID, viewer: viewer, includeRoomID: false)),
+                "events": .array(try await reader.format(timeline, in: roomID, viewer: viewer, includeRoomID: false, withPreviousState: true)),
                 "limited": .bool(recent.limited),
                 "prev_batch": .string(prevBatch.description),
             ],

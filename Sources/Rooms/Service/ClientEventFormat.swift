@@ -15,8 +15,10 @@ public enum ClientEventFormat {
         }
     }
 
+    /// `replaced` is the state event this one replaced, shown as `unsigned.prev_content` (clients word membership
+    /// and name changes from it).
     public static func json(
-        _ event: RoomEvent, version: RoomVersion, viewer: Viewer?, now: Int64, includeRoomID: Bool = true
+        _ event: RoomEvent, version: RoomVersion, viewer: Viewer?, now: Int64, includeRoomID: Bool = true, replaced: RoomEvent? = nil
     ) -> JSONValue {
         guard var stored = try? JSONValue.parse(event.json) else { return .object(["event_id": .string(event.eventID.rawValue)]) }
         if event.redactedBy != nil, let redacted = try? EventRedaction.redact(stored, rules: version.redactionRules) {
@@ -38,6 +40,11 @@ public enum ClientEventFormat {
             transaction.deviceID == viewer.deviceID
         {
             unsigned["transaction_id"] = .string(transaction.txnID)
+        }
+        if let replaced, let previous = try? JSONValue.parse(replaced.json) {
+            unsigned["replaces_state"] = .string(replaced.eventID.rawValue)
+            unsigned["prev_sender"] = .string(replaced.sender.rawValue)
+            if replaced.redactedBy == nil { unsigned["prev_content"] = previous["content"] ?? [:] }
         }
         if let redactor = event.redactedBy {
             unsigned["redacted_because"] = ["event_id": .string(redactor.rawValue), "type": .string(EventType.redaction)]

@@ -89,14 +89,37 @@ public final class RoomReader: Sendable {
         return levels.userLevel(user.rawValue) >= levels.requiredLevel(eventType: type, isState: true)
     }
 
-    /// Client-format JSON for events of one room.
+    /// Client-format JSON for events of one room. Timelines pass `withPreviousState` so state events carry what
+    /// they replaced; a state snapshot does not need it.
     public func format(
-        _ events: [RoomEvent], in roomID: RoomID, viewer: ClientEventFormat.Viewer?, includeRoomID: Bool = true
+        _ events: [RoomEvent], in roomID: RoomID, viewer: ClientEventFormat.Viewer?, includeRoomID: Bool = true,
+        withPreviousState: Bool = false
     ) async throws(RoomError) -> [JSONValue] {
         guard !events.isEmpty else { return [] }
         let version = try await versions.version(of: roomID)
+        let replaced = withPreviousState ? try await replacedState(of: events, in: roomID) : [:]
         let now = clock()
-        return events.map { ClientEventFormat.json($0, version: version, viewer: viewer, now: now, includeRoomID: includeRoomID) }
+        return events.map { event in
+            ClientEventFormat.json(
+                event, version: version, viewer: viewer, now: now, includeRoomID: includeRoomID, replaced: replaced[event.eventID]
+            )
+        }
+    }
+
+    /// For each state event, the event that held its slot just before it.
+    private func replacedState(of events: [RoomEvent], in roomID: RoomID) async throws(RoomError) -> [EventID: RoomEvent] {
+        var previousIDs: [EventID: EventID] = [:]
+        for event in events {
+            guard let stateKey = event.stateKey else { continue }
+            let before = try await roomStore { () async throws(RoomStoreError) in
+                try await store.state(in: roomID, atStream: event.streamOrdering - 1)
+            }
+            if let previous = before?[StateKey(event.type, stateKey)] { previousIDs[event.eventID] = previous }
+        }
+        guard !previousIDs.isEmpty else { return [:] }
+        let loaded = try await roomStore { () async throws(RoomStoreError) in try await store.events(Array(Set(previousIDs.values))) }
+        let byID = Dictionary(loaded.map { ($0.eventID, $0) }, uniquingKeysWith: { first, _ in first })
+        return previousIDs.compactMapValues { byID[$0] }
     }
 
     public func event(_ eventID: EventID, in roomID: RoomID, viewer: ClientEventFormat.Viewer) async throws(RoomError) -> JSONValue {
@@ -169,7 +192,7 @@ public final class RoomReader: Sendable {
             } else {
                 nil
             }
-        return (try await format(events.filter(filter.matches), in: roomID, viewer: viewer), start, end)
+        return (try await format(events.filter(filter.matches), in: roomID, viewer: viewer, withPreviousState: true), start, end)
     }
 
     /// An event with up to `limit` events around it (half before, the rest after), tokens to page on from either

@@ -483,6 +483,10 @@ enum ClientScenarios {
             }
             #expect(member["displayname"] == "Alice Liddell")
             #expect(member["membership"] == "join")
+            let page = try await alice.ok("GET", "/rooms/\(SuiteClient.escape(roomID))/messages?dir=b&limit=5")
+            let change = (page["chunk"]?.arrayValue ?? []).first { $0["type"] == "m.room.member" && $0["content"]?["displayname"] == "Alice Liddell" }
+            #expect(change?["unsigned"]?["prev_content"]?["membership"] == "join", "the change shows what it replaced: \(String(describing: change))")
+            #expect(change?["unsigned"]?["prev_content"]?["displayname"] != "Alice Liddell")
             let other = try await alice.call("PUT", "/profile/\(SuiteClient.escape("@someoneelse:\(context.serverName)"))/displayname", ["displayname": "x"])
             #expect(other.status == 403 || other.status == 400, "\(other)")
         },
