@@ -20,11 +20,37 @@ public final class AliasService: Sendable {
     }
 
     public func create(_ alias: RoomAlias, roomID: RoomID, creator: UserID) async throws(RoomError) {
+        try await insert(alias, roomID: roomID.rawValue, creator: creator)
+    }
+
+    /// Takes an alias for a room not written yet; it resolves to nothing until `bind`.
+    func reserve(_ alias: RoomAlias, creator: UserID) async throws(RoomError) {
+        try await insert(alias, roomID: "", creator: creator)
+    }
+
+    func bind(_ alias: RoomAlias, to roomID: RoomID) async throws(RoomError) {
+        try await databaseCall {
+            try await database.write { transaction in
+                _ = try transaction.execute(
+                    "UPDATE room_aliases SET room_id = ? WHERE room_alias = ?", [.text(roomID.rawValue), .text(alias.rawValue)]
+                )
+            }
+        }
+    }
+
+    /// Gives back a reservation whose room was never written.
+    func release(_ alias: RoomAlias) async {
+        _ = try? await database.write { transaction in
+            try transaction.execute("DELETE FROM room_aliases WHERE room_alias = ? AND room_id = ''", [.text(alias.rawValue)])
+        }
+    }
+
+    private func insert(_ alias: RoomAlias, roomID: String, creator: UserID) async throws(RoomError) {
         do {
             try await database.write { transaction in
                 try transaction.execute(
                     "INSERT INTO room_aliases (room_alias, room_id, creator) VALUES (?, ?, ?)",
-                    [.text(alias.rawValue), .text(roomID.rawValue), .text(creator.rawValue)]
+                    [.text(alias.rawValue), .text(roomID), .text(creator.rawValue)]
                 )
             }
         } catch StorageError.uniqueViolation {

@@ -38,21 +38,25 @@ public final class RoomService: Sendable {
             guard let parsed = try? RoomAlias("#\(name):\(serverName.rawValue)"), !name.contains(":"), !name.utf8.contains(0) else {
                 throw .badRequest("Invalid characters in room alias")
             }
-            guard try await aliases.roomID(for: parsed) == nil else { throw .aliasInUse }
             alias = parsed
         }
         let plan = RoomCreationPlan(
             request: request, creator: creator, version: version,
             creatorMember: await profiles.memberContent(Membership.join, of: creator), canonicalAlias: alias
         )
+        // The alias is taken before the room is written, so two requests racing for it cannot both create rooms
+        // naming it; a room that then fails to be written gives it back.
+        if let alias { try await aliases.reserve(alias, creator: creator) }
         let written: [WrittenEvent]
         do {
             written = try await writer.write(WriteUnit(target: .new(version), intents: try plan.intents()))
-        } catch .forbidden(let reason) {
-            throw .invalidRoomState(reason)
+        } catch {
+            if let alias { await aliases.release(alias) }
+            if case .forbidden(let reason) = error { throw .invalidRoomState(reason) }
+            throw error
         }
         let roomID = written[0].roomID
-        if let alias { try await aliases.create(alias, roomID: roomID, creator: creator) }
+        if let alias { try await aliases.bind(alias, to: roomID) }
         // As Synapse does, a room whose publication the rules refuse is still created, only not listed.
         if request.visibility == "public",
             try await publication.allows(creator, roomID: roomID, aliases: alias.map { [$0.rawValue] } ?? [])

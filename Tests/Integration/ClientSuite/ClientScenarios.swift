@@ -72,6 +72,20 @@ enum ClientScenarios {
             ])
             #expect(clash.status == 400 && clash.errcode != nil, "\(clash)")
         },
+        ClientScenario(
+            name: "a refused createRoom leaves its alias free",
+            axonOnly: "Synapse 1.163 keeps the alias of a createRoom whose initial state it then refuses"
+        ) { context in
+            let alice = try await context.user()
+            let alias = "clash\(UUID().uuidString.prefix(6).lowercased())"
+            let clash = try await alice.call("POST", "/createRoom", [
+                "room_version": "12", "power_level_content_override": ["users": .object([alice.userID: 100])],
+                "room_alias_name": .string(alias),
+            ])
+            #expect(clash.status == 400, "\(clash)")
+            let retry = try await alice.call("POST", "/createRoom", ["room_version": "12", "room_alias_name": .string(alias)])
+            #expect(retry.status == 200, "\(retry)")
+        },
         ClientScenario(name: "a public room is listed in publicRooms") { context in
             let alice = try await context.user()
             let name = "Public \(UUID().uuidString.prefix(6))"
