@@ -18,7 +18,7 @@ public enum CapabilitiesRoutes {
         return [
             "capabilities": [
                 "m.change_password": ["enabled": true],
-                "m.room_versions": ["default": .string(defaultRoomVersion), "available": .object(Dictionary(uniqueKeysWithValues: versions))],
+                "m.room_versions": ["default": .string(defaultRoomVersion), "available": .object(JSONObject(uniqueKeysWithValues: versions))],
                 "m.set_displayname": ["enabled": true],
                 "m.set_avatar_url": ["enabled": true],
                 "m.3pid_changes": ["enabled": false],

@@ -1,5 +1,6 @@
 extension JSONValue {
-    /// Parses one JSON document (RFC 8259, strict): valid UTF-8 only, no duplicate object keys,
+    /// Parses one JSON document (RFC 8259, strict): valid UTF-8 only, no duplicate object keys (byte for byte:
+    /// canonically equivalent keys are distinct members),
     /// nesting and integers limited by `options`.
     public static func parse(
         _ bytes: some Collection<UInt8>,
@@ -100,7 +101,7 @@ struct JSONParser {
     private mutating func parseObject() throws(JSONParseError) -> JSONValue {
         try enterContainer()
         defer { depth -= 1 }
-        var members: [String: JSONValue] = [:]
+        var members = JSONObject()
         skipWhitespace()
         if position < bytes.count, bytes[position] == ASCII.closeBrace {
             position += 1
@@ -120,10 +121,9 @@ struct JSONParser {
             }
             position += 1
             let value = try parseValue()
-            if let existing = members.index(forKey: key) {
-                throw duplicateKeyFailure(key, existing: members[existing].key, at: keyOffset)
+            guard members.insertIfAbsent(value, forKey: key) else {
+                throw failure("Duplicate object key \"\(key)\"", at: keyOffset)
             }
-            members[key] = value
             skipWhitespace()
             guard position < bytes.count else { throw failure("Unterminated object") }
             switch bytes[position] {
@@ -132,15 +132,6 @@ struct JSONParser {
             case let byte: throw failure("Expected ',' or '}' in object, found \(ASCII.describe(byte))")
             }
         }
-    }
-
-    /// Swift strings compare by canonical equivalence, so `"é"` and `"e\u{301}"` are one dictionary key.
-    /// Such objects cannot be held without losing a member, so they are refused like true duplicates.
-    private func duplicateKeyFailure(_ key: String, existing: String, at offset: Int) -> JSONParseError {
-        if key.utf8.elementsEqual(existing.utf8) {
-            return failure("Duplicate object key \"\(key)\"", at: offset)
-        }
-        return failure("Object keys \"\(existing)\" and \"\(key)\" are canonically equivalent Unicode", at: offset)
     }
 
     private mutating func parseArray() throws(JSONParseError) -> JSONValue {

@@ -25,6 +25,6 @@ extension JSONValue: ExpressibleByArrayLiteral {
 extension JSONValue: ExpressibleByDictionaryLiteral {
     /// Traps on a repeated key, as a dictionary literal does.
     public init(dictionaryLiteral elements: (String, JSONValue)...) {
-        self = .object(Dictionary(uniqueKeysWithValues: elements))
+        self = .object(JSONObject(uniqueKeysWithValues: elements))
     }
 }

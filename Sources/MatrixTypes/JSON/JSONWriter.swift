@@ -24,6 +24,7 @@ protocol JSONNumberPolicy {
     associatedtype Failure: Error
     static func write(integer: Int64, into output: inout [UInt8]) throws(Failure)
     static func write(double: Double, into output: inout [UInt8]) throws(Failure)
+    static func write(bigInteger digits: String, into output: inout [UInt8]) throws(Failure)
 }
 
 enum CompactNumbers: JSONNumberPolicy {
@@ -38,6 +39,10 @@ enum CompactNumbers: JSONNumberPolicy {
         } else {
             output.append(contentsOf: "null".utf8)
         }
+    }
+
+    static func write(bigInteger digits: String, into output: inout [UInt8]) {
+        output.append(contentsOf: digits.utf8)
     }
 }
 
@@ -57,6 +62,10 @@ enum CanonicalNumbers: JSONNumberPolicy {
         else { throw JSONEncodingError("Number \(double) is not an integer canonical JSON allows") }
         JSONWriter<Self>.appendDecimal(integer, to: &output)
     }
+
+    static func write(bigInteger digits: String, into output: inout [UInt8]) throws(JSONEncodingError) {
+        throw JSONEncodingError("Integer \(digits) is outside the range canonical JSON allows")
+    }
 }
 
 struct JSONWriter<Numbers: JSONNumberPolicy> {
@@ -72,6 +81,7 @@ struct JSONWriter<Numbers: JSONNumberPolicy> {
         case .bool(let flag): output.append(contentsOf: (flag ? "true" : "false").utf8)
         case .integer(let integer): try Numbers.write(integer: integer, into: &output)
         case .double(let double): try Numbers.write(double: double, into: &output)
+        case .bigInteger(let digits): try Numbers.write(bigInteger: digits, into: &output)
         case .string(let string): writeString(string)
         case .array(let elements):
             output.append(ASCII.openBracket)
@@ -82,7 +92,7 @@ struct JSONWriter<Numbers: JSONNumberPolicy> {
             output.append(ASCII.closeBracket)
         case .object(let members):
             output.append(ASCII.openBrace)
-            let sorted = members.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+            let sorted = members.sortedByKey()
             for (index, member) in sorted.enumerated() {
                 if index > 0 { output.append(ASCII.comma) }
                 writeString(member.key)
