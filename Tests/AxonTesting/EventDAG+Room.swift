@@ -7,7 +7,7 @@ extension EventDAG {
         _ target: UserID,
         _ membership: String,
         by sender: UserID? = nil,
-        extraContent: [String: JSONValue] = [:],
+        extraContent: JSONObject = [:],
         on branch: String = mainBranch
     ) throws -> PDU {
         var content = extraContent
@@ -19,11 +19,11 @@ extension EventDAG {
     public mutating func powerLevels(
         _ users: [UserID: Int64],
         by sender: UserID,
-        extraContent: [String: JSONValue] = [:],
+        extraContent: JSONObject = [:],
         on branch: String = mainBranch
     ) throws -> PDU {
         var content = extraContent
-        content["users"] = .object(Dictionary(uniqueKeysWithValues: users.map { ($0.key.rawValue, .integer($0.value)) }))
+        content["users"] = .object(JSONObject(uniqueKeysWithValues: users.map { ($0.key.rawValue, JSONValue.integer($0.value)) }))
         return try send(EventType.powerLevels, stateKey: "", from: sender, content: .object(content), on: branch)
     }
 

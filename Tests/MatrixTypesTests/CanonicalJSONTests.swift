@@ -60,11 +60,31 @@ struct CanonicalJSONTests {
         #expect(encoded == #"{"Z":5,"a":6,"z":1,"é":2,"ｚ":4,"�":7,"😀":3}"#)
     }
 
-    @Test func canonicallyEquivalentKeysAreRefusedRatherThanMerged() {
-        // A Swift dictionary would merge these two distinct keys and silently drop a member.
+    @Test func canonicallyEquivalentKeysAreDistinctMembers() throws {
+        // Synapse accepts this object and gives an event holding it an ID; a Swift dictionary would merge the keys.
         let text = "{\"\u{E9}\": 1, \"e\u{301}\": 2}"
-        let error = #expect(throws: JSONParseError.self) { try JSONValue.parse(text) }
-        #expect(error?.message.contains("canonically equivalent") == true)
+        let value = try JSONValue.parse(text)
+        #expect(value.objectValue?.count == 2)
+        #expect(value["\u{E9}"] == 1)
+        #expect(value["e\u{301}"] == 2)
+        // Code point order: "e" (0x65) sorts before "é" (0xC3 0xA9).
+        #expect(try value.canonicalEncoded() == Array("{\"e\u{301}\":2,\"\u{E9}\":1}".utf8))
+    }
+
+    @Test func trueDuplicateKeysAreRefused() {
+        let error = #expect(throws: JSONParseError.self) { try JSONValue.parse(#"{"a": 1, "a": 2}"#) }
+        #expect(error?.message.contains("Duplicate object key") == true)
+    }
+
+    @Test func stringsCompareAndHashByBytes() {
+        let precomposed: JSONValue = .string("\u{E9}")
+        let decomposed: JSONValue = .string("e\u{301}")
+        #expect(precomposed != decomposed)
+        #expect(Set([precomposed, decomposed]).count == 2)
+        let left: JSONValue = ["\u{E9}": 1]
+        let right: JSONValue = ["e\u{301}": 1]
+        #expect(left != right)
+        #expect(Set([left, right]).count == 2)
     }
 
     @Test func escapesOnlyWhatIsRequiredUsingShortForms() throws {
