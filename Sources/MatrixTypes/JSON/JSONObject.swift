@@ -49,6 +49,14 @@ public struct JSONObject: Sendable, Hashable {
         return true
     }
 
+    /// Adds `other`'s members; `combine` picks the value where both have a member with the same key bytes.
+    public mutating func merge(
+        _ other: JSONObject,
+        uniquingKeysWith combine: (JSONValue, JSONValue) throws -> JSONValue
+    ) rethrows {
+        try members.merge(other.members, uniquingKeysWith: combine)
+    }
+
     public func filter(_ isIncluded: (_ member: (key: String, value: JSONValue)) throws -> Bool) rethrows -> JSONObject {
         var kept = JSONObject()
         kept.members = try members.filter { try isIncluded(($0.key.string, $0.value)) }
