@@ -14,9 +14,9 @@ struct UserIDTests {
     }
 
     @Test func acceptsHistoricalLocalparts() throws {
-        for localpart in ["Alice", "", "a b", "😀", "ünïcode", "tab\there", "a!b#c"] {
+        for localpart in ["Alice", "", "a b", "😀", "ünïcode", "u\u{308}n", "tab\there", "a!b#c"] {
             let user = try UserID("@\(localpart):example.org")
-            #expect(user.localpart == localpart)
+            #expect(Array(user.localpart.utf8) == Array(localpart.utf8))
             #expect(!user.hasStrictLocalpart)
         }
         #expect(try UserID("@Alice:x").isCompliant)
@@ -117,7 +117,7 @@ struct RoomIdentifierTests {
 
     @Test func parsesAliases() throws {
         let alias = try RoomAlias("#Room Name 😀:example.org")
-        #expect(alias.localpart == "Room Name 😀")
+        #expect(Array(alias.localpart.utf8) == Array("Room Name 😀".utf8))
         #expect(alias.serverName.rawValue == "example.org")
         #expect(try RoomAlias(localpart: "x", serverName: ServerName("y.z")).rawValue == "#x:y.z")
         #expect(throws: IdentifierError.self) { try RoomAlias("#nolocal") }

@@ -21,8 +21,8 @@ struct ServerNameTests {
     ] as [(String, String, ServerName.HostKind, Int?)])
     func acceptsValidNames(name: String, host: String, kind: ServerName.HostKind, port: Int?) throws {
         let serverName = try ServerName(name)
-        #expect(serverName.rawValue == name)
-        #expect(serverName.host == host)
+        #expect(Array(serverName.rawValue.utf8) == Array(name.utf8))
+        #expect(Array(serverName.host.utf8) == Array(host.utf8))
         #expect(serverName.hostKind == kind)
         #expect(serverName.port == port)
     }

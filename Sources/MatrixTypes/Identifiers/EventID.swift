@@ -8,11 +8,11 @@ public struct EventID: MatrixIdentifier {
     public let serverName: ServerName?
 
     public init(_ string: String) throws(IdentifierError) {
-        if string.contains(":") {
+        if SigilledIdentifier.hasColon(string) {
             serverName = try SigilledIdentifier.split(string, sigil: "$", kind: "Event ID").serverName
         } else {
             try SigilledIdentifier.checkSigilAndLength(string, sigil: "$", kind: "Event ID")
-            let hash = string.dropFirst()
+            let hash = SigilledIdentifier.afterSigil(string)
             guard ReferenceHashGrammar.isHash(hash, urlSafe: false) || ReferenceHashGrammar.isHash(hash, urlSafe: true) else {
                 throw IdentifierError("Event ID '\(string)' is neither '$opaque:server' nor a base64 reference hash")
             }
@@ -22,7 +22,7 @@ public struct EventID: MatrixIdentifier {
     }
 
     /// The part after the `$` sigil (for hash IDs, the encoded reference hash).
-    public var opaquePart: Substring { rawValue.dropFirst() }
+    public var opaquePart: Substring { SigilledIdentifier.afterSigil(rawValue) }
 
     /// Whether this ID has the shape `format` prescribes.
     public func isValid(for format: EventIDFormat) -> Bool {

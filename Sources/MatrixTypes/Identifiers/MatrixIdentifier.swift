@@ -41,38 +41,63 @@ extension MatrixIdentifier {
 }
 
 /// The `&localpart:domain` shape shared by user IDs, room aliases and older room and event IDs.
+///
+/// Everything here works on bytes (equivalently, code points), never on `Character`s: a combining mark after the
+/// sigil or a colon would otherwise join it into one grapheme, hiding the sigil or the separator.
 enum SigilledIdentifier {
     /// The spec's limit on user IDs, room IDs, aliases and event IDs, sigil and domain included.
     static let maximumByteCount = 255
 
-    /// Splits `&localpart:domain` at the first colon, after checking the sigil and the overall length.
+    /// Splits `&localpart:domain` at the first `:` code point, after checking the sigil and the overall length;
+    /// the domain must be a valid server name.
     static func split(
         _ string: String,
-        sigil: Character,
+        sigil: Unicode.Scalar,
         kind: String
-    ) throws(IdentifierError) -> (localpart: Substring, serverName: ServerName) {
+    ) throws(IdentifierError) -> (localpart: String, serverName: ServerName) {
+        let parts = try parts(of: string, sigil: sigil, kind: kind)
+        do {
+            return (parts.localpart, try ServerName(parts.domain))
+        } catch {
+            throw IdentifierError("\(kind) '\(string)' has an invalid server name: \(error.message)")
+        }
+    }
+
+    /// The localpart and the unvalidated domain, split at the first `:` code point exactly as Synapse's
+    /// `DomainSpecificString.from_string` splits them: `@a:\u{301}b:x` has the domain `\u{301}b:x`.
+    static func parts(
+        of string: String,
+        sigil: Unicode.Scalar,
+        kind: String
+    ) throws(IdentifierError) -> (localpart: String, domain: String) {
         try checkSigilAndLength(string, sigil: sigil, kind: kind)
-        let body = string.dropFirst()
+        let body = string.unicodeScalars.dropFirst()
         guard let colon = body.firstIndex(of: ":") else {
             throw IdentifierError("\(kind) '\(string)' has no ':' before its server name")
         }
         let localpart = body[..<colon]
-        guard !localpart.unicodeScalars.contains("\0") else {
+        guard !localpart.contains("\0") else {
             throw IdentifierError("\(kind) '\(string)' contains a NUL character")
         }
-        let serverName: ServerName
-        do {
-            serverName = try ServerName(String(body[body.index(after: colon)...]))
-        } catch {
-            throw IdentifierError("\(kind) '\(string)' has an invalid server name: \(error.message)")
-        }
-        return (localpart, serverName)
+        return (String(localpart), String(body[body.index(after: colon)...]))
     }
 
-    static func checkSigilAndLength(_ string: String, sigil: Character, kind: String) throws(IdentifierError) {
-        guard string.first == sigil else { throw IdentifierError("\(kind) '\(string)' must start with '\(sigil)'") }
+    static func checkSigilAndLength(_ string: String, sigil: Unicode.Scalar, kind: String) throws(IdentifierError) {
+        guard string.unicodeScalars.first == sigil else {
+            throw IdentifierError("\(kind) '\(string)' must start with '\(sigil)'")
+        }
         guard string.utf8.count <= maximumByteCount else {
             throw IdentifierError("\(kind) is longer than \(maximumByteCount) bytes")
         }
+    }
+
+    /// Whether `string` holds a `:` code point (a `Character` search misses one that a combining mark follows).
+    static func hasColon(_ string: String) -> Bool {
+        string.utf8.contains(UInt8(ascii: ":"))
+    }
+
+    /// Everything after the one-byte sigil, code points intact.
+    static func afterSigil(_ string: String) -> Substring {
+        Substring(string.unicodeScalars.dropFirst())
     }
 }

@@ -7,7 +7,7 @@ public struct RoomAlias: MatrixIdentifier {
     public init(_ string: String) throws(IdentifierError) {
         let parts = try SigilledIdentifier.split(string, sigil: "#", kind: "Room alias")
         rawValue = string
-        localpart = String(parts.localpart)
+        localpart = parts.localpart
         serverName = parts.serverName
     }
 

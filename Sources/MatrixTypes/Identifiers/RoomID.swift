@@ -6,11 +6,11 @@ public struct RoomID: MatrixIdentifier {
     public let serverName: ServerName?
 
     public init(_ string: String) throws(IdentifierError) {
-        if string.contains(":") {
+        if SigilledIdentifier.hasColon(string) {
             serverName = try SigilledIdentifier.split(string, sigil: "!", kind: "Room ID").serverName
         } else {
             try SigilledIdentifier.checkSigilAndLength(string, sigil: "!", kind: "Room ID")
-            guard ReferenceHashGrammar.isHash(string.dropFirst(), urlSafe: true) else {
+            guard ReferenceHashGrammar.isHash(SigilledIdentifier.afterSigil(string), urlSafe: true) else {
                 throw IdentifierError("Room ID '\(string)' is neither '!opaque:server' nor a create event hash")
             }
             serverName = nil
@@ -26,11 +26,11 @@ public struct RoomID: MatrixIdentifier {
     /// For a hash-derived room ID, the ID of the room's `m.room.create` event.
     public var createEventID: EventID? {
         guard serverName == nil else { return nil }
-        return try? EventID("$" + rawValue.dropFirst())
+        return try? EventID("$" + opaquePart)
     }
 
     /// The part after the `!` sigil.
-    public var opaquePart: Substring { rawValue.dropFirst() }
+    public var opaquePart: Substring { SigilledIdentifier.afterSigil(rawValue) }
 
     /// Whether this ID has the shape `format` prescribes.
     public func isValid(for format: RoomIDFormat) -> Bool {

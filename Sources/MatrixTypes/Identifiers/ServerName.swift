@@ -16,16 +16,16 @@ public struct ServerName: MatrixIdentifier {
     public init(_ string: String) throws(IdentifierError) {
         let (host, portText) = try Self.splitPort(string)
         if let portText {
-            guard (1 ... 5).contains(portText.count), portText.utf8.allSatisfy(Self.isDigit),
+            guard (1 ... 5).contains(portText.utf8.count), portText.utf8.allSatisfy(Self.isDigit),
                   let port = Int(portText), port <= 65535
             else { throw IdentifierError("Server name '\(string)' has an invalid port") }
             self.port = port
         } else {
             self.port = nil
         }
-        if host.hasPrefix("[") {
-            let address = host.dropFirst().dropLast()
-            guard host.hasSuffix("]"), (2 ... 45).contains(address.utf8.count), IPAddress.parseIPv6(address) != nil else {
+        if host.utf8.first == UInt8(ascii: "[") {
+            let address = Substring(host.unicodeScalars.dropFirst().dropLast())
+            guard host.utf8.last == UInt8(ascii: "]"), (2 ... 45).contains(address.utf8.count), IPAddress.parseIPv6(address) != nil else {
                 throw IdentifierError("Server name '\(string)' has an invalid IPv6 literal")
             }
             hostKind = .ipv6
@@ -41,22 +41,24 @@ public struct ServerName: MatrixIdentifier {
         self.host = String(host)
     }
 
-    /// Splits off the port: after the closing bracket for IPv6, otherwise after the only colon.
+    /// Splits off the port: after the closing bracket for IPv6, otherwise after the only colon. Works on code
+    /// points, so a combining mark cannot merge with a bracket or colon and hide it.
     private static func splitPort(_ string: String) throws(IdentifierError) -> (host: Substring, port: Substring?) {
-        if string.hasPrefix("[") {
-            guard let close = string.firstIndex(of: "]") else {
+        let scalars = string.unicodeScalars
+        if scalars.first == "[" {
+            guard let close = scalars.firstIndex(of: "]") else {
                 throw IdentifierError("Server name '\(string)' has an unterminated IPv6 literal")
             }
-            let afterBracket = string.index(after: close)
-            let rest = string[afterBracket...]
-            if rest.isEmpty { return (string[...], nil) }
+            let afterBracket = scalars.index(after: close)
+            let rest = scalars[afterBracket...]
+            if rest.isEmpty { return (Substring(string), nil) }
             guard rest.first == ":" else { throw IdentifierError("Server name '\(string)' has text after its IPv6 literal") }
-            return (string[..<afterBracket], rest.dropFirst())
+            return (Substring(scalars[..<afterBracket]), Substring(rest.dropFirst()))
         }
-        let parts = string.split(separator: ":", omittingEmptySubsequences: false)
+        let parts = scalars.split(separator: ":", omittingEmptySubsequences: false)
         switch parts.count {
-        case 1: return (parts[0], nil)
-        case 2: return (parts[0], parts[1])
+        case 1: return (Substring(parts[0]), nil)
+        case 2: return (Substring(parts[0]), Substring(parts[1]))
         default: throw IdentifierError("Server name '\(string)' has more than one ':'")
         }
     }

@@ -11,7 +11,7 @@ public struct UserID: MatrixIdentifier {
     public init(_ string: String) throws(IdentifierError) {
         let parts = try SigilledIdentifier.split(string, sigil: "@", kind: "User ID")
         rawValue = string
-        localpart = String(parts.localpart)
+        localpart = parts.localpart
         serverName = parts.serverName
     }
 

@@ -1,12 +1,16 @@
 /// IPv4 and IPv6 text parsing without touching the network stack: server names, configured address ranges
 /// and the addresses outbound requests resolve to all use it. Results are network-order bytes: 4 for IPv4,
 /// 16 for IPv6.
+///
+/// Addresses are ASCII; anything else is refused before splitting, so a combining mark can never merge with a `.`
+/// or `:` into one `Character` and hide a separator.
 public enum IPAddress {
     public static func parse(_ text: some StringProtocol) -> [UInt8]? {
-        text.contains(":") ? parseIPv6(text) : parseIPv4(text)
+        text.utf8.contains(UInt8(ascii: ":")) ? parseIPv6(text) : parseIPv4(text)
     }
 
     public static func parseIPv4(_ text: some StringProtocol) -> [UInt8]? {
+        guard isASCII(text) else { return nil }
         let parts = text.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 4 else { return nil }
         var bytes: [UInt8] = []
@@ -19,6 +23,7 @@ public enum IPAddress {
 
     /// RFC 4291 text forms, including `::` compression and a trailing dotted IPv4 part.
     public static func parseIPv6(_ text: some StringProtocol) -> [UInt8]? {
+        guard isASCII(text) else { return nil }
         let halves = Substring(text).split(separator: "::", omittingEmptySubsequences: false)
         guard halves.count <= 2 else { return nil }
         guard let head = groups(halves[0], endsAddress: halves.count == 1) else { return nil }
@@ -49,6 +54,10 @@ public enum IPAddress {
             }
         }
         return bytes
+    }
+
+    private static func isASCII(_ text: some StringProtocol) -> Bool {
+        text.utf8.allSatisfy { $0 < 0x80 }
     }
 
     private static func isDecimalDigit(_ byte: UInt8) -> Bool {
