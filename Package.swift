@@ -49,7 +49,7 @@ let package = Package(
 
         // Layers 1-3: protocol types, crypto, config, storage abstractions.
         .target(name: "MatrixTypes", swiftSettings: strict),
-        .target(name: "MatrixCrypto", dependencies: ["MatrixTypes", crypto], swiftSettings: strict),
+        .target(name: "MatrixCrypto", dependencies: ["MatrixTypes", "CSodium", crypto], swiftSettings: strict),
         .target(name: "EventAuth", dependencies: ["MatrixTypes", "MatrixCrypto"], swiftSettings: strict),
         .target(name: "AxonConfig", dependencies: ["MatrixTypes", .product(name: "Yams", package: "Yams")], swiftSettings: strict),
         .target(name: "Storage", dependencies: ["MatrixTypes", logging], swiftSettings: strict),

@@ -60,7 +60,7 @@ public struct SigningKey: Sendable {
 
     /// The public half, as other servers will use it to check our signatures.
     public var verifyKey: VerifyKey {
-        VerifyKey(keyID: keyID, publicKey: privateKey.publicKey)
+        VerifyKey(keyID: keyID, checkedBytes: Array(privateKey.publicKey.rawRepresentation))
     }
 
     /// The raw 64-byte Ed25519 signature of `message`.
