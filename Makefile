@@ -55,6 +55,7 @@ bench: test-deps venv
 ## fixtures: regenerate the cross-check fixtures computed by Synapse (committed; tests compare against them).
 fixtures: venv
 	$(VENV)/bin/python Tests/tools/generate-crypto-fixtures.py Tests/MatrixCryptoTests/SynapseEventFixtures.swift
+	$(VENV)/bin/python Tests/tools/generate-json-number-fixtures.py Tests/MatrixTypesTests/PythonNumberFixtures.swift
 	$(VENV)/bin/python Tests/tools/generate-auth-fixtures.py Tests/EventAuthTests
 
 ## install: the executables, plus `register_new_matrix_user` (Synapse's name for `axon register-user`) so the

@@ -128,9 +128,12 @@ struct EventSigningTests {
         #expect(UnpaddedBase64.encode(try EventHashes.contentHash(of: event)) == "5jM4wQpv6lnBo7CLIghJuHdW+s2CMBJPUOGOC89ncos")
     }
 
-    @Test func hashingRefusesNonCanonicalEvents() throws {
+    /// Synapse hashes floats (rooms v1–v5 allow them) as Python writes them; only non-finite ones have no encoding.
+    @Test func hashingRefusesWhatHasNoEncoding() throws {
         #expect(throws: EventHashingError.notAnObject) { try EventHashes.contentHash(of: [1]) }
-        #expect(throws: EventHashingError.self) { try EventHashes.contentHash(of: ["depth": 1.5]) }
+        #expect(throws: EventHashingError.self) { try EventHashes.contentHash(of: ["depth": .double(.nan)]) }
+        // Synapse's compute_content_hash({"n": 1e-5}): the hash of `{"n":1e-05}`.
+        #expect(UnpaddedBase64.encode(try EventHashes.contentHash(of: ["n": 1e-5])) == "pKr/TLJ3a9gn0+ahSlTMxTTKa2LjZXn8HFO1N8iXUqQ")
         let key = try SpecSigningKey.key()
         #expect(throws: EventHashingError.malformedHashes) {
             try key.hashAndSign(event: ["hashes": "x"], as: "domain", version: .v12)

@@ -68,6 +68,14 @@ struct JSONSigningTests {
         let key = try SpecSigningKey.key()
         #expect(throws: JSONSigningError.notAnObject) { try key.sign(json: "text", as: "domain") }
         #expect(throws: JSONSigningError.malformedSignatures) { try key.sign(json: ["signatures": 1], as: "domain") }
-        #expect(throws: JSONSigningError.self) { try key.sign(json: ["big": .integer(.max)], as: "domain") }
+        #expect(throws: JSONSigningError.self) { try key.sign(json: ["n": .double(.infinity)], as: "domain") }
+    }
+
+    /// signedjson signs whatever Python's JSON encoder writes, so large integers and floats sign as Synapse writes them.
+    @Test func signsLegacyNumbersAsSynapseWritesThem() throws {
+        let object: JSONValue = ["big": .integer(.max), "huge": .bigInteger("-18446744073709551616"), "float": 1e16]
+        #expect(try object.signableBytes() == Array(#"{"big":9223372036854775807,"float":1e+16,"huge":-18446744073709551616}"#.utf8))
+        let key = try SpecSigningKey.key()
+        try key.verifyKey.verify(json: try key.sign(json: object, as: "domain"), signedBy: "domain")
     }
 }

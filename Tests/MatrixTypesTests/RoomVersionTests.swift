@@ -26,8 +26,12 @@ struct RoomVersionTests {
     @Test func signingAndJSONStrictness() {
         #expect(RoomVersion.all.filter(\.enforcesSigningKeyValidity).first == .v5)
         #expect(RoomVersion.all.filter(\.requiresCanonicalJSON).first == .v6)
-        #expect(RoomVersion.v5.eventParseOptions == .standard)
-        #expect(RoomVersion.v6.eventParseOptions == .canonical)
+        #expect(RoomVersion.v5.eventParseOptions.allowsNonIntegers)
+        #expect(RoomVersion.v5.eventParseOptions.allowsBigIntegers)
+        #expect(RoomVersion.v6.eventParseOptions.integerRange == JSONParseOptions.canonical.integerRange)
+        #expect(!RoomVersion.v6.eventParseOptions.allowsNonIntegers)
+        #expect(!RoomVersion.v6.eventParseOptions.allowsBigIntegers)
+        #expect(RoomVersion.all.allSatisfy { $0.eventParseOptions.maxDepth == PDU.maximumNestingDepth })
     }
 
     /// The first version each auth rule flag is set in, and that it stays set (or cleared) afterwards.

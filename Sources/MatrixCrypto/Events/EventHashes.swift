@@ -61,9 +61,12 @@ public enum EventHashes {
         }
     }
 
+    /// Synapse hashes every room version's events with one encoder, Python's JSON in canonical form, so rooms v1–v5
+    /// hash floats and large integers as Python writes them. Strict canonical values encode the same either way, and
+    /// events of rooms v6+ holding anything else are refused when decoded.
     private static func canonical(_ value: JSONValue) throws(EventHashingError) -> [UInt8] {
         do {
-            return try value.canonicalEncoded()
+            return try value.legacyCanonicalEncoded()
         } catch {
             throw .notCanonical(error)
         }

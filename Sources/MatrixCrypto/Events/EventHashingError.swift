@@ -3,7 +3,7 @@ import MatrixTypes
 /// Why an event's hashes, ID or signatures could not be computed.
 public enum EventHashingError: Error, Sendable, Equatable, CustomStringConvertible {
     case notAnObject
-    /// The event holds a value canonical JSON cannot encode.
+    /// The event holds a non-finite float, which no JSON encoding can hold.
     case notCanonical(JSONEncodingError)
     /// A v1/v2 event lacks a valid `event_id` (those versions carry the ID instead of deriving it).
     case invalidEventID(String)

@@ -27,10 +27,10 @@ public enum EventRedaction {
     }
 
     private static func redactedContent(
-        _ content: [String: JSONValue],
+        _ content: JSONObject,
         type: String,
         rules: RedactionRules
-    ) -> [String: JSONValue] {
+    ) -> JSONObject {
         if type == "m.room.create", rules == .v11 { return content }
         var kept = content.filter { protectedContentKeys(type: type, rules: rules).contains($0.key) }
         // v11 keeps only `signed` of a member event's `third_party_invite`, as an object even when `signed` is absent.

@@ -2,13 +2,14 @@ import MatrixTypes
 
 extension JSONValue {
     /// The bytes a signature covers (appendix "Signing Details"): the canonical encoding of the object
-    /// without its `signatures` and `unsigned` members.
+    /// without its `signatures` and `unsigned` members. Written as Synapse (signedjson) writes them, so floats and
+    /// large integers, which rooms v1–v5 allow, sign and verify as Python writes them.
     public func signableBytes() throws(JSONSigningError) -> [UInt8] {
         guard case .object(var members) = self else { throw .notAnObject }
         members["signatures"] = nil
         members["unsigned"] = nil
         do {
-            return try JSONValue.object(members).canonicalEncoded()
+            return try JSONValue.object(members).legacyCanonicalEncoded()
         } catch {
             throw .notCanonical(error)
         }
@@ -56,7 +57,7 @@ extension VerifyKey {
 
 public enum JSONSigningError: Error, Sendable, Equatable, CustomStringConvertible {
     case notAnObject
-    /// The object holds a value canonical JSON cannot encode.
+    /// The object holds a non-finite float, which no JSON encoding can hold.
     case notCanonical(JSONEncodingError)
     /// `signatures` exists but is not an object of objects.
     case malformedSignatures

@@ -40,22 +40,25 @@ extension PDU {
         try fields.checkSignatures()
         let redactsValue = version.redactionRules == .v11 ? content["redacts"] : members["redacts"]
         redacts = redactsValue?.stringValue.flatMap { try? EventID($0) }
-        try Self.checkSize(of: json, version: version)
+        try Self.checkJSONLimits(of: json, version: version)
     }
 
-    /// Encoding is the costly part of decoding, so the exact size is only computed when a cheap bound does not
-    /// already prove the event small enough.
-    private static func checkSize(of json: JSONValue, version: RoomVersion) throws(PDUDecodingError) {
-        if let bound = json.canonicalByteCountBound(), bound <= maximumByteCount { return }
+    /// The limits Synapse applies to every event it builds: nesting depth, strict canonical numbers from room
+    /// v6 on, and the size of the encoding. Encoding is the costly part, so the exact size is only computed when a
+    /// cheap bound does not already prove the event small enough.
+    private static func checkJSONLimits(of json: JSONValue, version: RoomVersion) throws(PDUDecodingError) {
+        guard json.nestingDepth(stoppingAfter: maximumNestingDepth) <= maximumNestingDepth else {
+            throw .invalidJSON(JSONParseError("JSON nested deeper than \(maximumNestingDepth) levels", offset: 0))
+        }
+        if version.requiresCanonicalJSON, let number = json.firstNonCanonicalNumber() {
+            throw .notCanonical(JSONEncodingError("Number \(number) is not allowed in room version \(version)"))
+        }
+        if json.encodedByteCountBound() <= maximumByteCount { return }
         let byteCount: Int
-        if version.requiresCanonicalJSON {
-            do {
-                byteCount = try json.canonicalEncoded().count
-            } catch {
-                throw .notCanonical(error)
-            }
-        } else {
-            byteCount = json.encoded().count
+        do {
+            byteCount = try json.canonicalEncoded(for: version).count
+        } catch {
+            throw .notCanonical(error)
         }
         guard byteCount <= maximumByteCount else { throw .tooLarge(byteCount: byteCount) }
     }

@@ -6,6 +6,10 @@
 public struct PDU: Sendable, Identifiable {
     /// The most bytes an event may take as canonical JSON, signatures included.
     public static let maximumByteCount = 65_536
+    /// The deepest nesting of objects and arrays an event may have, the event object itself being level 1.
+    /// Synapse 1.163 builds every event, sent by a client or received over federation, with a Rust JSON parser whose
+    /// recursion limit (serde_json's 128) refuses level 128; both sides must refuse the same events.
+    public static let maximumNestingDepth = 127
     /// The most bytes an event's `type` or `state_key` may take.
     public static let maximumKeyByteCount = 255
 

@@ -1,9 +1,9 @@
 /// Typed access to an event's top-level members, throwing the decoding error that names the offending field.
 struct PDUFields {
-    let members: [String: JSONValue]
+    let members: JSONObject
     let version: RoomVersion
 
-    init(members: [String: JSONValue], version: RoomVersion) {
+    init(members: JSONObject, version: RoomVersion) {
         self.members = members
         self.version = version
     }

@@ -319,7 +319,7 @@ struct JSONParser {
         }
         let literal = UnsafeBufferPointer(rebasing: bytes[start ..< position])
         if isInteger {
-            return .integer(try integer(digits: bytes[digitsStart ..< digitsEnd], negative: negative, start: start))
+            return try integer(literal: literal, digits: bytes[digitsStart ..< digitsEnd], negative: negative, start: start)
         }
         guard options.allowsNonIntegers else {
             throw failure("Numbers with a fraction or exponent are not allowed", at: start)
@@ -341,26 +341,34 @@ struct JSONParser {
         skipDigits()
     }
 
-    /// Accumulates negatively so that `Int64.min` is representable, then checks the configured range.
+    /// An integer within 64 bits and `options.integerRange`, or beyond 64 bits when the options allow it, up to
+    /// the digits Python's `int` reads.
     private func integer(
+        literal: UnsafeBufferPointer<UInt8>,
         digits: Slice<UnsafeBufferPointer<UInt8>>,
         negative: Bool,
         start: Int
-    ) throws(JSONParseError) -> Int64 {
+    ) throws(JSONParseError) -> JSONValue {
+        guard let value = Self.int64(digits: digits, negative: negative) else {
+            guard options.allowsBigIntegers, digits.count <= JSONParseOptions.maximumIntegerDigits else {
+                throw failure("Integer out of range", at: start)
+            }
+            return .bigInteger(String(decoding: literal, as: UTF8.self))
+        }
+        guard options.integerRange.contains(value) else { throw failure("Integer out of range", at: start) }
+        return .integer(value)
+    }
+
+    /// Accumulates negatively so that `Int64.min` is representable; `nil` beyond 64 bits.
+    private static func int64(digits: Slice<UnsafeBufferPointer<UInt8>>, negative: Bool) -> Int64? {
         var value: Int64 = 0
         for digit in digits {
             let (shifted, overflowMultiplying) = value.multipliedReportingOverflow(by: 10)
             let (next, overflowSubtracting) = shifted.subtractingReportingOverflow(Int64(digit - ASCII.zero))
-            guard !overflowMultiplying, !overflowSubtracting else {
-                throw failure("Integer out of range", at: start)
-            }
+            guard !overflowMultiplying, !overflowSubtracting else { return nil }
             value = next
         }
-        if !negative {
-            guard value != .min else { throw failure("Integer out of range", at: start) }
-            value = -value
-        }
-        guard options.integerRange.contains(value) else { throw failure("Integer out of range", at: start) }
-        return value
+        if negative { return value }
+        return value == .min ? nil : -value
     }
 }

@@ -1,5 +1,6 @@
 extension JSONValue {
     /// Compact JSON with object keys sorted by code point, so equal values always encode to equal bytes.
+    /// Numbers are written as Synapse writes them (floats as Python's `repr`); non-finite floats become `null`.
     public func encoded() -> [UInt8] {
         var writer = JSONWriter<CompactNumbers>()
         writer.write(self)
@@ -13,36 +14,55 @@ extension JSONValue {
         try writer.write(self)
         return writer.output
     }
+
+    /// Canonical JSON as Synapse writes it for every room version (Python's `json` through `canonicaljson`):
+    /// the same bytes as ``canonicalEncoded()`` for every value that allows, and floats as Python's `repr` and
+    /// integers of any size, which events of rooms v1–v5 may hold. Only non-finite floats are refused.
+    public func legacyCanonicalEncoded() throws(JSONEncodingError) -> [UInt8] {
+        var writer = JSONWriter<LegacyCanonicalNumbers>()
+        try writer.write(self)
+        return writer.output
+    }
 }
 
 extension JSONValue: CustomStringConvertible {
     public var description: String { String(decoding: encoded(), as: UTF8.self) }
 }
 
-/// How numbers are written; the only place the compact and canonical encodings differ.
+/// How numbers are written; the only place the encodings differ.
 protocol JSONNumberPolicy {
     associatedtype Failure: Error
     static func write(integer: Int64, into output: inout [UInt8]) throws(Failure)
+    static func write(bigInteger: String, into output: inout [UInt8]) throws(Failure)
     static func write(double: Double, into output: inout [UInt8]) throws(Failure)
-    static func write(bigInteger digits: String, into output: inout [UInt8]) throws(Failure)
 }
 
-enum CompactNumbers: JSONNumberPolicy {
+extension JSONNumberPolicy {
     static func write(integer: Int64, into output: inout [UInt8]) {
         JSONWriter<Self>.appendDecimal(integer, to: &output)
     }
 
-    /// Swift's shortest round-tripping form is valid JSON; non-finite values have no JSON form and become null.
-    static func write(double: Double, into output: inout [UInt8]) {
-        if double.isFinite {
-            output.append(contentsOf: double.description.utf8)
-        } else {
-            output.append(contentsOf: "null".utf8)
-        }
+    static func write(bigInteger: String, into output: inout [UInt8]) {
+        output.append(contentsOf: bigInteger.utf8)
     }
+}
 
-    static func write(bigInteger digits: String, into output: inout [UInt8]) {
-        output.append(contentsOf: digits.utf8)
+enum CompactNumbers: JSONNumberPolicy {
+    typealias Failure = Never
+
+    /// Non-finite values have no JSON form and become null.
+    static func write(double: Double, into output: inout [UInt8]) {
+        output.append(contentsOf: (double.isFinite ? PythonFloatFormat.repr(double) : "null").utf8)
+    }
+}
+
+enum LegacyCanonicalNumbers: JSONNumberPolicy {
+    typealias Failure = JSONEncodingError
+
+    /// Python's encoder (`allow_nan=False`) refuses non-finite floats, so Synapse cannot hash or sign them.
+    static func write(double: Double, into output: inout [UInt8]) throws(JSONEncodingError) {
+        guard double.isFinite else { throw JSONEncodingError("Number \(double) has no JSON encoding") }
+        output.append(contentsOf: PythonFloatFormat.repr(double).utf8)
     }
 }
 
@@ -54,6 +74,10 @@ enum CanonicalNumbers: JSONNumberPolicy {
         JSONWriter<Self>.appendDecimal(integer, to: &output)
     }
 
+    static func write(bigInteger: String, into output: inout [UInt8]) throws(JSONEncodingError) {
+        throw JSONEncodingError("Integer \(bigInteger) is outside the range canonical JSON allows")
+    }
+
     /// Canonical JSON has no floats, but the spec's own example encodes `1e10` as `10000000000`:
     /// an integral value in range is written as that integer; anything else is refused.
     static func write(double: Double, into output: inout [UInt8]) throws(JSONEncodingError) {
@@ -61,10 +85,6 @@ enum CanonicalNumbers: JSONNumberPolicy {
               let integer = Int64(exactly: double), JSONValue.canonicalIntegerRange.contains(integer)
         else { throw JSONEncodingError("Number \(double) is not an integer canonical JSON allows") }
         JSONWriter<Self>.appendDecimal(integer, to: &output)
-    }
-
-    static func write(bigInteger digits: String, into output: inout [UInt8]) throws(JSONEncodingError) {
-        throw JSONEncodingError("Integer \(digits) is outside the range canonical JSON allows")
     }
 }
 

@@ -16,12 +16,17 @@ public struct RoomVersion: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String { identifier }
 
-    /// How to parse an event of this version.
-    public var eventParseOptions: JSONParseOptions { requiresCanonicalJSON ? .canonical : .standard }
+    /// How to parse an event of this version: strict canonical JSON from v6, Python's JSON (floats, integers of
+    /// any size) before; nested no deeper than ``PDU/maximumNestingDepth`` in every version.
+    public var eventParseOptions: JSONParseOptions {
+        var options = requiresCanonicalJSON ? JSONParseOptions.canonical : .standard
+        options.maxDepth = PDU.maximumNestingDepth
+        return options
+    }
 
     /// The version with this identifier, if Axon supports it.
     public init?(identifier: String) {
-        guard let known = Self.all.first(where: { $0.identifier == identifier }) else { return nil }
+        guard let known = Self.all.first(where: { $0.identifier.hasSameBytes(as: identifier) }) else { return nil }
         self = known
     }
 
