@@ -33,4 +33,22 @@ struct AuthContext {
     }
 
     func senderLevel() -> Int64 { powers.userLevel(event.sender.rawValue) }
+
+    /// Whether users of other servers than the creator's may take part: unless `m.federate` is exactly `true` when
+    /// present, they may not. Synapse reads any other value (`false`, `0`, `"false"`, `null`) as refusing, and an
+    /// event one server accepts and the other refuses splits the room.
+    var federates: Bool {
+        guard let federate = create?.content["m.federate"] else { return true }
+        return federate == .bool(true)
+    }
+
+    /// Refuses an event involving `user` (the sender, or a membership's target) when the room does not federate and
+    /// `user` is on another server than the creator.
+    func checkFederation(of user: String) throws(AuthorizationError) {
+        guard !federates, let create else { return }
+        guard let domain = DomainPart.of(user) else { throw AuthorizationError("\(user) has no server name") }
+        guard domain.hasSameBytes(as: DomainPart.of(create.sender.rawValue) ?? "") else {
+            throw AuthorizationError("The room does not federate and \(user) is on another server")
+        }
+    }
 }

@@ -36,10 +36,8 @@ public enum EventAuthorizer {
     public static func check(_ event: PDU, against state: [StateKey: PDU]) throws(AuthorizationError) {
         if event.hasType(EventType.create) { return }
         let context = AuthContext(event: event, state: state)
-        guard let create = context.create else { throw AuthorizationError("No m.room.create event in the state") }
-        if create.content["m.federate"] == .bool(false), event.sender.serverName != create.sender.serverName {
-            throw AuthorizationError("The room does not federate and \(event.sender) is on another server")
-        }
+        guard context.create != nil else { throw AuthorizationError("No m.room.create event in the state") }
+        try context.checkFederation(of: event.sender.rawValue)
         if context.rules.specialCasesAliasesEvents, event.hasType(EventType.aliases) {
             guard let stateKey = event.stateKey, stateKey.hasSameBytes(as: event.sender.serverName.rawValue) else {
                 throw AuthorizationError("m.room.aliases must have the sender's server name as its state key")

@@ -9,6 +9,10 @@ enum MembershipRules {
             throw AuthorizationError("A membership event needs content.membership")
         }
         let membership = membershipValue.stringValue ?? ""
+        if membership.hasSameBytes(as: Membership.join), isCreatorsFirstJoin(context, target: target) { return }
+        // Synapse reads the target's server from the state key for every other membership change.
+        guard DomainPart.of(target) != nil else { throw AuthorizationError("The state key \(target) is not a user ID") }
+        try context.checkFederation(of: target)
         if membership.hasSameBytes(as: Membership.join) {
             try checkJoin(context, target: target)
         } else if membership.hasSameBytes(as: Membership.invite) {
@@ -25,9 +29,7 @@ enum MembershipRules {
     }
 
     private static func checkJoin(_ context: AuthContext, target: String) throws(AuthorizationError) {
-        let event = context.event
-        if isCreatorsFirstJoin(context, target: target) { return }
-        let sender = event.sender.rawValue
+        let sender = context.event.sender.rawValue
         guard target.hasSameBytes(as: sender) else { throw AuthorizationError("\(sender) cannot make \(target) join") }
         guard !context.membership(of: sender, isOneOf: Membership.ban) else {
             throw AuthorizationError("\(sender) is banned")

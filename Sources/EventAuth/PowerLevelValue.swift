@@ -1,7 +1,8 @@
 import MatrixTypes
 
-/// Reading one power level value. From room v10 only integers count; earlier versions also accept numeric strings
-/// (`" +050 "`) and floats (truncated), for compatibility with early servers.
+/// Reading one power level value. From room v10 only integers count; earlier versions read values as Synapse's
+/// `int()` does, for compatibility with early servers: booleans (`true` is 1), floats (truncated), and numeric
+/// strings (`" +050 "`).
 enum PowerLevelValue {
     static func parse(_ value: JSONValue, version: RoomVersion) -> Int64? {
         switch value {
@@ -10,6 +11,8 @@ enum PowerLevelValue {
         case .double(let double) where !version.authRules.requiresIntegerPowerLevels:
             guard double.isFinite else { return nil }
             return Int64(exactly: double.rounded(.towardZero))
+        case .bool(let flag) where !version.authRules.requiresIntegerPowerLevels:
+            return flag ? 1 : 0
         case .string(let text) where !version.authRules.requiresIntegerPowerLevels:
             return parse(numericString: text)
         default:
@@ -17,27 +20,42 @@ enum PowerLevelValue {
         }
     }
 
-    /// Base-10 digits with an optional sign, surrounded by any whitespace.
+    /// Python's `int(str)`: optional surrounding whitespace, an optional sign, then decimal digits of any script
+    /// (`"٣"` is 3), single underscores allowed between digits.
     private static func parse(numericString text: String) -> Int64? {
-        var trimmed = Substring(text)
-        while trimmed.first?.isWhitespace == true { trimmed.removeFirst() }
-        while trimmed.last?.isWhitespace == true { trimmed.removeLast() }
+        var scalars = Substring(text).unicodeScalars
+        // `int()` strips exactly Unicode's White_Space characters.
+        while let first = scalars.first, first.properties.isWhitespace { scalars.removeFirst() }
+        while let last = scalars.last, last.properties.isWhitespace { scalars.removeLast() }
         var negative = false
-        if let sign = trimmed.first, sign == "+" || sign == "-" {
+        if let sign = scalars.first, sign == "+" || sign == "-" {
             negative = sign == "-"
-            trimmed.removeFirst()
-        }
-        guard !trimmed.isEmpty, trimmed.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else {
-            return nil
+            scalars.removeFirst()
         }
         var result: Int64 = 0
-        for digit in trimmed.utf8 {
+        var previousWasDigit = false
+        for scalar in scalars {
+            if scalar == "_" {
+                guard previousWasDigit else { return nil }
+                previousWasDigit = false
+                continue
+            }
+            guard let value = digitValue(scalar) else { return nil }
             let (shifted, overflowA) = result.multipliedReportingOverflow(by: 10)
-            let value = Int64(digit - UInt8(ascii: "0"))
             let (sum, overflowB) = negative ? shifted.subtractingReportingOverflow(value) : shifted.addingReportingOverflow(value)
             guard !overflowA, !overflowB else { return nil }
             result = sum
+            previousWasDigit = true
         }
-        return result
+        return previousWasDigit ? result : nil
+    }
+
+    /// A decimal digit as Python 3.11 knows them (Unicode 14): digits of later Unicode versions are not numbers to
+    /// it, so they must not be to Axon either.
+    private static func digitValue(_ scalar: Unicode.Scalar) -> Int64? {
+        guard scalar.properties.numericType == .decimal, let value = scalar.properties.numericValue,
+              let age = scalar.properties.age, age.major < 14 || (age.major == 14 && age.minor == 0)
+        else { return nil }
+        return Int64(value)
     }
 }

@@ -46,7 +46,7 @@ enum PowerLevelsRules {
         }
         if let users = content["users"] {
             guard isObject(users, ofLevelsIn: version),
-                  users.objectValue?.keys.allSatisfy({ (try? UserID($0)) != nil }) == true
+                  users.objectValue?.keys.allSatisfy(DomainPart.isUserIDShaped) == true
             else { throw AuthorizationError("Power levels' 'users' must map user IDs to levels") }
         }
     }
@@ -85,17 +85,21 @@ private struct LevelComparison {
         }
     }
 
-    private func members(_ content: JSONValue, _ map: String) throws(AuthorizationError) -> [String: JSONValue] {
+    /// The members of `users`, `events` or `notifications`, keyed by their bytes: Matrix compares the keys by code
+    /// point, so `"@\u{E9}:x"` and `"@e\u{301}:x"` are two users, and re-spelling one is a removal and an addition.
+    private func members(_ content: JSONValue, _ map: String) throws(AuthorizationError) -> [JSONKey: JSONValue] {
         guard let value = content[map] else { return [:] }
         guard let members = value.objectValue else { throw AuthorizationError("Power levels' '\(map)' is not an object") }
-        return members
+        var byBytes: [JSONKey: JSONValue] = [:]
+        for (key, member) in members { byBytes[JSONKey(key)] = member }
+        return byBytes
     }
 
     func checkMap(_ map: String) throws(AuthorizationError) {
         let before = try members(old, map)
         let after = try members(new, map)
         for key in Set(before.keys).union(after.keys) {
-            try checkChange(old: before[key], new: after[key], name: "\(map).\(key)")
+            try checkChange(old: before[key], new: after[key], name: "\(map).\(key.string)")
         }
     }
 
@@ -103,12 +107,14 @@ private struct LevelComparison {
     func checkUsers(sender: UserID) throws(AuthorizationError) {
         let before = try members(old, "users")
         let after = try members(new, "users")
+        let senderKey = JSONKey(sender.rawValue)
         for key in Set(before.keys).union(after.keys) {
-            let name = "users.\(key)"
+            let name = "users.\(key.string)"
             let oldLevel = try level(before[key], name: name)
-            if oldLevel != (try level(after[key], name: name)), let oldLevel, !key.hasSameBytes(as: sender.rawValue),
-               oldLevel >= senderLevel {
-                throw AuthorizationError("Cannot change \(key)'s level \(oldLevel), not below the sender's \(senderLevel)")
+            if oldLevel != (try level(after[key], name: name)), let oldLevel, key != senderKey, oldLevel >= senderLevel {
+                throw AuthorizationError(
+                    "Cannot change \(key.string)'s level \(oldLevel), not below the sender's \(senderLevel)"
+                )
             }
             try checkChange(old: before[key], new: after[key], name: name)
         }

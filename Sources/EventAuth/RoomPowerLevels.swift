@@ -12,13 +12,13 @@ public struct RoomPowerLevels: Sendable {
     public let version: RoomVersion
     /// Users with infinite power (room v12 only).
     public let creators: Set<UserID>
-    private let creatorKeys: Set<ByteString>
+    private let creatorKeys: Set<JSONKey>
     /// The user who gets 100 when there is no power levels event (rooms before v12).
     private let implicitCreator: String?
     private let hasPowerLevelsEvent: Bool
-    private let users: [ByteString: Int64]
-    private let events: [ByteString: Int64]
-    private let notifications: [ByteString: Int64]
+    private let users: [JSONKey: Int64]
+    private let events: [JSONKey: Int64]
+    private let notifications: [JSONKey: Int64]
     public let usersDefault: Int64
     public let eventsDefault: Int64
     public let stateDefault: Int64
@@ -31,7 +31,7 @@ public struct RoomPowerLevels: Sendable {
     public init(create: PDU?, powerLevels: PDU?, version: RoomVersion) {
         self.version = version
         creators = create.map { Self.creators(of: $0, version: version) } ?? []
-        creatorKeys = Set(creators.map { ByteString($0.rawValue) })
+        creatorKeys = Set(creators.map { JSONKey($0.rawValue) })
         implicitCreator = create.flatMap { create in
             version.authRules.usesCreateEventSenderAsCreator ? create.sender.rawValue : create.content["creator"]?.stringValue
         }
@@ -66,7 +66,7 @@ public struct RoomPowerLevels: Sendable {
 
     /// `user`'s power level (a user ID, or a membership event's state key).
     public func userLevel(_ user: some StringProtocol) -> Int64 {
-        let key = ByteString(user)
+        let key = JSONKey(String(user))
         if creatorKeys.contains(key) { return Self.creatorLevel }
         guard hasPowerLevelsEvent else {
             return implicitCreator.map { $0.hasSameBytes(as: user) } == true ? 100 : 0
@@ -76,18 +76,18 @@ public struct RoomPowerLevels: Sendable {
 
     /// The level needed to send an event of `eventType`: its entry in `events`, else the state or events default.
     public func requiredLevel(eventType: String, isState: Bool) -> Int64 {
-        events[ByteString(eventType)] ?? (isState ? stateDefault : eventsDefault)
+        events[JSONKey(eventType)] ?? (isState ? stateDefault : eventsDefault)
     }
 
     /// The level needed for a notification kind such as `room` (`@room` mentions); 50 unless set.
     public func notificationLevel(_ key: String) -> Int64 {
-        notifications[ByteString(key)] ?? 50
+        notifications[JSONKey(key)] ?? 50
     }
 
-    private static func levels(_ value: JSONValue?, version: RoomVersion) -> [ByteString: Int64] {
-        var levels: [ByteString: Int64] = [:]
+    private static func levels(_ value: JSONValue?, version: RoomVersion) -> [JSONKey: Int64] {
+        var levels: [JSONKey: Int64] = [:]
         for (key, level) in value?.objectValue ?? [:] {
-            if let parsed = PowerLevelValue.parse(level, version: version) { levels[ByteString(key)] = parsed }
+            if let parsed = PowerLevelValue.parse(level, version: version) { levels[JSONKey(key)] = parsed }
         }
         return levels
     }

@@ -40,7 +40,7 @@ enum ThirdPartyInviteRule {
                 continue
             }
             for (server, keys) in signatures {
-                for keyID in (keys.objectValue ?? [:]).keys where keyID.hasPrefix("ed25519:") {
+                for keyID in (keys.objectValue ?? [:]).keys where keyID.utf8.starts(with: "ed25519:".utf8) {
                     guard let key = try? VerifyKey(keyID: keyID, publicKeyBytes: bytes) else { continue }
                     if (try? key.verify(json: signed, signedBy: server)) != nil { return true }
                 }

@@ -59,7 +59,7 @@ struct AuthRuleExampleTests {
         #expect(dag.accepted(viaAlice))
         #expect(!dag.accepted(viaBob))
         #expect(!dag.accepted(unvouched))
-        #expect(EventAuthorizer.requiredSignatureServers(for: viaAlice) == [carol.serverName, alice.serverName])
+        #expect(try EventAuthorizer.requiredSignatureServers(for: viaAlice) == [carol.serverName, alice.serverName])
     }
 
     @Test func kicksAndBansNeedMorePowerThanTheTarget() throws {

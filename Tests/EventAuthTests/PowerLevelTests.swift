@@ -8,7 +8,9 @@ struct PowerLevelTests {
     @Test(arguments: [
         (JSONValue.integer(50), RoomVersion.v9, Int64?.some(50)), (" +050 ", .v9, 50), ("-7", .v9, -7), ("5 0", .v9, nil),
         ("1.5", .v9, nil), ("", .v9, nil), ("99999999999999999999", .v9, nil), (50.9, .v1, 50), (-50.9, .v1, -50),
-        (true, .v9, nil), ("50", .v10, nil), (50.0, .v10, nil), (50, .v10, 50),
+        (true, .v9, 1), (false, .v1, 0), (true, .v10, nil), ("\u{663}", .v9, 3), ("1_0", .v9, 10), ("1__0", .v9, nil),
+        ("\u{A0}-7\u{3000}", .v9, -7), ("\u{1C}5", .v9, nil), ("5\u{301}", .v9, nil), ("50", .v10, nil),
+        (50.0, .v10, nil), (50, .v10, 50),
     ])
     func readsValuesAsTheVersionAllows(value: JSONValue, version: RoomVersion, expected: Int64?) {
         #expect(PowerLevelValue.parse(value, version: version) == expected)
