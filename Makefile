@@ -57,6 +57,7 @@ fixtures: venv
 	$(VENV)/bin/python Tests/tools/generate-crypto-fixtures.py Tests/MatrixCryptoTests/SynapseEventFixtures.swift
 	$(VENV)/bin/python Tests/tools/generate-json-number-fixtures.py Tests/MatrixTypesTests/PythonNumberFixtures.swift
 	$(VENV)/bin/python Tests/tools/generate-auth-fixtures.py Tests/EventAuthTests
+	$(VENV)/bin/python Tests/tools/generate-differential-fixtures.py Tests/EventAuthTests/Differential
 
 ## install: the executables, plus `register_new_matrix_user` (Synapse's name for `axon register-user`) so the
 ## setup guide's commands work as written.
