@@ -51,14 +51,18 @@ public enum EventAuthorizer {
         guard context.membership(of: event.sender.rawValue, isOneOf: Membership.join) else {
             throw AuthorizationError("\(event.sender) is not joined to the room")
         }
+        let powers = context.powers
+        try powers.checkReadable(user: event.sender.rawValue)
         let senderLevel = context.senderLevel()
         if event.hasType(EventType.thirdPartyInvite) {
+            try powers.checkReadable(named: "invite")
             guard senderLevel >= context.powers.invite else {
                 throw AuthorizationError("\(event.sender) may not invite (level \(senderLevel) < \(context.powers.invite))")
             }
             return
         }
-        let required = context.powers.requiredLevel(eventType: event.type, isState: event.isState)
+        try powers.checkReadable(eventType: event.type, isState: event.isState)
+        let required = powers.requiredLevel(eventType: event.type, isState: event.isState)
         guard senderLevel >= required else {
             throw AuthorizationError("\(event.sender) has level \(senderLevel), below \(required) for \(event.type)")
         }
@@ -69,8 +73,9 @@ public enum EventAuthorizer {
         if event.hasType(EventType.powerLevels) {
             try PowerLevelsRules.check(context)
         }
-        if context.rules.checksRedactionsAndEventIDServer, event.hasType(EventType.redaction) {
-            try LegacyRedactionRule.check(context)
+        if event.hasType(EventType.redaction) {
+            try powers.checkReadable(named: "redact")  // read in every version, though only v1–v2 decide on it
+            if context.rules.checksRedactionsAndEventIDServer { try LegacyRedactionRule.check(context) }
         }
     }
 }

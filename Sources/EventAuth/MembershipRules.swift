@@ -13,6 +13,11 @@ enum MembershipRules {
         // Synapse reads the target's server from the state key for every other membership change.
         guard DomainPart.of(target) != nil else { throw AuthorizationError("The state key \(target) is not a user ID") }
         try context.checkFederation(of: target)
+        // Synapse reads these levels for every membership change, whether or not the change needs them.
+        try context.powers.checkReadable(user: event.sender.rawValue)
+        try context.powers.checkReadable(user: target)
+        try context.powers.checkReadable(named: "invite")
+        try context.powers.checkReadable(named: "ban")
         if membership.hasSameBytes(as: Membership.join) {
             try checkJoin(context, target: target)
         } else if membership.hasSameBytes(as: Membership.invite) {
@@ -74,6 +79,7 @@ enum MembershipRules {
         guard context.membership(of: authoriser, isOneOf: Membership.join) else {
             throw AuthorizationError("The authorising user \(authoriser) is not joined")
         }
+        try context.powers.checkReadable(user: authoriser)
         guard context.powers.userLevel(authoriser) >= context.powers.invite else {
             throw AuthorizationError("The authorising user \(authoriser) may not invite")
         }
@@ -115,6 +121,7 @@ enum MembershipRules {
         if context.membership(of: target, isOneOf: Membership.ban), level < context.powers.ban {
             throw AuthorizationError("\(sender) may not unban (level \(level) < \(context.powers.ban))")
         }
+        try context.powers.checkReadable(named: "kick")
         guard level >= context.powers.kick, context.powers.userLevel(target) < level else {
             throw AuthorizationError("\(sender) may not kick \(target)")
         }

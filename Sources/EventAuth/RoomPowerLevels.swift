@@ -16,6 +16,8 @@ public struct RoomPowerLevels: Sendable {
     /// The user who gets 100 when there is no power levels event (rooms before v12).
     private let implicitCreator: String?
     private let hasPowerLevelsEvent: Bool
+    /// The power levels content as sent, for ``checkReadable(user:)`` and its siblings (`nil` without an event).
+    let content: JSONValue?
     private let users: [JSONKey: Int64]
     private let events: [JSONKey: Int64]
     private let notifications: [JSONKey: Int64]
@@ -36,6 +38,7 @@ public struct RoomPowerLevels: Sendable {
             version.authRules.usesCreateEventSenderAsCreator ? create.sender.rawValue : create.content["creator"]?.stringValue
         }
         hasPowerLevelsEvent = powerLevels != nil
+        self.content = powerLevels?.content
         let content = powerLevels?.content ?? [:]
         func level(_ key: String, default fallback: Int64) -> Int64 {
             content[key].flatMap { PowerLevelValue.parse($0, version: version) } ?? fallback

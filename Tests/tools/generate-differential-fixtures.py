@@ -3,8 +3,9 @@
 A seeded generator draws rooms of several versions and, in each, random events: content with non-ASCII and
 combining-mark keys, canonically equivalent key pairs (U+00E9 and e + U+0301), legacy numbers (floats, integers
 beyond 2^53; rooms v1-v5 only, v6+ rooms get a few as refused cases), deep nesting, power levels re-spelling user
-IDs and event types, state keys and user IDs in both spellings, restricted and knock_restricted joins with and
-without the authorising server's signature, third-party invites, and m.federate in several forms. Each event is
+IDs and event types or holding values Python's int() refuses (rooms v1-v9 accept those in a first power levels
+event), state keys and user IDs in both spellings, restricted and knock_restricted joins with and without the
+authorising server's signature, third-party invites, v1-v2 redactions, and m.federate in several forms. Each event is
 recorded with Synapse's verdicts: whether it parses as a PDU, its canonical bytes, content hash, event ID,
 redacted form, whether its signatures satisfy Synapse's signature rules, and whether the auth rules allow it
 against its auth events. Rooms fork and merge; each merge records the state sets and Synapse's resolution, with
@@ -265,8 +266,11 @@ class FuzzRoom:
         users = {u: rng.choice([0, 50, 100]) for u in rng.sample(USERS[1:], 5) if u not in self.creators}
         if CREATOR not in self.creators:
             users[CREATOR] = 100
-        self.send(PL, CREATOR, {"users": users, "state_default": 50, "events_default": 0, "invite": 0,
-                                "events": {"m.room.name": 50, "m.room.nam" + E_ACUTE: 100}}, "")
+        levels = {"users": users, "state_default": 50, "events_default": 0, "invite": 0,
+                  "events": {"m.room.name": 50, "m.room.nam" + E_ACUTE: 100}}
+        if not self.rv.enforce_int_power_levels and rng.random() < 0.5:
+            self.unreadable_level(levels)  # before v10 only `users` is checked, so the room starts with it
+        self.send(PL, CREATOR, levels, "")
         self.send(JR, CREATOR, {"join_rule": "public"}, "")
         for user in rng.sample(USERS[1:], 6):
             self.send(MEMBER, user, {"membership": "join"}, user)
@@ -279,6 +283,13 @@ class FuzzRoom:
 
     def current(self, state, key):
         return self.room.content_of(state, key)
+
+    def unreadable_level(self, levels):
+        """Sets a named level or an `events` entry to something Python's int() refuses (or a null)."""
+        target = self.rng.choice([levels, levels.setdefault("events", {})])
+        name = self.rng.choice(["ban", "kick", "invite", "redact", "state_default", "events_default", "users_default",
+                                "m.room.name", "m.room.message", "m.room.member"])
+        target[name] = self.rng.choice(["abc", None, [1], {}, "", " ", True, 1.5])
 
     def respelled(self, text_value):
         if E_ACUTE in text_value:
@@ -310,6 +321,8 @@ class FuzzRoom:
         else:
             content[rng.choice(["ban", "kick", "invite", "redact", "state_default", "events_default"])] = \
                 rng.choice([0, 50, 100])
+        if rng.random() < 0.15:
+            self.unreadable_level(content)
         if rng.random() < 0.1:
             users[rng.choice(["@:a.example", "@x:not a server!", "@nocolon"])] = 0  # Synapse checks only '@' and ':'
         if rng.random() < 0.3 and users:
@@ -450,7 +463,7 @@ def differing(merge):
 def fuzz_room(version, rng, rounds, standalone=True):
     room = FuzzRoom(version, rng)
     room.setup()
-    room.random_events(rng.randint(4, 10))
+    room.random_events(rng.randint(3, 7))
     if standalone:
         room.standalone_cases()
     for _ in range(rounds):
