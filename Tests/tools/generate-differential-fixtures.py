@@ -506,7 +506,34 @@ def boundary_rooms(rng):
             room.emit(MEMBER, "@bob:b.example", {"membership": "join", "join_authorised_via_users_server": "x"},
                       "@bob:b.example", dag=False)
         rooms.append(room)
+    rooms.append(third_party_invite_room(rng))
     return rooms
+
+
+def third_party_invite_room(rng):
+    """Invites made good by m.room.third_party_invite events whose public keys are malformed in each way Synapse
+    reads differently (no merges: Synapse's state resolution fails outright on some of these)."""
+    room = FuzzRoom("10", rng)
+    room.send(MEMBER, CREATOR, {"membership": "join"}, CREATOR)
+    room.send(JR, CREATOR, {"join_rule": "invite"}, "")
+    good = base.IDENTITY_PUBLIC_KEY
+    variants = [{"public_key": good}, {"public_key": good.replace("+", "-").replace("/", "_")},
+                {"public_key": "!!notbase64", "public_keys": [{"public_key": good}]},
+                {"public_keys": [{"nokey": 1}, {"public_key": good}]}, {"public_keys": [{"public_key": good}, {"nokey": 1}]},
+                {"public_keys": ["x", {"public_key": good}]}, {"public_keys": None, "public_key": good},
+                {"public_keys": 5}, {"public_keys": {"public_key": good}}, {"public_key": 5},
+                {"public_key": "AAAA", "public_keys": [{"public_key": good}]}, {}]
+    for index, keys in enumerate(variants):
+        token = "tok%d" % index
+        room.send(TPI, CREATOR, dict(keys, display_name="t"), token)
+        for key in [base.IDENTITY_KEY, IDENTITY_KEY_COMBINING]:
+            signed = sign_json({"mxid": "@tp:x.example", "sender": CREATOR, "token": token}, "id.example", key)
+            content = {"membership": "invite", "third_party_invite": {"display_name": "t", "signed": signed}}
+            room.emit(MEMBER, CREATOR, content, "@tp:x.example", dag=False)
+        forged = dict(signed, signatures={"aa.example": {"ed25519:0": "AAAA"}, **signed["signatures"]})
+        content = {"membership": "invite", "third_party_invite": {"display_name": "t", "signed": forged}}
+        room.emit(MEMBER, CREATOR, content, "@tp:x.example", dag=False)
+    return room
 
 
 def main(directory):
