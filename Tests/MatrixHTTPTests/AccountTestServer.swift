@@ -35,11 +35,14 @@ struct AccountTestServer {
     }
 
     /// Runs `body` against a fresh server on each engine.
-    static func run(_ settings: [String: String] = [:], _ body: @Sendable (AccountClient) async throws -> Void) async throws {
+    /// - Parameter logger: the server's logger, for tests that check what reaches the log.
+    static func run(
+        _ settings: [String: String] = [:], logger: Logger = Logger(label: "account-tests"), _ body: @Sendable (AccountClient) async throws -> Void
+    ) async throws {
         let config = try config(settings)
         try await withEachDatabase { engine in
             let database = CountingDatabase(engine)
-            let composition = try await Composition(config: config, role: .main, database: database, signingKey: try SigningKey.generate(), logger: Logger(label: "account-tests"))
+            let composition = try await Composition(config: config, role: .main, database: database, signingKey: try SigningKey.generate(), logger: logger)
             let responder = composition.responder(listenerResources: RouteResource.allCases, trustForwardedFor: false)
             let app = Application(responder: responder, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
             try await app.test(.live) { client in

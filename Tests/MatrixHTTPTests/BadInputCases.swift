@@ -55,7 +55,8 @@ enum BadInputCases {
         let description: String
     }
 
-    static func validPath(for route: Route) throws -> String {
+    /// - Parameter nulIn: a path parameter to end with an encoded NUL, which no identifier may hold.
+    static func validPath(for route: Route, nulIn: String? = nil) throws -> String {
         try route.path.segments.map { segment -> String in
             switch segment {
             case .literal(let text):
@@ -64,7 +65,7 @@ enum BadInputCases {
                 guard let example = pathExamples[name] else {
                     throw MissingExample(description: "no example for path parameter {\(name)} of \(route.path)")
                 }
-                return example.addingPercentEncodingForPathSegment()
+                return example.addingPercentEncodingForPathSegment() + (name == nulIn ? "%00" : "")
             }
         }.reduce("") { $0 + "/" + $1 }
     }
@@ -102,6 +103,16 @@ enum BadInputCases {
                     body: validBody(route), expectation: .error(status: 400, errcode: "M_INVALID_PARAM")
                 ))
             }
+        }
+        cases.append(.init(
+            name: "NUL in a query parameter", method: route.method, path: path + (query.isEmpty ? "?" : query + "&") + "nul=a%00b",
+            body: validBody(route), expectation: .error(status: 400, errcode: "M_INVALID_PARAM")
+        ))
+        for name in route.path.parameterNames {
+            cases.append(.init(
+                name: "NUL in path parameter \(name)", method: route.method, path: try validPath(for: route, nulIn: name) + query,
+                body: validBody(route), expectation: .error(status: 400, errcode: "M_INVALID_PARAM")
+            ))
         }
         cases += authenticationCases(for: route, path: path + query)
         switch route.shape.body {

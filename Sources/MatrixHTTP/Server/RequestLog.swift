@@ -3,9 +3,14 @@
 enum RequestLog {
     static func redactedTarget(path: Substring, query: Substring?) -> String {
         guard let query, !query.isEmpty else { return String(path) }
-        let items = query.split(separator: "&").map { item -> String in
-            let name = item.split(separator: "=", maxSplits: 1).first.map(String.init) ?? ""
-            return isSensitive(name.lowercased()) ? "\(name)=<redacted>" : String(item)
+        let items = query.split(separator: "&", omittingEmptySubsequences: false).map { item -> String in
+            let rawName = QueryParameters.split(item).name
+            // Judged by the name the handlers will read, decoded as `QueryParameters` decodes it; a name that
+            // does not decode is redacted too, since nothing about it can be vouched for.
+            guard let name = QueryParameters.decodeComponent(rawName), !isSensitive(name.lowercased()) else {
+                return "\(rawName)=<redacted>"
+            }
+            return String(item)
         }
         return "\(path)?\(items.joined(separator: "&"))"
     }
