@@ -141,19 +141,19 @@ public struct Composition: Sendable {
         )
     }
 
-    private static func readinessChecks(role: ProcessRole, database: any Database) -> [@Sendable () async -> String?] {
-        var checks: [@Sendable () async -> String?] = [
+    private static func readinessChecks(role: ProcessRole, database: any Database) -> [@Sendable () async -> ReadinessProblem?] {
+        var checks: [@Sendable () async -> ReadinessProblem?] = [
             {
                 do {
                     try await database.ping()
                     return nil
                 } catch {
-                    return "database unavailable: \(error)"
+                    return ReadinessProblem(reason: "database unavailable", detail: "\(error)")
                 }
             }
         ]
         if let missing = RoleAvailability.missingReason(role) {
-            checks.append { missing }
+            checks.append { ReadinessProblem(reason: missing, detail: nil) }
         }
         return checks
     }
