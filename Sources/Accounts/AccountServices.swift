@@ -14,14 +14,14 @@ public struct AccountServices: Sendable {
     public init(database: any Database, settings: AccountSettings, limits: AccountLimits, clock: WallClock = .system) {
         self.settings = settings
         let hasher = PasswordHasher(cost: settings.passwordCost)
-        let passwords = PasswordAuthenticator(database: database, hasher: hasher, serverName: settings.serverName)
+        let passwords = PasswordAuthenticator(database: database, hasher: hasher, decoy: DecoyPasswordHash(hasher: hasher), serverName: settings.serverName)
         let issuer = SessionIssuer(database: database, clock: clock)
         let uia = UserInteractiveAuth(database: database, clock: clock, hasher: hasher, passwords: passwords)
         let reauthentication = Reauthentication(uia: uia, database: database, failures: limits.reauthenticationFailures)
         tokens = AccessTokenLookup(database: database)
         registration = RegistrationService(
             settings: settings,
-            creator: AccountCreator(database: database, serverName: settings.serverName, clock: clock, limiter: limits.registration),
+            creator: AccountCreator(database: database, serverName: settings.serverName, clock: clock),
             uia: uia, issuer: issuer, hasher: hasher, limiter: limits.registration
         )
         login = LoginService(passwords: passwords, issuer: issuer, accountLimiter: limits.loginAccount, failureLimiter: limits.loginFailures)
@@ -30,7 +30,7 @@ public struct AccountServices: Sendable {
         devices = DeviceService(database: database, reauthentication: reauthentication)
         sharedSecret = SharedSecretRegistration(
             database: database, secret: settings.registrationSharedSecret, clock: clock,
-            creator: AccountCreator(database: database, serverName: settings.serverName, clock: clock, limiter: nil),
+            creator: AccountCreator(database: database, serverName: settings.serverName, clock: clock),
             issuer: issuer, hasher: hasher
         )
     }

@@ -72,9 +72,58 @@ import Testing
                 )
             )
             let nonce = try await services.sharedSecret.newNonce()
+            #expect(nonce.count == 128, "the client contract holds even with no secret")
+            #expect(try await database.read { try $0.queryValue("SELECT count(*) FROM registration_nonces") as Int } == 0, "a nonce that can never be used is not stored")
             await #expect(throws: SharedSecretError.disabled) {
                 try await services.sharedSecret.register(Fixture.sharedSecretRequest(nonce: nonce, username: "x", password: "pw"))
             }
+        }
+    }
+
+    /// Anyone may fetch nonces: past the cap the oldest go, so the table cannot grow with the request rate.
+    @Test func unusedNoncesAreCapped() async throws {
+        try await withEachDatabase { database in
+            let clock = Fixture.ManualClock()
+            let services = Fixture.services(database, clock: clock)
+            let cap = 1000
+            let first = try await services.sharedSecret.newNonce()
+            clock.advance(seconds: 1)
+            for _ in 0..<cap + 20 { _ = try await services.sharedSecret.newNonce() }
+            clock.advance(seconds: 1)
+            let newest = try await services.sharedSecret.newNonce()
+            #expect(try await database.read { try $0.queryValue("SELECT count(*) FROM registration_nonces") as Int } == cap)
+            await #expect(throws: SharedSecretError.unrecognisedNonce) {
+                try await services.sharedSecret.register(Fixture.sharedSecretRequest(nonce: first, username: "old", password: "pw"))
+            }
+            #expect(try await services.sharedSecret.register(Fixture.sharedSecretRequest(nonce: newest, username: "new", password: "pw")).session != nil)
+        }
+    }
+
+    /// Requests racing with one nonce: exactly one gets past the nonce check. Each request names its own user
+    /// with a valid MAC, so a second one let through would create a second account.
+    @Test func aNonceIsConsumedOnceUnderConcurrentUse() async throws {
+        try await withEachDatabase(maxConnections: 16) { database in
+            let services = Fixture.services(database)
+            for round in 0..<8 {
+                let nonce = try await services.sharedSecret.newNonce()
+                let outcomes = try await withThrowingTaskGroup(of: Bool.self) { group in
+                    for racer in 0..<16 {
+                        group.addTask {
+                            do {
+                                _ = try await services.sharedSecret.register(
+                                    Fixture.sharedSecretRequest(nonce: nonce, username: "racer\(round)x\(racer)", password: "pw")
+                                )
+                                return true
+                            } catch SharedSecretError.unrecognisedNonce {
+                                return false
+                            }
+                        }
+                    }
+                    return try await group.reduce(into: [Bool]()) { $0.append($1) }
+                }
+                #expect(outcomes.filter { $0 }.count == 1, "round \(round)")
+            }
+            #expect(try await database.read { try $0.queryValue("SELECT count(*) FROM users") as Int } == 8)
         }
     }
 

@@ -17,7 +17,7 @@ import Testing
             #expect(capabilities["m.3pid_changes"] == ["enabled": false])
             #expect(capabilities["m.room_versions"]?["default"] == "11")
             let available = try #require(capabilities["m.room_versions"]?["available"]?.objectValue)
-            #expect(available == Dictionary(uniqueKeysWithValues: (1...12).map { (String($0), JSONValue.string("stable")) }))
+            #expect(available == JSONObject(uniqueKeysWithValues: (1...12).map { (String($0), JSONValue.string("stable")) }))
         }
     }
 

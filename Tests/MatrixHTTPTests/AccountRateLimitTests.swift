@@ -36,8 +36,9 @@ import Testing
         }
     }
 
+    /// Each registration takes two requests (the challenge, then the dummy stage), and each request counts.
     @Test func registrationsPerAddress() async throws {
-        try await AccountTestServer.run(["rc_registration": Self.limit(burst: 2)]) { client in
+        try await AccountTestServer.run(["rc_registration": Self.limit(burst: 4)]) { client in
             try await client.register("alice")
             try await client.register("bob")
             let third = try await client.call(.post, "/_matrix/client/v3/register", ["username": "carol", "password": "pw", "auth": ["type": "m.login.dummy"]])

@@ -26,7 +26,8 @@ import Testing
         try await AccountTestServer.run { client in
             let alice = try await client.register("alice")
             let bob = try await client.register("bob")
-            for (method, body) in [(HTTPRequest.Method.get, nil), (.put, ["display_name": "mine"] as JSONValue)] {
+            // `JSONValue` is itself nil-literal convertible, so spell out the GET's absent body.
+            for (method, body) in [(HTTPRequest.Method.get, JSONValue?.none), (.put, .some(["display_name": "mine"]))] {
                 let reply = try await client.call(method, "/_matrix/client/v3/devices/\(bob.deviceID)", body, token: alice.token)
                 #expect(reply.status == 404, "\(method): \(reply)")
                 #expect(reply.errcode == "M_NOT_FOUND")

@@ -31,6 +31,20 @@ import Testing
         }
     }
 
+    /// Identifiers key the failed-attempt limiter, so one longer than any user ID is refused before it is counted.
+    @Test func overlongIdentifiersAreRefused() async throws {
+        try await AccountTestServer.run { client in
+            let reply = try await client.login(String(repeating: "a", count: 256), password: "x")
+            #expect(reply.status == 400, "\(reply)")
+            #expect(reply.errcode == "M_INVALID_PARAM")
+            let thirdParty = try await client.call(
+                .post, "/_matrix/client/v3/login",
+                ["type": "m.login.password", "identifier": ["type": "m.id.thirdparty", "medium": "email", "address": .string(String(repeating: "a", count: 300))], "password": "x"]
+            )
+            #expect(thirdParty.errcode == "M_INVALID_PARAM", "\(thirdParty)")
+        }
+    }
+
     @Test func loggingInOnAKnownDeviceKeepsIt() async throws {
         try await AccountTestServer.run { client in
             let alice = try await client.register("alice")

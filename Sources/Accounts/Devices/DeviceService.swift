@@ -25,7 +25,8 @@ public struct DeviceService: Sendable {
             _ = try await device(deviceID, of: requester)
             return
         }
-        guard displayName.count <= SessionIssuer.maximumDisplayNameLength else { throw DeviceError.displayNameTooLong }
+        guard displayName.unicodeScalars.count <= SessionIssuer.maximumDisplayNameLength else { throw DeviceError.displayNameTooLong }
+        guard !displayName.utf8.contains(0) else { throw DeviceError.containsNUL(field: "display_name") }
         let userID = requester.userID.rawValue
         let found = try await database.write { transaction in
             try DevicesTable.setDisplayName(displayName, userID: userID, deviceID: deviceID, in: transaction)
@@ -43,6 +44,8 @@ public struct DeviceService: Sendable {
     public func deleteDevices(_ submission: UIASubmission, requester: Requester) async throws {
         let completion = try await reauthentication.confirm(.deleteDevices, submission, requester: requester)
         let deviceIDs = completion.params["devices"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        // PostgreSQL would cut an ID at a NUL and delete the device named by what came before it.
+        guard !deviceIDs.contains(where: { $0.utf8.contains(0) }) else { throw DeviceError.containsNUL(field: "devices") }
         try await DeviceRemoval.remove(deviceIDs, of: requester.userID.rawValue, in: database)
     }
 }

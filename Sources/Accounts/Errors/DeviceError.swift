@@ -5,4 +5,6 @@ public enum DeviceError: Error, Sendable, Equatable {
     case displayNameTooLong
     /// Device IDs are limited to 512 characters.
     case deviceIDTooLong
+    /// A device ID or display name holds a NUL, which PostgreSQL text cannot store.
+    case containsNUL(field: String)
 }

@@ -2,6 +2,8 @@
 public enum PasswordError: Error, Sendable, Equatable {
     /// Longer than 512 characters.
     case tooLong
+    /// Holds a NUL, which no login could ever send back.
+    case containsNUL
     /// Neither this request nor an earlier one in its session gave a password.
     case missing
 
@@ -11,6 +13,7 @@ public enum PasswordError: Error, Sendable, Equatable {
     static func check(_ password: String?) throws(PasswordError) -> String? {
         guard let password, !password.isEmpty else { return nil }
         guard password.unicodeScalars.count <= maximumLength else { throw .tooLong }
+        guard !password.utf8.contains(0) else { throw .containsNUL }
         return password
     }
 }

@@ -5,8 +5,10 @@ public enum UIAError: Error, Sendable, Equatable {
     case unknownSession(String)
     /// The session was started for another endpoint or method.
     case operationChanged
-    /// The password stage authenticated someone other than the access token's user.
+    /// The session was started by someone other than the access token's user.
     case wrongUser
+    /// The request's parameters are larger than a session keeps.
+    case parametersTooLarge(limit: Int)
 }
 
 /// The body of a 401 user-interactive-auth response.

@@ -8,20 +8,43 @@ struct PasswordCredentials: Sendable {
     enum Identifier: Sendable, Equatable {
         case user(String)
         case thirdParty(medium: String, address: String)
+
+        var byteCount: Int {
+            switch self {
+            case .user(let user): user.utf8.count
+            case .thirdParty(let medium, let address): medium.utf8.count + 1 + address.utf8.count
+            }
+        }
+
+        var containsNUL: Bool {
+            switch self {
+            case .user(let user): user.utf8.contains(0)
+            case .thirdParty(let medium, let address): medium.utf8.contains(0) || address.utf8.contains(0)
+            }
+        }
     }
 
     let identifier: Identifier
     let password: String
 
-    init(_ submission: [String: JSONValue]) throws(LoginError) {
+    init(_ submission: JSONObject) throws(LoginError) {
         guard let password = submission["password"]?.stringValue else {
             throw .invalidSubmission("Bad parameter: password")
         }
         self.password = password
         identifier = try Self.identifier(in: submission)
+        // No account name or password can hold a NUL (registration refuses them), and PostgreSQL text cannot.
+        guard !password.utf8.contains(0), !identifier.containsNUL else {
+            throw .invalidSubmission("User identifiers and passwords may not contain NUL characters")
+        }
+        // The identifier keys the failed-attempt limiter's buckets, so its length must not be the body's.
+        guard identifier.byteCount <= Self.maximumIdentifierBytes else { throw .invalidSubmission("User identifier is too long") }
     }
 
-    private static func identifier(in submission: [String: JSONValue]) throws(LoginError) -> Identifier {
+    /// No user ID is longer (the spec's limit), and neither is an e-mail address.
+    static let maximumIdentifierBytes = 255
+
+    private static func identifier(in submission: JSONObject) throws(LoginError) -> Identifier {
         var identifier = submission["identifier"]?.objectValue ?? [:]
         if let user = submission["user"]?.stringValue, !user.isEmpty {
             identifier = ["type": "m.id.user", "user": .string(user)]

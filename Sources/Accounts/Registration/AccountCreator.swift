@@ -6,8 +6,6 @@ struct AccountCreator: Sendable {
     let database: any Database
     let serverName: ServerName
     let clock: WallClock
-    /// `rc_registration`; `nil` for the admin API, which Synapse does not rate limit.
-    let limiter: (any ActionLimiter)?
 
     struct NewAccount: Sendable {
         /// `nil` generates the next numeric localpart.
@@ -18,9 +16,7 @@ struct AccountCreator: Sendable {
         var userType: String?
     }
 
-    /// - Parameter address: the client's address, counted against `rc_registration`.
-    func create(_ account: NewAccount, address: String?) async throws -> UserID {
-        if let limiter, let address { try limiter.enforce(address, record: true) }
+    func create(_ account: NewAccount) async throws -> UserID {
         let now = clock.now()
         let serverName = serverName
         let chosen = try account.localpart.map { localpart throws(RegistrationError) in try UsernamePolicy.check(localpart, serverName: serverName) }

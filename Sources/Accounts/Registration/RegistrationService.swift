@@ -16,8 +16,11 @@ public struct RegistrationService: Sendable {
 
     /// Registers a user account. The first request of a session usually answers 401 with the flows; the final
     /// one creates the account. Parameters given on any request of the session are remembered.
+    ///
+    /// Every request counts against `rc_registration`, not only the ones that create an account: each may
+    /// start a session row, and none needs a token.
     public func register(_ submission: UIASubmission, address: String) async throws -> RegistrationResult {
-        try limiter.enforce(address, record: false)
+        try limiter.enforce(address, record: true)
         try checkOpen()
         let password = try PasswordError.check(submission.password)
         let existing = try await uia.existingSession(for: submission)
@@ -25,6 +28,9 @@ public struct RegistrationService: Sendable {
             try await checkUsername(username.lowercased(), assigned: existing?.registeredUserID)
         }
         let completion = try await uia.authenticate(.register, submission, continuing: existing, requester: nil, flows: Self.flows)
+        try SessionIssuer.validate(
+            deviceID: completion.params["device_id"]?.stringValue, displayName: completion.params["initial_device_display_name"]?.stringValue
+        )
         let userID: UserID
         if let registered = completion.registeredUserID {
             userID = try UserID(registered)
@@ -32,7 +38,7 @@ public struct RegistrationService: Sendable {
             let hash = try await password.asyncMap(hasher.hash) ?? completion.storedPasswordHash
             guard let hash else { throw PasswordError.missing }
             let localpart = completion.params["username"]?.stringValue?.lowercased()
-            userID = try await creator.create(.init(localpart: localpart, passwordHash: hash), address: address)
+            userID = try await creator.create(.init(localpart: localpart, passwordHash: hash))
             try await uia.recordRegistration(of: userID.rawValue, in: completion.sessionID)
         }
         return try await RegistrationResult(userID: userID, session: login(userID, completion.params, address: address))
@@ -40,9 +46,10 @@ public struct RegistrationService: Sendable {
 
     /// `kind=guest`: an account with a generated numeric name and no password.
     public func registerGuest(initialDeviceDisplayName: String?, address: String) async throws -> RegistrationResult {
-        try limiter.enforce(address, record: false)
+        try limiter.enforce(address, record: true)
         guard settings.guestAccessAllowed else { throw RegistrationError.guestAccessDisabled }
-        let userID = try await creator.create(.init(isGuest: true), address: address)
+        try SessionIssuer.validate(deviceID: nil, displayName: initialDeviceDisplayName)
+        let userID = try await creator.create(.init(isGuest: true))
         let session = try await issuer.issue(for: userID, deviceID: nil, displayName: initialDeviceDisplayName, address: address)
         return RegistrationResult(userID: userID, session: session)
     }
@@ -69,7 +76,7 @@ public struct RegistrationService: Sendable {
         try await creator.checkAvailable(localpart)
     }
 
-    private func login(_ userID: UserID, _ params: [String: JSONValue], address: String) async throws -> IssuedSession? {
+    private func login(_ userID: UserID, _ params: JSONObject, address: String) async throws -> IssuedSession? {
         guard params["inhibit_login"]?.boolValue != true else { return nil }
         return try await issuer.issue(
             for: userID, deviceID: params["device_id"]?.stringValue,

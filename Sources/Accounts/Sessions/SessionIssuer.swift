@@ -13,9 +13,9 @@ struct SessionIssuer: Sendable {
     private static let generatedDeviceIDAttempts = 5
 
     func issue(for userID: UserID, deviceID requested: String?, displayName: String?, address: String?) async throws -> IssuedSession {
+        try Self.validate(deviceID: requested, displayName: displayName)
         let requested = requested.flatMap { $0.isEmpty ? nil : $0 }
-        if let requested, requested.count > Self.maximumDeviceIDLength { throw DeviceError.deviceIDTooLong }
-        let displayName = displayName.map { String($0.prefix(Self.maximumDisplayNameLength)) }
+        let displayName = displayName.map { String(String.UnicodeScalarView($0.unicodeScalars.prefix(Self.maximumDisplayNameLength))) }
         let token = AccessTokenFormat.generate(localpart: userID.localpart)
         let hash = TokenHash.of(token)
         let now = clock.now()
@@ -25,6 +25,17 @@ struct SessionIssuer: Sendable {
             return deviceID
         }
         return IssuedSession(userID: userID, deviceID: deviceID, accessToken: token)
+    }
+
+    /// Refuses a device ID or display name `issue` would refuse. Registration calls it before creating the
+    /// account, so a bad field never leaves an account behind without the login its request asked for.
+    ///
+    /// Lengths count code points, as Synapse's do: a count of grapheme clusters would let combining marks make
+    /// one "character" arbitrarily long.
+    static func validate(deviceID: String?, displayName: String?) throws(DeviceError) {
+        if let deviceID, deviceID.unicodeScalars.count > maximumDeviceIDLength { throw .deviceIDTooLong }
+        if let deviceID, deviceID.utf8.contains(0) { throw .containsNUL(field: "device_id") }
+        if let displayName, displayName.utf8.contains(0) { throw .containsNUL(field: "initial_device_display_name") }
     }
 
     /// A requested ID is used whether or not the device exists; a generated one must be new.

@@ -8,13 +8,14 @@ public protocol ActionLimiter: Sendable {
 
 /// The `rc_*` limits enforced inside the account services.
 public struct AccountLimits: Sendable {
-    /// `rc_registration`, per client address: checked on every attempt, counted per account created.
+    /// `rc_registration`, per client address: every registration request counts, whatever its outcome.
     public var registration: any ActionLimiter
     /// `rc_login.account`, per account, counted on every successful login.
     public var loginAccount: any ActionLimiter
     /// `rc_login.failed_attempts`, per account, counted on every wrong password at login.
     public var loginFailures: any ActionLimiter
-    /// `rc_login.failed_attempts`, per account, counted on every wrong password in user-interactive auth.
+    /// `rc_login.failed_attempts`, per account, counted on every failed password stage of re-authentication
+    /// (only the requester's own password is ever checked there).
     public var reauthenticationFailures: any ActionLimiter
 
     public init(

@@ -8,9 +8,19 @@ enum SecureRandom {
         pick(count, from: letters)
     }
 
+    /// Whether `byte` is one of the ASCII letters `letters(_:)` draws from.
+    static func isLetter(_ byte: UInt8) -> Bool {
+        (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
+    }
+
     /// Upper-case letters, as Synapse's generated device IDs.
     static func uppercaseLetters(_ count: Int) -> String {
         pick(count, from: uppercase)
+    }
+
+    /// Whether `byte` is a digit `hex(bytes:)` writes.
+    static func isLowercaseHexDigit(_ byte: UInt8) -> Bool {
+        (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(byte)
     }
 
     /// `count` random bytes as lower-case hex, as Python's `secrets.token_hex`.

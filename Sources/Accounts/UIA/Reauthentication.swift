@@ -3,6 +3,10 @@ import Storage
 
 /// User-interactive auth for operations on the requester's own account (password change, deactivation,
 /// device deletion): the access token alone is not enough, the user must confirm their password.
+///
+/// The password stage checks only the requester's own password, so failures count against that account
+/// (`rc_login.failed_attempts`, as Synapse counts them) and no one can use their own token to try another
+/// account's password.
 struct Reauthentication: Sendable {
     let uia: UserInteractiveAuth
     let database: any Database
@@ -13,11 +17,9 @@ struct Reauthentication: Sendable {
         try failures.enforce(userID, record: false)
         let existing = try await uia.existingSession(for: submission)
         let hasPassword = try await database.read { connection in try UsersTable.find(userID, in: connection)?.passwordHash != nil }
-        let completion = try await uia.authenticate(
+        return try await uia.authenticate(
             operation, submission, continuing: existing, requester: requester.userID,
             flows: hasPassword ? [[UIAStage.password]] : [], failureLimit: .init(limiter: failures, key: userID)
         )
-        guard completion.stages[UIAStage.password] == userID else { throw UIAError.wrongUser }
-        return completion
     }
 }

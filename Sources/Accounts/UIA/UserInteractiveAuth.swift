@@ -12,14 +12,15 @@ struct UserInteractiveAuth: Sendable {
     /// Synapse's `SESSION_EXPIRE_MS`.
     static let sessionLifetime: Int64 = 48 * 60 * 60 * 1000
     private static let sessionIDLength = 24
+    /// The most a session keeps of a request's parameters, encoded. Synapse keeps any size, but a session row
+    /// lives for two days and `/register` needs no token, so a request must not be able to park megabytes in one.
+    static let maximumParamsBytes = 64 * 1024
 
     /// A finished authentication: the operation may go ahead with these parameters.
     struct Completion: Sendable {
         let sessionID: String
         /// This request's parameters, or the session's when this request sent none.
-        let params: [String: JSONValue]
-        /// Completed stage types and their results (the authenticated user ID for `m.login.password`).
-        let stages: [String: String]
+        let params: JSONObject
         /// A password hashed on an earlier request of the session.
         let storedPasswordHash: String?
         let registeredUserID: String?
@@ -34,6 +35,10 @@ struct UserInteractiveAuth: Sendable {
     /// The session the submission continues; `nil` when it names none.
     func existingSession(for submission: UIASubmission) async throws -> UIASessionRow? {
         guard let sessionID = submission.auth?["session"]?.stringValue else { return nil }
+        // Only IDs of the shape this server hands out can exist; anything else is not worth a query.
+        guard sessionID.utf8.count == Self.sessionIDLength, sessionID.utf8.allSatisfy(SecureRandom.isLetter) else {
+            throw UIAError.unknownSession(sessionID)
+        }
         let cutoff = clock.now() - Self.sessionLifetime
         guard let row = try await database.read({ connection in try UIASessionsTable.find(sessionID, createdAfter: cutoff, in: connection) }) else {
             throw UIAError.unknownSession(sessionID)
@@ -44,6 +49,8 @@ struct UserInteractiveAuth: Sendable {
     /// Starts or continues a session, checks the stage the client attempted, and returns once one of `flows`
     /// is complete; otherwise throws `UIAError.incomplete` with what is left to do. A password the operation
     /// sets is hashed into the session the first time it is seen, so the client need not resend it.
+    ///
+    /// Only stages of the offered `flows` are checked, and a password stage authenticates only `requester`.
     func authenticate(
         _ operation: UIAOperation, _ submission: UIASubmission, continuing existing: UIASessionRow?, requester: UserID?,
         flows: [[String]], failureLimit: FailureLimit? = nil
@@ -53,7 +60,7 @@ struct UserInteractiveAuth: Sendable {
         var failure: LoginError?
         if let auth = submission.auth, let type = auth["type"]?.stringValue {
             do {
-                let result = try await check(stage: type, auth)
+                let result = try await check(stage: type, auth, flows: flows, requester: requester)
                 try await database.write { transaction in
                     try UIASessionsTable.markStageComplete(type, result: result, for: sessionID, in: transaction)
                 }
@@ -66,7 +73,7 @@ struct UserInteractiveAuth: Sendable {
         let params = try Self.decode(session.params)
         if flows.contains(where: { Set($0).isSubset(of: stages.keys) }) {
             return Completion(
-                sessionID: sessionID, params: params, stages: stages, storedPasswordHash: session.passwordHash,
+                sessionID: sessionID, params: params, storedPasswordHash: session.passwordHash,
                 registeredUserID: session.registeredUserID
             )
         }
@@ -88,6 +95,7 @@ struct UserInteractiveAuth: Sendable {
         _ operation: UIAOperation, _ submission: UIASubmission, continuing existing: UIASessionRow?, requester: UserID?
     ) async throws -> UIASessionRow {
         let params = try Self.encode(submission.params)
+        guard params.utf8.count <= Self.maximumParamsBytes else { throw UIAError.parametersTooLarge(limit: Self.maximumParamsBytes) }
         guard var session = existing else {
             let now = clock.now()
             let session = UIASessionRow(
@@ -111,22 +119,28 @@ struct UserInteractiveAuth: Sendable {
     }
 
     /// Runs one stage; the result is what the session remembers for it.
-    private func check(stage: String, _ auth: [String: JSONValue]) async throws -> String {
+    ///
+    /// A stage the endpoint did not offer is refused unchecked: `/register` offers no password stage, so it
+    /// cannot serve as a way to try passwords against existing accounts. A password stage authenticates only the
+    /// requester; naming anyone else fails exactly as a wrong password does.
+    private func check(stage: String, _ auth: JSONObject, flows: [[String]], requester: UserID?) async throws -> String {
+        guard flows.contains(where: { $0.contains(stage) }) else { throw LoginError.unknownLoginType(stage) }
         switch stage {
         case UIAStage.dummy:
             return "true"
         case UIAStage.password:
-            return try await passwords.authenticate(PasswordCredentials(auth)).userID
+            guard let requester else { throw LoginError.unknownLoginType(stage) }
+            return try await passwords.authenticate(PasswordCredentials(auth), onlyAs: requester.rawValue).userID
         default:
             throw LoginError.unknownLoginType(stage)
         }
     }
 
-    private static func encode(_ params: [String: JSONValue]) throws -> String {
+    private static func encode(_ params: JSONObject) throws -> String {
         String(decoding: JSONValue.object(params).encoded(), as: UTF8.self)
     }
 
-    private static func decode(_ text: String) throws -> [String: JSONValue] {
+    private static func decode(_ text: String) throws -> JSONObject {
         try JSONValue.parse(text).objectValue ?? [:]
     }
 }

@@ -26,7 +26,7 @@ extension ErrorMapping {
     /// `{"session", "flows": [{"stages"}], "params", "completed"}`, with `errcode` and `error` when the stage
     /// just attempted failed.
     static func body(of challenge: UIAChallenge, logger: Logger) -> JSONValue {
-        var body: [String: JSONValue] = [
+        var body: JSONObject = [
             "session": .string(challenge.session),
             "flows": .array(challenge.flows.map { ["stages": .array($0.map(JSONValue.string))] }),
             "params": [:],
@@ -68,6 +68,7 @@ extension ErrorMapping {
         switch error {
         case .tooLong: .invalidParameter("Invalid password")
         case .missing: MatrixError(.missingParameter, "Missing params: password")
+        case .containsNUL: .invalidParameter("Passwords may not contain NUL characters")
         }
     }
 
@@ -76,6 +77,7 @@ extension ErrorMapping {
         case .notFound: .notFound("No device found")
         case .displayNameTooLong: .invalidParameter("Device display name is too long (max 100)")
         case .deviceIDTooLong: .invalidParameter("device_id cannot be longer than 512 characters.")
+        case .containsNUL(let field): .invalidParameter("\(field) may not contain NUL characters")
         }
     }
 
@@ -85,6 +87,7 @@ extension ErrorMapping {
         case .unknownSession(let session): MatrixError(.unknown, "Unknown session ID: \(session)", status: 400)
         case .operationChanged: .forbidden("Requested operation has changed during the UI authentication session.")
         case .wrongUser: .forbidden("Invalid auth")
+        case .parametersTooLarge(let limit): MatrixError(.tooLarge, "The request's parameters exceed the \(limit) bytes an auth session keeps")
         }
     }
 
