@@ -5,10 +5,10 @@ combining-mark keys, canonically equivalent key pairs (U+00E9 and e + U+0301), l
 beyond 2^53; rooms v1-v5 only, v6+ rooms get a few as refused cases), deep nesting, power levels re-spelling user
 IDs and event types or holding values Python's int() refuses (rooms v1-v9 accept those in a first power levels
 event), state keys and user IDs in both spellings, restricted and knock_restricted joins with and without the
-authorising server's signature, third-party invites, v1-v2 redactions, and m.federate in several forms. Each event is
-recorded with Synapse's verdicts: whether it parses as a PDU, its canonical bytes, content hash, event ID,
-redacted form, whether its signatures satisfy Synapse's signature rules, and whether the auth rules allow it
-against its auth events. Rooms fork and merge; each merge records the state sets and Synapse's resolution, with
+authorising server's signature, third-party invites, v1-v2 redactions, aliases events, odd join rules and
+memberships, and m.federate in several forms. Each event is recorded with Synapse's verdicts: whether it parses
+as a PDU, its canonical bytes, content hash, event ID, redacted form, whether its signatures satisfy Synapse's
+signature rules, and whether the auth rules allow it against its auth events. Rooms fork and merge; each merge records the state sets and Synapse's resolution, with
 both v2 and v2.1 for rooms v10-v12 (the fixtures keep at least MIN_V2_V21_DIFFERENCES merges where they differ).
 
 Usage: python generate-differential-fixtures.py Tests/EventAuthTests/Differential
@@ -337,7 +337,7 @@ class FuzzRoom:
         sender = rng.choice(joined)
         kind = rng.choice(["power", "power", "power", "state", "state", "message", "join", "restricted", "restricted",
                            "invite", "leave", "kick", "ban", "knock", "join_rules", "third_party", "bad_member",
-                           "redaction"])
+                           "redaction", "aliases"])
         if kind == "power":
             return PL, sender, "", self.power_change(state), {}
         if kind == "state":
@@ -348,7 +348,8 @@ class FuzzRoom:
             return "m.room.message", sender, None, dict(fuzz_object(rng, self.legacy), body="b"), {}
         if kind == "join":
             user = rng.choice(USERS)
-            return MEMBER, user, user, {"membership": "join"}, {}
+            membership = "join" if rng.random() < 0.85 else rng.choice([["join"], 5, None, "JOIN"])
+            return MEMBER, user, user, {"membership": membership}, {}
         if kind == "restricted":
             user = rng.choice(USERS)
             authoriser = rng.choice(joined + USERS[:3] + ["notauser", "@x:unknown.example"])
@@ -367,7 +368,12 @@ class FuzzRoom:
             user = rng.choice(USERS)
             return MEMBER, user, user, {"membership": "knock"}, {}
         if kind == "join_rules":
-            return JR, sender, "", {"join_rule": rng.choice(self.join_rules())}, {}
+            odd = [5, None, ["public"], "private", "PUBLIC"]
+            return JR, sender, "", {"join_rule": rng.choice(self.join_rules() if rng.random() < 0.85 else odd)}, {}
+        if kind == "aliases":
+            domain = sender.split(":", 1)[1]
+            state_key = rng.choice([domain, "", "other.example", domain + "\u0301"])
+            return "m.room.aliases", sender, state_key, {"aliases": ["#a:" + domain]}, {}
         if kind == "redaction":
             earlier = [entry["event_id"] for entry in self.entries if entry.get("stored")]
             target = rng.choice(earlier + [5, None, "$nocolon", "$x:b.example", "$x:a.example"])
