@@ -18,7 +18,8 @@ struct EventWriter {
         self.policy = policy
     }
 
-    /// Writes the event row, its state group, the room's extremities, its transaction ID and membership.
+    /// Writes the event row, its state group, the room's extremities, its transaction ID and membership (with the
+    /// directory's member count when the room is listed).
     mutating func write(_ event: NewEvent, streamOrdering: Int64) throws(RoomStoreError) {
         let roomNID = try roomNID(event.roomID)
         let eventNID = try self.eventNID(event.eventID)
@@ -48,6 +49,7 @@ struct EventWriter {
                 try RoomMembershipsTable.upsert(
                     roomNID: roomNID, userID: member, membership: membership, eventNID: eventNID, in: transaction
                 )
+                try DirectoryCountsTable.recount(roomNID: roomNID, roomID: event.roomID.rawValue, in: transaction)
             }
         }
         if takesEffect, let redacted = event.redacts {

@@ -12,3 +12,21 @@ enum EventStateGroupsTable {
         try connection.queryOne("SELECT state_group FROM event_state_groups WHERE event_nid = ?", [.integer(eventNID)])?.decode(0)
     }
 }
+
+extension EventStateGroupsTable {
+    /// The state group after each of `eventIDs` that has one, keyed by the event ID's bytes.
+    static func groups(eventIDs: [String], in connection: any Connection) throws(StorageError) -> [[UInt8]: Int64] {
+        guard !eventIDs.isEmpty else { return [:] }
+        var groups: [[UInt8]: Int64] = [:]
+        for row in try connection.query(
+            """
+            SELECT i.event_id, g.state_group FROM event_ids i JOIN event_state_groups g ON g.event_nid = i.event_nid
+            WHERE i.event_id IN (\(placeholders(eventIDs.count)))
+            """,
+            eventIDs.map(SQLValue.text)
+        ) {
+            groups[Array(try row.decode("event_id", as: String.self).utf8)] = try row.decode("state_group")
+        }
+        return groups
+    }
+}

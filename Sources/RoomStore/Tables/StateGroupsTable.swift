@@ -99,3 +99,38 @@ enum StateGroupsTable {
         return entries
     }
 }
+
+extension StateGroupsTable {
+    /// The entries at `keyNIDs` in each of `groups`, resolved from their chains in one query: the few state slots a
+    /// page of events needs (history visibility, the reader's membership) without resolving whole states.
+    /// - Returns: for each group, state key NID → event ID; a slot empty in that state is absent.
+    static func entries(keyNIDs: [Int64], groups: Set<Int64>, in connection: any Connection) throws(StorageError)
+        -> [Int64: [Int64: String]]
+    {
+        guard !keyNIDs.isEmpty, !groups.isEmpty else { return [:] }
+        let rows = try connection.query(
+            """
+            WITH RECURSIVE chain(origin, state_group, prev_group, distance) AS (
+                SELECT state_group, state_group, prev_group, 0 FROM state_groups WHERE state_group IN (\(placeholders(groups.count)))
+                UNION ALL
+                SELECT c.origin, g.state_group, g.prev_group, c.distance + 1
+                FROM state_groups g JOIN chain c ON g.state_group = c.prev_group
+            )
+            SELECT c.origin, s.state_key_nid, i.event_id
+            FROM chain c
+            JOIN state_group_entries s ON s.state_group = c.state_group AND s.state_key_nid IN (\(placeholders(keyNIDs.count)))
+            JOIN event_ids i ON i.event_nid = s.event_nid
+            ORDER BY c.origin, c.distance
+            """,
+            groups.sorted().map(SQLValue.integer) + keyNIDs.map(SQLValue.integer)
+        )
+        var result: [Int64: [Int64: String]] = [:]
+        for row in rows {
+            let origin: Int64 = try row.decode("origin")
+            let key: Int64 = try row.decode("state_key_nid")
+            // Nearer groups come first and win.
+            if result[origin]?[key] == nil { result[origin, default: [:]][key] = try row.decode("event_id") }
+        }
+        return result
+    }
+}

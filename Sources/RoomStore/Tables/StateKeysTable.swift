@@ -10,3 +10,18 @@ enum StateKeysTable {
         )
     }
 }
+
+extension StateKeysTable {
+    /// The NIDs of those of `keys` ever interned (a slot never filled has none).
+    static func find(_ keys: [StateKey], in connection: any Connection) throws(StorageError) -> [StateKey: Int64] {
+        var found: [StateKey: Int64] = [:]
+        for key in keys {
+            if let nid: Int64 = try connection.queryOne(
+                "SELECT state_key_nid FROM state_keys WHERE event_type = ? AND state_key = ?", [.text(key.type), .text(key.stateKey)]
+            )?.decode(0) {
+                found[key] = nid
+            }
+        }
+        return found
+    }
+}

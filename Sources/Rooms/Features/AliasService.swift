@@ -87,11 +87,20 @@ public final class AliasService: Sendable {
     public func setListed(_ listed: Bool, roomID: RoomID) async throws(RoomError) {
         try await databaseCall {
             try await database.write { transaction in
-                let sql =
-                    listed
-                    ? "INSERT INTO room_directory (room_id) VALUES (?) ON CONFLICT DO NOTHING"
-                    : "DELETE FROM room_directory WHERE room_id = ?"
-                try transaction.execute(sql, [.text(roomID.rawValue)])
+                if listed {
+                    // Listed with its joined member count, which the room's writer keeps current from here on.
+                    try transaction.execute(
+                        """
+                        INSERT INTO room_directory (room_id, joined_members) VALUES (?, (
+                            SELECT COUNT(*) FROM room_memberships m JOIN room_ids r ON r.room_nid = m.room_nid
+                            WHERE r.room_id = ? AND m.membership = 'join'
+                        )) ON CONFLICT DO NOTHING
+                        """,
+                        [.text(roomID.rawValue), .text(roomID.rawValue)]
+                    )
+                } else {
+                    try transaction.execute("DELETE FROM room_directory WHERE room_id = ?", [.text(roomID.rawValue)])
+                }
             }
         }
     }
@@ -104,13 +113,55 @@ public final class AliasService: Sendable {
         }
     }
 
-    public func listedRooms() async throws(RoomError) -> [RoomID] {
-        try await databaseCall {
+    /// Up to `limit` listed rooms in listing order (most joined members first, then room ID descending) strictly
+    /// after `cursor`, or strictly before it when `backward` (then nearest first). Reads only the rows it returns.
+    func listedRooms(after cursor: DirectoryCursor?, backward: Bool = false, limit: Int) async throws(RoomError) -> [DirectoryCursor] {
+        guard limit > 0 else { return [] }
+        return try await databaseCall {
             try await database.read { connection in
-                try connection.query("SELECT room_id FROM room_directory ORDER BY room_id").compactMap {
-                    try? RoomID(try $0.decode(0, as: String.self))
+                var conditions = ""
+                var params: [SQLValue] = []
+                if let cursor {
+                    let sign = backward ? ">" : "<"
+                    conditions = "WHERE joined_members \(sign) ? OR (joined_members = ? AND room_id \(sign) ?)"
+                    params = [.integer(cursor.joinedMembers), .integer(cursor.joinedMembers), .text(cursor.roomID)]
                 }
+                let order = backward ? "ASC" : "DESC"
+                return try connection.query(
+                    """
+                    SELECT room_id, joined_members FROM room_directory \(conditions)
+                    ORDER BY joined_members \(order), room_id \(order) LIMIT ?
+                    """,
+                    params + [.integer(Int64(limit))]
+                ).map { row in DirectoryCursor(joinedMembers: try row.decode("joined_members"), roomID: try row.decode("room_id")) }
             }
         }
+    }
+
+    /// How many rooms are listed.
+    func listedCount() async throws(RoomError) -> Int64 {
+        try await databaseCall {
+            try await database.read { connection in try connection.queryValue("SELECT COUNT(*) FROM room_directory", as: Int64.self) }
+        }
+    }
+}
+
+/// A place in the directory's listing order, and the `/publicRooms` batch token naming it.
+struct DirectoryCursor: Sendable, Hashable {
+    var joinedMembers: Int64
+    var roomID: String
+
+    /// `<direction><joined members>_<room ID>`: `n` pages on after the entry, `p` back before it.
+    func token(backward: Bool) -> String { "\(backward ? "p" : "n")\(joinedMembers)_\(roomID)" }
+
+    /// The cursor and direction a token names, or `nil` for anything else.
+    static func parse(_ token: String) -> (cursor: DirectoryCursor, backward: Bool)? {
+        guard let direction = token.unicodeScalars.first, direction == "n" || direction == "p",
+            let separator = token.firstIndex(of: "_"),
+            let joined = Int64(token[token.index(after: token.startIndex)..<separator]), joined >= 0
+        else { return nil }
+        let roomID = String(token[token.index(after: separator)...])
+        guard !roomID.isEmpty else { return nil }
+        return (DirectoryCursor(joinedMembers: joined, roomID: roomID), direction == "p")
     }
 }

@@ -1,5 +1,6 @@
 public import MatrixTypes
 import RoomStore
+import Synchronization
 
 /// Aliases and the public room list, with the room state that decides who may change them.
 public final class DirectoryService: Sendable {
@@ -7,6 +8,7 @@ public final class DirectoryService: Sendable {
     private let reader: RoomReader
     private let serverName: ServerName
     private let publication: PublicationPolicy
+    private let countCache = Mutex<(count: Int64, at: ContinuousClock.Instant)?>(nil)
 
     public init(aliases: AliasService, reader: RoomReader, serverName: ServerName, publication: PublicationPolicy) {
         self.aliases = aliases
@@ -60,52 +62,97 @@ public final class DirectoryService: Sendable {
             }
         }
         try await aliases.setListed(listed, roomID: roomID)
+        countCache.withLock { $0 = nil }
     }
 
-    /// `{chunk, next_batch?, total_room_count_estimate}` over listed rooms, largest first; `since` is an offset.
+    /// The most rooms one `/publicRooms` page holds; a larger `limit` is clamped to it.
+    static let maxLimit = 100
+    /// The most listed rooms a search looks at per call; it then answers with what it found and where it stopped.
+    static let searchBudget = 500
+    /// How long the listed-room count (`total_room_count_estimate`) is reused before counting again.
+    static let countLifetime = Duration.seconds(30)
+
+    /// `{chunk, next_batch?, prev_batch?, total_room_count_estimate}` over listed rooms, most joined members first.
+    /// A page reads only its own rooms (a search at most `searchBudget` of them), whatever the directory's size.
     public func publicRooms(limit requested: Int?, since: String?, searchTerm: String?) async throws(RoomError) -> JSONValue {
-        let limit = requested.map { min(max($0, 0), 1_000) }
-        var entries: [JSONValue] = []
-        for roomID in try await aliases.listedRooms() {
-            guard let entry = try? await summary(roomID) else { continue }
-            if let term = searchTerm?.lowercased(), !term.isEmpty {
-                let text = [entry["name"], entry["topic"], entry["canonical_alias"]].compactMap { $0?.stringValue?.lowercased() }
-                guard text.contains(where: { $0.contains(term) }) else { continue }
+        let limit = min(max(requested ?? Self.maxLimit, 0), Self.maxLimit)
+        let position = since.flatMap(DirectoryCursor.parse)
+        let backward = position?.backward ?? false
+        let term = searchTerm.map { $0.lowercased() }.flatMap { $0.isEmpty ? nil : $0 }
+        var found: [(cursor: DirectoryCursor, entry: JSONObject)] = []
+        var cursor = position?.cursor
+        var scanned = 0
+        var exhausted = false
+        while found.count < limit, !exhausted, scanned < (term == nil ? limit : Self.searchBudget) {
+            // One more than needed tells whether a further page exists.
+            let wanted = term == nil ? limit - found.count + 1 : min(Self.searchBudget - scanned, Self.maxLimit)
+            let batch = try await aliases.listedRooms(after: cursor, backward: backward, limit: wanted)
+            exhausted = batch.count < wanted
+            let summaries = try await summaries(of: batch)
+            for (candidate, summary) in zip(batch, summaries) {
+                guard found.count < limit else {
+                    exhausted = false
+                    break
+                }
+                cursor = candidate
+                scanned += 1
+                guard let entry = summary, Self.matches(entry, term) else { continue }
+                found.append((candidate, entry))
             }
-            entries.append(entry)
         }
-        entries.sort { ($0["num_joined_members"]?.integerValue ?? 0, $1["room_id"]?.stringValue ?? "") > ($1["num_joined_members"]?.integerValue ?? 0, $0["room_id"]?.stringValue ?? "") }
-        let offset = min(since.flatMap { Int($0) }.map { min(max(0, $0), entries.count) } ?? 0, entries.count)
-        let end = limit.map { min(entries.count, offset + max(0, $0)) } ?? entries.count
-        var body: [String: JSONValue] = [
-            "chunk": .array(Array(entries[offset..<end])), "total_room_count_estimate": .integer(Int64(entries.count)),
+        if backward { found.reverse() }
+        var body: JSONObject = [
+            "chunk": .array(found.map { .object($0.entry) }), "total_room_count_estimate": .integer(try await listedCount()),
         ]
-        if end < entries.count { body["next_batch"] = .string(String(end)) }
-        if offset > 0 { body["prev_batch"] = .string(String(max(0, offset - (limit ?? offset)))) }
+        // Paging on continues from the last room looked at; paging back from the first room returned.
+        let more = !exhausted
+        let next = backward ? found.last?.cursor : more ? cursor : nil
+        let previous = backward ? (more ? cursor : nil) : position == nil ? nil : found.first?.cursor
+        if let next { body["next_batch"] = .string(next.token(backward: false)) }
+        if let previous { body["prev_batch"] = .string(previous.token(backward: true)) }
         return .object(body)
     }
 
-    private func summary(_ roomID: RoomID) async throws(RoomError) -> JSONValue {
-        let state = try await reader.stateEvents(roomID, atStream: Int64.max)
-        var entry: [String: JSONValue] = ["room_id": .string(roomID.rawValue)]
-        var joined: Int64 = 0
-        for event in state {
-            guard let content = (try? JSONValue.parse(event.json))?["content"] else { continue }
-            switch event.type {
-            case "m.room.name": entry["name"] = content["name"]
-            case "m.room.topic": entry["topic"] = content["topic"]
-            case "m.room.avatar": entry["avatar_url"] = content["url"]
-            case "m.room.canonical_alias": entry["canonical_alias"] = content["alias"]
-            case "m.room.join_rules": entry["join_rule"] = content["join_rule"]
-            case "m.room.history_visibility": entry["world_readable"] = .bool(content["history_visibility"] == "world_readable")
-            case "m.room.guest_access": entry["guest_can_join"] = .bool(content["guest_access"] == "can_join")
-            case EventType.member where content["membership"] == "join": joined += 1
-            default: break
-            }
+    private static func matches(_ entry: JSONObject, _ term: String?) -> Bool {
+        guard let term else { return true }
+        return [entry["name"], entry["topic"], entry["canonical_alias"]].contains { $0?.stringValue?.lowercased().contains(term) == true }
+    }
+
+    /// The listed-room count, counted at most once per `countLifetime` (and again after a listing changes here).
+    private func listedCount() async throws(RoomError) -> Int64 {
+        let now = ContinuousClock.now
+        if let cached = countCache.withLock({ $0 }), now - cached.at < Self.countLifetime { return cached.count }
+        let count = try await aliases.listedCount()
+        countCache.withLock { $0 = (count, now) }
+        return count
+    }
+
+    private static let summarySlots: [StateKey] = [
+        "m.room.name", "m.room.topic", "m.room.avatar", "m.room.canonical_alias", EventType.joinRules, "m.room.history_visibility",
+        "m.room.guest_access",
+    ].map { StateKey($0, "") }
+
+    /// Directory entries for a page of listed rooms (`nil` for a room with no state), from a few state slots of
+    /// each read at once.
+    private func summaries(of rooms: [DirectoryCursor]) async throws(RoomError) -> [JSONObject?] {
+        let ids = rooms.compactMap { try? RoomID($0.roomID) }
+        let slots = try await roomStore { () async throws(RoomStoreError) in
+            try await reader.store.currentSlots(Self.summarySlots, in: ids)
         }
-        entry["num_joined_members"] = .integer(joined)
-        entry["world_readable"] = entry["world_readable"] ?? false
-        entry["guest_can_join"] = entry["guest_can_join"] ?? false
-        return .object(entry)
+        return rooms.map { room -> JSONObject? in
+            guard let roomID = try? RoomID(room.roomID), let state = slots[roomID] else { return nil }
+            var entry: JSONObject = ["room_id": .string(room.roomID), "num_joined_members": .integer(room.joinedMembers)]
+            func content(_ type: String) -> JSONValue? {
+                state[StateKey(type, "")].flatMap { try? JSONValue.parse($0.json) }?["content"]
+            }
+            entry["name"] = content("m.room.name")?["name"]
+            entry["topic"] = content("m.room.topic")?["topic"]
+            entry["avatar_url"] = content("m.room.avatar")?["url"]
+            entry["canonical_alias"] = content("m.room.canonical_alias")?["alias"]
+            entry["join_rule"] = content(EventType.joinRules)?["join_rule"]
+            entry["world_readable"] = .bool(content("m.room.history_visibility")?["history_visibility"] == "world_readable")
+            entry["guest_can_join"] = .bool(content("m.room.guest_access")?["guest_access"] == "can_join")
+            return entry
+        }
     }
 }

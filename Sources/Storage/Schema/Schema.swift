@@ -50,5 +50,6 @@ extension Schema {
         .v5ForgottenRooms,
         .v6TransactionScopes,
         .v7StateEventIndex,
+        .v8DirectoryOrder,
     ])
 }

@@ -1,0 +1,98 @@
+public import MatrixTypes
+import Storage
+
+/// A few state slots read at each event of a run of a room's timeline.
+public struct StateSlots: Sendable {
+    /// For each event with recorded state, the events filling the slots in the state after it.
+    public var after: [EventID: [StateKey: RoomEvent]]
+    /// The events filling the slots in the state just before the oldest event of the run.
+    public var beforeOldest: [StateKey: RoomEvent]
+}
+
+extension RoomStore {
+    /// The events filling `keys` in the state after each of `events` (one room's) and just before the oldest of
+    /// them, in one read: what per-event checks such as history visibility need, without a query per event or
+    /// resolving whole states.
+    public func slots(_ keys: [StateKey], at events: [RoomEvent]) async throws(RoomStoreError) -> StateSlots {
+        guard let oldest = events.min(by: { $0.streamOrdering < $1.streamOrdering }) else {
+            return StateSlots(after: [:], beforeOldest: [:])
+        }
+        let eventIDs = events.map(\.eventID.rawValue)
+        let (groups, beforeGroup, entries, rows) = try await read { connection throws(StorageError) in
+            let groups = try EventStateGroupsTable.groups(eventIDs: eventIDs, in: connection)
+            var beforeGroup: Int64?
+            if let room = try RoomIDsTable.find(oldest.roomID, in: connection),
+                let before = try TimelineQueries.lastEvent(roomNID: room, upTo: oldest.streamOrdering - 1, in: connection)
+            {
+                beforeGroup = try EventStateGroupsTable.group(eventNID: before, in: connection)
+            }
+            let keyNIDs = try StateKeysTable.find(keys, in: connection)
+            let entries = try StateGroupsTable.entries(
+                keyNIDs: Array(keyNIDs.values), groups: Set(groups.values).union(beforeGroup.map { [$0] } ?? []), in: connection
+            )
+            return (
+                groups, beforeGroup, entries.mapValues { slots in Self.keyed(slots, by: keyNIDs) },
+                try TimelineQueries.events(Self.distinct(entries.values.flatMap(\.values)), in: connection)
+            )
+        }
+        var loaded: [[UInt8]: RoomEvent] = [:]
+        for row in rows {
+            let event = try TimelineQueries.decode(row)
+            loaded[Array(event.eventID.rawValue.utf8)] = event
+        }
+        func filling(_ group: Int64?) -> [StateKey: RoomEvent] {
+            (group.flatMap { entries[$0] } ?? [:]).compactMapValues { loaded[Array($0.utf8)] }
+        }
+        var after: [EventID: [StateKey: RoomEvent]] = [:]
+        for event in events {
+            if let group = groups[Array(event.eventID.rawValue.utf8)] { after[event.eventID] = filling(group) }
+        }
+        return StateSlots(after: after, beforeOldest: filling(beforeGroup))
+    }
+
+    /// The events filling `keys` in the current state of each of `rooms`, in one read (directory summaries need a
+    /// few slots of each room on a page, not their whole state).
+    public func currentSlots(_ keys: [StateKey], in rooms: [RoomID]) async throws(RoomStoreError) -> [RoomID: [StateKey: RoomEvent]] {
+        let (groups, entries, rows) = try await read { connection throws(StorageError) in
+            var groups: [RoomID: Int64] = [:]
+            for roomID in rooms {
+                guard let room = try RoomIDsTable.find(roomID, in: connection),
+                    let last = try TimelineQueries.lastEvent(roomNID: room, upTo: Int64.max, in: connection),
+                    let group = try EventStateGroupsTable.group(eventNID: last, in: connection)
+                else { continue }
+                groups[roomID] = group
+            }
+            let keyNIDs = try StateKeysTable.find(keys, in: connection)
+            let entries = try StateGroupsTable.entries(keyNIDs: Array(keyNIDs.values), groups: Set(groups.values), in: connection)
+            return (
+                groups, entries.mapValues { slots in Self.keyed(slots, by: keyNIDs) },
+                try TimelineQueries.events(Self.distinct(entries.values.flatMap(\.values)), in: connection)
+            )
+        }
+        var loaded: [[UInt8]: RoomEvent] = [:]
+        for row in rows {
+            let event = try TimelineQueries.decode(row)
+            loaded[Array(event.eventID.rawValue.utf8)] = event
+        }
+        var result: [RoomID: [StateKey: RoomEvent]] = [:]
+        for room in rooms {
+            guard let group = groups[room] else { continue }
+            result[room] = (entries[group] ?? [:]).compactMapValues { loaded[Array($0.utf8)] }
+        }
+        return result
+    }
+
+    /// `ids` without repeats, compared by bytes.
+    private static func distinct(_ ids: [String]) -> [String] {
+        var seen = Set<[UInt8]>()
+        return ids.filter { seen.insert(Array($0.utf8)).inserted }
+    }
+
+    private static func keyed(_ slots: [Int64: String], by keyNIDs: [StateKey: Int64]) -> [StateKey: String] {
+        var keyed: [StateKey: String] = [:]
+        for (key, nid) in keyNIDs {
+            if let eventID = slots[nid] { keyed[key] = eventID }
+        }
+        return keyed
+    }
+}

@@ -1,0 +1,51 @@
+import AxonTesting
+import MatrixTypes
+import RoomStore
+import Storage
+import Testing
+
+/// A few state slots read at each event of a run, through delta chains and snapshots alike, must be what the
+/// whole state at that event says; slots whose keys differ only in Unicode normalisation stay apart.
+@Suite struct StateSlotsTests {
+    @Test func slotsAtEachEventMatchTheWholeStateThere() async throws {
+        try await withEachDatabase { db in
+            // Short chains, so the run crosses snapshots and deltas.
+            let store = try await RoomStore.open(database: db, instance: "main", policy: StateGroupPolicy(maxChainLength: 2, minimumDeltaRows: 1))
+            let room = try RoomFixture()
+            let composed = try room.user("\u{E9}")
+            let decomposed = try room.user("e\u{301}")
+            var events = [
+                try room.stateEvent("create", type: "m.room.create", depth: 1, prev: nil),
+                try room.stateEvent("vis1", type: "m.room.history_visibility", depth: 2, prev: "create"),
+                try room.stateEvent("composed", type: "m.room.member", stateKey: composed.rawValue, depth: 3, prev: "vis1", membership: "join"),
+            ]
+            var previous = "composed"
+            for index in 0..<6 {
+                events.append(try room.message("m\(index)", depth: Int64(4 + 2 * index), prev: previous))
+                let name = index % 2 == 0 ? "decomposed\(index)" : "visibility\(index)"
+                events.append(
+                    index % 2 == 0
+                        ? try room.stateEvent(name, type: "m.room.member", stateKey: decomposed.rawValue, depth: Int64(5 + 2 * index), prev: "m\(index)", membership: "join")
+                        : try room.stateEvent(name, type: "m.room.history_visibility", depth: Int64(5 + 2 * index), prev: "m\(index)")
+                )
+                previous = name
+            }
+            try await store.persist(events)
+            let keys = [StateKey("m.room.history_visibility", ""), .member(composed.rawValue), .member(decomposed.rawValue)]
+            let run = try await store.history(in: room.roomID, from: .afterStream(0), to: nil, direction: .forward, limit: 100)
+            let page = Array(run.dropFirst(3))
+            let slots = try await store.slots(keys, at: page)
+            for event in page {
+                let whole = try #require(try await store.state(after: event.eventID))
+                let read = try #require(slots.after[event.eventID])
+                for key in keys {
+                    #expect(read[key]?.eventID == whole[key], "\(key) after \(event.eventID)")
+                }
+            }
+            let before = try #require(try await store.state(after: try room.id("composed")))
+            for key in keys {
+                #expect(slots.beforeOldest[key]?.eventID == before[key], "\(key) before the run")
+            }
+        }
+    }
+}
