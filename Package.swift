@@ -128,6 +128,11 @@ let package = Package(
             dependencies: ["Rooms", "RoomStore", "Replication", "MatrixCrypto", "MatrixTypes", "Storage", "AxonTesting", logging],
             swiftSettings: strict
         ),
+        .testTarget(
+            name: "SyncTests",
+            dependencies: ["Sync", "Rooms", "RoomStore", "Replication", "MatrixCrypto", "MatrixTypes", "Storage", "AxonTesting", logging],
+            swiftSettings: strict
+        ),
         .testTarget(name: "AxonConfigTests", dependencies: ["AxonConfig", "AxonTesting", "MatrixTypes"], swiftSettings: strict),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "StorageSQLite", "StoragePostgres", "AxonTesting"], swiftSettings: strict),
         .testTarget(

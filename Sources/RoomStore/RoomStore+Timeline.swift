@@ -47,10 +47,13 @@ extension RoomStore {
         try await events([id]).first
     }
 
-    /// The rooms that gained visible events with stream ordering in `(after, upTo]`.
-    public func roomsChanged(after: Int64, upTo: Int64) async throws(RoomStoreError) -> Set<RoomID> {
+    /// Those of `rooms` that gained visible events with stream ordering in `(after, upTo]`, probing each room's
+    /// events by index (an old `since` does not read the events since it).
+    public func roomsWithEvents(among rooms: Set<RoomID>, after: Int64, upTo: Int64) async throws(RoomStoreError) -> Set<RoomID> {
+        guard !rooms.isEmpty, upTo > after else { return [] }
+        let raw = rooms.map(\.rawValue)
         let ids = try await read { connection throws(StorageError) in
-            try TimelineQueries.roomsChanged(after: after, upTo: upTo, in: connection)
+            try TimelineQueries.roomsWithEvents(among: raw, after: after, upTo: upTo, in: connection)
         }
         return Set(try ids.map { id throws(RoomStoreError) in try parseStored(id) })
     }

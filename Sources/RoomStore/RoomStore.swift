@@ -42,22 +42,36 @@ public final class RoomStore: Sendable {
     /// The `events` position below which every stream ordering is committed or abandoned.
     public var persistedUpTo: Int64 { streamIDs.persistedUpTo }
 
-    /// The persisted-up-to position now and after every advance, for notifiers.
+    /// The persisted-up-to position now and after every advance (or when the writer becomes idle), for notifiers.
     public func positions() -> AsyncStream<Int64> {
         streamIDs.positions()
     }
 
+    /// This writer's progress, for merging with other writers of the `events` stream.
+    public var progress: StreamProgress { streamIDs.progress }
+
+    /// The highest stream ordering any writer has been given: a sync token beyond it is from the future.
+    public func maxAllocated() async throws(RoomStoreError) -> Int64 {
+        try await mapErrors { try await streamIDs.maxAllocated() }
+    }
+
     /// Persists `events` in order, in one transaction: all of them are stored or none is.
     ///
-    /// Events may build on events earlier in the same batch.
+    /// Events may build on events earlier in the same batch. `announce` gets their stream orderings once they
+    /// are committed and before `persistedUpTo` may pass them (also when a commit reported as failed turns out to
+    /// have happened), so notices it publishes never trail the position readers sync to.
     /// - Returns: each event's stream ordering.
     @discardableResult
-    public func persist(_ events: [NewEvent]) async throws(RoomStoreError) -> [Int64] {
+    public func persist(_ events: [NewEvent], announce: (@Sendable ([Int64]) -> Void)? = nil) async throws(RoomStoreError) -> [Int64] {
         precondition(!events.isEmpty, "persist needs at least one event")
         let instanceName = instanceName
         let policy = policy
         let (_, orderings) = try await mapErrors {
-            try await streamIDs.write(count: events.count) { transaction, orderings in
+            try await streamIDs.write(
+                count: events.count,
+                isCommitted: { connection, orderings in try EventsTable.hasAny(connection, streamOrderings: orderings) },
+                onCommit: announce
+            ) { transaction, orderings in
                 var writer = EventWriter(transaction: transaction, instanceName: instanceName, policy: policy)
                 for (event, ordering) in zip(events, orderings) {
                     try writer.write(event, streamOrdering: ordering)
@@ -160,6 +174,8 @@ public final class RoomStore: Sendable {
         try await mapErrors { try await database.read { connection in try body(connection) } }
     }
 }
+
+extension RoomStore: StreamProgressSource {}
 
 /// Runs database work, reporting its failures as `RoomStoreError`.
 func mapErrors<T>(_ body: () async throws -> T) async throws(RoomStoreError) -> T {

@@ -10,6 +10,8 @@ struct SyncResponseBuilder {
         var isEmpty: Bool
         /// The joined rooms whose notices should wake this user's next long-poll.
         var syncedRooms: Set<RoomID>
+        /// The members lazy loading sent per room, which the device holds once it continues from this response.
+        var lazySent: [RoomID: Set<StateKey>]
     }
 
     let request: SyncRequest
@@ -39,17 +41,19 @@ struct SyncResponseBuilder {
         if let sinceEvents {
             changedRooms = notifier.roomsWithEvents(after: sinceEvents, among: joined)
             if changedRooms == nil {
+                // One indexed probe per joined room, however old the token: never a scan of every room's events.
                 changedRooms = try await roomStoreCall { () async throws(RoomStoreError) in
-                    try await store.roomsChanged(after: sinceEvents, upTo: upTo.events)
+                    try await store.roomsWithEvents(among: joined, after: sinceEvents, upTo: upTo.events)
                 }
             }
         }
         let ephemeral = try await ephemeralEvents(in: joined)
         let roomAccountData = try await accountDataChanges()
 
-        var join: [String: JSONValue] = [:]
-        var invite: [String: JSONValue] = [:]
-        var leave: [String: JSONValue] = [:]
+        var join: JSONObject = [:]
+        var invite: JSONObject = [:]
+        var leave: JSONObject = [:]
+        var lazySent: [RoomID: Set<StateKey>] = [:]
         for record in memberships {
             let changedSince = sinceEvents.map { record.streamOrdering > $0 } ?? true
             switch record.membership {
@@ -58,7 +62,11 @@ struct SyncResponseBuilder {
                 let hasEvents = changedRooms?.contains(record.roomID) ?? true
                 let extras = ephemeral[record.roomID] != nil || roomAccountData.rooms[record.roomID] != nil
                 guard hasEvents || newlyJoined || extras else { continue }
-                var room = try await timelineAndState(record.roomID, after: newlyJoined ? nil : sinceEvents, upTo: upTo.events, fresh: newlyJoined || isInitial)
+                var (room, sent) = try await timelineAndState(
+                    record.roomID, after: newlyJoined ? nil : sinceEvents, upTo: upTo.events, fresh: newlyJoined || isInitial,
+                    joinedAt: record.streamOrdering
+                )
+                if !sent.isEmpty { lazySent[record.roomID] = sent }
                 room["ephemeral"] = ["events": .array(ephemeral[record.roomID] ?? [])]
                 room["account_data"] = ["events": .array(roomAccountData.rooms[record.roomID] ?? [])]
                 join[record.roomID.rawValue] = room
@@ -68,7 +76,9 @@ struct SyncResponseBuilder {
                 guard changedSince, !record.forgotten, sinceEvents != nil || request.filter.includeLeave else { continue }
                 var room =
                     try await reader.wasJoined(before: record)
-                    ? try await timelineAndState(record.roomID, after: sinceEvents, upTo: record.streamOrdering, fresh: sinceEvents == nil)
+                    ? try await timelineAndState(
+                        record.roomID, after: sinceEvents, upTo: record.streamOrdering, fresh: sinceEvents == nil, joinedAt: nil
+                    ).json
                     : try await onlyEvent(record)
                 room["account_data"] = ["events": []]
                 leave[record.roomID.rawValue] = room
@@ -82,7 +92,7 @@ struct SyncResponseBuilder {
             "rooms": ["join": .object(join), "invite": .object(invite), "leave": .object(leave)],
             "account_data": ["events": .array(roomAccountData.global)],
         ]
-        return Response(json: json, isEmpty: isEmpty, syncedRooms: joined)
+        return Response(json: json, isEmpty: isEmpty, syncedRooms: joined, lazySent: lazySent)
     }
 
     /// The memberships as they stood at `upTo`: one that changed after the positions were read is replaced by
@@ -115,20 +125,23 @@ struct SyncResponseBuilder {
         ]
     }
 
-    /// A joined or left room's timeline (newest events in range) and the state at its start.
-    private func timelineAndState(_ roomID: RoomID, after: Int64?, upTo: Int64, fresh: Bool) async throws(RoomError) -> JSONValue {
+    /// A joined or left room's timeline (newest events in range) and the state at its start, with the members
+    /// lazy loading sent. `joinedAt`: where the user's current join took effect, when joined (events from there on
+    /// are theirs to read).
+    private func timelineAndState(_ roomID: RoomID, after: Int64?, upTo: Int64, fresh: Bool, joinedAt: Int64?) async throws(RoomError)
+        -> (json: JSONValue, lazySent: Set<StateKey>)
+    {
         let filter = request.filter
-        // A room new to the client starts where its history visibility lets this user start reading.
-        var after = after
-        if fresh, let floor = try await reader.historyFloor(roomID, viewer: request.user, upTo: upTo) {
-            after = max(after ?? Int64.min, floor - 1)
-        }
-        let recent = try await roomStoreCall { [after] () async throws(RoomStoreError) in
+        let recent = try await roomStoreCall { () async throws(RoomStoreError) in
             try await store.recentEvents(in: roomID, after: after, upTo: upTo, limit: filter.timelineLimit)
         }
-        let timeline = recent.events.filter(filter.timeline.matches)
-        let startStream = (recent.events.first?.streamOrdering).map { $0 - 1 } ?? upTo
+        // What the history visibility at each event hides is left out; paging back from `prev_batch` hides it too.
+        let readable = try await reader.readable(recent.events, viewer: request.user, joinedAt: joinedAt)
+        let timeline = readable.filter(filter.timeline.matches)
+        // The state handed over is the room's where the readable timeline starts, covering what the hidden part changed.
+        let startStream = (readable.first?.streamOrdering).map { $0 - 1 } ?? upTo
         var state: [RoomEvent] = []
+        var lazySent: Set<StateKey> = []
         if fresh {
             state = try await stateEvents(roomID, atStream: startStream)
         } else if recent.limited, let after {
@@ -139,9 +152,11 @@ struct SyncResponseBuilder {
         }
         // State events the timeline filter removed still change the room: they go into `state` instead.
         let shown = Set(timeline.map(\.eventID))
-        state += recent.events.filter { $0.stateKey != nil && !shown.contains($0.eventID) }
+        state += readable.filter { $0.stateKey != nil && !shown.contains($0.eventID) }
         if filter.lazyLoadMembers {
-            state = try await lazyLoaded(state, roomID: roomID, timeline: timeline, startStream: startStream, endStream: upTo, fresh: fresh)
+            (state, lazySent) = try await lazyLoaded(
+                state, roomID: roomID, timeline: timeline, startStream: startStream, endStream: upTo, fresh: fresh
+            )
         }
         let prevBatch: RoomToken =
             recent.events.first.map { .topological(depth: $0.topologicalOrdering, stream: $0.streamOrdering) } ?? .stream(upTo)
@@ -155,7 +170,7 @@ struct SyncResponseBuilder {
         ]
         let membersChanged = (recent.events + state).contains { $0.type == EventType.member }
         if fresh || membersChanged { room["summary"] = try await summary(roomID) }
-        return room
+        return (room, lazySent)
     }
 
     /// `m.heroes` and member counts, which clients name unnamed rooms (direct chats) with. Sent when the room
@@ -185,23 +200,27 @@ struct SyncResponseBuilder {
     /// always carries the user's own membership, as Synapse sends it, even when it joined within the timeline.
     private func lazyLoaded(
         _ state: [RoomEvent], roomID: RoomID, timeline: [RoomEvent], startStream: Int64, endStream: Int64, fresh: Bool
-    ) async throws(RoomError) -> [RoomEvent] {
-        let senders = Set(timeline.map(\.sender.rawValue)).union([request.user.rawValue])
-        let unsent = lazyMembers.unsent(senders, user: request.user, device: request.deviceID, room: roomID, reset: isInitial)
-        var kept = state.filter { event in event.type != EventType.member || event.stateKey.map(senders.contains) == true }
-        let present = Set(kept.compactMap { $0.type == EventType.member ? $0.stateKey : nil })
+    ) async throws(RoomError) -> (events: [RoomEvent], sent: Set<StateKey>) {
+        let own = StateKey.member(request.user.rawValue)
+        let senders = Set(timeline.map { StateKey.member($0.sender.rawValue) }).union([own])
+        let unsent = lazyMembers.unsent(senders, user: request.user, device: request.deviceID, room: roomID)
+        func memberKey(_ event: RoomEvent) -> StateKey? {
+            event.type == EventType.member ? event.stateKey.map { StateKey.member($0) } : nil
+        }
+        var kept = state.filter { event in memberKey(event).map(senders.contains) ?? true }
+        let present = Set(kept.compactMap(memberKey))
         let missing = unsent.subtracting(present)
         if !fresh, !missing.isEmpty {
             let ids = try await stateMap(roomID, atStream: startStream)
-            let memberIDs = missing.compactMap { ids[.member($0)] }
+            let memberIDs = missing.compactMap { ids[$0] }
             kept += try await roomStoreCall { () async throws(RoomStoreError) in try await store.events(memberIDs) }
         }
-        if fresh, !kept.contains(where: { $0.type == EventType.member && $0.stateKey == request.user.rawValue }),
-            let own = try await reader.membership(of: request.user, in: roomID, atStream: endStream)
+        if fresh, !kept.contains(where: { memberKey($0) == own }),
+            let membership = try await reader.membership(of: request.user, in: roomID, atStream: endStream)
         {
-            kept.append(own.event)
+            kept.append(membership.event)
         }
-        return kept
+        return (kept, unsent)
     }
 
     private func stateMap(_ roomID: RoomID, atStream stream: Int64) async throws(RoomError) -> [StateKey: EventID] {

@@ -19,10 +19,13 @@ public final class SyncService: Sendable {
     /// An idle long-poll needs no query, and a busy one no membership query.
     private let membershipCache = Mutex<[UserID: (records: [MembershipRecord], mark: UInt64)]>([:])
     private let logger: Logger
+    /// How long a request whose token is ahead of this process (another writer's events not yet seen here) waits
+    /// for it to catch up before answering empty with the same token (Synapse waits 10 s).
+    private let catchUpTimeout: Duration
 
     public init(
         reader: RoomReader, receipts: ReceiptService, accountData: AccountDataService, typing: TypingService,
-        notifier: Notifier, logger: Logger
+        notifier: Notifier, logger: Logger, catchUpTimeout: Duration = .seconds(10)
     ) {
         self.reader = reader
         self.receipts = receipts
@@ -30,6 +33,7 @@ public final class SyncService: Sendable {
         self.typing = typing
         self.notifier = notifier
         self.logger = logger
+        self.catchUpTimeout = catchUpTimeout
     }
 
     /// The positions every stream has reached, from memory.
@@ -43,6 +47,13 @@ public final class SyncService: Sendable {
     public func sync(_ request: SyncRequest) async throws(RoomError) -> JSONValue {
         let deadline = ContinuousClock.now + request.timeout
         var since = request.since
+        if let asked = since {
+            guard let servable = try await servable(asked) else { return SyncResponseBuilder.empty(next: asked) }
+            since = servable
+        }
+        // Lazy-loaded members are tracked by the tokens handed out, so by the client's token as it came.
+        let from = request.since
+        lazyMembers.start(user: request.user, device: request.deviceID, since: from, reset: from == nil || request.fullState)
         while true {
             let mark = notifier.mark()
             let current = currentToken()
@@ -61,12 +72,38 @@ public final class SyncService: Sendable {
             )
             let response = try await builder.build()
             if !response.isEmpty || since == nil || request.fullState || remaining <= .zero {
+                lazyMembers.issued(user: request.user, device: request.deviceID, since: from, next: current, added: response.lazySent)
                 return response.json
             }
             since = current
             await notifier.wait(since: mark, user: request.user, rooms: response.syncedRooms, timeout: remaining)
             if Task.isCancelled { throw .cancelled }
         }
+    }
+
+    /// `token` as this process can serve it, or `nil` if it is ahead of this process and did not catch up in time.
+    ///
+    /// A position beyond anything ever allocated can never be reached: it is bounded to the persisted position, as
+    /// Synapse bounds tokens from the future. One this process has not reached yet (another writer's commits not
+    /// seen here) is waited for, a bounded time. Receipts and account data have one writer, this process: a
+    /// position ahead of it is from the future and bounded to the current one.
+    private func servable(_ token: SyncToken) async throws(RoomError) -> SyncToken? {
+        var token = token
+        let current = currentToken()
+        token.receipts = min(token.receipts, current.receipts)
+        token.accountData = min(token.accountData, current.accountData)
+        guard token.events > current.events else { return token }
+        let allocated = try await roomStoreCall { () async throws(RoomStoreError) in try await reader.store.maxAllocated() }
+        if token.events > allocated {
+            logger.warning("bounding a sync token from the future", metadata: ["events": "\(token.events)", "bound": "\(current.events)"])
+            token.events = current.events
+            return token
+        }
+        guard await notifier.waitForEvents(reaching: token.events, timeout: catchUpTimeout) else {
+            logger.warning("timed out waiting for the events stream to reach a sync token", metadata: ["events": "\(token.events)"])
+            return nil
+        }
+        return token
     }
 
     /// `user`'s memberships, from the cache unless a notice about the user made it stale or the sync is an

@@ -77,7 +77,7 @@ public struct Composition: Sendable {
         let typing = TypingService(bus: bus)
         let filters = FilterService(database: database)
         let sync = SyncService(
-            reader: reader, receipts: receipts, accountData: accountData, typing: typing, notifier: Notifier(bus: bus, eventsPosition: store.persistedUpTo), logger: logger
+            reader: reader, receipts: receipts, accountData: accountData, typing: typing, notifier: Notifier(bus: bus, persisted: { store.persistedUpTo }, advances: store.positions()), logger: logger
         )
         return RoomMembershipRoutes.routes(rooms)
             + RoomEventRoutes.routes(rooms, messageLimiter: RateLimiter(config.rateLimits.message))

@@ -32,4 +32,13 @@ enum EventsTable {
             [.text(eventID.rawValue)]
         )
     }
+
+    /// Whether any event holds one of `streamOrderings` (a batch commits whole, so one is enough to tell).
+    static func hasAny(_ connection: any Connection, streamOrderings: [Int64]) throws -> Bool {
+        guard !streamOrderings.isEmpty else { return false }
+        return try connection.queryOne(
+            "SELECT 1 FROM events WHERE stream_ordering IN (\(placeholders(streamOrderings.count))) LIMIT 1",
+            streamOrderings.map(SQLValue.integer)
+        ) != nil
+    }
 }

@@ -81,15 +81,26 @@ enum TimelineQueries {
         return try connection.query("\(columns) WHERE i.event_id IN (\(placeholders(ids.count)))", ids.map(SQLValue.text))
     }
 
-    /// The rooms among `roomNIDs`' complement-free set that gained visible events in `(after, upTo]`.
-    static func roomsChanged(after: Int64, upTo: Int64, in connection: any Connection) throws(StorageError) -> [String] {
-        try connection.query(
-            """
-            SELECT DISTINCT r.room_id FROM events e JOIN room_ids r ON r.room_nid = e.room_nid
-            WHERE e.stream_ordering > ? AND e.stream_ordering <= ? AND \(visible)
-            """,
-            [.integer(after), .integer(upTo)]
-        ).map { row throws(StorageError) in try row.decode(0) }
+    /// Those of `roomIDs` with a visible event in `(after, upTo]`: one indexed probe per room, so an old token
+    /// costs as much as a new one instead of reading every event since it.
+    static func roomsWithEvents(among roomIDs: [String], after: Int64, upTo: Int64, in connection: any Connection)
+        throws(StorageError) -> [String]
+    {
+        var found: [String] = []
+        var start = roomIDs.startIndex
+        while start < roomIDs.endIndex {
+            let chunk = roomIDs[start..<min(start + 500, roomIDs.endIndex)]
+            found += try connection.query(
+                """
+                SELECT r.room_id FROM room_ids r WHERE r.room_id IN (\(placeholders(chunk.count))) AND EXISTS (
+                    SELECT 1 FROM events e WHERE e.room_nid = r.room_nid AND e.stream_ordering > ? AND e.stream_ordering <= ?
+                    AND \(visible))
+                """,
+                chunk.map(SQLValue.text) + [.integer(after), .integer(upTo)]
+            ).map { row throws(StorageError) in try row.decode(0) }
+            start = chunk.endIndex
+        }
+        return found
     }
 
     /// The newest event of the room at or below stream ordering `upTo` that has state recorded.

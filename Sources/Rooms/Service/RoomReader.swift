@@ -5,7 +5,8 @@ public import Replication
 public import RoomStore
 
 /// What members read from rooms: events, state, members and history, each limited to what the reader may see
-/// (everything while joined; up to their leave or ban afterwards).
+/// (up to their leave or ban after having joined, and of that what the history visibility in force at each event
+/// shows them).
 public final class RoomReader: Sendable {
     public let store: RoomStore
     let versions: RoomVersions
@@ -17,47 +18,42 @@ public final class RoomReader: Sendable {
         self.clock = clock
     }
 
-    /// The newest stream ordering `viewer` may see in `roomID`.
-    public func visibleUpTo(_ roomID: RoomID, viewer: UserID) async throws(RoomError) -> Int64 {
+    /// How far `viewer` may read `roomID`: up to `upTo` (everything while joined; up to their leave or ban after
+    /// having joined), and from `joinedAt` on with no history visibility check (where their current join began).
+    public struct Access: Sendable {
+        public var upTo: Int64
+        public var joinedAt: Int64?
+    }
+
+    public func access(_ roomID: RoomID, viewer: UserID) async throws(RoomError) -> Access {
         let record = try await roomStore { () async throws(RoomStoreError) in try await store.membershipRecord(of: viewer, in: roomID) }
         switch record?.membership {
-        case Membership.join?: return Int64.max
+        case Membership.join?: return Access(upTo: Int64.max, joinedAt: record?.streamOrdering)
         case Membership.leave?, Membership.ban?:
             guard let record, !record.forgotten else { throw .forbidden("You have forgotten this room") }
             guard try await wasJoined(before: record) else { throw .forbidden("You were never a member of this room") }
-            return record.streamOrdering
+            return Access(upTo: record.streamOrdering, joinedAt: nil)
         default: throw .forbidden("You are not a member of this room")
         }
     }
 
-    /// The stream range of the room's history `viewer` may see: up to their leave (everything while joined), and
-    /// from their join (or invite) when the room's `history_visibility` is `joined` (or `invited`). The current
-    /// visibility setting applies to the whole history.
-    public func visibleRange(_ roomID: RoomID, viewer: UserID) async throws(RoomError) -> ClosedRange<Int64> {
-        let upTo = try await visibleUpTo(roomID, viewer: viewer)
-        return (try await historyFloor(roomID, viewer: viewer, upTo: upTo) ?? Int64.min)...upTo
+    /// The newest stream ordering `viewer` may see in `roomID`.
+    public func visibleUpTo(_ roomID: RoomID, viewer: UserID) async throws(RoomError) -> Int64 {
+        try await access(roomID, viewer: viewer).upTo
     }
 
-    /// The first stream ordering `viewer` may see when `history_visibility` hides earlier events, else `nil`.
-    public func historyFloor(_ roomID: RoomID, viewer: UserID, upTo: Int64) async throws(RoomError) -> Int64? {
-        let state = try await roomStore { () async throws(RoomStoreError) in try await store.state(in: roomID, atStream: upTo) }
-        guard let settingID = state?[StateKey("m.room.history_visibility", "")],
-            let setting = try await roomStore({ () async throws(RoomStoreError) in try await store.events([settingID]) }).first,
-            let visibility = (try? JSONValue.parse(setting.json))?["content"]?["history_visibility"]?.stringValue,
-            visibility == "joined" || visibility == "invited"
-        else { return nil }
-        let counted: Set<String> = visibility == "invited" ? [Membership.join, Membership.invite] : [Membership.join]
-        var floor: Int64?
-        for event in try await roomStore({ () async throws(RoomStoreError) in try await store.memberEvents(of: viewer, in: roomID) })
-        where event.streamOrdering <= upTo {
-            let membership = (try? JSONValue.parse(event.json))?["content"]?["membership"]?.stringValue ?? ""
-            if counted.contains(membership) {
-                floor = event.streamOrdering
-            } else if floor != nil {
-                break
-            }
+    /// The events of `events` — a run of consecutive events of one room's timeline — that `viewer` may read by the
+    /// history visibility and their membership in force at each (events from `joinedAt` on are theirs anyway).
+    /// One read for the whole run, and none when it all follows the viewer's join.
+    public func readable(_ events: [RoomEvent], viewer: UserID, joinedAt: Int64?) async throws(RoomError) -> [RoomEvent] {
+        func sinceJoin(_ event: RoomEvent) -> Bool { joinedAt.map { event.streamOrdering >= $0 } ?? false }
+        let checked = events.filter { !sinceJoin($0) }
+        guard !checked.isEmpty else { return events }
+        let slots = try await roomStore { () async throws(RoomStoreError) in
+            try await store.slots(HistoryVisibility.slots(for: viewer), at: checked)
         }
-        return floor ?? Int64.max
+        let allowed = Set(HistoryVisibility.visible(checked, to: viewer, slots: slots).map(\.eventID))
+        return events.filter { sinceJoin($0) || allowed.contains($0.eventID) }
     }
 
     /// Whether the user was joined just before `record` took effect: someone who leaves after a rejected invite
@@ -123,10 +119,8 @@ public final class RoomReader: Sendable {
     }
 
     public func event(_ eventID: EventID, in roomID: RoomID, viewer: ClientEventFormat.Viewer) async throws(RoomError) -> JSONValue {
-        let range = try await visibleRange(roomID, viewer: viewer.userID)
-        guard let event = try await roomStore({ () async throws(RoomStoreError) in try await store.visibleEvent(eventID) }),
-            event.roomID == roomID, range.contains(event.streamOrdering)
-        else { throw .eventNotFound }
+        let access = try await access(roomID, viewer: viewer.userID)
+        let event = try await readableEvent(eventID, in: roomID, viewer: viewer.userID, access: access)
         return try await format([event], in: roomID, viewer: viewer)[0]
     }
 
@@ -149,12 +143,14 @@ public final class RoomReader: Sendable {
     public func members(
         of roomID: RoomID, viewer: UserID, at: RoomToken?, membership: String?, notMembership: String?
     ) async throws(RoomError) -> [RoomEvent] {
-        var limit = try await visibleUpTo(roomID, viewer: viewer)
+        let access = try await access(roomID, viewer: viewer)
+        var limit = access.upTo
         if let at {
             switch at {
             case .stream(let stream): limit = min(limit, stream)
             case .topological(_, let stream): limit = min(limit, stream - 1)
             }
+            try await checkStateReadable(roomID, atStream: limit, viewer: viewer, access: access)
         }
         let events = try await stateEvents(roomID, atStream: limit).filter { $0.type == EventType.member }
         return events.filter { event in
@@ -174,18 +170,19 @@ public final class RoomReader: Sendable {
         in roomID: RoomID, viewer: ClientEventFormat.Viewer, from: RoomToken?, to: RoomToken?, direction: HistoryDirection,
         limit: Int, filter: EventFilter
     ) async throws(RoomError) -> (chunk: [JSONValue], start: RoomToken, end: RoomToken?) {
-        let range = try await visibleRange(roomID, viewer: viewer.userID)
-        let start = from ?? (direction == .backward ? .stream(min(range.upperBound, store.persistedUpTo)) : .stream(0))
-        var events = try await roomStore { () async throws(RoomStoreError) in
+        let access = try await access(roomID, viewer: viewer.userID)
+        let start = from ?? (direction == .backward ? .stream(min(access.upTo, store.persistedUpTo)) : .stream(0))
+        let page = try await roomStore { () async throws(RoomStoreError) in
             try await store.history(
                 in: roomID, from: Self.bound(start), to: to.map(Self.bound), direction: direction, limit: limit
             )
         }
-        var full = events.count == limit
-        if direction == .backward, events.contains(where: { $0.streamOrdering < range.lowerBound }) { full = false }
-        events.removeAll { !range.contains($0.streamOrdering) }
+        // Paging goes on past events the viewer may not read; it ends at the end of history or past their leave.
+        let pastLeave = page.contains { $0.streamOrdering > access.upTo }
+        let full = page.count == limit && !(direction == .forward && pastLeave)
+        let events = try await readable(page.filter { $0.streamOrdering <= access.upTo }, viewer: viewer.userID, joinedAt: access.joinedAt)
         let end: RoomToken? =
-            if full, let last = events.last {
+            if full, let last = page.last {
                 direction == .backward
                     ? .topological(depth: last.topologicalOrdering, stream: last.streamOrdering)
                     : .topological(depth: last.topologicalOrdering, stream: last.streamOrdering + 1)
@@ -200,29 +197,63 @@ public final class RoomReader: Sendable {
     public func context(
         of eventID: EventID, in roomID: RoomID, viewer: ClientEventFormat.Viewer, limit: Int, filter: EventFilter
     ) async throws(RoomError) -> JSONValue {
-        let range = try await visibleRange(roomID, viewer: viewer.userID)
-        guard let event = try await roomStore({ () async throws(RoomStoreError) in try await store.visibleEvent(eventID) }),
-            event.roomID == roomID, range.contains(event.streamOrdering)
-        else { throw .eventNotFound }
+        let access = try await access(roomID, viewer: viewer.userID)
+        // As Synapse answers: an event that exists but is hidden from the viewer is forbidden, not unknown.
+        let event = try await readableEvent(
+            eventID, in: roomID, viewer: viewer.userID, access: access, hidden: .forbidden("You don't have permission to access that event")
+        )
         let beforeCount = limit / 2
         let before = beforeCount == 0 ? [] : try await roomStore { () async throws(RoomStoreError) in
             try await store.history(in: roomID, from: .before(event.position), to: nil, direction: .backward, limit: beforeCount)
-        }.filter { range.contains($0.streamOrdering) }
+        }
+        let readableBefore = try await readable(before, viewer: viewer.userID, joinedAt: access.joinedAt)
         let afterStart = RoomPosition(topological: event.topologicalOrdering, stream: event.streamOrdering + 1)
         let after = limit - beforeCount == 0 ? [] : try await roomStore { () async throws(RoomStoreError) in
             try await store.history(in: roomID, from: .before(afterStart), to: nil, direction: .forward, limit: limit - beforeCount)
-        }.filter { range.contains($0.streamOrdering) }
-        let last = after.last ?? event
+        }
+        let readableAfter = try await readable(
+            after.filter { $0.streamOrdering <= access.upTo }, viewer: viewer.userID, joinedAt: access.joinedAt
+        )
+        let last = readableAfter.last ?? event
         let first = before.last ?? event
         let state = try await stateEvents(roomID, atStream: last.streamOrdering)
         return [
             "event": try await format([event], in: roomID, viewer: viewer)[0],
-            "events_before": .array(try await format(before.filter(filter.matches), in: roomID, viewer: viewer)),
-            "events_after": .array(try await format(after.filter(filter.matches), in: roomID, viewer: viewer)),
+            "events_before": .array(try await format(readableBefore.filter(filter.matches), in: roomID, viewer: viewer)),
+            "events_after": .array(try await format(readableAfter.filter(filter.matches), in: roomID, viewer: viewer)),
             "start": .string(RoomToken.topological(depth: first.topologicalOrdering, stream: first.streamOrdering).description),
             "end": .string(RoomToken.topological(depth: last.topologicalOrdering, stream: last.streamOrdering + 1).description),
             "state": .array(try await format(state, in: roomID, viewer: viewer)),
         ]
+    }
+
+    /// One event of the room the viewer may read; `eventNotFound` when unknown, `hidden` when the viewer may not
+    /// read it (by default the same answer as unknown, so nothing leaks).
+    private func readableEvent(
+        _ eventID: EventID, in roomID: RoomID, viewer: UserID, access: Access, hidden: RoomError = .eventNotFound
+    ) async throws(RoomError) -> RoomEvent {
+        guard let event = try await roomStore({ () async throws(RoomStoreError) in try await store.visibleEvent(eventID) }),
+            event.roomID == roomID
+        else { throw .eventNotFound }
+        guard event.streamOrdering <= access.upTo, try await !readable([event], viewer: viewer, joinedAt: access.joinedAt).isEmpty
+        else { throw hidden }
+        return event
+    }
+
+    /// Refuses reading the room's state as of stream position `stream` unless the viewer could see it then
+    /// (Synapse's `_user_can_see_state_at_event`, at the last event up to there).
+    private func checkStateReadable(_ roomID: RoomID, atStream stream: Int64, viewer: UserID, access: Access) async throws(RoomError) {
+        if let joinedAt = access.joinedAt, stream >= joinedAt { return }
+        let last = try await roomStore { () async throws(RoomStoreError) in
+            try await store.recentEvents(in: roomID, after: nil, upTo: stream, limit: 1)
+        }.events
+        guard !last.isEmpty else { throw .eventNotFound }
+        let slots = try await roomStore { () async throws(RoomStoreError) in
+            try await store.slots(HistoryVisibility.slots(for: viewer), at: last)
+        }
+        guard let state = slots.after[last[0].eventID],
+            HistoryVisibility.mayReadState(state, viewer: viewer, joinedNow: access.joinedAt != nil)
+        else { throw .forbidden("You may not see this room's members at that point") }
     }
 
     func stateEvents(_ roomID: RoomID, atStream limit: Int64) async throws(RoomError) -> [RoomEvent] {

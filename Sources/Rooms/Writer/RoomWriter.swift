@@ -102,7 +102,9 @@ public actor RoomWriter {
         var orderings: [Int64] = []
         if !events.isEmpty {
             do {
-                orderings = try await store.persist(events)
+                // Announced before the position passes them (and before anyone is answered), so a sync never
+                // reaches an event whose notice is still to come, and a client's next sync has what it just sent.
+                orderings = try await store.persist(events) { [bus, events] orderings in Self.publish(events, orderings: orderings, on: bus) }
             } catch {
                 logger.error("persisting events failed", metadata: ["error": "\(error)", "events": "\(events.count)"])
                 for roomID in working.keys { snapshots[roomID] = nil }
@@ -114,8 +116,6 @@ public actor RoomWriter {
         let written = zip(events, orderings).map { event, ordering in
             WrittenEvent(eventID: event.eventID, roomID: event.roomID, streamOrdering: ordering)
         }
-        // Published before anyone is answered, so a client's next sync already includes what it just sent.
-        publish(events, orderings: orderings)
         for (reply, outcome) in outcomes {
             switch outcome {
             case .built(let range): reply.resume(returning: Array(written[range]))
@@ -213,7 +213,7 @@ public actor RoomWriter {
         }
     }
 
-    private func publish(_ events: [NewEvent], orderings: [Int64]) {
+    private static func publish(_ events: [NewEvent], orderings: [Int64], on bus: any ReplicationBus) {
         for (event, ordering) in zip(events, orderings) {
             var users: [UserID] = []
             if event.membership != nil, let target = event.stateKey.flatMap({ try? UserID($0) }) { users.append(target) }

@@ -84,6 +84,26 @@ public final class StreamIDAllocator: Sendable {
         state.withLock { $0.tracker.position }
     }
 
+    /// The position, whether anything this writer allocated is still unfinished, and a change count, read at once.
+    public var progress: StreamProgress {
+        state.withLock { StreamProgress(position: $0.tracker.position, idle: $0.tracker.isIdle, changes: $0.tracker.changes) }
+    }
+
+    /// The highest ID any writer of the stream has been given, read from the database on PostgreSQL (where other
+    /// processes share the sequence): a stream position above it names rows that can never exist.
+    public func maxAllocated() async throws -> Int64 {
+        switch database.dialect {
+        case .sqlite:
+            return state.withLock { $0.tracker.lastAllocated }
+        case .postgres:
+            return try await database.read { connection in
+                try connection.queryValue(
+                    "SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM \(self.sequenceName)", as: Int64.self
+                )
+            }
+        }
+    }
+
     /// Runs `body` in one write transaction with a freshly allocated stream ID. The ID counts as
     /// persisted once the transaction commits, or as a permanent hole if it rolls back.
     ///
@@ -100,13 +120,24 @@ public final class StreamIDAllocator: Sendable {
 
     /// Like `write(_:)` with `count` IDs in ascending order, for batches (an event persister
     /// writing several events in one transaction).
+    ///
+    /// `isCommitted` looks the IDs up in what `body` writes. When the commit itself fails its outcome is unknown
+    /// (the acknowledgement of a commit that happened can be lost with the connection): the IDs then stay in flight,
+    /// holding the position back, until the lookup says whether they committed, rather than being taken for holes
+    /// (which on SQLite would let a restarted writer hand them out again).
+    ///
+    /// `onCommit` runs once the IDs are known to have committed and before the position may pass them, so a
+    /// notice it publishes reaches readers no later than the position does.
     @discardableResult
     public func write<T: Sendable>(
         count: Int,
+        isCommitted: (@Sendable (any Connection, [Int64]) throws -> Bool)? = nil,
+        onCommit: (@Sendable ([Int64]) -> Void)? = nil,
         _ body: @escaping @Sendable (any Transaction, [Int64]) throws -> T
     ) async throws -> (T, [Int64]) {
         precondition(count > 0, "a write allocates at least one stream ID")
         let allocated = Locked<[Int64]>([])
+        let bodyDone = Locked(false)
         do {
             let value = try await database.write { transaction in
                 let ids = try self.allocate(count, in: transaction)
@@ -115,14 +146,46 @@ public final class StreamIDAllocator: Sendable {
                 if transaction.dialect == .sqlite, let last = ids.last {
                     try self.recordPosition(last, in: transaction)
                 }
+                bodyDone.withLock { $0 = true }
                 return value
             }
             let ids = allocated.withLock { $0 }
+            onCommit?(ids)
             finish(ids, committed: true)
             return (value, ids)
         } catch {
-            finish(allocated.withLock { $0 }, committed: false)
+            let ids = allocated.withLock { $0 }
+            if let isCommitted, !ids.isEmpty, bodyDone.withLock({ $0 }) {
+                Task { await self.settle(ids, isCommitted: isCommitted, onCommit: onCommit) }
+            } else {
+                finish(ids, committed: false)
+            }
             throw error
+        }
+    }
+
+    /// Finishes IDs whose commit may or may not have happened once the database answers whether it did, retrying
+    /// while it cannot be reached.
+    private func settle(
+        _ ids: [Int64], isCommitted: @escaping @Sendable (any Connection, [Int64]) throws -> Bool,
+        onCommit: (@Sendable ([Int64]) -> Void)?
+    ) async {
+        var delay = Duration.milliseconds(50)
+        while true {
+            do {
+                let committed = try await database.read { connection in try isCommitted(connection, ids) }
+                if committed { onCommit?(ids) }
+                finish(ids, committed: committed)
+                if committed {
+                    logger.warning("a commit reported as failed had happened", metadata: ["stream": "\(stream)", "ids": "\(ids)"])
+                }
+                return
+            } catch {
+                if (error as? StorageError) == .closed { return }
+                logger.warning("could not check whether a commit happened", metadata: ["stream": "\(stream)", "error": "\(error)"])
+                try? await Task.sleep(for: delay)
+                delay = min(delay * 2, .seconds(5))
+            }
         }
     }
 
@@ -167,7 +230,7 @@ public final class StreamIDAllocator: Sendable {
                 return ids
             } catch {
                 state.withLock { state in
-                    if state.tracker.cancelAllocation(token) { publish(&state) }
+                    if state.tracker.cancelAllocation(token) || state.tracker.isIdle { publish(&state) }
                 }
                 throw error
             }
@@ -177,16 +240,19 @@ public final class StreamIDAllocator: Sendable {
     private func finish(_ ids: [Int64], committed: Bool) {
         guard !ids.isEmpty else { return }
         let record = state.withLock { state in
-            guard state.tracker.finish(ids, committed: committed) else { return false }
+            let advanced = state.tracker.finish(ids, committed: committed)
+            // Becoming idle matters too: a merged position stops waiting on this writer.
+            guard advanced || state.tracker.isIdle else { return false }
             publish(&state)
-            return startRecording(&state)
+            return advanced && startRecording(&state)
         }
         if record {
             Task { await recordPositions() }
         }
     }
 
-    /// Tells every observer the new position; runs under the lock so observers see positions in order.
+    /// Tells every observer the position (new, or unchanged with the writer now idle); runs under the lock so
+    /// observers see positions in order.
     private func publish(_ state: inout State) {
         for observer in state.observers.values {
             observer.yield(state.tracker.position)

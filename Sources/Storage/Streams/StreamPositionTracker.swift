@@ -19,6 +19,8 @@ struct StreamPositionTracker: Sendable {
     /// but not pass it until the answer is known.
     private var pending: [UInt64: Int64] = [:]
     private var nextToken: UInt64 = 0
+    /// Counts every allocation and finish, so a reader merging several writers can tell it saw each one unchanged.
+    private(set) var changes: UInt64 = 0
 
     init(position: Int64, lastAllocated: Int64) {
         precondition(lastAllocated >= position, "a writer cannot have persisted IDs it never allocated")
@@ -28,8 +30,13 @@ struct StreamPositionTracker: Sendable {
 
     var inFlightCount: Int { inFlight.count }
 
+    /// Nothing allocated is unfinished and no allocation is under way: every ID this writer ever handed out has
+    /// committed or been abandoned, whatever `position` says (it does not stop on abandoned IDs).
+    var isIdle: Bool { inFlight.isEmpty && pending.isEmpty }
+
     /// Allocates the next `count` IDs from the in-memory counter (the single-writer SQLite case).
     mutating func allocateFromCounter(_ count: Int) -> [Int64] {
+        changes += 1
         let ids = (1...Int64(count)).map { lastAllocated + $0 }
         markInFlight(ids)
         return ids
@@ -37,6 +44,7 @@ struct StreamPositionTracker: Sendable {
 
     /// Registers an allocation whose IDs come from elsewhere (a PostgreSQL sequence).
     mutating func beginAllocation() -> UInt64 {
+        changes += 1
         nextToken += 1
         pending[nextToken] = lastAllocated
         return nextToken
@@ -51,6 +59,7 @@ struct StreamPositionTracker: Sendable {
     /// Drops an allocation that failed before receiving IDs.
     /// - Returns: whether `position` advanced.
     mutating func cancelAllocation(_ token: UInt64) -> Bool {
+        changes += 1
         pending[token] = nil
         return advance()
     }
@@ -58,6 +67,7 @@ struct StreamPositionTracker: Sendable {
     /// Marks IDs as committed or abandoned.
     /// - Returns: whether `position` advanced.
     mutating func finish(_ ids: [Int64], committed: Bool) -> Bool {
+        changes += 1
         for id in ids where inFlight.remove(id) != nil {
             finished[id] = committed
         }

@@ -244,6 +244,58 @@ enum ClientScenarios {
             let timeline = sync.timeline(roomID).compactMap { $0["event_id"]?.stringValue }
             #expect(timeline.contains(after) && !timeline.contains(before), "\(timeline)")
         },
+        ClientScenario(name: "history visibility applies per event: each setting hides only what was written under it") { context in
+            // joined → shared → joined → shared: a later joiner reads the shared stretches only, through
+            // /messages, /event, /context and the timeline of their first sync.
+            let alice = try await context.user("alice")
+            let carol = try await context.user("carol")
+            let roomID = try await alice.createRoom([
+                "preset": "public_chat",
+                "initial_state": [["type": "m.room.history_visibility", "state_key": "", "content": ["history_visibility": "joined"]]],
+            ])
+            let room = SuiteClient.escape(roomID)
+            func setVisibility(_ value: String) async throws {
+                try await alice.ok("PUT", "/rooms/\(room)/state/m.room.history_visibility", ["history_visibility": .string(value)])
+            }
+            let joined1 = try await alice.send(roomID, "joined 1")
+            try await setVisibility("shared")
+            let shared1 = try await alice.send(roomID, "shared 1")
+            try await setVisibility("joined")
+            let joined2 = try await alice.send(roomID, "joined 2")
+            try await setVisibility("shared")
+            let shared2 = try await alice.send(roomID, "shared 2")
+            try await carol.ok("POST", "/rooms/\(room)/join", [:])
+            let page = try await carol.ok("GET", "/rooms/\(room)/messages?dir=b&limit=50")
+            let ids = Set((page["chunk"]?.arrayValue ?? []).compactMap { $0["event_id"]?.stringValue })
+            #expect(ids.isSuperset(of: [shared1, shared2]), "\(page)")
+            #expect(ids.isDisjoint(with: [joined1, joined2]), "\(page)")
+            for (eventID, visible) in [(joined1, false), (shared1, true), (joined2, false), (shared2, true)] {
+                let single = try await carol.call("GET", "/rooms/\(room)/event/\(SuiteClient.escape(eventID))")
+                #expect(single.status == (visible ? 200 : 404), "\(eventID): \(single)")
+                // Synapse answers /context on a hidden event with 403, /event with 404.
+                let around = try await carol.call("GET", "/rooms/\(room)/context/\(SuiteClient.escape(eventID))?limit=2")
+                #expect(around.status == (visible ? 200 : 403), "\(eventID): \(around)")
+            }
+            let sync = try await carol.sync(filter: ["room": ["timeline": ["limit": 50]]])
+            let timeline = Set(sync.timeline(roomID).compactMap { $0["event_id"]?.stringValue })
+            #expect(timeline.isSuperset(of: [shared1, shared2]) && timeline.isDisjoint(with: [joined1, joined2]), "\(timeline)")
+        },
+        ClientScenario(name: "history visibility invited shows what was written while invited, not before") { context in
+            let alice = try await context.user("alice")
+            let bob = try await context.user("bob")
+            let roomID = try await alice.createRoom([
+                "preset": "public_chat",
+                "initial_state": [["type": "m.room.history_visibility", "state_key": "", "content": ["history_visibility": "invited"]]],
+            ])
+            let room = SuiteClient.escape(roomID)
+            let before = try await alice.send(roomID, "before the invite")
+            try await alice.ok("POST", "/rooms/\(room)/invite", ["user_id": .string(bob.userID)])
+            let invited = try await alice.send(roomID, "while invited")
+            try await bob.ok("POST", "/rooms/\(room)/join", [:])
+            let page = try await bob.ok("GET", "/rooms/\(room)/messages?dir=b&limit=50")
+            let ids = Set((page["chunk"]?.arrayValue ?? []).compactMap { $0["event_id"]?.stringValue })
+            #expect(ids.contains(invited) && !ids.contains(before), "\(page)")
+        },
         ClientScenario(name: "leaving keeps history readable up to the leave") { context in
             let alice = try await context.user("alice")
             let bob = try await context.user("bob")

@@ -1,0 +1,117 @@
+import AxonTesting
+import Foundation
+import Logging
+import MatrixCrypto
+import MatrixTypes
+import Replication
+import RoomStore
+import Rooms
+import Storage
+import Sync
+
+/// One process's rooms and sync over a database, built from the real parts: a room writer per `events` writer
+/// instance (each with its own stream ID allocator), one bus, one reader, and the sync service.
+struct SyncStack {
+    let stores: [RoomStore]
+    let writers: [RoomWriter]
+    let reader: RoomReader
+    let sync: SyncService
+    let merged: MergedStreamPosition
+
+    /// - Parameters:
+    ///   - writerCount: `events` writer instances, each writing through `writerDatabase(base)`.
+    ///   - seenWriters: how many of the writers this process's notifier follows (the rest stand for other processes).
+    static func make(
+        database: any Database, writerCount: Int = 1, seenWriters: Int? = nil,
+        writerDatabase: (any Database) -> any Database = { $0 }, catchUpTimeout: Duration = .seconds(10)
+    ) async throws -> SyncStack {
+        let bus = InProcessBus()
+        let serverName = try ServerName("sync.test")
+        let key = try SigningKey.generate()
+        var stores: [RoomStore] = []
+        var writers: [RoomWriter] = []
+        for index in 0..<writerCount {
+            let store = try await RoomStore.open(database: writerDatabase(database), instance: "writer\(index)")
+            stores.append(store)
+            writers.append(RoomWriter(store: store, serverName: serverName, signingKey: key, bus: bus, logger: Logger(label: "sync-test")))
+        }
+        let merged = MergedStreamPosition(Array(stores.prefix(seenWriters ?? writerCount)))
+        let reader = RoomReader(store: stores[0])
+        let receipts = ReceiptService(
+            database: database, streamIDs: try await StreamIDAllocator.open(stream: "receipts", instance: "main", database: database), bus: bus
+        )
+        let accountData = AccountDataService(
+            database: database, streamIDs: try await StreamIDAllocator.open(stream: "account_data", instance: "main", database: database),
+            bus: bus
+        )
+        let notifier = Notifier(bus: bus, persisted: { merged.persistedUpTo }, advances: merged.positions())
+        let sync = SyncService(
+            reader: reader, receipts: receipts, accountData: accountData, typing: TypingService(bus: bus), notifier: notifier,
+            logger: Logger(label: "sync-test"), catchUpTimeout: catchUpTimeout
+        )
+        return SyncStack(stores: stores, writers: writers, reader: reader, sync: sync, merged: merged)
+    }
+
+    /// A public room created by `creator` through writer `writer`.
+    func createRoom(_ creator: UserID, writer: Int = 0) async throws -> RoomID {
+        let created = try await writers[writer].write(WriteUnit(target: .new(.v10), intents: [
+            EventIntent(sender: creator, type: EventType.create, stateKey: "", content: ["room_version": "10", "creator": .string(creator.rawValue)]),
+            EventIntent(sender: creator, type: EventType.member, stateKey: creator.rawValue, content: ["membership": "join"]),
+            EventIntent(sender: creator, type: EventType.powerLevels, stateKey: "", content: ["users": [creator.rawValue: 100]]),
+            EventIntent(sender: creator, type: EventType.joinRules, stateKey: "", content: ["join_rule": "public"]),
+        ]))
+        return created[0].roomID
+    }
+
+    func join(_ user: UserID, _ room: RoomID, writer: Int = 0) async throws {
+        _ = try await writers[writer].write(WriteUnit(target: .existing(room), intents: [
+            EventIntent(sender: user, type: EventType.member, stateKey: user.rawValue, content: ["membership": "join"]),
+        ]))
+    }
+
+    @discardableResult
+    func send(_ user: UserID, _ room: RoomID, _ body: String, writer: Int = 0) async throws -> EventID {
+        try await writers[writer].write(WriteUnit(target: .existing(room), intents: [
+            EventIntent(sender: user, type: "m.room.message", content: ["msgtype": "m.text", "body": .string(body)]),
+        ]))[0].eventID
+    }
+
+    func sync(
+        _ user: UserID, since: String? = nil, timelineLimit: Int = 10, lazy: Bool = false, timeout: Duration = .zero, device: String = "DEV"
+    ) async throws -> JSONValue {
+        let filter: JSONValue = ["room": ["timeline": ["limit": .integer(Int64(timelineLimit))], "state": ["lazy_load_members": .bool(lazy)]]]
+        return try await sync.sync(SyncRequest(
+            user: user, deviceID: device, since: since.flatMap(SyncToken.init), timeout: timeout, fullState: false,
+            filter: SyncFilter(json: filter)
+        ))
+    }
+}
+
+/// Delays each commit by a random few milliseconds after the transaction's work, so transactions of different
+/// writers commit in another order than they took their stream IDs.
+final class DelayedCommits: Database {
+    let base: any Database
+    let maxDelayMicroseconds: UInt32
+
+    init(_ base: any Database, maxDelayMicroseconds: UInt32) {
+        self.base = base
+        self.maxDelayMicroseconds = maxDelayMicroseconds
+    }
+
+    var dialect: SQLDialect { base.dialect }
+
+    func read<T: Sendable>(_ body: @escaping @Sendable (any Connection) throws -> T) async throws -> T {
+        try await base.read(body)
+    }
+
+    func write<T: Sendable>(_ body: @escaping @Sendable (any Transaction) throws -> T) async throws -> T {
+        let delay = UInt32.random(in: 0...maxDelayMicroseconds)
+        return try await base.write { transaction in
+            let value = try body(transaction)
+            usleep(delay)
+            return value
+        }
+    }
+
+    func close() async { await base.close() }
+}
