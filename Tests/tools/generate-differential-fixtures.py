@@ -75,7 +75,7 @@ def b64(data):
 
 def text(value, rng):
     """The event as a peer might send it: canonical, or with keys in any order and escaped or raw non-ASCII."""
-    if rng.random() < 0.5:
+    if rng.random() < 0.7:
         return encode_canonical_json(value).decode()
     return json.dumps(shuffled(value, rng), ensure_ascii=rng.random() < 0.3, separators=(",", ":"))
 
@@ -550,7 +550,7 @@ def main(directory):
         rooms.append(fuzz_room(version, rng, rounds=3))
     differences = sum(differing(m) for r in rooms for m in r.merges)
     attempts = 0
-    while differences < MIN_V2_V21_DIFFERENCES and attempts < 400:
+    while differences < MIN_V2_V21_DIFFERENCES and attempts < 2000:
         attempts += 1
         room = fuzz_room(rng.choice(["10", "11", "12"]), rng, rounds=4, standalone=False)
         found = sum(differing(m) for m in room.merges)
