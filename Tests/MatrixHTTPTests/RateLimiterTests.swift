@@ -29,4 +29,24 @@ import Testing
         clock.advance(1)
         #expect(limiter.acquire("k") == .allowed)
     }
+
+    /// `per_second: 0` used to trap converting an infinite wait to `Int` on the first refused action.
+    @Test func zeroRateAllowsTheBurstThenRefusesWithoutTrapping() {
+        let clock = FakeClock()
+        let limiter = RateLimiter(perSecond: 0, burstCount: 3) { clock.now.withLock { $0 } }
+        for _ in 0..<3 { #expect(limiter.acquire("k") == .allowed) }
+        #expect(limiter.acquire("k") == .limited(retryAfterMilliseconds: RateLimiter.maximumRetryMilliseconds))
+        clock.advance(1e9)
+        #expect(limiter.acquire("k") == .limited(retryAfterMilliseconds: RateLimiter.maximumRetryMilliseconds), "the bucket never drains")
+        let none = RateLimiter(perSecond: 0, burstCount: 0) { clock.now.withLock { $0 } }
+        #expect(none.acquire("k") != .allowed)
+    }
+
+    @Test func waitsTooLongToRepresentAreCapped() {
+        let clock = FakeClock()
+        let limiter = RateLimiter(perSecond: 1e-300, burstCount: 1) { clock.now.withLock { $0 } }
+        #expect(limiter.acquire("k") == .allowed)
+        #expect(limiter.acquire("k") == .limited(retryAfterMilliseconds: RateLimiter.maximumRetryMilliseconds))
+        #expect(limiter.acquire("k", cost: 5) == .limited(retryAfterMilliseconds: RateLimiter.maximumRetryMilliseconds))
+    }
 }

@@ -4,12 +4,17 @@ import Dispatch
 /// A leaky bucket per requester, configured by one `rc_*` section (`per_second`, `burst_count`).
 ///
 /// Each requester may perform `burstCount` actions at once; the count drains at `perSecond`. This is
-/// Synapse's algorithm, so limits copied from a Synapse config behave the same.
+/// Synapse's algorithm, so limits copied from a Synapse config behave the same. `perSecond: 0` never drains:
+/// `burstCount` actions, then every later one is refused.
 public final class RateLimiter: Sendable {
     public let perSecond: Double
     public let burstCount: Double
     private let buckets = Mutex<[String: Bucket]>([:])
     private let clock: @Sendable () -> Double
+
+    /// The longest wait a refusal reports. A bucket that never drains (`per_second: 0`), or drains so slowly that
+    /// the wait overflows, reports this rather than a value that cannot be represented.
+    public static let maximumRetryMilliseconds = 24 * 60 * 60 * 1000
 
     private struct Bucket {
         var count: Double
@@ -28,7 +33,7 @@ public final class RateLimiter: Sendable {
         self.clock = clock ?? { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
     }
 
-    /// Records one action for `key` if the bucket has room.
+    /// Records `cost` actions for `key` if the bucket has room for all of them.
     /// - Parameter record: `false` only asks whether the action would be allowed (Synapse's `update=False`).
     public func acquire(_ key: String, cost: Double = 1, record: Bool = true) -> Decision {
         let now = clock()
@@ -41,8 +46,7 @@ public final class RateLimiter: Sendable {
                 bucket = Bucket(count: drained, since: now)
             }
             guard bucket.count + cost <= burstCount else {
-                let wait = (bucket.count + cost - burstCount) / perSecond
-                return .limited(retryAfterMilliseconds: max(1, Int((wait * 1000).rounded(.up))))
+                return .limited(retryAfterMilliseconds: retryMilliseconds(excess: bucket.count + cost - burstCount))
             }
             guard record else { return .allowed }
             bucket.count += cost
@@ -52,12 +56,18 @@ public final class RateLimiter: Sendable {
         }
     }
 
+    /// How long `excess` actions take to drain, in whole milliseconds, at least 1 and at most the maximum.
+    private func retryMilliseconds(excess: Double) -> Int {
+        let milliseconds = (excess / perSecond * 1000).rounded(.up)
+        guard milliseconds.isFinite, milliseconds < Double(Self.maximumRetryMilliseconds) else { return Self.maximumRetryMilliseconds }
+        return max(1, Int(milliseconds))
+    }
+
     /// Buckets that have fully drained carry no information; dropping them bounds memory under many clients.
+    /// Buckets that never drain (`per_second: 0`) are kept: dropping one would hand its requester a new burst.
     private static let pruneThreshold = 10_000
 
     private static func prune(_ buckets: inout [String: Bucket], now: Double, perSecond: Double) {
         buckets = buckets.filter { $0.value.count - (now - $0.value.since) * perSecond > 0 }
     }
 }
-
-
