@@ -64,7 +64,8 @@ public enum StateAfter: Sendable {
 
 /// `(user_id, device_id, scope, txn_id)`: the key under which `PUT /send/{type}/{txnId}` and
 /// `PUT /redact/{eventId}/{txnId}` are idempotent. `scope` names the endpoint without the transaction ID
-/// (`send !room:hs m.room.message`), so one ID on two endpoints names two requests.
+/// (`send !room:hs m.room.message`), so one ID on two endpoints names two requests. Equality and hashing use the
+/// UTF-8 bytes, so transaction IDs that differ only in Unicode normalisation are two transactions, as in the table.
 public struct ClientTransaction: Sendable, Hashable {
     public var userID: UserID
     public var deviceID: String
@@ -76,5 +77,17 @@ public struct ClientTransaction: Sendable, Hashable {
         self.deviceID = deviceID
         self.scope = scope
         self.txnID = txnID
+    }
+
+    public static func == (lhs: ClientTransaction, rhs: ClientTransaction) -> Bool {
+        lhs.userID.rawValue.hasSameBytes(as: rhs.userID.rawValue) && lhs.deviceID.hasSameBytes(as: rhs.deviceID)
+            && lhs.scope.hasSameBytes(as: rhs.scope) && lhs.txnID.hasSameBytes(as: rhs.txnID)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        for field in [userID.rawValue, deviceID, scope, txnID] {
+            for byte in field.utf8 { hasher.combine(byte) }
+            hasher.combine(0xFF as UInt8)  // never a UTF-8 byte, so fields cannot run into each other
+        }
     }
 }

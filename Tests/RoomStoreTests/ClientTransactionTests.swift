@@ -32,4 +32,25 @@ import Testing
             #expect(try await store.eventID(for: key) == (try room.id("m1")))
         }
     }
+
+    /// The writer asks about every retried send of a batch at once; in one statement, a thousand keys passed
+    /// SQLite's expression depth and 8,192 its 32,766 parameters.
+    @Test func aBatchOfMoreTransactionsThanOneStatementHoldsIsLookedUpWhole() async throws {
+        try await withEachDatabase { db in
+            let store = try await RoomStore.open(database: db, instance: "main")
+            let room = try RoomFixture()
+            let sent = ClientTransaction(userID: room.creator, deviceID: "DEV", txnID: "sent")
+            let last = ClientTransaction(userID: room.creator, deviceID: "DEV", txnID: "last")
+            try await store.persist([
+                try room.stateEvent("create", type: "m.room.create", depth: 1, prev: nil),
+                try room.message("m1", depth: 2, prev: "create", transaction: sent),
+                try room.message("m2", depth: 3, prev: "m1", transaction: last),
+            ])
+            let unknown = (0..<8_200).map { ClientTransaction(userID: room.creator, deviceID: "DEV", txnID: "t\($0)") }
+            let found = try await store.events(for: [sent] + unknown + [last])
+            #expect(found.count == 2)
+            #expect(found[sent]?.eventID == (try room.id("m1")))
+            #expect(found[last]?.eventID == (try room.id("m2")), "a key past the first statement's share is found too")
+        }
+    }
 }

@@ -23,9 +23,20 @@ enum EventTxnIDsTable {
 }
 
 extension EventTxnIDsTable {
+    /// Keys per statement, however many sends a batch retries: each key is one `OR` term, and SQLite refuses an
+    /// expression deeper than 1,000 terms (and more than 32,766 parameters, four per key).
+    static let keysPerQuery = 200
+
     /// The events already produced by any of `keys`, with their room and stream ordering.
     static func findAll(_ keys: [ClientTransaction], in connection: any Connection) throws(StorageError) -> [Row] {
-        guard !keys.isEmpty else { return [] }
+        var rows: [Row] = []
+        for start in stride(from: 0, to: keys.count, by: keysPerQuery) {
+            rows += try findChunk(keys[start..<min(start + keysPerQuery, keys.count)], in: connection)
+        }
+        return rows
+    }
+
+    private static func findChunk(_ keys: ArraySlice<ClientTransaction>, in connection: any Connection) throws(StorageError) -> [Row] {
         let match = Array(repeating: "(t.user_id = ? AND t.device_id = ? AND t.scope = ? AND t.txn_id = ?)", count: keys.count)
             .joined(separator: " OR ")
         return try connection.query(
