@@ -15,15 +15,20 @@ public actor RoomWriter {
     private let builder: EventBuilder
     private let bus: any ReplicationBus
     private let logger: Logger
-    private var snapshots: [RoomID: RoomSnapshot] = [:]
+    private var snapshots: RoomSnapshotCache
     private var pending: [(unit: WriteUnit, reply: CheckedContinuation<[WrittenEvent], any Error>)] = []
     private var flushing = false
 
+    /// Rooms whose snapshot the writer keeps in memory unless told otherwise: a snapshot holds a room's current state
+    /// events, so a few thousand large rooms already take hundreds of megabytes. Others are reloaded when written to.
+    public static let defaultSnapshotCapacity = 1_024
+
     public init(
         store: RoomStore, serverName: ServerName, signingKey: SigningKey, bus: any ReplicationBus, logger: Logger,
-        clock: @escaping @Sendable () -> Int64 = currentMilliseconds
+        clock: @escaping @Sendable () -> Int64 = currentMilliseconds, snapshotCapacity: Int = defaultSnapshotCapacity
     ) {
         self.store = store
+        self.snapshots = RoomSnapshotCache(capacity: snapshotCapacity)
         self.builder = EventBuilder(serverName: serverName, signingKey: signingKey, clock: clock)
         self.bus = bus
         self.logger = logger
@@ -107,12 +112,12 @@ public actor RoomWriter {
                 orderings = try await store.persist(events) { [bus, events] orderings in Self.publish(events, orderings: orderings, on: bus) }
             } catch {
                 logger.error("persisting events failed", metadata: ["error": "\(error)", "events": "\(events.count)"])
-                for roomID in working.keys { snapshots[roomID] = nil }
+                for roomID in working.keys { snapshots.remove(roomID) }
                 for item in outcomes { item.reply.resume(throwing: RoomError.storage(error)) }
                 return
             }
         }
-        snapshots.merge(working) { _, new in new }
+        for snapshot in working.values { snapshots.put(snapshot) }
         let written = zip(events, orderings).map { event, ordering in
             WrittenEvent(eventID: event.eventID, roomID: event.roomID, streamOrdering: ordering)
         }
@@ -196,10 +201,13 @@ public actor RoomWriter {
         }
     }
 
+    /// Rooms whose snapshot is held in memory.
+    var cachedSnapshotCount: Int { snapshots.count }
+
     private func loadSnapshot(_ roomID: RoomID) async throws(RoomError) -> RoomSnapshot {
-        if let cached = snapshots[roomID] { return cached }
+        if let cached = snapshots.get(roomID) { return cached }
         let snapshot = try await RoomSnapshotLoader(store: store).load(roomID)
-        snapshots[roomID] = snapshot
+        snapshots.put(snapshot)
         return snapshot
     }
 
