@@ -68,7 +68,7 @@ let package = Package(
         .target(name: "RoomStore", dependencies: ["MatrixTypes", "Storage", logging], swiftSettings: strict),
         .target(
             name: "Rooms",
-            dependencies: ["MatrixTypes", "MatrixCrypto", "EventAuth", "Storage", "RoomStore", "Replication", logging],
+            dependencies: ["MatrixTypes", "MatrixCrypto", "EventAuth", "Storage", "RoomStore", "Replication", "Accounts", logging],
             swiftSettings: strict
         ),
         .target(name: "Sync", dependencies: ["MatrixTypes", "Replication", "RoomStore", "Rooms", logging], swiftSettings: strict),

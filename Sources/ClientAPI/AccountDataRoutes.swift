@@ -9,13 +9,18 @@ public enum AccountDataRoutes {
     static let objectShape = RequestShape(body: .jsonObject([]))
     static let tagShape = RequestShape(body: .jsonObject([BodyField("order", .number, required: false, example: 0.5)]))
 
-    public static func routes(_ data: AccountDataService) -> [Route] {
-        ClientPath.expand("/user/{userId}/account_data/{type}").flatMap { [get($0, room: false, data), put($0, room: false, data)] }
+    /// `writeLimiter` bounds each user's writes; Synapse has no limit here, see the README for the bound chosen.
+    public static func routes(_ data: AccountDataService, writeLimiter: RateLimiter) -> [Route] {
+        ClientPath.expand("/user/{userId}/account_data/{type}").flatMap {
+            [get($0, room: false, data), put($0, room: false, data, writeLimiter)]
+        }
             + ClientPath.expand("/user/{userId}/rooms/{roomId}/account_data/{type}").flatMap {
-                [get($0, room: true, data), put($0, room: true, data)]
+                [get($0, room: true, data), put($0, room: true, data, writeLimiter)]
             }
             + ClientPath.expand("/user/{userId}/rooms/{roomId}/tags").map { tags($0, data) }
-            + ClientPath.expand("/user/{userId}/rooms/{roomId}/tags/{tag}").flatMap { [putTag($0, data), deleteTag($0, data)] }
+            + ClientPath.expand("/user/{userId}/rooms/{roomId}/tags/{tag}").flatMap {
+                [putTag($0, data, writeLimiter), deleteTag($0, data, writeLimiter)]
+            }
     }
 
     static func get(_ path: String, room: Bool, _ data: AccountDataService) -> Route {
@@ -25,8 +30,8 @@ public enum AccountDataRoutes {
         }
     }
 
-    static func put(_ path: String, room: Bool, _ data: AccountDataService) -> Route {
-        Route(.put, path, resource: .client, role: .main, auth: .userOrGuest, shape: objectShape) { request in
+    static func put(_ path: String, room: Bool, _ data: AccountDataService, _ limiter: RateLimiter) -> Route {
+        Route(.put, path, resource: .client, role: .main, auth: .userOrGuest, shape: objectShape, rateLimiter: limiter) { request in
             let (user, roomID) = try owner(request, room: room)
             try await data.put(request.body, type: request.pathParameter("type"), user: user, roomID: roomID)
             return .json([:])
@@ -41,14 +46,14 @@ public enum AccountDataRoutes {
         }
     }
 
-    static func putTag(_ path: String, _ data: AccountDataService) -> Route {
-        Route(.put, path, resource: .client, role: .main, auth: .userOrGuest, shape: tagShape) { request in
+    static func putTag(_ path: String, _ data: AccountDataService, _ limiter: RateLimiter) -> Route {
+        Route(.put, path, resource: .client, role: .main, auth: .userOrGuest, shape: tagShape, rateLimiter: limiter) { request in
             try await editTags(request, data) { tags, tag in tags[tag] = request.body }
         }
     }
 
-    static func deleteTag(_ path: String, _ data: AccountDataService) -> Route {
-        Route(.delete, path, resource: .client, role: .main, auth: .userOrGuest) { request in
+    static func deleteTag(_ path: String, _ data: AccountDataService, _ limiter: RateLimiter) -> Route {
+        Route(.delete, path, resource: .client, role: .main, auth: .userOrGuest, rateLimiter: limiter) { request in
             try await editTags(request, data) { tags, tag in tags[tag] = nil }
         }
     }

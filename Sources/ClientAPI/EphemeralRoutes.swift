@@ -21,14 +21,29 @@ public enum EphemeralRoutes {
         ])
     )
 
-    public static func routes(typing: TypingService, receipts: ReceiptService, reader: RoomReader, accountData: AccountDataService) -> [Route] {
-        ClientPath.expand("/rooms/{roomId}/typing/{userId}").map { typingRoute($0, typing, reader) }
-            + ClientPath.expand("/rooms/{roomId}/receipt/{receiptType}/{eventId}").map { receipt($0, receipts, reader, accountData) }
-            + ClientPath.expand("/rooms/{roomId}/read_markers").map { markers($0, receipts, reader, accountData) }
+    /// Per-user buckets Synapse does not have, bounding what one user's typing and receipts cost (see the README).
+    public struct Limiters: Sendable {
+        public var typing: RateLimiter
+        public var receipts: RateLimiter
+
+        public init(typing: RateLimiter, receipts: RateLimiter) {
+            self.typing = typing
+            self.receipts = receipts
+        }
     }
 
-    static func typingRoute(_ path: String, _ typing: TypingService, _ reader: RoomReader) -> Route {
-        Route(.put, path, resource: .client, role: .main, auth: .userOrGuest, shape: typingShape) { request in
+    public static func routes(
+        typing: TypingService, receipts: ReceiptService, reader: RoomReader, accountData: AccountDataService, limiters: Limiters
+    ) -> [Route] {
+        ClientPath.expand("/rooms/{roomId}/typing/{userId}").map { typingRoute($0, typing, reader, limiters.typing) }
+            + ClientPath.expand("/rooms/{roomId}/receipt/{receiptType}/{eventId}").map {
+                receipt($0, receipts, reader, accountData, limiters.receipts)
+            }
+            + ClientPath.expand("/rooms/{roomId}/read_markers").map { markers($0, receipts, reader, accountData, limiters.receipts) }
+    }
+
+    static func typingRoute(_ path: String, _ typing: TypingService, _ reader: RoomReader, _ limiter: RateLimiter) -> Route {
+        Route(.put, path, resource: .client, role: .main, auth: .userOrGuest, shape: typingShape, rateLimiter: limiter) { request in
             let roomID: RoomID = try request.identifier("roomId")
             let user: UserID = try request.identifier("userId")
             guard user == request.requester.userID else { throw MatrixError.forbidden("Cannot set another user's typing state") }
@@ -42,8 +57,10 @@ public enum EphemeralRoutes {
         }
     }
 
-    static func receipt(_ path: String, _ receipts: ReceiptService, _ reader: RoomReader, _ accountData: AccountDataService) -> Route {
-        Route(.post, path, resource: .client, role: .main, auth: .userOrGuest, shape: receiptShape) { request in
+    static func receipt(
+        _ path: String, _ receipts: ReceiptService, _ reader: RoomReader, _ accountData: AccountDataService, _ limiter: RateLimiter
+    ) -> Route {
+        Route(.post, path, resource: .client, role: .main, auth: .userOrGuest, shape: receiptShape, rateLimiter: limiter) { request in
             let type = request.pathParameter("receiptType")
             let marker = MarkerUpdate(
                 roomID: try request.identifier("roomId"), user: request.requester.userID,
@@ -59,8 +76,10 @@ public enum EphemeralRoutes {
         }
     }
 
-    static func markers(_ path: String, _ receipts: ReceiptService, _ reader: RoomReader, _ accountData: AccountDataService) -> Route {
-        Route(.post, path, resource: .client, role: .main, auth: .userOrGuest, shape: markersShape) { request in
+    static func markers(
+        _ path: String, _ receipts: ReceiptService, _ reader: RoomReader, _ accountData: AccountDataService, _ limiter: RateLimiter
+    ) -> Route {
+        Route(.post, path, resource: .client, role: .main, auth: .userOrGuest, shape: markersShape, rateLimiter: limiter) { request in
             let marker = MarkerUpdate(roomID: try request.identifier("roomId"), user: request.requester.userID, threadID: nil)
             func eventID(_ key: String) throws(MatrixError) -> EventID? {
                 guard let text = request.body[key]?.stringValue else { return nil }

@@ -9,32 +9,37 @@ import MatrixTypes
 public enum ProfileRoutes {
     static let fields = [("displayname", "Alice"), ("avatar_url", "mxc://axon.test/avatar")]
 
-    public static func routes(_ profiles: ProfileService) -> [Route] {
-        ClientPath.expand("/profile/{userId}").map { whole($0, profiles) }
+    /// `lookupLimiter` is `rc_profile`, per requester on every lookup; `messageLimiter` is `rc_message`, of which a
+    /// change costs one action however many rooms it is written into, as in Synapse.
+    public static func routes(_ profiles: ProfileService, lookupLimiter: RateLimiter, messageLimiter: RateLimiter) -> [Route] {
+        ClientPath.expand("/profile/{userId}").map { whole($0, profiles, lookupLimiter) }
             + fields.flatMap { field, example in
                 ClientPath.expand("/profile/{userId}/\(field)").flatMap {
-                    [get($0, field: field, profiles), set($0, field: field, example: example, profiles)]
+                    [
+                        get($0, field: field, profiles, lookupLimiter),
+                        set($0, field: field, example: example, profiles, messageLimiter),
+                    ]
                 }
             }
     }
 
-    static func whole(_ path: String, _ profiles: ProfileService) -> Route {
-        Route(.get, path, resource: .client, role: .clientReader, auth: .userOrGuest) { request in
+    static func whole(_ path: String, _ profiles: ProfileService, _ limiter: RateLimiter) -> Route {
+        Route(.get, path, resource: .client, role: .clientReader, auth: .userOrGuest, rateLimiter: limiter) { request in
             .json(json(try await profiles.profile(of: try request.identifier("userId"))))
         }
     }
 
-    static func get(_ path: String, field: String, _ profiles: ProfileService) -> Route {
-        Route(.get, path, resource: .client, role: .clientReader, auth: .userOrGuest) { request in
+    static func get(_ path: String, field: String, _ profiles: ProfileService, _ limiter: RateLimiter) -> Route {
+        Route(.get, path, resource: .client, role: .clientReader, auth: .userOrGuest, rateLimiter: limiter) { request in
             let profile = json(try await profiles.profile(of: try request.identifier("userId")))
             guard let value = profile[field] else { throw MatrixError.notFound("The profile has no \(field)") }
             return .json([field: value])
         }
     }
 
-    static func set(_ path: String, field: String, example: String, _ profiles: ProfileService) -> Route {
+    static func set(_ path: String, field: String, example: String, _ profiles: ProfileService, _ limiter: RateLimiter) -> Route {
         let shape = RequestShape(body: .jsonObject([BodyField(field, .string, required: false, example: .string(example))]))
-        return Route(.put, path, resource: .client, role: .main, auth: .user, shape: shape) { request in
+        return Route(.put, path, resource: .client, role: .main, auth: .user, shape: shape, rateLimiter: limiter) { request in
             let user: UserID = try request.identifier("userId")
             let value = request.body[field]?.stringValue
             if field == "displayname" {

@@ -10,19 +10,16 @@ public enum RoomEventRoutes {
     static let contentShape = RequestShape(body: .jsonObject([]))
     static let redactShape = RequestShape(body: .jsonObjectOrEmpty([BodyField("reason", .string, required: false, example: "spam")]))
 
-    /// `messageLimiter` is `rc_message`, counted per sender as Synapse does.
+    /// `messageLimiter` is `rc_message`, counted per sender on every event a client sends, as Synapse does.
     public static func routes(_ rooms: RoomService, messageLimiter: RateLimiter) -> [Route] {
         ClientPath.expand("/rooms/{roomId}/send/{eventType}/{txnId}").map { send($0, rooms, messageLimiter) }
-            + ClientPath.expand("/rooms/{roomId}/state/{eventType}").map { setState($0, hasKey: false, rooms) }
-            + ClientPath.expand("/rooms/{roomId}/state/{eventType}/{stateKey}").map { setState($0, hasKey: true, rooms) }
-            + ClientPath.expand("/rooms/{roomId}/redact/{eventId}/{txnId}").map { redact($0, rooms) }
+            + ClientPath.expand("/rooms/{roomId}/state/{eventType}").map { setState($0, hasKey: false, rooms, messageLimiter) }
+            + ClientPath.expand("/rooms/{roomId}/state/{eventType}/{stateKey}").map { setState($0, hasKey: true, rooms, messageLimiter) }
+            + ClientPath.expand("/rooms/{roomId}/redact/{eventId}/{txnId}").map { redact($0, rooms, messageLimiter) }
     }
 
     static func send(_ path: String, _ rooms: RoomService, _ limiter: RateLimiter) -> Route {
-        Route(.put, path, resource: .client, role: .main, auth: .userOrGuest, shape: contentShape) { request in
-            if case .limited(let retry) = limiter.acquire(request.requester.userID.rawValue) {
-                throw MatrixError.limitExceeded(retryAfterMilliseconds: retry)
-            }
+        Route(.put, path, resource: .client, role: .main, auth: .userOrGuest, shape: contentShape, rateLimiter: limiter) { request in
             let transaction = ClientTransaction(
                 userID: request.requester.userID, deviceID: request.requester.deviceID,
                 scope: "send \(request.pathParameter("roomId")) \(request.pathParameter("eventType"))", txnID: request.pathParameter("txnId")
@@ -34,8 +31,8 @@ public enum RoomEventRoutes {
         }
     }
 
-    static func setState(_ path: String, hasKey: Bool, _ rooms: RoomService) -> Route {
-        Route(.put, path, resource: .client, role: .main, auth: .user, shape: contentShape) { request in
+    static func setState(_ path: String, hasKey: Bool, _ rooms: RoomService, _ limiter: RateLimiter) -> Route {
+        Route(.put, path, resource: .client, role: .main, auth: .user, shape: contentShape, rateLimiter: limiter) { request in
             let eventID = try await rooms.setState(
                 request.body, type: request.pathParameter("eventType"), stateKey: hasKey ? request.pathParameter("stateKey") : "",
                 in: try request.identifier("roomId"), sender: request.requester.userID
@@ -44,8 +41,8 @@ public enum RoomEventRoutes {
         }
     }
 
-    static func redact(_ path: String, _ rooms: RoomService) -> Route {
-        Route(.put, path, resource: .client, role: .main, auth: .user, shape: redactShape) { request in
+    static func redact(_ path: String, _ rooms: RoomService, _ limiter: RateLimiter) -> Route {
+        Route(.put, path, resource: .client, role: .main, auth: .user, shape: redactShape, rateLimiter: limiter) { request in
             let transaction = ClientTransaction(
                 userID: request.requester.userID, deviceID: request.requester.deviceID,
                 scope: "redact \(request.pathParameter("roomId")) \(request.pathParameter("eventId"))", txnID: request.pathParameter("txnId")

@@ -31,42 +31,43 @@ public enum RoomMembershipRoutes {
         ])
     )
 
-    public static func routes(_ rooms: RoomService) -> [Route] {
-        ClientPath.expand("/createRoom").map { create($0, rooms) }
-            + ClientPath.expand("/join/{roomIdOrAlias}").map { join($0, parameter: "roomIdOrAlias", rooms) }
-            + ClientPath.expand("/rooms/{roomId}/join").map { join($0, parameter: "roomId", rooms) }
-            + ClientPath.expand("/rooms/{roomId}/leave").map { leave($0, rooms) }
-            + ClientPath.expand("/knock/{roomIdOrAlias}", versions: ["v3"]).map { knock($0, rooms) }
+    /// `messageLimiter` is `rc_message`: each route that writes an event costs its sender one action, as in Synapse.
+    public static func routes(_ rooms: RoomService, messageLimiter: RateLimiter) -> [Route] {
+        ClientPath.expand("/createRoom").map { create($0, rooms, messageLimiter) }
+            + ClientPath.expand("/join/{roomIdOrAlias}").map { join($0, parameter: "roomIdOrAlias", rooms, messageLimiter) }
+            + ClientPath.expand("/rooms/{roomId}/join").map { join($0, parameter: "roomId", rooms, messageLimiter) }
+            + ClientPath.expand("/rooms/{roomId}/leave").map { leave($0, rooms, messageLimiter) }
+            + ClientPath.expand("/knock/{roomIdOrAlias}", versions: ["v3"]).map { knock($0, rooms, messageLimiter) }
             + ClientPath.expand("/rooms/{roomId}/forget").map { forget($0, rooms) }
             + [("invite", RoomService.MembershipAction.invite), ("kick", .kick), ("ban", .ban), ("unban", .unban)]
             .flatMap { name, action in
-                ClientPath.expand("/rooms/{roomId}/\(name)").map { target($0, action: action, rooms) }
+                ClientPath.expand("/rooms/{roomId}/\(name)").map { target($0, action: action, rooms, messageLimiter) }
             }
     }
 
-    static func create(_ path: String, _ rooms: RoomService) -> Route {
-        Route(.post, path, resource: .client, role: .main, auth: .user, shape: createShape) { request in
+    static func create(_ path: String, _ rooms: RoomService, _ limiter: RateLimiter) -> Route {
+        Route(.post, path, resource: .client, role: .main, auth: .user, shape: createShape, rateLimiter: limiter) { request in
             let roomID = try await rooms.createRoom(RoomCreationRequest(body: request.body), creator: request.requester.userID)
             return .json(["room_id": .string(roomID.rawValue)])
         }
     }
 
-    static func join(_ path: String, parameter: String, _ rooms: RoomService) -> Route {
-        Route(.post, path, resource: .client, role: .main, auth: .user, shape: reasonShape) { request in
+    static func join(_ path: String, parameter: String, _ rooms: RoomService, _ limiter: RateLimiter) -> Route {
+        Route(.post, path, resource: .client, role: .main, auth: .user, shape: reasonShape, rateLimiter: limiter) { request in
             let roomID = try await rooms.join(request.pathParameter(parameter), user: request.requester.userID)
             return .json(["room_id": .string(roomID.rawValue)])
         }
     }
 
-    static func leave(_ path: String, _ rooms: RoomService) -> Route {
-        Route(.post, path, resource: .client, role: .main, auth: .userOrGuest, shape: reasonShape) { request in
+    static func leave(_ path: String, _ rooms: RoomService, _ limiter: RateLimiter) -> Route {
+        Route(.post, path, resource: .client, role: .main, auth: .userOrGuest, shape: reasonShape, rateLimiter: limiter) { request in
             try await rooms.leave(try request.identifier("roomId"), user: request.requester.userID)
             return .json([:])
         }
     }
 
-    static func knock(_ path: String, _ rooms: RoomService) -> Route {
-        Route(.post, path, resource: .client, role: .main, auth: .user, shape: reasonShape) { request in
+    static func knock(_ path: String, _ rooms: RoomService, _ limiter: RateLimiter) -> Route {
+        Route(.post, path, resource: .client, role: .main, auth: .user, shape: reasonShape, rateLimiter: limiter) { request in
             let roomID = try await rooms.knock(
                 request.pathParameter("roomIdOrAlias"), user: request.requester.userID, reason: request.body["reason"]?.stringValue
             )
@@ -81,8 +82,8 @@ public enum RoomMembershipRoutes {
         }
     }
 
-    static func target(_ path: String, action: RoomService.MembershipAction, _ rooms: RoomService) -> Route {
-        Route(.post, path, resource: .client, role: .main, auth: .user, shape: targetShape) { request in
+    static func target(_ path: String, action: RoomService.MembershipAction, _ rooms: RoomService, _ limiter: RateLimiter) -> Route {
+        Route(.post, path, resource: .client, role: .main, auth: .user, shape: targetShape, rateLimiter: limiter) { request in
             guard let text = request.body["user_id"]?.stringValue, let target = try? UserID(text) else {
                 throw MatrixError.invalidParameter("'user_id' must be a user ID")
             }

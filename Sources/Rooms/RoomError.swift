@@ -21,6 +21,10 @@ public enum RoomError: Error, Sendable {
     case invalidRoomState(String)
     /// A built event failed to encode or decode (a bug or an unencodable client value such as a float).
     case invalidEvent(String)
+    /// The signed event would be larger than the 65,536 bytes a PDU may have; nothing was persisted.
+    case eventTooLarge
+    /// A rate limit (`rc_*`) refused the action; the client may retry after this many milliseconds.
+    case rateLimited(retryAfterMilliseconds: Int)
     case storage(RoomStoreError)
     /// The membership change does not fit the target's current membership (unban someone not banned).
     case badState(String)

@@ -27,6 +27,11 @@ struct AccountTestServer {
         "registration_shared_secret": "\"\(sharedSecret)\"",
         "rc_login": "{address: {per_second: 1000, burst_count: 1000}, account: {per_second: 1000, burst_count: 1000}, failed_attempts: {per_second: 1000, burst_count: 1000}}",
         "rc_registration": "{per_second: 1000, burst_count: 1000}",
+        "rc_message": "{per_second: 1000, burst_count: 1000}",
+        "rc_room_creation": "{per_second: 1000, burst_count: 1000}",
+        "rc_joins": "{local: {per_second: 1000, burst_count: 1000}}",
+        "rc_joins_per_room": "{per_second: 1000, burst_count: 1000}",
+        "rc_invites": "{per_room: {per_second: 1000, burst_count: 1000}, per_user: {per_second: 1000, burst_count: 1000}, per_issuer: {per_second: 1000, burst_count: 1000}}",
     ]
 
     static func config(_ settings: [String: String] = [:]) throws -> HomeserverConfig {

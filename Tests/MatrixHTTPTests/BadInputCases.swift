@@ -116,7 +116,9 @@ enum BadInputCases {
         }
         cases += authenticationCases(for: route, path: path + query)
         switch route.shape.body {
-        case .none, .binary:
+        case .none:
+            cases.append(.init(name: "body refused", method: route.method, path: path + query, body: "{}", expectation: .error(status: 413, errcode: "M_TOO_LARGE")))
+        case .binary:
             cases.append(.init(name: "malformed body ignored", method: route.method, path: path + query, body: "{not json", expectation: .sameAsValidRequest))
         case .jsonObjectOrEmpty(let fields):
             cases.append(.init(name: "empty body reads as {}", method: route.method, path: path + query, body: nil, expectation: .sameAsValidRequest))

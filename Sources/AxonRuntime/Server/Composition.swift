@@ -63,7 +63,8 @@ public struct Composition: Sendable {
         )
         let rooms = RoomService(
             store: store, writer: writer, profiles: profiles, aliases: aliases, publication: publication, serverName: serverName,
-            defaultVersion: RoomVersion(identifier: config.server.defaultRoomVersion) ?? .v10, logger: logger
+            defaultVersion: RoomVersion(identifier: config.server.defaultRoomVersion) ?? .v10, limits: Self.roomLimits(config.rateLimits),
+            logger: logger
         )
         let reader = RoomReader(store: store)
         let accountData = AccountDataService(
@@ -79,13 +80,18 @@ public struct Composition: Sendable {
         let sync = SyncService(
             reader: reader, receipts: receipts, accountData: accountData, typing: typing, notifier: Notifier(bus: bus, persisted: { store.persistedUpTo }, advances: store.positions()), logger: logger
         )
-        return RoomMembershipRoutes.routes(rooms)
-            + RoomEventRoutes.routes(rooms, messageLimiter: RateLimiter(config.rateLimits.message))
+        // One `rc_message` bucket per user, whichever route writes the event.
+        let messageLimiter = RateLimiter(config.rateLimits.message)
+        return RoomMembershipRoutes.routes(rooms, messageLimiter: messageLimiter)
+            + RoomEventRoutes.routes(rooms, messageLimiter: messageLimiter)
             + RoomReadRoutes.routes(reader)
             + SyncRoutes.routes(sync, filters: filters)
-            + ProfileRoutes.routes(profiles)
-            + AccountDataRoutes.routes(accountData)
-            + EphemeralRoutes.routes(typing: typing, receipts: receipts, reader: reader, accountData: accountData)
+            + ProfileRoutes.routes(profiles, lookupLimiter: RateLimiter(config.rateLimits.profile), messageLimiter: messageLimiter)
+            + AccountDataRoutes.routes(accountData, writeLimiter: RateLimiter(Self.accountDataLimit))
+            + EphemeralRoutes.routes(
+                typing: typing, receipts: receipts, reader: reader, accountData: accountData,
+                limiters: .init(typing: RateLimiter(Self.typingLimit), receipts: RateLimiter(Self.receiptLimit))
+            )
             + FilterRoutes.routes(filters)
             + DirectoryRoutes.routes(
                 DirectoryService(aliases: aliases, reader: reader, serverName: serverName, publication: publication),
@@ -132,6 +138,21 @@ public struct Composition: Sendable {
             passwordCost: PasswordCost(bcryptRounds: registration.bcryptRounds)
         )
     }
+
+    /// The room actions' `rc_*` buckets (`rc_joins.remote` waits for federated joins).
+    private static func roomLimits(_ limits: RateLimitConfig) -> RoomLimits {
+        RoomLimits(
+            roomCreation: RateLimiter(limits.roomCreation), joinsLocal: RateLimiter(limits.joinsLocal),
+            joinsPerRoom: RateLimiter(limits.joinsPerRoom), invitesPerRoom: RateLimiter(limits.invitesPerRoom),
+            invitesPerUser: RateLimiter(limits.invitesPerUser), invitesPerIssuer: RateLimiter(limits.invitesPerIssuer)
+        )
+    }
+
+    /// Typing, receipts (with read markers) and account data, which Synapse does not limit, get fixed per-user
+    /// buckets so one user's cost is bounded; the README states them.
+    static let typingLimit = RateLimit(perSecond: 10, burstCount: 100)
+    static let receiptLimit = RateLimit(perSecond: 10, burstCount: 100)
+    static let accountDataLimit = RateLimit(perSecond: 10, burstCount: 100)
 
     /// One bucket set per process, as in Synapse; workers each count their own requests.
     private static func accountLimits(_ limits: RateLimitConfig) -> AccountLimits {

@@ -23,6 +23,8 @@ extension ErrorMapping {
         case .invalidEvent(let message):
             logger.error("event could not be built", metadata: ["reason": "\(message)"])
             return .badJSON("The event could not be built: values must be valid canonical JSON (no floats)")
+        case .eventTooLarge: return MatrixError(.tooLarge, "Event is larger than the \(PDU.maximumByteCount) bytes allowed")
+        case .rateLimited(let retry): return .limitExceeded(retryAfterMilliseconds: retry)
         case .badState(let message): return MatrixError(.badState, message, status: 403)
         case .cancelled: return .unavailable("The request was cancelled.")
         case .storage(let storageError):

@@ -1,10 +1,15 @@
 public import Accounts
+public import Rooms
 
-/// Account services apply `rc_login` and `rc_registration` themselves, keyed by account or address, with the
-/// same leaky bucket the responder uses per route.
-extension RateLimiter: ActionLimiter {
+/// Account and room services apply `rc_*` limits themselves, keyed by account, address, room or target, with
+/// the same leaky bucket the responder uses per route.
+extension RateLimiter: WeightedActionLimiter {
     public func limit(_ key: String, record: Bool) -> Int? {
-        switch acquire(key, record: record) {
+        limit(key, cost: 1, record: record)
+    }
+
+    public func limit(_ key: String, cost: Double, record: Bool) -> Int? {
+        switch acquire(key, cost: cost, record: record) {
         case .allowed: nil
         case .limited(let retryAfterMilliseconds): retryAfterMilliseconds
         }

@@ -16,7 +16,7 @@ public struct RequestShape: Sendable {
 }
 
 public enum BodyShape: Sendable {
-    /// The route reads no body; one that is sent is ignored, as Synapse does.
+    /// The route reads no body; one that is sent is refused with `413 M_TOO_LARGE`, unread.
     case none
     /// A JSON object whose top-level fields are described (unknown fields are allowed, per the spec). An
     /// optional field may be `null`, which reads as absent, as Synapse accepts.

@@ -18,6 +18,7 @@ public struct Route: Sendable {
     public let resource: RouteResource
     public let role: ProcessRole
     public let shape: RequestShape
+    /// Checked before the body is read: per user on authenticated routes, per client address on open ones.
     public let rateLimiter: RateLimiter?
     public let handling: Handling
 

@@ -1,5 +1,6 @@
 /// Request body ceilings. JSON bodies get a fixed ceiling generous enough for large to-device batches;
-/// uploads follow `max_upload_size`.
+/// uploads follow `max_upload_size`; a route that reads no body refuses any (`413 M_TOO_LARGE`) rather than
+/// reading and dropping up to the JSON ceiling.
 public struct BodyLimits: Sendable {
     public var json: Int
     public var upload: Int
@@ -10,6 +11,10 @@ public struct BodyLimits: Sendable {
     }
 
     func limit(for body: BodyShape) -> Int {
-        if case .binary = body { upload } else { json }
+        switch body {
+        case .none: 0
+        case .binary: upload
+        case .jsonObject, .jsonObjectOrEmpty: json
+        }
     }
 }

@@ -57,10 +57,14 @@ public struct MatrixResponder: HTTPResponder {
             let requester = try await authenticate(matched.route, headers: request.headers, query: query)
             try validate(query, against: shape.query)
             let remote = remoteAddress(of: request, context: context)
-            let (body, binary) = try await readBody(&request, shape: shape.body)
-            if let limiter = matched.route.rateLimiter, case .limited(let retry) = limiter.acquire(remote) {
+            // Before the body is read, so a throttled client cannot make the server read and parse its bodies.
+            // Per user when the request is authenticated, else per address, as Synapse keys its limiters.
+            if let limiter = matched.route.rateLimiter,
+                case .limited(let retry) = limiter.acquire(requester.map { $0.userID.rawValue } ?? remote)
+            {
                 throw MatrixError.limitExceeded(retryAfterMilliseconds: retry)
             }
+            let (body, binary) = try await readBody(&request, shape: shape.body)
             let matrixRequest = MatrixRequest(
                 method: request.method, route: matched.route, pathParameters: matched.parameters, query: query,
                 body: body, binaryBody: binary, headers: request.headers, remoteAddress: remote, logger: logger
@@ -117,14 +121,15 @@ public struct MatrixResponder: HTTPResponder {
 
     private func readBody(_ request: inout Request, shape: BodyShape) async throws -> (JSONValue, ByteBuffer?) {
         let limit = limits.limit(for: shape)
+        let tooLarge = limit == 0 ? MatrixError(.tooLarge, "This endpoint takes no request body.") : MatrixError.tooLarge(limit: limit)
         if let declared = request.headers[.contentLength].flatMap({ Int($0) }), declared > limit {
-            throw MatrixError.tooLarge(limit: limit)
+            throw tooLarge
         }
         let buffer: ByteBuffer
         do {
             buffer = try await request.collectBody(upTo: limit)
         } catch let error as HTTPError where error.status == .contentTooLarge {
-            throw MatrixError.tooLarge(limit: limit)
+            throw tooLarge
         }
         switch shape {
         case .none:

@@ -14,6 +14,7 @@ public final class ProfileService: Sendable {
     private let database: any Database
     private let writer: RoomWriter
     private let store: RoomStore
+    private let fanOuts = ProfileFanOuts()
     private let logger: Logger
 
     public init(database: any Database, writer: RoomWriter, store: RoomStore, logger: Logger) {
@@ -86,9 +87,15 @@ public final class ProfileService: Sendable {
                 )
             }
         }
+        let change = fanOuts.begin(user)
+        defer { fanOuts.end(change, of: user) }
         let rooms = try await roomStore { () async throws(RoomStoreError) in try await store.rooms(of: user, membership: "join") }
         let content = await memberContent("join", of: user)
         for roomID in rooms {
+            guard fanOuts.isNewest(change, of: user) else {
+                logger.debug("profile change superseded by a newer one", metadata: ["user": "\(user)"])
+                return
+            }
             let intent = EventIntent(sender: user, type: EventType.member, stateKey: user.rawValue, content: content)
             do {
                 _ = try await writer.write(WriteUnit(target: .existing(roomID), intents: [intent]))

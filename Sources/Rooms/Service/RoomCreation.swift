@@ -14,6 +14,12 @@ public struct RoomCreationRequest: Sendable {
     public var isDirect: Bool
     public var roomVersion: String?
 
+    /// The most users one request may invite. Each invite is an event written with the room, in one transaction;
+    /// Synapse caps the list by the creator's `rc_invites.per_room` allowance, checked on top of this.
+    public static let maximumInvites = 100
+    /// The most `initial_state` events one request may ask for; they are written with the room, in one transaction.
+    public static let maximumInitialState = 256
+
     /// Reads the request body, refusing wrong shapes with the field at fault.
     public init(body: JSONValue) throws(RoomError) {
         func string(_ key: String) throws(RoomError) -> String? {
@@ -34,6 +40,7 @@ public struct RoomCreationRequest: Sendable {
         invite = []
         if let list = body["invite"], list != .null {
             guard let entries = list.arrayValue else { throw .badRequest("'invite' must be an array of user IDs") }
+            guard entries.count <= Self.maximumInvites else { throw .badRequest("At most \(Self.maximumInvites) users may be invited at once") }
             for entry in entries {
                 guard let text = entry.stringValue, let user = try? UserID(text) else {
                     throw .badRequest("'invite' must be an array of user IDs")
@@ -44,6 +51,9 @@ public struct RoomCreationRequest: Sendable {
         initialState = []
         if let list = body["initial_state"], list != .null {
             guard let entries = list.arrayValue else { throw .badRequest("'initial_state' must be an array") }
+            guard entries.count <= Self.maximumInitialState else {
+                throw .badRequest("'initial_state' may hold at most \(Self.maximumInitialState) events")
+            }
             for entry in entries {
                 guard let type = entry["type"]?.stringValue, case .object = entry["content"] ?? .null else {
                     throw .badRequest("'initial_state' entries need a string 'type' and an object 'content'")

@@ -1,3 +1,4 @@
+import Accounts
 public import Logging
 public import MatrixTypes
 public import RoomStore
@@ -13,11 +14,12 @@ public final class RoomService: Sendable {
     let publication: PublicationPolicy
     let serverName: ServerName
     let defaultVersion: RoomVersion
+    let limits: RoomLimits
     let logger: Logger
 
     public init(
         store: RoomStore, writer: RoomWriter, profiles: ProfileService, aliases: AliasService, publication: PublicationPolicy,
-        serverName: ServerName, defaultVersion: RoomVersion, logger: Logger
+        serverName: ServerName, defaultVersion: RoomVersion, limits: RoomLimits, logger: Logger
     ) {
         self.store = store
         self.writer = writer
@@ -27,6 +29,7 @@ public final class RoomService: Sendable {
         self.publication = publication
         self.serverName = serverName
         self.defaultVersion = defaultVersion
+        self.limits = limits
         self.logger = logger
     }
 
@@ -40,6 +43,7 @@ public final class RoomService: Sendable {
             }
             alias = parsed
         }
+        try chargeCreation(request, creator: creator)
         let plan = RoomCreationPlan(
             request: request, creator: creator, version: version,
             creatorMember: await profiles.memberContent(Membership.join, of: creator), canonicalAlias: alias
@@ -70,7 +74,9 @@ public final class RoomService: Sendable {
     public func join(_ target: String, user: UserID) async throws(RoomError) -> RoomID {
         let roomID = try await resolve(target)
         if try await store.membershipIfAny(of: user, in: roomID) == Membership.join { return roomID }
+        try await chargeMembership(Membership.join, of: user, in: roomID, by: user)
         try await setMembership(Membership.join, of: user, in: roomID, by: user, content: await profiles.memberContent(Membership.join, of: user))
+        countJoin(in: roomID)
         return roomID
     }
 
@@ -127,6 +133,7 @@ public final class RoomService: Sendable {
             break
         }
         let membership = action.membership
+        try await chargeMembership(membership, of: target, in: roomID, by: sender)
         var content: JSONValue = ["membership": .string(membership)]
         if let reason { content["reason"] = .string(reason) }
         if membership == Membership.invite, let profile = try? await profiles.profile(of: target) {
@@ -158,7 +165,13 @@ public final class RoomService: Sendable {
     ) async throws(RoomError) -> EventID {
         if type == EventType.create { throw .forbidden("m.room.create cannot be changed") }
         if type == EventType.redaction { throw .badRequest("Redactions are not state events") }
-        return try await write(roomID, EventIntent(sender: sender, type: type, stateKey: stateKey, content: content))
+        var joins = false
+        if type.hasSameBytes(as: EventType.member), let membership = content["membership"]?.stringValue, let target = try? UserID(stateKey) {
+            joins = try await chargeMembership(membership, of: target, in: roomID, by: sender)
+        }
+        let eventID = try await write(roomID, EventIntent(sender: sender, type: type, stateKey: stateKey, content: content))
+        if joins { countJoin(in: roomID) }
+        return eventID
     }
 
     public func redact(
@@ -188,6 +201,44 @@ public final class RoomService: Sendable {
         _ membership: String, of target: UserID, in roomID: RoomID, by sender: UserID, content: JSONValue
     ) async throws(RoomError) {
         _ = try await write(roomID, EventIntent(sender: sender, type: EventType.member, stateKey: target.rawValue, content: content))
+    }
+
+    /// `rc_room_creation`, checked before anything is counted, then counted; and the invite list against what
+    /// `rc_invites.per_room` would allow the creator, as Synapse checks it (refused as a bad request).
+    private func chargeCreation(_ request: RoomCreationRequest, creator: UserID) throws(RoomError) {
+        try limits.roomCreation.check(creator.rawValue, record: false)
+        if !request.invite.isEmpty,
+            limits.invitesPerRoom.limit(creator.rawValue, cost: Double(request.invite.count), record: false) != nil
+        {
+            throw .badRequest("Cannot invite so many users at once")
+        }
+        try limits.roomCreation.check(creator.rawValue)
+    }
+
+    /// The join and invite limits of a membership change by a local user (Synapse's `_local_membership_update`).
+    /// A join by someone already joined (a profile update) is not a join for `rc_joins`. `rc_joins_per_room` is
+    /// only checked here: returns whether the change is a join, which the caller counts once it is written.
+    @discardableResult
+    private func chargeMembership(
+        _ membership: String, of target: UserID, in roomID: RoomID, by sender: UserID
+    ) async throws(RoomError) -> Bool {
+        if membership.hasSameBytes(as: Membership.join) {
+            guard try await store.membershipIfAny(of: target, in: roomID) != Membership.join else { return false }
+            try limits.joinsLocal.check(sender.rawValue)
+            try limits.joinsPerRoom.check(roomID.rawValue, record: false)
+            return true
+        }
+        if membership.hasSameBytes(as: Membership.invite) {
+            try limits.invitesPerRoom.check(roomID.rawValue)
+            try limits.invitesPerUser.check(target.rawValue)
+            try limits.invitesPerIssuer.check(sender.rawValue)
+        }
+        return false
+    }
+
+    /// Counts a written join in the room's `rc_joins_per_room` bucket.
+    private func countJoin(in roomID: RoomID) {
+        _ = limits.joinsPerRoom.limit(roomID.rawValue, record: true)
     }
 
     private func write(_ roomID: RoomID, _ intent: EventIntent) async throws(RoomError) -> EventID {

@@ -48,6 +48,8 @@ struct EventBuilder: Sendable {
         do {
             let signed = try signingKey.hashAndSign(event: .object(json), as: serverName.rawValue, version: version)
             event = try PDU(json: signed, version: version)
+        } catch PDUDecodingError.tooLarge {
+            throw .eventTooLarge
         } catch {
             throw .invalidEvent("\(error)")
         }
