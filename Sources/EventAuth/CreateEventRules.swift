@@ -2,6 +2,10 @@ import MatrixTypes
 
 /// Rule 1: what a room's first event must look like.
 enum CreateEventRules {
+    /// Versions Synapse 1.163 recognises besides the ones Axon supports (experimental ones). A create event naming
+    /// one passes Synapse's rule 1.3, so it must pass here too, or the servers disagree on the room's first event.
+    static let synapseOnlyVersions = ["org.matrix.msc3757.10", "org.matrix.msc3757.11", "org.matrix.hydra.11"]
+
     static func check(_ event: PDU) throws(AuthorizationError) {
         let rules = event.version.authRules
         guard event.prevEventIDs.isEmpty else { throw AuthorizationError("The create event has prev_events") }
@@ -13,7 +17,9 @@ enum CreateEventRules {
             throw AuthorizationError("The create event's room_id is not on its sender's server")
         }
         if let version = event.content["room_version"] {
-            guard let identifier = version.stringValue, RoomVersion(identifier: identifier) != nil else {
+            guard let identifier = version.stringValue,
+                  RoomVersion(identifier: identifier) != nil || synapseOnlyVersions.contains(where: identifier.hasSameBytes)
+            else {
                 throw AuthorizationError("The create event names an unknown room version \(version)")
             }
         }

@@ -513,7 +513,18 @@ def boundary_rooms(rng):
                       "@bob:b.example", dag=False)
         rooms.append(room)
     rooms.append(third_party_invite_room(rng))
+    rooms.append(create_event_room(rng))
     return rooms
+
+
+def create_event_room(rng):
+    """Create events naming room versions Synapse recognises or not, each checked on its own."""
+    room = FuzzRoom("10", rng)
+    for version in ["10", "1", "org.matrix.hydra.11", "org.matrix.msc3757.10", "org.matrix.msc3757.11",
+                    "org.matrix.msc9999", "13", 10, None, ["10"], "1\u0301"]:
+        room.emit(CREATE, CREATOR, {"room_version": version, "creator": CREATOR}, "", prev=[], dag=False)
+    room.emit(CREATE, CREATOR, {"creator": CREATOR}, "", prev=[], dag=False)
+    return room
 
 
 def third_party_invite_room(rng):
