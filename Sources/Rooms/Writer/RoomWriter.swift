@@ -163,7 +163,7 @@ public actor RoomWriter {
             next.apply(event)
             let json: [UInt8]
             do {
-                json = try event.json.canonicalEncoded()
+                json = try event.json.canonicalEncoded(for: event.version)
             } catch {
                 throw .invalidEvent("\(error)")
             }

@@ -376,6 +376,37 @@ enum ClientScenarios {
             let bodies = (page["chunk"]?.arrayValue ?? []).filter { $0["type"] == "m.room.message" }
             #expect(bodies.count == 1, "the retried send stored one event")
         },
+        ClientScenario(name: "rooms v1-v5 keep floats and large integers as sent; v6 and later refuse them") { context in
+            let alice = try await context.user()
+            let legacy = SuiteClient.escape(try await alice.createRoom(["room_version": "5"]))
+            let content: JSONValue = ["msgtype": "m.text", "body": "numbers", "ratio": 0.1, "big": .integer(1 << 60), "whole": 2.0]
+            let sent = try await alice.ok("PUT", "/rooms/\(legacy)/send/m.room.message/legacy-numbers", content)
+            let eventID = try #require(sent["event_id"]?.stringValue)
+            let event = try await alice.ok("GET", "/rooms/\(legacy)/event/\(SuiteClient.escape(eventID))")
+            #expect(event["content"] == content, "\(event)")
+            let strict = SuiteClient.escape(try await alice.createRoom(["room_version": "10"]))
+            for (index, number) in [JSONValue.double(0.1), .integer(1 << 60)].enumerated() {
+                let refused = try await alice.call("PUT", "/rooms/\(strict)/send/m.room.message/strict-\(index)", ["msgtype": "m.text", "body": "x", "n": number])
+                #expect(refused.status == 400 && refused.errcode == "M_BAD_JSON", "\(refused)")
+            }
+        },
+        ClientScenario(name: "canonically equivalent content keys and state keys stay distinct") { context in
+            let alice = try await context.user()
+            let room = SuiteClient.escape(try await alice.createRoom())
+            let content: JSONValue = ["body": "keys", "msgtype": "m.text", "\u{E9}": 1, "e\u{301}": 2]
+            let sent = try await alice.ok("PUT", "/rooms/\(room)/send/m.room.message/equivalent-keys", content)
+            let eventID = try #require(sent["event_id"]?.stringValue)
+            let event = try await alice.ok("GET", "/rooms/\(room)/event/\(SuiteClient.escape(eventID))")
+            #expect(event["content"]?.objectValue?.count == 4 && event["content"] == content, "\(event)")
+            _ = try await alice.ok("PUT", "/rooms/\(room)/state/org.example.slot/\(SuiteClient.escape("\u{E9}"))", ["n": 1])
+            _ = try await alice.ok("PUT", "/rooms/\(room)/state/org.example.slot/\(SuiteClient.escape("e\u{301}"))", ["n": 2])
+            let precomposed = try await alice.ok("GET", "/rooms/\(room)/state/org.example.slot/\(SuiteClient.escape("\u{E9}"))")
+            let decomposed = try await alice.ok("GET", "/rooms/\(room)/state/org.example.slot/\(SuiteClient.escape("e\u{301}"))")
+            #expect(precomposed["n"] == 1 && decomposed["n"] == 2, "\(precomposed) \(decomposed)")
+            let state = try await alice.ok("GET", "/rooms/\(room)/state")
+            let slots = (state.arrayValue ?? []).filter { $0["type"] == "org.example.slot" }.compactMap { $0["state_key"]?.stringValue }
+            #expect(slots.count == 2 && Set(slots.map { Array($0.utf8) }).count == 2, "\(slots)")
+        },
     ]
 
     static let history: [ClientScenario] = [

@@ -71,9 +71,12 @@ struct SuiteClient: Sendable {
         return try await ok("GET", "/sync?" + query.joined(separator: "&"))
     }
 
+    /// Percent-encodes every byte but RFC 3986's unreserved ASCII (`.alphanumerics` would pass non-ASCII letters and marks raw).
     static func escape(_ text: String) -> String {
-        text.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? text
+        text.addingPercentEncoding(withAllowedCharacters: unreserved) ?? text
     }
+
+    private static let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 }
 
 struct SuiteFailure: Error, CustomStringConvertible {
