@@ -1,4 +1,4 @@
-import MatrixHTTP
+@testable import MatrixHTTP
 import Synchronization
 import Testing
 
@@ -48,5 +48,17 @@ import Testing
         #expect(limiter.acquire("k") == .allowed)
         #expect(limiter.acquire("k") == .limited(retryAfterMilliseconds: RateLimiter.maximumRetryMilliseconds))
         #expect(limiter.acquire("k", cost: 5) == .limited(retryAfterMilliseconds: RateLimiter.maximumRetryMilliseconds))
+    }
+
+    /// Buckets that never drain are not pruned; memory stays bounded by forgetting the least recently active.
+    @Test func neverDrainingBucketsAreBoundedInNumber() {
+        let clock = FakeClock()
+        let limiter = RateLimiter(perSecond: 0, burstCount: 1, maximumRequesters: 20_000) { clock.now.withLock { $0 } }
+        for index in 0..<50_000 {
+            clock.advance(0.001)
+            #expect(limiter.acquire("k\(index)") == .allowed)
+        }
+        #expect(limiter.requesterCount <= 20_000)
+        #expect(limiter.acquire("k49999") != .allowed, "recently active requesters are still counted")
     }
 }

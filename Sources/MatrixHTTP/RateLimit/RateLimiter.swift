@@ -9,7 +9,8 @@ import Dispatch
 public final class RateLimiter: Sendable {
     public let perSecond: Double
     public let burstCount: Double
-    private let buckets = Mutex<[String: Bucket]>([:])
+    private let maximumRequesters: Int
+    private let state = Mutex(State())
     private let clock: @Sendable () -> Double
 
     /// The longest wait a refusal reports. A bucket that never drains (`per_second: 0`), or drains so slowly that
@@ -21,15 +22,27 @@ public final class RateLimiter: Sendable {
         var since: Double
     }
 
+    private struct State {
+        var buckets: [String: Bucket] = [:]
+        /// Pruning runs when the map grows past this, which doubles with what survives a pruning, so the cost of a
+        /// pruning is spread over as many acquisitions as it scanned buckets.
+        var pruneAt = RateLimiter.pruneThreshold
+    }
+
     public enum Decision: Equatable, Sendable {
         case allowed
         case limited(retryAfterMilliseconds: Int)
     }
 
-    /// - Parameter clock: seconds on a monotonic clock; injectable so tests need not sleep.
-    public init(perSecond: Double, burstCount: Double, clock: (@Sendable () -> Double)? = nil) {
+    /// - Parameters:
+    ///   - maximumRequesters: buckets kept at most; past it the least recently active are forgotten.
+    ///   - clock: seconds on a monotonic clock; injectable so tests need not sleep.
+    public init(
+        perSecond: Double, burstCount: Double, maximumRequesters: Int = 100_000, clock: (@Sendable () -> Double)? = nil
+    ) {
         self.perSecond = perSecond
         self.burstCount = burstCount
+        self.maximumRequesters = max(1, maximumRequesters)
         self.clock = clock ?? { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
     }
 
@@ -37,8 +50,8 @@ public final class RateLimiter: Sendable {
     /// - Parameter record: `false` only asks whether the action would be allowed (Synapse's `update=False`).
     public func acquire(_ key: String, cost: Double = 1, record: Bool = true) -> Decision {
         let now = clock()
-        return buckets.withLock { buckets in
-            var bucket = buckets[key] ?? Bucket(count: 0, since: now)
+        return state.withLock { state in
+            var bucket = state.buckets[key] ?? Bucket(count: 0, since: now)
             let drained = bucket.count - (now - bucket.since) * perSecond
             if drained <= 0 {
                 bucket = Bucket(count: 0, since: now)
@@ -50,8 +63,8 @@ public final class RateLimiter: Sendable {
             }
             guard record else { return .allowed }
             bucket.count += cost
-            buckets[key] = bucket
-            if buckets.count > Self.pruneThreshold { Self.prune(&buckets, now: now, perSecond: perSecond) }
+            state.buckets[key] = bucket
+            if state.buckets.count > state.pruneAt { prune(&state, now: now) }
             return .allowed
         }
     }
@@ -64,10 +77,19 @@ public final class RateLimiter: Sendable {
     }
 
     /// Buckets that have fully drained carry no information; dropping them bounds memory under many clients.
-    /// Buckets that never drain (`per_second: 0`) are kept: dropping one would hand its requester a new burst.
     private static let pruneThreshold = 10_000
 
-    private static func prune(_ buckets: inout [String: Bucket], now: Double, perSecond: Double) {
-        buckets = buckets.filter { $0.value.count - (now - $0.value.since) * perSecond > 0 }
+    /// Buckets that never drain (`per_second: 0`) or drain for hours survive that; past `maximumRequesters` the
+    /// least recently active half is forgotten, which hands those requesters a new burst but bounds memory.
+    private func prune(_ state: inout State, now: Double) {
+        state.buckets = state.buckets.filter { $0.value.count - (now - $0.value.since) * perSecond > 0 }
+        if state.buckets.count > maximumRequesters {
+            let kept = state.buckets.sorted { $0.value.since > $1.value.since }.prefix(maximumRequesters / 2)
+            state.buckets = Dictionary(uniqueKeysWithValues: kept.map { ($0.key, $0.value) })
+        }
+        state.pruneAt = min(max(Self.pruneThreshold, state.buckets.count * 2), maximumRequesters)
     }
+
+    /// Requesters with a bucket held in memory.
+    var requesterCount: Int { state.withLock { $0.buckets.count } }
 }
