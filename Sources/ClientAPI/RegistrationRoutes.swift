@@ -20,9 +20,15 @@ public enum RegistrationRoutes {
 
     static let availableShape = RequestShape(query: [QueryField("username", .string, required: true, example: "alice")])
 
+    /// Synapse serves one availability check per address at a time and holds back any beyond one per two
+    /// seconds, so the endpoint cannot enumerate accounts quickly; a bucket of ten (a client checking a name
+    /// as it is typed) that refills one every two seconds bounds it the same way without holding requests open.
+    static let availabilityLimit = (perSecond: 0.5, burstCount: 10.0)
+
     public static func routes(_ registration: RegistrationService, homeServer: ServerName) -> [Route] {
-        ClientPath.expand("/register").map { register($0, registration, homeServer: homeServer) }
-            + ClientPath.expand("/register/available").map { available($0, registration) }
+        let availabilityLimiter = RateLimiter(perSecond: availabilityLimit.perSecond, burstCount: availabilityLimit.burstCount)
+        return ClientPath.expand("/register").map { register($0, registration, homeServer: homeServer) }
+            + ClientPath.expand("/register/available").map { available($0, registration, limiter: availabilityLimiter) }
     }
 
     /// Registers an account through `m.login.dummy` auth, or a guest with `kind=guest`.
@@ -41,8 +47,8 @@ public enum RegistrationRoutes {
     }
 
     /// Whether a localpart could be registered now; the error says why not.
-    static func available(_ path: String, _ registration: RegistrationService) -> Route {
-        Route(.get, path, resource: .client, role: .clientReader, shape: availableShape) { request in
+    static func available(_ path: String, _ registration: RegistrationService, limiter: RateLimiter) -> Route {
+        Route(.get, path, resource: .client, role: .clientReader, shape: availableShape, rateLimiter: limiter) { request in
             try await registration.checkAvailable(request.query["username"] ?? "")
             return .json(["available": true])
         }

@@ -44,6 +44,18 @@ import Testing
         }
     }
 
+    /// Availability checks need no token and tell taken names from free ones, so each address gets few, as in Synapse.
+    @Test func availabilityChecksAreLimitedPerAddress() async throws {
+        try await AccountTestServer.run { client in
+            for index in 1...10 {
+                #expect(try await client.call(.get, "/_matrix/client/v3/register/available?username=name\(index)").status == 200)
+            }
+            AccountRateLimitTests.expectLimited(
+                try await client.call(.get, "/_matrix/client/r0/register/available?username=name11"), "an eleventh check, under either prefix"
+            )
+        }
+    }
+
     /// Parameters are kept for two days with no token needed, so their size is capped, on the first request of
     /// a session and on any later one.
     @Test func aSessionKeepsABoundedAmount() async throws {
