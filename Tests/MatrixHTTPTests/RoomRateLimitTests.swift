@@ -163,19 +163,33 @@ import Testing
         }
     }
 
-    @Test func typingHasABoundedCostPerUser() async throws {
-        try await AccountTestServer.run { client in
-            let alice = try await client.register("typing-alice")
-            let room = try await client.createRoom(alice)
-            let path = "/_matrix/client/v3/rooms/\(room.escaped)/typing/\(AccountClient.queryEncoded(alice.userID))"
-            var statuses: [Int] = []
-            let started = ContinuousClock.now
-            for _ in 0..<200 { statuses.append(try await client.call(.put, path, ["typing": true, "timeout": 1000], token: alice.token).status) }
-            let seconds = Double((ContinuousClock.now - started).components.seconds) + 1
-            let allowed = statuses.filter { $0 == 200 }.count
-            #expect(statuses.prefix(100).allSatisfy { $0 == 200 })
-            #expect(Double(allowed) <= 100 + 10 * seconds, "a burst of 100, then 10 a second: \(allowed) in under \(seconds) s")
-            #expect(statuses.contains(429))
+    @Test func typingReceiptsAndAccountDataHaveABoundedCostPerUser() async throws {
+        let settings = ["rc_typing": Self.tight, "rc_receipts": Self.tight, "rc_account_data": Self.tight]
+        try await AccountTestServer.run(settings) { client in
+            let alice = try await client.register("bounded-alice")
+            let bob = try await client.register("bounded-bob")
+            let room = try await client.createRoom(alice, ["preset": "public_chat"])
+            _ = try await client.join(bob, room)
+            let sent = try await client.call(.put, "/_matrix/client/v3/rooms/\(room.escaped)/send/m.room.message/r", ["body": "hi"], token: alice.token)
+            let rawEventID = try #require(sent.json["event_id"]?.stringValue)
+            let eventID = AccountClient.queryEncoded(rawEventID)
+            let user = AccountClient.queryEncoded(alice.userID)
+            let requests: [(HTTPRequest.Method, String, JSONValue)] = [
+                (.put, "/_matrix/client/v3/rooms/\(room.escaped)/typing/\(user)", ["typing": true, "timeout": 1000]),
+                (.post, "/_matrix/client/v3/rooms/\(room.escaped)/receipt/m.read/\(eventID)", [:]),
+                (.put, "/_matrix/client/v3/user/\(user)/account_data/m.example", ["a": 1]),
+            ]
+            for (method, path, body) in requests {
+                for _ in 0..<2 { #expect(try await client.call(method, path, body, token: alice.token).status == 200, "\(path)") }
+                let refused = try await client.call(method, path, body, token: alice.token)
+                #expect(refused.status == 429 && refused.errcode == "M_LIMIT_EXCEEDED", "\(path): \(refused)")
+            }
+            let markers = try await client.call(
+                .post, "/_matrix/client/v3/rooms/\(room.escaped)/read_markers", ["m.read": .string(rawEventID)], token: alice.token
+            )
+            #expect(markers.status == 429, "read markers share the receipts bucket: \(markers)")
+            let bobTyping = "/_matrix/client/v3/rooms/\(room.escaped)/typing/\(AccountClient.queryEncoded(bob.userID))"
+            #expect(try await client.call(.put, bobTyping, ["typing": true], token: bob.token).status == 200, "buckets are per user")
         }
     }
 

@@ -45,8 +45,14 @@ public struct RateLimitConfig: Sendable, Hashable {
     public var reports = RateLimit(perSecond: 1, burstCount: 5)
     /// `rc_user_directory`: user-directory searches, per user.
     public var userDirectory = RateLimit(perSecond: 0.016, burstCount: 200)
-    /// `rc_profile`: profile changes, per user.
+    /// `rc_profile`: profile lookups, per user (per address when unauthenticated).
     public var profile = RateLimit(perSecond: 1, burstCount: 500)
+    /// `rc_typing` (Axon's own; Synapse does not limit typing): typing notifications, per user.
+    public var typing = RateLimit(perSecond: 10, burstCount: 100)
+    /// `rc_receipts` (Axon's own): read receipts and read markers, per user.
+    public var receipts = RateLimit(perSecond: 10, burstCount: 100)
+    /// `rc_account_data` (Axon's own): account data and tag writes, per user.
+    public var accountData = RateLimit(perSecond: 10, burstCount: 100)
     /// `rc_federation`: inbound federation requests, per origin server.
     public var federation = FederationRateLimit()
     /// `remote_media_download_per_second` / `remote_media_download_burst_count`, in bytes, per requester.
@@ -82,6 +88,9 @@ extension RateLimitConfig {
             (["rc_reports"], \.reports),
             (["rc_user_directory"], \.userDirectory),
             (["rc_profile"], \.profile),
+            (["rc_typing"], \.typing),
+            (["rc_receipts"], \.receipts),
+            (["rc_account_data"], \.accountData),
         ]
     }
 

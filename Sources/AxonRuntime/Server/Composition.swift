@@ -87,10 +87,10 @@ public struct Composition: Sendable {
             + RoomReadRoutes.routes(reader)
             + SyncRoutes.routes(sync, filters: filters)
             + ProfileRoutes.routes(profiles, lookupLimiter: RateLimiter(config.rateLimits.profile), messageLimiter: messageLimiter)
-            + AccountDataRoutes.routes(accountData, writeLimiter: RateLimiter(Self.accountDataLimit))
+            + AccountDataRoutes.routes(accountData, writeLimiter: RateLimiter(config.rateLimits.accountData))
             + EphemeralRoutes.routes(
                 typing: typing, receipts: receipts, reader: reader, accountData: accountData,
-                limiters: .init(typing: RateLimiter(Self.typingLimit), receipts: RateLimiter(Self.receiptLimit))
+                limiters: .init(typing: RateLimiter(config.rateLimits.typing), receipts: RateLimiter(config.rateLimits.receipts))
             )
             + FilterRoutes.routes(filters)
             + DirectoryRoutes.routes(
@@ -147,12 +147,6 @@ public struct Composition: Sendable {
             invitesPerUser: RateLimiter(limits.invitesPerUser), invitesPerIssuer: RateLimiter(limits.invitesPerIssuer)
         )
     }
-
-    /// Typing, receipts (with read markers) and account data, which Synapse does not limit, get fixed per-user
-    /// buckets so one user's cost is bounded; the README states them.
-    static let typingLimit = RateLimit(perSecond: 10, burstCount: 100)
-    static let receiptLimit = RateLimit(perSecond: 10, burstCount: 100)
-    static let accountDataLimit = RateLimit(perSecond: 10, burstCount: 100)
 
     /// One bucket set per process, as in Synapse; workers each count their own requests.
     private static func accountLimits(_ limits: RateLimitConfig) -> AccountLimits {
