@@ -59,7 +59,7 @@ public enum AccountDataRoutes {
     }
 
     private static func editTags(
-        _ request: AuthenticatedRequest, _ data: AccountDataService, _ change: (inout [String: JSONValue], String) -> Void
+        _ request: AuthenticatedRequest, _ data: AccountDataService, _ change: (inout JSONObject, String) -> Void
     ) async throws -> MatrixResponse {
         let (user, roomID) = try owner(request, room: true)
         var tags = (try? await data.get(type: "m.tag", user: user, roomID: roomID))?["tags"]?.objectValue ?? [:]

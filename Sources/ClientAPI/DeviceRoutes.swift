@@ -61,7 +61,7 @@ public enum DeviceRoutes {
     }
 
     private static func json(_ device: DeviceInfo) -> JSONValue {
-        var object: [String: JSONValue] = ["device_id": .string(device.deviceID)]
+        var object: JSONObject = ["device_id": .string(device.deviceID)]
         if let name = device.displayName { object["display_name"] = .string(name) }
         if let ip = device.lastSeenIP { object["last_seen_ip"] = .string(ip) }
         if let seen = device.lastSeenTimestamp { object["last_seen_ts"] = .integer(seen) }

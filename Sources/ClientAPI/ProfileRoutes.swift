@@ -52,7 +52,7 @@ public enum ProfileRoutes {
     }
 
     static func json(_ profile: ProfileService.Profile) -> JSONValue {
-        var object: [String: JSONValue] = [:]
+        var object: JSONObject = [:]
         if let name = profile.displayName { object["displayname"] = .string(name) }
         if let avatar = profile.avatarURL { object["avatar_url"] = .string(avatar) }
         return .object(object)

@@ -78,10 +78,10 @@ public enum RoomReadRoutes {
             let events = try await reader.members(
                 of: roomID, viewer: request.requester.userID, at: nil, membership: Membership.join, notMembership: nil
             )
-            var joined: [String: JSONValue] = [:]
+            var joined: JSONObject = [:]
             for event in try await reader.format(events, in: roomID, viewer: nil) {
                 guard let user = event["state_key"]?.stringValue else { continue }
-                var profile: [String: JSONValue] = [:]
+                var profile: JSONObject = [:]
                 if let name = event["content"]?["displayname"], name != .null { profile["display_name"] = name }
                 if let avatar = event["content"]?["avatar_url"], avatar != .null { profile["avatar_url"] = avatar }
                 joined[user] = .object(profile)
@@ -106,7 +106,7 @@ public enum RoomReadRoutes {
                 to: try request.query["to"].map(roomToken), direction: request.query["dir"] == "f" ? .forward : .backward,
                 limit: min(max(limit, 0), 1000), filter: EventFilter(json: filter)
             )
-            var body: [String: JSONValue] = ["chunk": .array(page.chunk), "start": .string(page.start.description)]
+            var body: JSONObject = ["chunk": .array(page.chunk), "start": .string(page.start.description)]
             if let end = page.end { body["end"] = .string(end.description) }
             return .json(.object(body))
         }

@@ -18,7 +18,7 @@ extension EventDAG {
     public mutating func create(
         by creator: UserID = EventDAGUsers.alice,
         additionalCreators: [UserID] = [],
-        extraContent: [String: JSONValue] = [:],
+        extraContent: JSONObject = [:],
         roomLocalpart: String = "room"
     ) throws -> PDU {
         if version.roomIDFormat == .serverScoped {

@@ -107,10 +107,10 @@ struct AccountClient: Sendable {
 
     /// Registers through the two-step `m.login.dummy` flow clients use; returns the login.
     @discardableResult
-    func register(_ username: String, password: String = "password-\(UInt32.random(in: 0...UInt32.max))", extra: [String: JSONValue] = [:])
+    func register(_ username: String, password: String = "password-\(UInt32.random(in: 0...UInt32.max))", extra: JSONObject = [:])
         async throws -> Session
     {
-        var body: [String: JSONValue] = ["username": .string(username), "password": .string(password)]
+        var body: JSONObject = ["username": .string(username), "password": .string(password)]
         body.merge(extra) { $1 }
         let challenge = try await call(.post, "/_matrix/client/v3/register", .object(body))
         try #require(challenge.status == 401, "\(challenge)")

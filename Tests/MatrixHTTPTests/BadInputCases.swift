@@ -173,11 +173,11 @@ enum BadInputCases {
         }
     }
 
-    private static func validObject(_ fields: [BodyField]) -> [String: JSONValue] {
-        Dictionary(uniqueKeysWithValues: fields.map { ($0.name, $0.example) })
+    private static func validObject(_ fields: [BodyField]) -> JSONObject {
+        JSONObject(uniqueKeysWithValues: fields.map { ($0.name, $0.example) })
     }
 
-    private static func encode(_ object: [String: JSONValue]) -> String {
+    private static func encode(_ object: JSONObject) -> String {
         String(decoding: JSONValue.object(object).encoded(), as: UTF8.self)
     }
 

@@ -30,7 +30,7 @@ struct JSONPropertyTests {
                 randomValue(depth: depth + 1, using: &generator)
             })
         default:
-            var members: [String: JSONValue] = [:]
+            var members: JSONObject = [:]
             for _ in 0 ..< Int.random(in: 0 ... 5, using: &generator) {
                 members[randomString(using: &generator)] = randomValue(depth: depth + 1, using: &generator)
             }
@@ -52,7 +52,7 @@ struct JSONPropertyTests {
     @Test func objectKeysAppearInCodePointOrder() throws {
         var generator = SeededRandomNumberGenerator(seed: 7)
         for _ in 0 ..< 500 {
-            var members: [String: JSONValue] = [:]
+            var members: JSONObject = [:]
             for _ in 0 ..< 8 { members[Self.randomString(using: &generator)] = .null }
             let byCodePoint = members.keys.sorted {
                 $0.unicodeScalars.map(\.value).lexicographicallyPrecedes($1.unicodeScalars.map(\.value))

@@ -16,7 +16,7 @@ public struct LoginService: Sendable {
     ///
     /// Rate limits follow Synapse: too many failed attempts for an account block further attempts before the
     /// password is checked; successful logins are limited per account.
-    public func logIn(_ submission: [String: JSONValue], address: String) async throws -> IssuedSession {
+    public func logIn(_ submission: JSONObject, address: String) async throws -> IssuedSession {
         let type = submission["type"]?.stringValue ?? ""
         guard type == Self.passwordType else { throw LoginError.unknownLoginType(type) }
         let credentials = try PasswordCredentials(submission)

@@ -35,7 +35,7 @@ public enum ErrorMapping {
 
     /// The spec's error body: `{"errcode": …, "error": …}` plus `retry_after_ms` when rate limited.
     public static func body(of error: MatrixError) -> JSONValue {
-        var object: [String: JSONValue] = ["errcode": .string(error.code.rawValue), "error": .string(error.message)]
+        var object: JSONObject = ["errcode": .string(error.code.rawValue), "error": .string(error.message)]
         if let retry = error.retryAfterMilliseconds { object["retry_after_ms"] = .integer(Int64(retry)) }
         return .object(object)
     }

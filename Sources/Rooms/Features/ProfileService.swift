@@ -62,7 +62,7 @@ public final class ProfileService: Sendable {
 
     /// The `m.room.member` content for `membership` carrying the user's profile, as Synapse sends on joins.
     public func memberContent(_ membership: String, of user: UserID) async -> JSONValue {
-        var content: [String: JSONValue] = ["membership": .string(membership)]
+        var content: JSONObject = ["membership": .string(membership)]
         if let profile = try? await profile(of: user) {
             if let name = profile.displayName { content["displayname"] = .string(name) }
             if let avatar = profile.avatarURL { content["avatar_url"] = .string(avatar) }

@@ -56,7 +56,7 @@ public final class ReceiptService: Sendable {
                 )
             }
         }
-        var content: [RoomID: [String: JSONValue]] = [:]
+        var content: [RoomID: JSONObject] = [:]
         for row in rows {
             guard let fields = try? (
                 room: RoomID(row.decode("room_id", as: String.self)), type: row.decode("receipt_type", as: String.self),
@@ -64,7 +64,7 @@ public final class ReceiptService: Sendable {
                 event: row.decode("event_id", as: String.self), ts: row.decode("ts", as: Int64.self)
             ) else { continue }
             if fields.type == "m.read.private", fields.user != viewer.rawValue { continue }
-            var receipt: [String: JSONValue] = ["ts": .integer(fields.ts)]
+            var receipt: JSONObject = ["ts": .integer(fields.ts)]
             if !fields.thread.isEmpty { receipt["thread_id"] = .string(fields.thread) }
             var roomContent = content[fields.room] ?? [:]
             var forEvent = roomContent[fields.event] ?? [:]

@@ -24,7 +24,7 @@ public enum ClientEventFormat {
         if event.redactedBy != nil, let redacted = try? EventRedaction.redact(stored, rules: version.redactionRules) {
             stored = redacted
         }
-        var client: [String: JSONValue] = [
+        var client: JSONObject = [
             "event_id": .string(event.eventID.rawValue),
             "type": .string(event.type),
             "sender": .string(event.sender.rawValue),
@@ -34,7 +34,7 @@ public enum ClientEventFormat {
         if includeRoomID { client["room_id"] = .string(event.roomID.rawValue) }
         if let stateKey = event.stateKey { client["state_key"] = .string(stateKey) }
         if let redacts = stored["redacts"] ?? stored["content"]?["redacts"] { client["redacts"] = redacts }
-        var unsigned: [String: JSONValue] = [:]
+        var unsigned: JSONObject = [:]
         if let ts = stored["origin_server_ts"]?.integerValue { unsigned["age"] = .integer(max(0, now - ts)) }
         if let viewer, let transaction = event.transaction, transaction.userID == viewer.userID,
             transaction.deviceID == viewer.deviceID

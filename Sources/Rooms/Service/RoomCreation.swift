@@ -104,11 +104,12 @@ struct RoomCreationPlan {
         if let canonicalAlias { intents.append(state("m.room.canonical_alias", "", ["alias": .string(canonicalAlias.rawValue)])) }
         let joinRule = preset == "public_chat" ? JoinRule.public : JoinRule.invite
         let overridden = Set(request.initialState.map { StateKey($0.type, $0.stateKey) })
-        for (type, content) in [
-            (EventType.joinRules, ["join_rule": JSONValue.string(joinRule)]),
+        let defaults: [(String, JSONValue)] = [
+            (EventType.joinRules, ["join_rule": .string(joinRule)]),
             ("m.room.history_visibility", ["history_visibility": "shared"]),
-        ] where !overridden.contains(StateKey(type, "")) {
-            intents.append(state(type, "", .object(content)))
+        ]
+        for (type, content) in defaults where !overridden.contains(StateKey(type, "")) {
+            intents.append(state(type, "", content))
         }
         if preset != "public_chat", !overridden.contains(StateKey("m.room.guest_access", "")) {
             intents.append(state("m.room.guest_access", "", ["guest_access": "can_join"]))
@@ -130,8 +131,8 @@ struct RoomCreationPlan {
     private func additionalCreators(trusted: Bool) -> [String] {
         var creators = request.creationContent?["additional_creators"]?.arrayValue?.compactMap(\.stringValue) ?? []
         if trusted { creators += request.invite.map(\.rawValue) }
-        var seen: Set<String> = []
-        return creators.filter { seen.insert($0).inserted }
+        var seen: Set<JSONKey> = []
+        return creators.filter { seen.insert(JSONKey($0)).inserted }
     }
 
     private func state(_ type: String, _ stateKey: String, _ content: JSONValue) -> EventIntent {
@@ -141,11 +142,11 @@ struct RoomCreationPlan {
     /// Synapse's defaults, then the request's override merged over the top-level keys.
     private func powerLevels(preset: String, v12Creators: Bool) throws(RoomError) -> JSONValue {
         let trusted = preset == "trusted_private_chat"
-        var users: [String: JSONValue] = v12Creators ? [:] : [creator.rawValue: 100]
+        var users: JSONObject = v12Creators ? [:] : [creator.rawValue: 100]
         if trusted, !v12Creators {
             for invitee in request.invite { users[invitee.rawValue] = 100 }
         }
-        var content: [String: JSONValue] = [
+        var content: JSONObject = [
             "users": .object(users), "users_default": 0,
             "events": [
                 "m.room.name": 50, "m.room.power_levels": 100, "m.room.history_visibility": 100, "m.room.canonical_alias": 50,
@@ -158,12 +159,12 @@ struct RoomCreationPlan {
         ]
         if let override = request.powerLevelOverride?.objectValue {
             if v12Creators, let overrideUsers = override["users"]?.objectValue {
-                let creators = Set([creator.rawValue] + additionalCreators(trusted: trusted))
-                if let clash = overrideUsers.keys.first(where: creators.contains) {
+                let creators = Set(([creator.rawValue] + additionalCreators(trusted: trusted)).map(JSONKey.init))
+                if let clash = overrideUsers.keys.first(where: { creators.contains(JSONKey($0)) }) {
                     throw .invalidRoomState("Room creators cannot be given a power level: \(clash)")
                 }
             }
-            content.merge(override) { _, new in new }
+            for (key, value) in override { content[key] = value }
         }
         return .object(content)
     }

@@ -12,7 +12,7 @@ struct EventBuilder: Sendable {
     /// The signed event for `intent` in the room `snapshot` describes (`nil` for a room's create event), checked
     /// against the room's auth rules.
     func build(_ intent: EventIntent, in snapshot: RoomSnapshot?, version: RoomVersion, roomID: RoomID?) throws(RoomError) -> PDU {
-        var json: [String: JSONValue] = [
+        var json: JSONObject = [
             "type": .string(intent.type),
             "sender": .string(intent.sender.rawValue),
             "content": intent.content,
