@@ -117,7 +117,11 @@ enum BadInputCases {
         cases += authenticationCases(for: route, path: path + query)
         switch route.shape.body {
         case .none:
-            cases.append(.init(name: "body refused", method: route.method, path: path + query, body: "{}", expectation: .error(status: 413, errcode: "M_TOO_LARGE")))
+            cases.append(.init(name: "body refused", method: route.method, path: path + query, body: #"{"unexpected":1}"#, expectation: .error(status: 400, errcode: "M_BAD_JSON")))
+            cases.append(.init(
+                name: "body over the bodiless ceiling", method: route.method, path: path + query,
+                body: "{" + String(repeating: " ", count: 100) + "}", expectation: .error(status: 413, errcode: "M_TOO_LARGE")
+            ))
         case .binary:
             cases.append(.init(name: "malformed body ignored", method: route.method, path: path + query, body: "{not json", expectation: .sameAsValidRequest))
         case .jsonObjectOrEmpty(let fields):

@@ -16,7 +16,8 @@ public struct RequestShape: Sendable {
 }
 
 public enum BodyShape: Sendable {
-    /// The route reads no body; one that is sent is refused with `413 M_TOO_LARGE`, unread.
+    /// The route reads no body: nothing or `{}` is accepted, anything else refused (`400 M_BAD_JSON`, or
+    /// `413 M_TOO_LARGE` unread beyond a few bytes).
     case none
     /// A JSON object whose top-level fields are described (unknown fields are allowed, per the spec). An
     /// optional field may be `null`, which reads as absent, as Synapse accepts.
@@ -26,6 +27,11 @@ public enum BodyShape: Sendable {
     case jsonObjectOrEmpty([BodyField])
     /// Raw bytes such as a media upload, limited by `max_upload_size`.
     case binary
+
+    var isNone: Bool {
+        if case .none = self { return true }
+        return false
+    }
 }
 
 public struct BodyField: Sendable {

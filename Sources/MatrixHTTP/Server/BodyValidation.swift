@@ -19,4 +19,14 @@ enum BodyValidation {
         }
         return value
     }
+
+    /// A route that takes no body accepts none, or the `{}` many clients send with every POST; anything else is
+    /// refused, so a body is never silently dropped.
+    static func requireNothingOrEmptyObject(_ buffer: ByteBuffer) throws {
+        let bytes = buffer.readableBytesView
+        guard !bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) else { return }
+        guard case .object(let object)? = try? JSONValue.parse(bytes), object.isEmpty else {
+            throw MatrixError.badJSON("This endpoint takes no request body.")
+        }
+    }
 }

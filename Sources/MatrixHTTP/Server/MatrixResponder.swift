@@ -121,7 +121,7 @@ public struct MatrixResponder: HTTPResponder {
 
     private func readBody(_ request: inout Request, shape: BodyShape) async throws -> (JSONValue, ByteBuffer?) {
         let limit = limits.limit(for: shape)
-        let tooLarge = limit == 0 ? MatrixError(.tooLarge, "This endpoint takes no request body.") : MatrixError.tooLarge(limit: limit)
+        let tooLarge = shape.isNone ? MatrixError(.tooLarge, "This endpoint takes no request body.") : MatrixError.tooLarge(limit: limit)
         if let declared = request.headers[.contentLength].flatMap({ Int($0) }), declared > limit {
             throw tooLarge
         }
@@ -133,6 +133,7 @@ public struct MatrixResponder: HTTPResponder {
         }
         switch shape {
         case .none:
+            try BodyValidation.requireNothingOrEmptyObject(buffer)
             return (.null, nil)
         case .binary:
             return (.null, buffer)
