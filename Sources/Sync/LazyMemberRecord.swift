@@ -23,14 +23,35 @@ final class LazyMemberRecord: Sendable {
     private struct Record {
         /// Members the device is known to hold.
         var confirmed: [RoomID: Set<StateKey>] = [:]
+        var confirmedCount = 0
         /// Responses not yet confirmed by a request continuing from them, oldest first.
         var issued: [(token: SyncToken, response: Issued)] = []
+        /// When the device last synced, on `Records.clock`.
+        var lastUsed: UInt64 = 0
+    }
+
+    private struct Records {
+        var byDevice: [Device: Record] = [:]
+        var clock: UInt64 = 0
     }
 
     /// Unconfirmed responses kept per device; an older one is forgotten, and its members are sent again.
     static let issuedKept = 8
 
-    private let records = Mutex<[Device: Record]>([:])
+    /// Forgetting only costs resending members, so memory is bounded by dropping records: beyond `devicesKept`
+    /// devices the least recently syncing tenth is forgotten, and a device holding more than `membersKept`
+    /// confirmed members starts over.
+    private let devicesKept: Int
+    private let membersKept: Int
+    private let records = Mutex(Records())
+
+    init(devicesKept: Int = 10_000, membersKept: Int = 100_000) {
+        self.devicesKept = devicesKept
+        self.membersKept = membersKept
+    }
+
+    /// Devices with a record, for tests of the bound.
+    var deviceCount: Int { records.withLock { $0.byDevice.count } }
 
     /// Starts a request from `since`: what the responses leading to it sent is now known to be held; a full-state
     /// or initial request (`reset`) starts over.
@@ -38,10 +59,10 @@ final class LazyMemberRecord: Sendable {
         let key = Device(user: user, device: device ?? "")
         records.withLock { records in
             if reset {
-                records[key] = nil
+                records.byDevice[key] = nil
                 return
             }
-            guard var record = records[key], let since else { return }
+            guard var record = records.byDevice[key], let since else { return }
             var token: SyncToken? = since
             var chain: [Issued] = []
             while let current = token, let found = record.issued.last(where: { $0.token == current })?.response,
@@ -51,16 +72,21 @@ final class LazyMemberRecord: Sendable {
                 token = found.parent
             }
             for response in chain {
-                for (room, members) in response.added { record.confirmed[room, default: []].formUnion(members) }
+                for (room, members) in response.added {
+                    let before = record.confirmed[room]?.count ?? 0
+                    record.confirmed[room, default: []].formUnion(members)
+                    record.confirmedCount += record.confirmed[room, default: []].count - before
+                }
             }
             if !chain.isEmpty { record.issued.removeAll() }
-            records[key] = record
+            if record.confirmedCount > membersKept { record = Record() }
+            records.byDevice[key] = record
         }
     }
 
     /// The members among `wanted` the device is not known to hold in `room`.
     func unsent(_ wanted: Set<StateKey>, user: UserID, device: String?, room: RoomID) -> Set<StateKey> {
-        let held = records.withLock { $0[Device(user: user, device: device ?? "")]?.confirmed[room] } ?? []
+        let held = records.withLock { $0.byDevice[Device(user: user, device: device ?? "")]?.confirmed[room] } ?? []
         return wanted.subtracting(held)
     }
 
@@ -69,7 +95,9 @@ final class LazyMemberRecord: Sendable {
         guard next != since || !added.isEmpty else { return }
         let key = Device(user: user, device: device ?? "")
         records.withLock { records in
-            var record = records[key] ?? Record()
+            var record = records.byDevice[key] ?? Record()
+            records.clock += 1
+            record.lastUsed = records.clock
             var response = Issued(parent: since, added: added)
             if let index = record.issued.firstIndex(where: { $0.token == next }) {
                 // Two responses ended at the same token: the device holds only what both sent.
@@ -83,7 +111,15 @@ final class LazyMemberRecord: Sendable {
             }
             record.issued.append((next, response))
             if record.issued.count > Self.issuedKept { record.issued.removeFirst(record.issued.count - Self.issuedKept) }
-            records[key] = record
+            records.byDevice[key] = record
+            if records.byDevice.count > devicesKept { forgetLeastRecent(&records) }
         }
+    }
+
+    /// Drops the least recently syncing tenth of the devices at once, so the sort is paid once per tenth.
+    private func forgetLeastRecent(_ records: inout Records) {
+        let excess = records.byDevice.count - devicesKept + max(1, devicesKept / 10)
+        let oldest = records.byDevice.sorted { $0.value.lastUsed < $1.value.lastUsed }.prefix(excess)
+        for (device, _) in oldest { records.byDevice[device] = nil }
     }
 }
