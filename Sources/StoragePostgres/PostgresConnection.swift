@@ -53,6 +53,7 @@ final class PostgresConnection: Transaction, @unchecked Sendable {
     }
 
     func query(_ sql: String, _ params: [SQLValue]) throws(StorageError) -> [Row] {
+        try Self.refuseNUL(in: params)
         let result = run(sql, params)
         defer { PQclear(result) }
         return try PostgresResult.rows(result, connection: handle)
@@ -60,6 +61,7 @@ final class PostgresConnection: Transaction, @unchecked Sendable {
 
     @discardableResult
     func execute(_ sql: String, _ params: [SQLValue]) throws(StorageError) -> Int {
+        try Self.refuseNUL(in: params)
         let result = run(sql, params)
         defer { PQclear(result) }
         try PostgresResult.check(result, connection: handle)
@@ -83,6 +85,14 @@ final class PostgresConnection: Transaction, @unchecked Sendable {
                 message: "the transaction was rolled back because a statement in it failed; "
                     + "wrap statements whose errors are expected in `savepoint`"
             )
+        }
+    }
+
+    /// Text parameters travel as C strings, so libpq would cut one at a NUL and store or match a shorter value;
+    /// PostgreSQL text cannot hold NUL at all. Such a parameter fails the statement before it is sent.
+    private static func refuseNUL(in params: [SQLValue]) throws(StorageError) {
+        for case .text(let text) in params where text.utf8.contains(0) {
+            throw .constraintViolation(message: "a text parameter holds NUL, which PostgreSQL text cannot store")
         }
     }
 

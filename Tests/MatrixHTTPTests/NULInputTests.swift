@@ -90,4 +90,21 @@ import Testing
             #expect(reply.json["error"] == "unrecognised nonce")
         }
     }
+
+    /// Types and state keys become PostgreSQL text; a NUL in one is refused before any room is written.
+    @Test func createRoomInitialState() async throws {
+        try await AccountTestServer.run { client in
+            let alice = try await client.register("alice")
+            for entry: JSONValue in [
+                ["type": "org.example\u{0}x", "state_key": "", "content": [:]],
+                ["type": "org.example", "state_key": "a\u{0}b", "content": [:]],
+            ] {
+                let reply = try await client.call(.post, "/_matrix/client/v3/createRoom", ["initial_state": [entry]], token: alice.token)
+                #expect(reply.status == 400 && reply.errcode != nil, "\(reply)")
+            }
+            let rooms = try await client.call(.get, "/_matrix/client/v3/joined_rooms", token: alice.token)
+            #expect(rooms.json["joined_rooms"] == [], "no room was created")
+        }
+    }
 }
+

@@ -91,4 +91,29 @@ struct PostgresEngineTests {
             #expect(try await db.read { conn in try conn.queryValue("SELECT count(*) FROM items", as: Int64.self) } == 0)
         }
     }
+
+    @Test("a text parameter holding NUL fails its statement instead of being cut short")
+    func textWithNUL() async throws {
+        try await withPostgresDatabase(schema: nil) { db in
+            try await db.write { txn in
+                try txn.executeScript("CREATE TABLE names (name TEXT PRIMARY KEY)")
+                try txn.execute("INSERT INTO names (name) VALUES (?)", ["alice"])
+            }
+            let error = await #expect(throws: StorageError.self) {
+                try await db.write { txn in
+                    try txn.execute("INSERT INTO names (name) VALUES (?)", ["bob"])
+                    try txn.execute("INSERT INTO names (name) VALUES (?)", ["carol\u{0}x"])
+                }
+            }
+            guard case .constraintViolation = error else {
+                Issue.record("expected constraintViolation, got \(String(describing: error))")
+                return
+            }
+            let matched = await #expect(throws: StorageError.self) {
+                try await db.read { conn in try conn.queryValue("SELECT count(*) FROM names WHERE name = ?", ["alice\u{0}x"], as: Int64.self) }
+            }
+            #expect(matched != nil, "libpq would have matched 'alice'")
+            #expect(try await db.read { conn in try conn.queryValue("SELECT count(*) FROM names", as: Int64.self) } == 1, "the transaction wrote nothing")
+        }
+    }
 }

@@ -59,6 +59,9 @@ public struct RoomCreationRequest: Sendable {
                     throw .badRequest("'initial_state' entries need a string 'type' and an object 'content'")
                 }
                 let stateKey = entry["state_key"]?.stringValue ?? ""
+                guard !type.utf8.contains(0), !stateKey.utf8.contains(0) else {
+                    throw .badRequest("'initial_state' types and state keys cannot hold NUL")
+                }
                 initialState.append((type, stateKey, entry["content"]!))
             }
         }
