@@ -41,14 +41,6 @@ public struct JSONObject: Sendable, Hashable {
         members.removeValue(forKey: JSONKey(key))
     }
 
-    /// Inserts `value` unless a member with the same key bytes exists; returns whether it was inserted.
-    public mutating func insertIfAbsent(_ value: JSONValue, forKey key: String) -> Bool {
-        let key = JSONKey(key)
-        guard members[key] == nil else { return false }
-        members[key] = value
-        return true
-    }
-
     /// Adds `other`'s members; `combine` picks the value where both have a member with the same key bytes.
     public mutating func merge(
         _ other: JSONObject,

@@ -1,7 +1,8 @@
 extension JSONValue {
-    /// Parses one JSON document (RFC 8259, strict): valid UTF-8 only, no duplicate object keys (byte for byte:
-    /// canonically equivalent keys are distinct members),
-    /// nesting and integers limited by `options`.
+    /// Parses one JSON document (RFC 8259, strict): valid UTF-8 only, nesting and integers limited by `options`.
+    /// Object keys are distinct when their bytes differ (canonically equivalent keys are two members); a key
+    /// repeated byte for byte keeps its last value, as Python's `json` (and so Synapse) reads it: refusing what
+    /// Synapse accepts would let one server take an event the other cannot parse.
     public static func parse(
         _ bytes: some Collection<UInt8>,
         options: JSONParseOptions = .standard
@@ -113,7 +114,6 @@ struct JSONParser {
             guard bytes[position] == ASCII.quote else {
                 throw failure("Expected a string key, found \(ASCII.describe(bytes[position]))")
             }
-            let keyOffset = position
             let key = try parseString()
             skipWhitespace()
             guard position < bytes.count, bytes[position] == ASCII.colon else {
@@ -121,9 +121,7 @@ struct JSONParser {
             }
             position += 1
             let value = try parseValue()
-            guard members.insertIfAbsent(value, forKey: key) else {
-                throw failure("Duplicate object key \"\(key)\"", at: keyOffset)
-            }
+            members[key] = value
             skipWhitespace()
             guard position < bytes.count else { throw failure("Unterminated object") }
             switch bytes[position] {

@@ -390,6 +390,17 @@ enum ClientScenarios {
                 #expect(refused.status == 400 && refused.errcode == "M_BAD_JSON", "\(refused)")
             }
         },
+        ClientScenario(name: "a key repeated in a request body is read as its last value") { context in
+            let alice = try await context.user()
+            let room = SuiteClient.escape(try await alice.createRoom())
+            let sent = try await alice.call(
+                "PUT", "/rooms/\(room)/send/m.room.message/repeated-key", text: #"{"msgtype":"m.text","body":"first","body":"last"}"#
+            )
+            #expect(sent.status == 200, "\(sent)")
+            let eventID = try #require(sent.json["event_id"]?.stringValue)
+            let event = try await alice.ok("GET", "/rooms/\(room)/event/\(SuiteClient.escape(eventID))")
+            #expect(event["content"] == ["msgtype": "m.text", "body": "last"], "\(event)")
+        },
         ClientScenario(name: "canonically equivalent content keys and state keys stay distinct") { context in
             let alice = try await context.user()
             let room = SuiteClient.escape(try await alice.createRoom())

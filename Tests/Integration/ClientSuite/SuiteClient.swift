@@ -45,6 +45,14 @@ struct SuiteClient: Sendable {
         return reply.json
     }
 
+    /// As `call`, with the body sent as exactly this text (for JSON a `JSONValue` cannot hold, such as repeated keys).
+    func call(_ method: String, _ path: String, text: String) async throws -> Reply {
+        let reply = try await TestHTTP.request(
+            method, baseURL + "/_matrix/client/v3" + path, body: text, headers: [("Authorization", "Bearer \(accessToken)")]
+        )
+        return Reply(status: reply.status, json: reply.json ?? .null)
+    }
+
     static func raw(_ method: String, _ url: String, body: JSONValue?, token: String?) async throws -> Reply {
         let reply = try await TestHTTP.request(
             method, url, body: body.map { String(decoding: $0.encoded(), as: UTF8.self) },
