@@ -43,20 +43,24 @@ import Testing
     }
 }
 
-/// Passes every statement through, first asking SQLite how it will run those that touch `events`.
+/// Passes every statement through, first asking SQLite how it will run those that touch `table`.
 final class PlanRecordingDatabase: Database {
     let base: any Database
+    let table: String
     private let log = Locked<[(sql: String, detail: String)]>([])
 
-    init(_ base: any Database) { self.base = base }
+    init(_ base: any Database, table: String = "events") {
+        self.base = base
+        self.table = table
+    }
 
     func plans() -> [(sql: String, detail: String)] { log.withLock { $0 } }
 
     var dialect: SQLDialect { base.dialect }
 
     func read<T: Sendable>(_ body: @escaping @Sendable (any Connection) throws -> T) async throws -> T {
-        let log = log
-        return try await base.read { connection in try body(Recording(base: connection, log: log)) }
+        let (log, table) = (log, table)
+        return try await base.read { connection in try body(Recording(base: connection, table: table, log: log)) }
     }
 
     func write<T: Sendable>(_ body: @escaping @Sendable (any Transaction) throws -> T) async throws -> T {
@@ -67,12 +71,13 @@ final class PlanRecordingDatabase: Database {
 
     private struct Recording: Connection {
         let base: any Connection
+        let table: String
         let log: Locked<[(sql: String, detail: String)]>
 
         var dialect: SQLDialect { base.dialect }
 
         func query(_ sql: String, _ params: [SQLValue]) throws(StorageError) -> [Row] {
-            if sql.contains("events") {
+            if sql.contains(table) {
                 for row in try base.query("EXPLAIN QUERY PLAN " + sql, params) {
                     let detail: String = try row.decode("detail")
                     log.withLock { $0.append((sql, detail)) }

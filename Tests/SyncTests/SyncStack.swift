@@ -15,6 +15,7 @@ struct SyncStack {
     let stores: [RoomStore]
     let writers: [RoomWriter]
     let reader: RoomReader
+    let receipts: ReceiptService
     let sync: SyncService
     let merged: MergedStreamPosition
 
@@ -49,7 +50,7 @@ struct SyncStack {
             reader: reader, receipts: receipts, accountData: accountData, typing: TypingService(bus: bus), notifier: notifier,
             logger: Logger(label: "sync-test"), catchUpTimeout: catchUpTimeout
         )
-        return SyncStack(stores: stores, writers: writers, reader: reader, sync: sync, merged: merged)
+        return SyncStack(stores: stores, writers: writers, reader: reader, receipts: receipts, sync: sync, merged: merged)
     }
 
     /// A public room created by `creator` through writer `writer`.

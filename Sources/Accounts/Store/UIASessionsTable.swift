@@ -64,6 +64,27 @@ enum UIASessionsTable {
         try transaction.execute("DELETE FROM ui_auth_sessions WHERE created_ts <= ?", [.integer(cutoff)])
     }
 
+    /// Drops all but the `keep` newest sessions of `userID` (of registration, which has no user, when `nil`) with
+    /// their stages. Found by index from the newest end, so the cost is `keep` index entries, not the table.
+    static func deleteAllButNewest(_ keep: Int, of userID: String?, in transaction: any Transaction) throws(StorageError) {
+        let owner = userID == nil ? "user_id IS NULL" : "user_id = ?"
+        let ownerParams: [SQLValue] = userID.map { [.text($0)] } ?? []
+        guard
+            let newestDropped = try transaction.queryOne(
+                "SELECT created_ts, session_id FROM ui_auth_sessions WHERE \(owner) ORDER BY created_ts DESC, session_id DESC LIMIT 1 OFFSET ?",
+                ownerParams + [.integer(Int64(keep))]
+            )
+        else { return }
+        let createdAt: Int64 = try newestDropped.decode("created_ts")
+        let sessionID: String = try newestDropped.decode("session_id")
+        let notNewer = "\(owner) AND (created_ts < ? OR (created_ts = ? AND session_id <= ?))"
+        let params = ownerParams + [.integer(createdAt), .integer(createdAt), .text(sessionID)]
+        try transaction.execute(
+            "DELETE FROM ui_auth_session_stages WHERE session_id IN (SELECT session_id FROM ui_auth_sessions WHERE \(notNewer))", params
+        )
+        try transaction.execute("DELETE FROM ui_auth_sessions WHERE \(notNewer)", params)
+    }
+
     static func markStageComplete(
         _ stage: String, result: String, for sessionID: String, in transaction: any Transaction
     ) throws(StorageError) {

@@ -15,6 +15,11 @@ struct UserInteractiveAuth: Sendable {
     /// The most a session keeps of a request's parameters, encoded. Synapse keeps any size, but a session row
     /// lives for two days and `/register` needs no token, so a request must not be able to park megabytes in one.
     static let maximumParamsBytes = 64 * 1024
+    /// The most live sessions one user keeps; starting another drops the oldest. Each request without a session
+    /// starts one, and they live two days, so without this a token could park gigabytes. Synapse has no cap.
+    static let maximumSessionsPerUser = 20
+    /// The same for registration's sessions, which belong to no user: `rc_registration` paces them, this bounds them.
+    static let maximumRegistrationSessions = 10_000
 
     /// A finished authentication: the operation may go ahead with these parameters.
     struct Completion: Sendable {
@@ -104,6 +109,8 @@ struct UserInteractiveAuth: Sendable {
             )
             try await database.write { transaction in
                 try UIASessionsTable.deleteCreated(before: now - Self.sessionLifetime, in: transaction)
+                let limit = session.userID == nil ? Self.maximumRegistrationSessions : Self.maximumSessionsPerUser
+                try UIASessionsTable.deleteAllButNewest(limit - 1, of: session.userID, in: transaction)
                 try UIASessionsTable.insert(session, in: transaction)
             }
             return session

@@ -51,5 +51,6 @@ extension Schema {
         .v6TransactionScopes,
         .v7StateEventIndex,
         .v8DirectoryOrder,
+        .v9BoundedReads,
     ])
 }
