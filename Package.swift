@@ -115,7 +115,7 @@ let package = Package(
             path: "Tests/AxonTesting",
             swiftSettings: strict
         ),
-        .testTarget(name: "MatrixTypesTests", dependencies: ["MatrixTypes"], swiftSettings: strict),
+        .testTarget(name: "MatrixTypesTests", dependencies: ["MatrixTypes", "AxonTesting"], swiftSettings: strict),
         .testTarget(name: "MatrixCryptoTests", dependencies: ["MatrixCrypto", "MatrixTypes"], swiftSettings: strict),
         .testTarget(
             name: "EventAuthTests", dependencies: ["EventAuth", "MatrixTypes", "MatrixCrypto", "AxonTesting"],

@@ -1,3 +1,4 @@
+import AxonTesting
 import MatrixTypes
 import Testing
 

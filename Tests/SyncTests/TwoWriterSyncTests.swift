@@ -32,7 +32,7 @@ struct TwoWriterSyncTests {
             }
             let rooms = roomWriters
             let seed = UInt64.random(in: 0...UInt64.max)
-            let done = Finished()
+            let done = CompletionFlag()
             let readers = users.enumerated().map { index, user in
                 Task { try await Self.read(as: user, rooms: rooms.map(\.room), stack: stack, seed: seed &+ UInt64(index), done: done) }
             }
@@ -40,7 +40,7 @@ struct TwoWriterSyncTests {
                 // Every user sends into random rooms; each room's writer takes its events, both writers at once.
                 for (index, user) in users.enumerated() {
                     group.addTask {
-                        var random = SeededRandom(seed: seed &+ 1_000 &+ UInt64(index))
+                        var random = SeededRandomNumberGenerator(seed: seed &+ 1_000 &+ UInt64(index))
                         for message in 0..<Self.messagesPerSender {
                             let target = rooms[Int(random.next() % UInt64(rooms.count))]
                             try await stack.send(user, target.room, "u\(index) m\(message)", writer: target.writer)
@@ -73,8 +73,8 @@ struct TwoWriterSyncTests {
 
     /// One user chaining sync tokens with a random small timeline limit, filling each limited gap backwards from
     /// `prev_batch` to the previous token; each room's events in the order the user saw them.
-    static func read(as user: UserID, rooms: [RoomID], stack: SyncStack, seed: UInt64, done: Finished) async throws -> [RoomID: [String]] {
-        var random = SeededRandom(seed: seed)
+    static func read(as user: UserID, rooms: [RoomID], stack: SyncStack, seed: UInt64, done: CompletionFlag) async throws -> [RoomID: [String]] {
+        var random = SeededRandomNumberGenerator(seed: seed)
         var seen: [RoomID: [String]] = [:]
         var since: String?
         let viewer = ClientEventFormat.Viewer(userID: user, deviceID: "DEV")
@@ -108,24 +108,3 @@ struct TwoWriterSyncTests {
     }
 }
 
-/// Tells sync readers that every send has been answered.
-actor Finished {
-    private(set) var finished = false
-
-    func finish() { finished = true }
-}
-
-/// A splitmix64 generator, so a failing run can be replayed from its seed.
-struct SeededRandom {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

@@ -25,7 +25,7 @@ struct RandomizedSyncTests {
                 for room in rooms { try await user.ok("POST", "/rooms/\(SuiteClient.escape(room))/join", [:]) }
             }
             let seed = UInt64.random(in: 0...UInt64.max)
-            let done = SendCounter()
+            let done = CompletionFlag()
             let readers = users.enumerated().map { index, user in
                 Task {
                     var reader = SyncReader(user: user, rooms: rooms, seed: seed &+ UInt64(index))
@@ -35,7 +35,7 @@ struct RandomizedSyncTests {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for sender in 0..<Self.senderCount {
                     group.addTask {
-                        var random = SeededRandom(seed: seed &+ 1_000 &+ UInt64(sender))
+                        var random = SeededRandomNumberGenerator(seed: seed &+ 1_000 &+ UInt64(sender))
                         for index in 0..<Self.messagesPerSender {
                             let room = rooms[Int(random.next() % UInt64(rooms.count))]
                             _ = try await users[sender].send(room, "s\(sender) m\(index)")
@@ -65,42 +65,20 @@ struct RandomizedSyncTests {
     }
 }
 
-/// Tells sync readers that every send has been answered.
-actor SendCounter {
-    private(set) var finished = false
-
-    func finish() { finished = true }
-}
-
-/// A splitmix64 generator, so a failing run can be replayed from its seed.
-struct SeededRandom {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// One user chaining sync tokens with a random small timeline limit, filling each limited gap backwards through
 /// `/messages` from `prev_batch` to the previous token; returns each room's events in the order the user saw them.
 struct SyncReader {
     let user: SuiteClient
     let rooms: [String]
-    var random: SeededRandom
+    var random: SeededRandomNumberGenerator
 
     init(user: SuiteClient, rooms: [String], seed: UInt64) {
         self.user = user
         self.rooms = rooms
-        random = SeededRandom(seed: seed)
+        random = SeededRandomNumberGenerator(seed: seed)
     }
 
-    mutating func readUntil(done: SendCounter) async throws -> [String: [String]] {
+    mutating func readUntil(done: CompletionFlag) async throws -> [String: [String]] {
         var seen: [String: [String]] = [:]
         var since: String?
         while true {
