@@ -71,6 +71,7 @@ public enum ErrorCode: String, Sendable, CaseIterable {
     case userSuspended = "M_USER_SUSPENDED"
     case weakPassword = "M_WEAK_PASSWORD"
     case threepidInUse = "M_THREEPID_IN_USE"
+    case badAlias = "M_BAD_ALIAS"
 
     public var defaultStatus: Int {
         switch self {
@@ -83,7 +84,7 @@ public enum ErrorCode: String, Sendable, CaseIterable {
         case .notYetUploaded: 504
         case .cannotOverwriteMedia, .roomInUse, .userInUse, .invalidUsername, .exclusive, .badJSON, .notJSON,
             .invalidRoomState, .unsupportedRoomVersion, .incompatibleRoomVersion, .badState, .missingParameter,
-            .invalidParameter, .weakPassword, .threepidInUse:
+            .invalidParameter, .weakPassword, .threepidInUse, .badAlias:
             400
         case .userSuspended: 403
         }

@@ -12,6 +12,8 @@ public enum RoomError: Error, Sendable {
     case filterNotFound
     case accountDataNotFound
     case aliasInUse
+    /// An alias an `m.room.canonical_alias` event names that does not point to the room.
+    case badAlias(String)
     case unsupportedRoomVersion(String)
     case badRequest(String)
     /// A well-formed request the spec answers with `M_BAD_JSON`.

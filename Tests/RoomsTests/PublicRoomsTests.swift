@@ -24,7 +24,7 @@ import Testing
             let aliases = AliasService(database: database)
             let reader = RoomReader(store: store)
             let directory = DirectoryService(
-                aliases: aliases, reader: reader, serverName: try ServerName("dir.test"),
+                aliases: aliases, reader: reader, writer: writer, serverName: try ServerName("dir.test"),
                 publication: PublicationPolicy(rules: [PublicationPolicy.Rule(userID: "*", roomID: "*", alias: "*", allow: true)], database: database)
             )
             let owner = try UserID("@owner:dir.test")

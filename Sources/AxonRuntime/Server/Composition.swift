@@ -94,7 +94,7 @@ public struct Composition: Sendable {
             )
             + FilterRoutes.routes(filters)
             + DirectoryRoutes.routes(
-                DirectoryService(aliases: aliases, reader: reader, serverName: serverName, publication: publication),
+                DirectoryService(aliases: aliases, reader: reader, writer: writer, serverName: serverName, publication: publication),
                 allowPublicRoomsWithoutAuth: config.server.allowPublicRoomsWithoutAuth
             )
     }

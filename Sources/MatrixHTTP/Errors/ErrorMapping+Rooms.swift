@@ -15,6 +15,7 @@ extension ErrorMapping {
         case .filterNotFound: return .notFound("No such filter")
         case .accountDataNotFound: return .notFound("Account data not found")
         case .aliasInUse: return MatrixError(.roomInUse, "Room alias already taken")
+        case .badAlias(let alias): return MatrixError(.badAlias, "Room alias \(alias) does not point to the room")
         case .unsupportedRoomVersion(let version):
             return MatrixError(.unsupportedRoomVersion, "Your homeserver does not support the room version '\(version)'")
         case .badRequest(let message): return .invalidParameter(message)

@@ -60,19 +60,25 @@ public final class AliasService: Sendable {
         }
     }
 
-    /// Deletes an alias; only its creator may (server admins come with the admin API).
-    public func delete(_ alias: RoomAlias, requester: UserID) async throws(RoomError) {
-        let removed = try await databaseCall {
-            try await database.write { transaction -> Int? in
-                guard let creator: String = try transaction.queryOne(
-                    "SELECT creator FROM room_aliases WHERE room_alias = ?", [.text(alias.rawValue)]
-                )?.decode(0) else { return nil }
-                guard creator == requester.rawValue else { return 0 }
-                return try transaction.execute("DELETE FROM room_aliases WHERE room_alias = ?", [.text(alias.rawValue)])
+    /// The room an alias names (`nil` while reserved for a room being created) and who created it.
+    func entry(_ alias: RoomAlias) async throws(RoomError) -> (roomID: RoomID?, creator: String)? {
+        try await databaseCall {
+            try await database.read { connection -> (RoomID?, String)? in
+                guard let row = try connection.queryOne(
+                    "SELECT room_id, creator FROM room_aliases WHERE room_alias = ?", [.text(alias.rawValue)]
+                ) else { return nil }
+                let roomID: String = try row.decode("room_id")
+                return (try? RoomID(roomID), try row.decode("creator"))
             }
         }
-        guard let removed else { throw .aliasNotFound }
-        guard removed > 0 else { throw .forbidden("You may only delete aliases you created") }
+    }
+
+    func remove(_ alias: RoomAlias) async throws(RoomError) {
+        _ = try await databaseCall {
+            try await database.write { transaction in
+                try transaction.execute("DELETE FROM room_aliases WHERE room_alias = ?", [.text(alias.rawValue)])
+            }
+        }
     }
 
     public func aliases(of roomID: RoomID) async throws(RoomError) -> [String] {

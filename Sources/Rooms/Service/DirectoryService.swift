@@ -6,13 +6,15 @@ import Synchronization
 public final class DirectoryService: Sendable {
     private let aliases: AliasService
     private let reader: RoomReader
+    private let writer: RoomWriter
     private let serverName: ServerName
     private let publication: PublicationPolicy
     private let countCache = Mutex<(count: Int64, at: ContinuousClock.Instant)?>(nil)
 
-    public init(aliases: AliasService, reader: RoomReader, serverName: ServerName, publication: PublicationPolicy) {
+    public init(aliases: AliasService, reader: RoomReader, writer: RoomWriter, serverName: ServerName, publication: PublicationPolicy) {
         self.aliases = aliases
         self.reader = reader
+        self.writer = writer
         self.serverName = serverName
         self.publication = publication
     }
@@ -31,8 +33,33 @@ public final class DirectoryService: Sendable {
         try await aliases.create(alias, roomID: roomID, creator: requester)
     }
 
+    /// Deletes an alias for its creator, and, as Synapse allows, for server admins and members with the power to
+    /// change the room's canonical alias. The room's `m.room.canonical_alias` then stops naming it, when the
+    /// requester may change that event (as in Synapse, the deletion stands either way).
     public func deleteAlias(_ alias: RoomAlias, requester: UserID) async throws(RoomError) {
-        try await aliases.delete(alias, requester: requester)
+        guard let entry = try await aliases.entry(alias) else { throw .aliasNotFound }
+        if !entry.creator.hasSameBytes(as: requester.rawValue) {
+            guard let roomID = entry.roomID, try await mayManageAliases(of: roomID, requester: requester) else {
+                throw .forbidden("You don't have permission to delete the alias.")
+            }
+        }
+        try await aliases.remove(alias)
+        guard let roomID = entry.roomID, let current = try await CanonicalAliasCheck.current(in: roomID, store: reader.store),
+            let content = CanonicalAliasCheck.content(current, without: alias)
+        else { return }
+        let intent = EventIntent(sender: requester, type: CanonicalAliasCheck.key.type, stateKey: "", content: content)
+        do {
+            _ = try await writer.write(WriteUnit(target: .existing(roomID), intents: [intent]))
+        } catch {
+            guard case .forbidden = error else { throw error }
+        }
+    }
+
+    /// Server admins, and members who may send `m.room.canonical_alias` (Synapse's `check_can_change_room_list`).
+    private func mayManageAliases(of roomID: RoomID, requester: UserID) async throws(RoomError) -> Bool {
+        if try await publication.isAdmin(requester) { return true }
+        guard (try? await reader.visibleUpTo(roomID, viewer: requester)) == Int64.max else { return false }
+        return try await reader.maySendState(CanonicalAliasCheck.key.type, user: requester, in: roomID)
     }
 
     public func aliases(of roomID: RoomID, viewer: UserID) async throws(RoomError) -> [String] {
@@ -45,7 +72,7 @@ public final class DirectoryService: Sendable {
     }
 
     /// Lists or unlists a room for a member of it; listing also needs `room_list_publication_rules` to allow
-    /// it (server admins always may).
+    /// it, for server admins too.
     public func setListed(_ listed: Bool, roomID: RoomID, requester: UserID) async throws(RoomError) {
         guard try await reader.visibleUpTo(roomID, viewer: requester) == Int64.max else {
             throw .forbidden("You must be in the room to publish it")
@@ -57,7 +84,7 @@ public final class DirectoryService: Sendable {
             throw .forbidden("You do not have the power level to change the room's directory listing")
         }
         if listed {
-            guard try await publication.allows(requester, roomID: roomID, aliases: try await aliases.aliases(of: roomID)) else {
+            guard publication.allows(requester, roomID: roomID, aliases: try await aliases.aliases(of: roomID)) else {
                 throw .forbidden("Not allowed to publish room")
             }
         }
@@ -129,7 +156,7 @@ public final class DirectoryService: Sendable {
 
     private static let summarySlots: [StateKey] = [
         "m.room.name", "m.room.topic", "m.room.avatar", "m.room.canonical_alias", EventType.joinRules, "m.room.history_visibility",
-        "m.room.guest_access",
+        "m.room.guest_access", EventType.create,
     ].map { StateKey($0, "") }
 
     /// Directory entries for a page of listed rooms (`nil` for a room with no state), from a few state slots of
@@ -152,6 +179,8 @@ public final class DirectoryService: Sendable {
             entry["join_rule"] = content(EventType.joinRules)?["join_rule"]
             entry["world_readable"] = .bool(content("m.room.history_visibility")?["history_visibility"] == "world_readable")
             entry["guest_can_join"] = .bool(content("m.room.guest_access")?["guest_access"] == "can_join")
+            // As Synapse lists it: the create event's `type`, left out for rooms without one.
+            if let type = content(EventType.create)?["type"], type.stringValue != nil { entry["room_type"] = type }
             return entry
         }
     }

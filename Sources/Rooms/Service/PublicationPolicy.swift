@@ -1,9 +1,9 @@
 public import MatrixTypes
 public import Storage
 
-/// Who may publish a room to the directory: server admins always; anyone else when the first matching
-/// `room_list_publication_rules` entry allows it (no match denies, so Synapse's default of no rules leaves
-/// publishing to admins).
+/// Who may publish a room to the directory: whoever the first matching `room_list_publication_rules` entry
+/// allows. No match denies, and, as in Synapse, server admins are held to the rules too, so with no rules (Synapse's
+/// default) nobody publishes.
 public struct PublicationPolicy: Sendable {
     public struct Rule: Sendable {
         public var userID: String
@@ -34,11 +34,11 @@ public struct PublicationPolicy: Sendable {
         self.database = database
     }
 
-    func allows(_ user: UserID, roomID: RoomID, aliases: [String]) async throws(RoomError) -> Bool {
-        if let rule = rules.first(where: { $0.matches(user: user, roomID: roomID, aliases: aliases) }), rule.allow { return true }
-        return try await isAdmin(user)
+    func allows(_ user: UserID, roomID: RoomID, aliases: [String]) -> Bool {
+        rules.first { $0.matches(user: user, roomID: roomID, aliases: aliases) }?.allow ?? false
     }
 
+    /// Server admins may change any room's listing (unlisting it, or listing it where the rules allow them).
     func isAdmin(_ user: UserID) async throws(RoomError) -> Bool {
         try await databaseCall {
             try await database.read { connection in

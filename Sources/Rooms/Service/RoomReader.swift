@@ -118,8 +118,15 @@ public final class RoomReader: Sendable {
         return previousIDs.compactMapValues { byID[$0] }
     }
 
+    /// As Synapse answers: a room the viewer may not read hides its events as unknown (`404`), not forbidden.
     public func event(_ eventID: EventID, in roomID: RoomID, viewer: ClientEventFormat.Viewer) async throws(RoomError) -> JSONValue {
-        let access = try await access(roomID, viewer: viewer.userID)
+        let access: Access
+        do {
+            access = try await self.access(roomID, viewer: viewer.userID)
+        } catch {
+            if case .forbidden = error { throw .eventNotFound }
+            throw error
+        }
         let event = try await readableEvent(eventID, in: roomID, viewer: viewer.userID, access: access)
         return try await format([event], in: roomID, viewer: viewer)[0]
     }
@@ -177,12 +184,13 @@ public final class RoomReader: Sendable {
                 in: roomID, from: Self.bound(start), to: to.map(Self.bound), direction: direction, limit: limit
             )
         }
-        // Paging goes on past events the viewer may not read; it ends at the end of history or past their leave.
-        let pastLeave = page.contains { $0.streamOrdering > access.upTo }
-        let full = page.count == limit && !(direction == .forward && pastLeave)
-        let events = try await readable(page.filter { $0.streamOrdering <= access.upTo }, viewer: viewer.userID, joinedAt: access.joinedAt)
+        // As Synapse: `end` is left out only when the store has nothing more, so a page whose events the viewer
+        // may not read keeps it; paging forward ends past the viewer's leave, where nothing is theirs to read.
+        let inRange = page.filter { $0.streamOrdering <= access.upTo }
+        let pastLeave = inRange.count < page.count
+        let events = try await readable(inRange, viewer: viewer.userID, joinedAt: access.joinedAt)
         let end: RoomToken? =
-            if full, let last = page.last {
+            if let last = direction == .forward && pastLeave ? inRange.last : page.last {
                 direction == .backward
                     ? .topological(depth: last.topologicalOrdering, stream: last.streamOrdering)
                     : .topological(depth: last.topologicalOrdering, stream: last.streamOrdering + 1)

@@ -63,7 +63,7 @@ public final class RoomService: Sendable {
         if let alias { try await aliases.bind(alias, to: roomID) }
         // As Synapse does, a room whose publication the rules refuse is still created, only not listed.
         if request.visibility == "public",
-            try await publication.allows(creator, roomID: roomID, aliases: alias.map { [$0.rawValue] } ?? [])
+            publication.allows(creator, roomID: roomID, aliases: alias.map { [$0.rawValue] } ?? [])
         {
             try await aliases.setListed(true, roomID: roomID)
         }
@@ -165,11 +165,16 @@ public final class RoomService: Sendable {
     ) async throws(RoomError) -> EventID {
         if type == EventType.create { throw .forbidden("m.room.create cannot be changed") }
         if type == EventType.redaction { throw .badRequest("Redactions are not state events") }
+        if type.hasSameBytes(as: CanonicalAliasCheck.key.type) {
+            try await CanonicalAliasCheck(store: store, aliases: aliases).check(content, in: roomID)
+        }
         var joins = false
         if type.hasSameBytes(as: EventType.member), let membership = content["membership"]?.stringValue, let target = try? UserID(stateKey) {
             joins = try await chargeMembership(membership, of: target, in: roomID, by: sender)
         }
-        let eventID = try await write(roomID, EventIntent(sender: sender, type: type, stateKey: stateKey, content: content))
+        let eventID = try await write(
+            roomID, EventIntent(sender: sender, type: type, stateKey: stateKey, content: content, keepsIdenticalState: true)
+        )
         if joins { countJoin(in: roomID) }
         return eventID
     }

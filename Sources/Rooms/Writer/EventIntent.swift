@@ -11,10 +11,13 @@ public struct EventIntent: Sendable {
     public var transaction: ClientTransaction?
     /// For redactions in rooms before v11, which carry the target at the top level.
     public var redacts: EventID?
+    /// A state event repeating the current one (same sender, same canonical content) is not written again; the
+    /// current event answers instead, as Synapse does for `PUT /state`, so clients re-applying state add nothing.
+    public var keepsIdenticalState: Bool
 
     public init(
         sender: UserID, type: String, stateKey: String? = nil, content: JSONValue, transaction: ClientTransaction? = nil,
-        redacts: EventID? = nil
+        redacts: EventID? = nil, keepsIdenticalState: Bool = false
     ) {
         self.sender = sender
         self.type = type
@@ -22,6 +25,7 @@ public struct EventIntent: Sendable {
         self.content = content
         self.transaction = transaction
         self.redacts = redacts
+        self.keepsIdenticalState = keepsIdenticalState
     }
 }
 
@@ -40,6 +44,13 @@ public struct WriteUnit: Sendable {
         precondition(!intents.isEmpty, "a write unit needs at least one intent")
         self.target = target
         self.intents = intents
+    }
+
+    /// The single state intent that must not repeat the room's current event, if this unit is one.
+    var identicalStateCandidate: (roomID: RoomID, intent: EventIntent)? {
+        guard intents.count == 1, case .existing(let roomID) = target, intents[0].keepsIdenticalState, intents[0].stateKey != nil
+        else { return nil }
+        return (roomID, intents[0])
     }
 
     /// The client transaction under which a single send is idempotent.

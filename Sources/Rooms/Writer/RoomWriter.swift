@@ -96,6 +96,14 @@ public actor RoomWriter {
                         continue
                     }
                 }
+                if let current = try await identicalState(unit, working: &working) {
+                    if let index = events.firstIndex(where: { $0.eventID == current }) {
+                        outcomes.append((reply, .sameAs(index)))
+                    } else {
+                        outcomes.append((reply, .known(try await persistedEvent(current))))
+                    }
+                    continue
+                }
                 let built = try await build(unit, working: &working)
                 if let key = unit.retryKey { sentInBatch[key] = events.count }
                 outcomes.append((reply, .built(events.count..<events.count + built.count)))
@@ -135,6 +143,25 @@ public actor RoomWriter {
         guard !keys.isEmpty else { return [:] }
         return try await roomStore { () async throws(RoomStoreError) in try await store.events(for: keys) }
             .mapValues { WrittenEvent(eventID: $0.eventID, roomID: $0.roomID, streamOrdering: $0.streamOrdering) }
+    }
+
+    /// The room's current event for the unit's state key when the unit would only repeat it (same sender, same
+    /// canonical content); it may be an event of this batch, not yet persisted.
+    private func identicalState(_ unit: WriteUnit, working: inout [RoomID: RoomSnapshot]) async throws(RoomError) -> EventID? {
+        guard let (roomID, intent) = unit.identicalStateCandidate, let key = intent.stateKey else { return nil }
+        let snapshot: RoomSnapshot
+        if let cached = working[roomID] { snapshot = cached } else { snapshot = try await loadSnapshot(roomID) }
+        guard let current = snapshot.state[StateKey(intent.type, key)], current.sender.rawValue.hasSameBytes(as: intent.sender.rawValue),
+            let old = try? current.content.canonicalEncoded(), let new = try? intent.content.canonicalEncoded(), old == new
+        else { return nil }
+        return current.eventID
+    }
+
+    private func persistedEvent(_ eventID: EventID) async throws(RoomError) -> WrittenEvent {
+        guard let event = try await roomStore({ () async throws(RoomStoreError) in try await store.event(eventID) }) else {
+            throw .eventNotFound
+        }
+        return WrittenEvent(eventID: event.eventID, roomID: event.roomID, streamOrdering: event.streamOrdering)
     }
 
     private func build(_ unit: WriteUnit, working: inout [RoomID: RoomSnapshot]) async throws(RoomError) -> [NewEvent] {
@@ -189,11 +216,12 @@ public actor RoomWriter {
         return built
     }
 
-    /// Redacting someone else's event needs the `redact` power level; the target must be in the same room.
+    /// Redacting someone else's event needs the `redact` power level; the target must be in the same room (an event
+    /// of another room is a bad request, as Synapse answers).
     private func checkRedaction(of target: EventID, by sender: UserID, in snapshot: RoomSnapshot?) async throws(RoomError) {
-        guard let snapshot, let event = try await roomStore({ () async throws(RoomStoreError) in try await store.event(target) }),
-            event.roomID == snapshot.roomID
+        guard let snapshot, let event = try await roomStore({ () async throws(RoomStoreError) in try await store.event(target) })
         else { throw .eventNotFound }
+        guard event.roomID == snapshot.roomID else { throw .badRequest("Cannot redact event from a different room") }
         if event.sender == sender { return }
         let levels = RoomPowerLevels(create: snapshot.state[.create], powerLevels: snapshot.state[.powerLevels], version: snapshot.version)
         guard levels.userLevel(sender.rawValue) >= levels.redact else {
