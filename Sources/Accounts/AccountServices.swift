@@ -27,7 +27,7 @@ public struct AccountServices: Sendable {
         login = LoginService(passwords: passwords, issuer: issuer, accountLimiter: limits.loginAccount, failureLimiter: limits.loginFailures)
         logout = LogoutService(database: database)
         account = AccountService(database: database, reauthentication: reauthentication, hasher: hasher)
-        devices = DeviceService(database: database, reauthentication: reauthentication)
+        devices = DeviceService(database: database, reauthentication: reauthentication, serverName: settings.serverName)
         sharedSecret = SharedSecretRegistration(
             database: database, secret: settings.registrationSharedSecret, clock: clock,
             creator: AccountCreator(database: database, serverName: settings.serverName, clock: clock),

@@ -9,31 +9,40 @@ import MatrixTypes
 public enum ProfileRoutes {
     static let fields = [("displayname", "Alice"), ("avatar_url", "mxc://axon.test/avatar")]
 
-    /// `lookupLimiter` is `rc_profile`, per requester on every lookup; `messageLimiter` is `rc_message`, of which a
-    /// change costs one action however many rooms it is written into, as in Synapse.
-    public static func routes(_ profiles: ProfileService, lookupLimiter: RateLimiter, messageLimiter: RateLimiter) -> [Route] {
-        ClientPath.expand("/profile/{userId}").map { whole($0, profiles, lookupLimiter) }
+    /// `lookupLimiter` is `rc_profile`, per requester on every lookup (per address for anonymous ones);
+    /// `messageLimiter` is `rc_message`, of which a change costs one action however many rooms it is written into,
+    /// as in Synapse. Lookups need no token unless `requireAuthentication` (`require_auth_for_profile_requests`).
+    public static func routes(
+        _ profiles: ProfileService, lookupLimiter: RateLimiter, messageLimiter: RateLimiter, requireAuthentication: Bool = false
+    ) -> [Route] {
+        ClientPath.expand("/profile/{userId}").map { lookUp($0, field: nil, profiles, lookupLimiter, requireAuthentication) }
             + fields.flatMap { field, example in
                 ClientPath.expand("/profile/{userId}/\(field)").flatMap {
                     [
-                        get($0, field: field, profiles, lookupLimiter),
+                        lookUp($0, field: field, profiles, lookupLimiter, requireAuthentication),
                         set($0, field: field, example: example, profiles, messageLimiter),
                     ]
                 }
             }
     }
 
-    static func whole(_ path: String, _ profiles: ProfileService, _ limiter: RateLimiter) -> Route {
-        Route(.get, path, resource: .client, role: .clientReader, auth: .userOrGuest, rateLimiter: limiter) { request in
-            .json(json(try await profiles.profile(of: try request.identifier("userId"))))
-        }
-    }
-
-    static func get(_ path: String, field: String, _ profiles: ProfileService, _ limiter: RateLimiter) -> Route {
-        Route(.get, path, resource: .client, role: .clientReader, auth: .userOrGuest, rateLimiter: limiter) { request in
-            let profile = json(try await profiles.profile(of: try request.identifier("userId")))
+    /// The whole profile when `field` is `nil`, else that one field (404 when unset).
+    static func lookUp(
+        _ path: String, field: String?, _ profiles: ProfileService, _ limiter: RateLimiter, _ requireAuthentication: Bool
+    ) -> Route {
+        let answer: @Sendable (MatrixRequest, UserID?) async throws -> MatrixResponse = { request, requester in
+            let profile = json(try await profiles.lookUp(try request.identifier("userId"), by: requester))
+            guard let field else { return .json(profile) }
             guard let value = profile[field] else { throw MatrixError.notFound("The profile has no \(field)") }
             return .json([field: value])
+        }
+        guard requireAuthentication else {
+            return Route(.get, path, resource: .client, role: .clientReader, rateLimiter: limiter, optionalTokenHandler: { request, requester in
+                try await answer(request, requester?.userID)
+            })
+        }
+        return Route(.get, path, resource: .client, role: .clientReader, auth: .user, rateLimiter: limiter) { request in
+            try await answer(request.request, request.requester.userID)
         }
     }
 

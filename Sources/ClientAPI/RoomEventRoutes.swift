@@ -13,6 +13,7 @@ public enum RoomEventRoutes {
     /// `messageLimiter` is `rc_message`, counted per sender on every event a client sends, as Synapse does.
     public static func routes(_ rooms: RoomService, messageLimiter: RateLimiter) -> [Route] {
         ClientPath.expand("/rooms/{roomId}/send/{eventType}/{txnId}").map { send($0, rooms, messageLimiter) }
+            + ClientPath.expand("/rooms/{roomId}/send/{eventType}").map { sendWithoutTransaction($0, rooms, messageLimiter) }
             + ClientPath.expand("/rooms/{roomId}/state/{eventType}").map { setState($0, hasKey: false, rooms, messageLimiter) }
             + ClientPath.expand("/rooms/{roomId}/state/{eventType}/{stateKey}").map { setState($0, hasKey: true, rooms, messageLimiter) }
             + ClientPath.expand("/rooms/{roomId}/redact/{eventId}/{txnId}").map { redact($0, rooms, messageLimiter) }
@@ -25,7 +26,20 @@ public enum RoomEventRoutes {
                 scope: "send \(request.pathParameter("roomId")) \(request.pathParameter("eventType"))", txnID: request.pathParameter("txnId")
             )
             let eventID = try await rooms.send(
-                request.body, type: request.pathParameter("eventType"), to: try request.identifier("roomId"), transaction: transaction
+                request.body, type: request.pathParameter("eventType"), to: try request.identifier("roomId"),
+                sender: request.requester.userID, transaction: transaction
+            )
+            return .json(["event_id": .string(eventID.rawValue)])
+        }
+    }
+
+    /// The form older clients and bots still use, which Synapse serves: no transaction ID, so every call is a
+    /// new event and a retried request is sent twice.
+    static func sendWithoutTransaction(_ path: String, _ rooms: RoomService, _ limiter: RateLimiter) -> Route {
+        Route(.post, path, resource: .client, role: .main, auth: .userOrGuest, shape: contentShape, rateLimiter: limiter) { request in
+            let eventID = try await rooms.send(
+                request.body, type: request.pathParameter("eventType"), to: try request.identifier("roomId"),
+                sender: request.requester.userID, transaction: nil
             )
             return .json(["event_id": .string(eventID.rawValue)])
         }

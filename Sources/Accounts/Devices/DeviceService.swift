@@ -5,6 +5,20 @@ import Storage
 public struct DeviceService: Sendable {
     let database: any Database
     let reauthentication: Reauthentication
+    let serverName: ServerName
+
+    /// `GET /admin/whois/{userId}`: every device of a local user with where it was last seen. Users may ask about
+    /// themselves; anyone else must be a server admin, as in Synapse.
+    public func whois(_ target: UserID, requester: Requester) async throws -> [DeviceInfo] {
+        let targetID = target.rawValue
+        let requesterID = requester.userID.rawValue
+        if !targetID.hasSameBytes(as: requesterID) {
+            let requesterRow = try await database.read { connection in try UsersTable.find(requesterID, in: connection) }
+            guard requesterRow?.isAdmin == true else { throw DeviceError.notServerAdmin }
+        }
+        guard target.serverName.rawValue.hasSameBytes(as: serverName.rawValue) else { throw DeviceError.notLocalUser }
+        return try await database.read { connection in try DevicesTable.list(userID: targetID, in: connection) }
+    }
 
     public func devices(of requester: Requester) async throws -> [DeviceInfo] {
         let userID = requester.userID.rawValue

@@ -7,4 +7,8 @@ public enum DeviceError: Error, Sendable, Equatable {
     case deviceIDTooLong
     /// A device ID or display name holds a NUL, which PostgreSQL text cannot store.
     case containsNUL(field: String)
+    /// Only server admins may look at other users' devices (`/admin/whois`).
+    case notServerAdmin
+    /// `/admin/whois` names a user of another server.
+    case notLocalUser
 }

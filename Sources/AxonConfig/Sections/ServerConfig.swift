@@ -23,6 +23,11 @@ public struct ServerConfig: Sendable, Hashable {
     /// `room_list_publication_rules`: who may publish which rooms to the directory; the first matching rule
     /// decides and none matching denies. Synapse's default is no rules: only server admins publish.
     public var roomListPublicationRules: [DirectoryRule]
+    /// `require_auth_for_profile_requests`: profile lookups need an access token (guests refused).
+    public var requireAuthForProfileRequests = false
+    /// `limit_profile_requests_to_users_who_share_rooms`: an authenticated lookup of another user's profile needs a
+    /// room both are joined to; anonymous lookups are not limited, as in Synapse.
+    public var limitProfileRequestsToUsersWhoShareRooms = false
 
     /// The room versions `default_room_version` may name.
     public static let knownRoomVersions = RoomVersion.all.map(\.identifier)
@@ -85,6 +90,8 @@ extension ServerConfig {
             allowPublicRoomsWithoutAuth = root.bool("allow_public_rooms_without_auth", default: false)
             allowPublicRoomsOverFederation = root.bool("allow_public_rooms_over_federation", default: false)
         }
+        requireAuthForProfileRequests = root.bool("require_auth_for_profile_requests", default: false)
+        limitProfileRequestsToUsersWhoShareRooms = root.bool("limit_profile_requests_to_users_who_share_rooms", default: false)
         roomListPublicationRules = root.value("room_list_publication_rules")?.list()?.compactMap(Self.directoryRule) ?? []
     }
 

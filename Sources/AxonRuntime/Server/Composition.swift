@@ -55,7 +55,10 @@ public struct Composition: Sendable {
         let bus = InProcessBus()
         let store = try await RoomStore.open(database: database, instance: instance, logger: logger)
         let writer = RoomWriter(store: store, serverName: serverName, signingKey: signingKey, bus: bus, logger: logger)
-        let profiles = ProfileService(database: database, writer: writer, store: store, logger: logger)
+        let profiles = ProfileService(
+            database: database, writer: writer, store: store,
+            sharedRoomsOnly: config.server.limitProfileRequestsToUsersWhoShareRooms, logger: logger
+        )
         let aliases = AliasService(database: database)
         let publication = PublicationPolicy(
             rules: config.server.roomListPublicationRules.map { .init(userID: $0.userID, roomID: $0.roomID, alias: $0.alias, allow: $0.allow) },
@@ -86,7 +89,10 @@ public struct Composition: Sendable {
             + RoomEventRoutes.routes(rooms, messageLimiter: messageLimiter)
             + RoomReadRoutes.routes(reader)
             + SyncRoutes.routes(sync, filters: filters)
-            + ProfileRoutes.routes(profiles, lookupLimiter: RateLimiter(config.rateLimits.profile), messageLimiter: messageLimiter)
+            + ProfileRoutes.routes(
+                profiles, lookupLimiter: RateLimiter(config.rateLimits.profile), messageLimiter: messageLimiter,
+                requireAuthentication: config.server.requireAuthForProfileRequests
+            )
             + AccountDataRoutes.routes(accountData, writeLimiter: RateLimiter(config.rateLimits.accountData))
             + EphemeralRoutes.routes(
                 typing: typing, receipts: receipts, reader: reader, accountData: accountData,
@@ -120,6 +126,7 @@ public struct Composition: Sendable {
             + LogoutRoutes.routes(accounts.logout)
             + AccountRoutes.routes(accounts.account)
             + DeviceRoutes.routes(accounts.devices)
+            + WhoisRoutes.routes(accounts.devices)
             + CapabilitiesRoutes.routes(defaultRoomVersion: config.server.defaultRoomVersion)
             + WellKnownRoutes.routes(
                 client: clientDiscovery,

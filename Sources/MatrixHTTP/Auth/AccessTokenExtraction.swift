@@ -3,6 +3,12 @@ import HTTPTypes
 /// Finds the access token in `Authorization: Bearer …` or `?access_token=…`, refusing the ambiguous cases
 /// Synapse refuses.
 enum AccessTokenExtraction {
+    /// Whether the request tries to send a token at all, as Synapse's `has_access_token`: a route whose token is
+    /// optional treats a request with one, even a malformed one, as authenticated.
+    static func isPresent(headers: HTTPFields, query: QueryParameters) -> Bool {
+        !headers[values: .authorization].isEmpty || !(query["access_token"] ?? "").isEmpty
+    }
+
     static func token(headers: HTTPFields, query: QueryParameters) throws(AuthenticationError) -> String {
         let authorization = headers[values: .authorization]
         let fromQuery = query["access_token"]

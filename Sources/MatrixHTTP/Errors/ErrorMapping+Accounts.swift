@@ -78,6 +78,8 @@ extension ErrorMapping {
         case .displayNameTooLong: .invalidParameter("Device display name is too long (max 100)")
         case .deviceIDTooLong: .invalidParameter("device_id cannot be longer than 512 characters.")
         case .containsNUL(let field): .invalidParameter("\(field) may not contain NUL characters")
+        case .notServerAdmin: .forbidden("You are not a server admin")
+        case .notLocalUser: MatrixError(.unknown, "Can only whois a local user", status: 400)
         }
     }
 

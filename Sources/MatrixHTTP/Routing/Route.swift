@@ -1,3 +1,4 @@
+public import Accounts
 public import HTTPTypes
 import MatrixTypes
 
@@ -6,11 +7,16 @@ import MatrixTypes
 public struct Route: Sendable {
     public typealias Handler = @Sendable (MatrixRequest) async throws -> MatrixResponse
     public typealias AuthenticatedHandler = @Sendable (AuthenticatedRequest) async throws -> MatrixResponse
+    /// Receives the requester when the request carried a valid token, `nil` when it carried none.
+    public typealias OptionallyAuthenticatedHandler = @Sendable (MatrixRequest, Requester?) async throws -> MatrixResponse
 
     /// Whether the responder resolves an access token before the handler runs.
     public enum Handling: Sendable {
         case open(Handler)
         case authenticated(TokenRequirement, AuthenticatedHandler)
+        /// Runs without a token; a token that is sent must be valid (users and guests), as Synapse's
+        /// `get_optional_user_by_req`.
+        case optionallyAuthenticated(OptionallyAuthenticatedHandler)
     }
 
     public let method: HTTPRequest.Method
@@ -47,6 +53,19 @@ public struct Route: Sendable {
         handler: @escaping AuthenticatedHandler
     ) {
         self.init(method, path, resource: resource, role: role, shape: shape, rateLimiter: rateLimiter, handling: .authenticated(auth, handler))
+    }
+
+    /// A route anyone may call, which learns who is calling when a token is sent.
+    public init(
+        _ method: HTTPRequest.Method,
+        _ path: String,
+        resource: RouteResource,
+        role: ProcessRole,
+        shape: RequestShape = .empty,
+        rateLimiter: RateLimiter? = nil,
+        optionalTokenHandler handler: @escaping OptionallyAuthenticatedHandler
+    ) {
+        self.init(method, path, resource: resource, role: role, shape: shape, rateLimiter: rateLimiter, handling: .optionallyAuthenticated(handler))
     }
 
     private init(

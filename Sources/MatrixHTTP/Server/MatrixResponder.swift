@@ -72,6 +72,8 @@ public struct MatrixResponder: HTTPResponder {
             switch (matched.route.handling, requester) {
             case (.open(let handler), _):
                 return Self.encode(try await handler(matrixRequest))
+            case (.optionallyAuthenticated(let handler), let requester):
+                return Self.encode(try await handler(matrixRequest, requester))
             case (.authenticated(_, let handler), let requester?):
                 return Self.encode(try await handler(AuthenticatedRequest(request: matrixRequest, requester: requester)))
             case (.authenticated, nil):
@@ -83,9 +85,18 @@ public struct MatrixResponder: HTTPResponder {
     }
 
     /// The requester for an authenticated route (checked before the body is read, as Synapse does); `nil`
-    /// for open routes, which never look at a token.
+    /// for open routes, which never look at a token, and for optionally authenticated ones called without one.
     private func authenticate(_ route: Route, headers: HTTPFields, query: QueryParameters) async throws -> Requester? {
-        guard let requirement = route.tokenRequirement else { return nil }
+        let requirement: TokenRequirement
+        switch route.handling {
+        case .open:
+            return nil
+        case .optionallyAuthenticated:
+            guard AccessTokenExtraction.isPresent(headers: headers, query: query) else { return nil }
+            requirement = .userOrGuest
+        case .authenticated(let required, _):
+            requirement = required
+        }
         let token = try AccessTokenExtraction.token(headers: headers, query: query)
         guard let requester = try await accessTokens?.requester(forAccessToken: token) else {
             throw AuthenticationError.unknownToken

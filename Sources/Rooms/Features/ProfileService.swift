@@ -16,12 +16,32 @@ public final class ProfileService: Sendable {
     private let store: RoomStore
     private let fanOuts = ProfileFanOuts()
     private let logger: Logger
+    /// `limit_profile_requests_to_users_who_share_rooms`.
+    private let sharedRoomsOnly: Bool
 
-    public init(database: any Database, writer: RoomWriter, store: RoomStore, logger: Logger) {
+    public init(database: any Database, writer: RoomWriter, store: RoomStore, sharedRoomsOnly: Bool = false, logger: Logger) {
         self.database = database
         self.writer = writer
         self.store = store
+        self.sharedRoomsOnly = sharedRoomsOnly
         self.logger = logger
+    }
+
+    /// A profile lookup through the client API. With `sharedRoomsOnly`, a requester may read only their own profile
+    /// and those of users they share a joined room with (MSC1301); an anonymous lookup is not limited, as in Synapse.
+    public func lookUp(_ user: UserID, by requester: UserID?) async throws(RoomError) -> Profile {
+        if sharedRoomsOnly, let requester, !user.rawValue.hasSameBytes(as: requester.rawValue) {
+            let mine = try await joinedRooms(of: requester)
+            guard !mine.isDisjoint(with: try await joinedRooms(of: user)) else {
+                throw .forbidden("Profile isn't available")
+            }
+        }
+        return try await profile(of: user)
+    }
+
+    private func joinedRooms(of user: UserID) async throws(RoomError) -> Set<[UInt8]> {
+        let rooms = try await roomStore { () async throws(RoomStoreError) in try await store.rooms(of: user, membership: "join") }
+        return Set(rooms.map { Array($0.rawValue.utf8) })
     }
 
     /// The profile of a local user; `roomNotFound`-style 404 when the user does not exist.

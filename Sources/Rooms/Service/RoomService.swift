@@ -144,9 +144,10 @@ public final class RoomService: Sendable {
     }
 
     /// A redaction sent this way is checked as one sent through `/redact`: it needs `content.redacts` naming an
-    /// event of the same room, and the redact power level for someone else's event.
+    /// event of the same room, and the redact power level for someone else's event. Without a `transaction`
+    /// (the legacy `POST /send/{type}`) every call is a new event.
     public func send(
-        _ content: JSONValue, type: String, to roomID: RoomID, transaction: ClientTransaction
+        _ content: JSONValue, type: String, to roomID: RoomID, sender: UserID, transaction: ClientTransaction?
     ) async throws(RoomError) -> EventID {
         var redacts: EventID?
         if type == EventType.redaction {
@@ -156,7 +157,7 @@ public final class RoomService: Sendable {
             redacts = target
         }
         return try await write(
-            roomID, EventIntent(sender: transaction.userID, type: type, content: content, transaction: transaction, redacts: redacts)
+            roomID, EventIntent(sender: sender, type: type, content: content, transaction: transaction, redacts: redacts)
         )
     }
 
