@@ -42,7 +42,7 @@ public enum SyncRoutes {
                 SyncRequest(
                     user: request.requester.userID, deviceID: request.requester.deviceID, since: since,
                     timeout: .milliseconds(timeout), fullState: request.query["full_state"] == "true",
-                    filter: SyncFilter(json: filterJSON)
+                    filter: SyncFilter(json: filterJSON), setPresence: request.query["set_presence"] ?? "online"
                 )
             )
             return .json(response)

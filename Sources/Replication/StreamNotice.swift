@@ -6,6 +6,7 @@ public enum StreamName: String, Sendable, CaseIterable {
     case receipts
     case accountData = "account_data"
     case typing
+    case presence
 }
 
 /// "Stream `stream` advanced to `position`": what a writer announces after a commit so readers wake.

@@ -1,5 +1,6 @@
 /// A `/sync` `next_batch`: one position per stream. Clients store these, so the text form is versioned: `a1_` then
-/// `events_receipts_accountdata_typingepoch.typing`. A later format gets a new prefix and this one stays readable.
+/// `events_receipts_accountdata_epoch.typing.presence`. A later format gets a new prefix and this one stays readable;
+/// tokens handed out before presence had a position (`epoch.typing`) read as presence 0, so they get every change.
 public struct SyncToken: Sendable, Hashable, CustomStringConvertible {
     public var events: Int64
     public var receipts: Int64
@@ -7,13 +8,16 @@ public struct SyncToken: Sendable, Hashable, CustomStringConvertible {
     /// The typing writer's start time; positions from another epoch mean "send the current typing state".
     public var typingEpoch: Int64
     public var typing: Int64
+    /// Presence changes since the same epoch (presence, like typing, lives in the main process's memory).
+    public var presence: Int64
 
-    public init(events: Int64, receipts: Int64, accountData: Int64, typingEpoch: Int64, typing: Int64) {
+    public init(events: Int64, receipts: Int64, accountData: Int64, typingEpoch: Int64, typing: Int64, presence: Int64 = 0) {
         self.events = events
         self.receipts = receipts
         self.accountData = accountData
         self.typingEpoch = typingEpoch
         self.typing = typing
+        self.presence = presence
     }
 
     private static let prefix = "a1_"
@@ -22,16 +26,19 @@ public struct SyncToken: Sendable, Hashable, CustomStringConvertible {
         guard text.hasPrefix(Self.prefix) else { return nil }
         let parts = text.dropFirst(Self.prefix.count).split(separator: "_", omittingEmptySubsequences: false)
         guard parts.count == 4 else { return nil }
-        let typing = parts[3].split(separator: ".", omittingEmptySubsequences: false)
-        guard typing.count == 2, let events = Int64(parts[0]), let receipts = Int64(parts[1]), let accountData = Int64(parts[2]),
-            let epoch = Int64(typing[0]), let typingPosition = Int64(typing[1]),
-            [events, receipts, accountData, typingPosition].allSatisfy({ $0 >= 0 })
+        let ephemeral = parts[3].split(separator: ".", omittingEmptySubsequences: false)
+        guard ephemeral.count == 2 || ephemeral.count == 3, let events = Int64(parts[0]), let receipts = Int64(parts[1]),
+            let accountData = Int64(parts[2]), let epoch = Int64(ephemeral[0]), let typingPosition = Int64(ephemeral[1]),
+            let presence = ephemeral.count == 3 ? Int64(ephemeral[2]) : 0,
+            [events, receipts, accountData, typingPosition, presence].allSatisfy({ $0 >= 0 })
         else { return nil }
-        self.init(events: events, receipts: receipts, accountData: accountData, typingEpoch: epoch, typing: typingPosition)
+        self.init(
+            events: events, receipts: receipts, accountData: accountData, typingEpoch: epoch, typing: typingPosition, presence: presence
+        )
     }
 
     public var description: String {
-        "\(Self.prefix)\(events)_\(receipts)_\(accountData)_\(typingEpoch).\(typing)"
+        "\(Self.prefix)\(events)_\(receipts)_\(accountData)_\(typingEpoch).\(typing).\(presence)"
     }
 
     public func position(of stream: StreamName) -> Int64 {
@@ -40,6 +47,7 @@ public struct SyncToken: Sendable, Hashable, CustomStringConvertible {
         case .receipts: receipts
         case .accountData: accountData
         case .typing: typing
+        case .presence: presence
         }
     }
 }

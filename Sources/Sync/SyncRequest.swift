@@ -10,14 +10,20 @@ public struct SyncRequest: Sendable {
     public var timeout: Duration
     public var fullState: Bool
     public var filter: SyncFilter
+    /// `set_presence`: the presence syncing sets (Synapse's default is `online`; `offline` changes nothing).
+    public var setPresence: String
 
-    public init(user: UserID, deviceID: String?, since: SyncToken?, timeout: Duration, fullState: Bool, filter: SyncFilter) {
+    public init(
+        user: UserID, deviceID: String?, since: SyncToken?, timeout: Duration, fullState: Bool, filter: SyncFilter,
+        setPresence: String = "online"
+    ) {
         self.user = user
         self.deviceID = deviceID
         self.since = since
         self.timeout = timeout
         self.fullState = fullState
         self.filter = filter
+        self.setPresence = setPresence
     }
 }
 

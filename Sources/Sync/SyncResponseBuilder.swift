@@ -22,6 +22,7 @@ struct SyncResponseBuilder {
     let receipts: ReceiptService
     let accountData: AccountDataService
     let typing: TypingService
+    let presence: PresenceService
     let notifier: Notifier
     let lazyMembers: LazyMemberRecord
 
@@ -49,6 +50,10 @@ struct SyncResponseBuilder {
         }
         let ephemeral = try await ephemeralEvents(in: joined)
         let roomAccountData = try await accountDataChanges()
+        let presenceEvents = try await presence.changes(
+            for: request.user, rooms: joined, after: isInitial ? nil : since?.presence, upTo: upTo.presence,
+            epoch: since?.typingEpoch
+        )
 
         var join: JSONObject = [:]
         var invite: JSONObject = [:]
@@ -86,11 +91,12 @@ struct SyncResponseBuilder {
                 continue
             }
         }
-        let isEmpty = join.isEmpty && invite.isEmpty && leave.isEmpty && roomAccountData.global.isEmpty
+        let isEmpty = join.isEmpty && invite.isEmpty && leave.isEmpty && roomAccountData.global.isEmpty && presenceEvents.isEmpty
         let json: JSONValue = [
             "next_batch": .string(upTo.description),
             "rooms": ["join": .object(join), "invite": .object(invite), "leave": .object(leave)],
             "account_data": ["events": .array(roomAccountData.global)],
+            "presence": ["events": .array(presenceEvents)],
         ]
         return Response(json: json, isEmpty: isEmpty, syncedRooms: joined, lazySent: lazySent)
     }

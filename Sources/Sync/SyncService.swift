@@ -13,6 +13,7 @@ public final class SyncService: Sendable {
     private let receipts: ReceiptService
     private let accountData: AccountDataService
     private let typing: TypingService
+    private let presence: PresenceService
     private let notifier: Notifier
     private let lazyMembers = LazyMemberRecord()
     /// Each user's memberships and the notifier mark they were read at; a notice naming the user makes them stale.
@@ -25,12 +26,13 @@ public final class SyncService: Sendable {
 
     public init(
         reader: RoomReader, receipts: ReceiptService, accountData: AccountDataService, typing: TypingService,
-        notifier: Notifier, logger: Logger, catchUpTimeout: Duration = .seconds(10)
+        presence: PresenceService, notifier: Notifier, logger: Logger, catchUpTimeout: Duration = .seconds(10)
     ) {
         self.reader = reader
         self.receipts = receipts
         self.accountData = accountData
         self.typing = typing
+        self.presence = presence
         self.notifier = notifier
         self.logger = logger
         self.catchUpTimeout = catchUpTimeout
@@ -40,12 +42,13 @@ public final class SyncService: Sendable {
     public func currentToken() -> SyncToken {
         SyncToken(
             events: notifier.eventsPosition, receipts: receipts.position, accountData: accountData.position,
-            typingEpoch: typing.epoch, typing: typing.position
+            typingEpoch: typing.epoch, typing: typing.position, presence: presence.position
         )
     }
 
     public func sync(_ request: SyncRequest) async throws(RoomError) -> JSONValue {
         let deadline = ContinuousClock.now + request.timeout
+        try await presence.syncing(request.user, presence: request.setPresence)
         var since = request.since
         if let asked = since {
             guard let servable = try await servable(asked) else { return SyncResponseBuilder.empty(next: asked) }
@@ -68,7 +71,8 @@ public final class SyncService: Sendable {
             let builder = SyncResponseBuilder(
                 request: request, since: since, upTo: current,
                 memberships: try await memberships(of: request.user, fresh: since == nil || request.fullState),
-                reader: reader, receipts: receipts, accountData: accountData, typing: typing, notifier: notifier, lazyMembers: lazyMembers
+                reader: reader, receipts: receipts, accountData: accountData, typing: typing, presence: presence, notifier: notifier,
+                lazyMembers: lazyMembers
             )
             let response = try await builder.build()
             if !response.isEmpty || since == nil || request.fullState || remaining <= .zero {

@@ -32,6 +32,7 @@ struct AccountTestServer {
         "rc_joins": "{local: {per_second: 1000, burst_count: 1000}}",
         "rc_joins_per_room": "{per_second: 1000, burst_count: 1000}",
         "rc_invites": "{per_room: {per_second: 1000, burst_count: 1000}, per_user: {per_second: 1000, burst_count: 1000}, per_issuer: {per_second: 1000, burst_count: 1000}}",
+        "rc_presence": "{per_user: {per_second: 1000, burst_count: 1000}}",
     ]
 
     static func config(_ settings: [String: String] = [:]) throws -> HomeserverConfig {

@@ -17,6 +17,7 @@ struct SyncStack {
     let reader: RoomReader
     let receipts: ReceiptService
     let sync: SyncService
+    let presence: PresenceService
     let merged: MergedStreamPosition
 
     /// - Parameters:
@@ -24,7 +25,8 @@ struct SyncStack {
     ///   - seenWriters: how many of the writers this process's notifier follows (the rest stand for other processes).
     static func make(
         database: any Database, writerCount: Int = 1, seenWriters: Int? = nil,
-        writerDatabase: (any Database) -> any Database = { $0 }, catchUpTimeout: Duration = .seconds(10)
+        writerDatabase: (any Database) -> any Database = { $0 }, catchUpTimeout: Duration = .seconds(10),
+        presenceEnabled: Bool = true
     ) async throws -> SyncStack {
         let bus = InProcessBus()
         let serverName = try ServerName("sync.test")
@@ -46,11 +48,13 @@ struct SyncStack {
             bus: bus
         )
         let notifier = Notifier(bus: bus, persisted: { merged.persistedUpTo }, advances: merged.positions())
+        let typing = TypingService(bus: bus)
+        let presence = PresenceService(enabled: presenceEnabled, epoch: typing.epoch, store: stores[0], bus: bus)
         let sync = SyncService(
-            reader: reader, receipts: receipts, accountData: accountData, typing: TypingService(bus: bus), notifier: notifier,
+            reader: reader, receipts: receipts, accountData: accountData, typing: typing, presence: presence, notifier: notifier,
             logger: Logger(label: "sync-test"), catchUpTimeout: catchUpTimeout
         )
-        return SyncStack(stores: stores, writers: writers, reader: reader, receipts: receipts, sync: sync, merged: merged)
+        return SyncStack(stores: stores, writers: writers, reader: reader, receipts: receipts, sync: sync, presence: presence, merged: merged)
     }
 
     /// A public room created by `creator` through writer `writer`.

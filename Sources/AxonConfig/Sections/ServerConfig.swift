@@ -28,6 +28,8 @@ public struct ServerConfig: Sendable, Hashable {
     /// `limit_profile_requests_to_users_who_share_rooms`: an authenticated lookup of another user's profile needs a
     /// room both are joined to; anonymous lookups are not limited, as in Synapse.
     public var limitProfileRequestsToUsersWhoShareRooms = false
+    /// `presence.enabled` (or the older `use_presence`): when off, presence reads answer offline and writes change nothing.
+    public var presenceEnabled = true
 
     /// The room versions `default_room_version` may name.
     public static let knownRoomVersions = RoomVersion.all.map(\.identifier)
@@ -93,6 +95,8 @@ extension ServerConfig {
         requireAuthForProfileRequests = root.bool("require_auth_for_profile_requests", default: false)
         limitProfileRequestsToUsersWhoShareRooms = root.bool("limit_profile_requests_to_users_who_share_rooms", default: false)
         roomListPublicationRules = root.value("room_list_publication_rules")?.list()?.compactMap(Self.directoryRule) ?? []
+        presenceEnabled = root.mapping("presence")?.bool("enabled", default: root.bool("use_presence", default: true))
+            ?? root.bool("use_presence", default: true)
     }
 
     private static func directoryRule(_ value: ValueReader) -> DirectoryRule? {

@@ -79,9 +79,10 @@ public struct Composition: Sendable {
             bus: bus
         )
         let typing = TypingService(bus: bus)
+        let presence = PresenceService(enabled: config.server.presenceEnabled, epoch: typing.epoch, store: store, bus: bus)
         let filters = FilterService(database: database)
         let sync = SyncService(
-            reader: reader, receipts: receipts, accountData: accountData, typing: typing, notifier: Notifier(bus: bus, persisted: { store.persistedUpTo }, advances: store.positions()), logger: logger
+            reader: reader, receipts: receipts, accountData: accountData, typing: typing, presence: presence, notifier: Notifier(bus: bus, persisted: { store.persistedUpTo }, advances: store.positions()), logger: logger
         )
         // One `rc_message` bucket per user, whichever route writes the event.
         let messageLimiter = RateLimiter(config.rateLimits.message)
@@ -98,6 +99,7 @@ public struct Composition: Sendable {
                 typing: typing, receipts: receipts, reader: reader, accountData: accountData,
                 limiters: .init(typing: RateLimiter(config.rateLimits.typing), receipts: RateLimiter(config.rateLimits.receipts))
             )
+            + PresenceRoutes.routes(presence, limiter: RateLimiter(config.rateLimits.presencePerUser))
             + FilterRoutes.routes(filters)
             + DirectoryRoutes.routes(
                 DirectoryService(aliases: aliases, reader: reader, writer: writer, serverName: serverName, publication: publication),

@@ -1,0 +1,38 @@
+public import MatrixHTTP
+public import Rooms
+import Accounts
+import HTTPTypes
+import MatrixTypes
+
+/// `GET`/`PUT /presence/{userId}/status`.
+public enum PresenceRoutes {
+    static let statusShape = RequestShape(
+        body: .jsonObject([
+            BodyField("presence", .string, required: true, example: "online"),
+            BodyField("status_msg", .string, required: false, example: "Busy"),
+        ])
+    )
+
+    /// `limiter`: `rc_presence.per_user`.
+    public static func routes(_ presence: PresenceService, limiter: RateLimiter) -> [Route] {
+        ClientPath.expand("/presence/{userId}/status").flatMap { [get($0, presence), put($0, presence, limiter)] }
+    }
+
+    static func get(_ path: String, _ presence: PresenceService) -> Route {
+        Route(.get, path, resource: .client, role: .main, auth: .userOrGuest) { request in
+            .json(.object(try await presence.status(of: try request.identifier("userId"), viewer: request.requester.userID)))
+        }
+    }
+
+    static func put(_ path: String, _ presence: PresenceService, _ limiter: RateLimiter) -> Route {
+        Route(.put, path, resource: .client, role: .main, auth: .userOrGuest, shape: statusShape, rateLimiter: limiter) { request in
+            let user: UserID = try request.identifier("userId")
+            guard user == request.requester.userID else { throw MatrixError.forbidden("Can only set your own presence state") }
+            guard let state = request.body["presence"]?.stringValue, PresenceService.states.contains(state) else {
+                throw MatrixError.invalidParameter("Invalid presence state")
+            }
+            try await presence.set(state, statusMessage: request.body["status_msg"]?.stringValue, user: user)
+            return .json([:])
+        }
+    }
+}

@@ -1,0 +1,134 @@
+import Foundation
+public import MatrixTypes
+public import Replication
+import RoomStore
+import Synchronization
+
+/// Users' presence (`online`, `unavailable`, `offline`, a status message, when last active), held only in memory on
+/// the main process, one entry per user who set it. Positions count changes since `epoch`, shared with typing (the
+/// process's start), so a sync token from before a restart is answered with the current presence.
+public final class PresenceService: Sendable {
+    public static let states: Set<String> = ["online", "unavailable", "offline"]
+    /// How recently an online user must have been active to count as `currently_active` (Synapse's granularity).
+    static let currentlyActiveWindow: Int64 = 60_000
+
+    private struct Entry {
+        var presence: String
+        var statusMessage: String?
+        /// When the user was last online (ms since the epoch); 0 when never.
+        var lastActive: Int64
+        var changed: Int64
+    }
+
+    private struct State {
+        var position: Int64 = 0
+        var entries: [UserID: Entry] = [:]
+    }
+
+    /// `presence.enabled`: when off, everyone reads as offline and nothing is recorded.
+    public let enabled: Bool
+    public let epoch: Int64
+    private let state = Mutex(State())
+    private let store: RoomStore
+    private let bus: any ReplicationBus
+    private let clock: @Sendable () -> Int64
+
+    public init(
+        enabled: Bool, epoch: Int64, store: RoomStore, bus: any ReplicationBus, clock: @escaping @Sendable () -> Int64 = currentMilliseconds
+    ) {
+        self.enabled = enabled
+        self.epoch = epoch
+        self.store = store
+        self.bus = bus
+        self.clock = clock
+    }
+
+    public var position: Int64 { state.withLock { $0.position } }
+
+    /// `PUT /presence/{userId}/status`: sets the state and replaces the status message (cleared when absent).
+    public func set(_ presence: String, statusMessage: String?, user: UserID) async throws(RoomError) {
+        try await update(user) { entry in
+            entry.presence = presence
+            entry.statusMessage = statusMessage
+        }
+    }
+
+    /// `/sync?set_presence=`: `offline` leaves the state alone, as in Synapse; the status message is kept.
+    public func syncing(_ user: UserID, presence: String) async throws(RoomError) {
+        guard presence != "offline" else { return }
+        try await update(user) { $0.presence = presence }
+    }
+
+    /// `GET /presence/{userId}/status` as `viewer` sees it: their own, or that of someone sharing a room with them.
+    public func status(of user: UserID, viewer: UserID) async throws(RoomError) -> JSONObject {
+        guard enabled else { return ["presence": "offline"] }
+        if user != viewer {
+            let shared = try await joinedRooms(of: viewer).intersection(try await joinedRooms(of: user))
+            guard !shared.isEmpty else { throw .forbidden("You are not allowed to see their presence.") }
+        }
+        return content(state.withLock { $0.entries[user] }, now: clock())
+    }
+
+    /// `m.presence` events for `user` and those sharing `rooms` with them whose presence changed in `(after, upTo]`
+    /// (everyone's current presence, offline left out, for an initial sync or a token from another epoch).
+    public func changes(
+        for user: UserID, rooms: Set<RoomID>, after: Int64?, upTo: Int64, epoch tokenEpoch: Int64?
+    ) async throws(RoomError) -> [JSONValue] {
+        guard enabled else { return [] }
+        let initial = after == nil || tokenEpoch != epoch
+        let since = initial ? 0 : after ?? 0
+        let changed = state.withLock { state in state.entries.filter { $0.value.changed > since && $0.value.changed <= upTo } }
+        guard !changed.isEmpty else { return [] }
+        var visible: Set<UserID> = [user]
+        for room in rooms where !changed.keys.allSatisfy(visible.contains) {
+            let members = try await roomStore { () async throws(RoomStoreError) in try await store.members(of: room, membership: Membership.join) }
+            visible.formUnion(members)
+        }
+        let now = clock()
+        return changed.filter { visible.contains($0.key) && !(initial && $0.value.presence == "offline") }
+            .sorted { $0.key.rawValue.utf8.lexicographicallyPrecedes($1.key.rawValue.utf8) }
+            .map { user, entry in ["type": "m.presence", "sender": .string(user.rawValue), "content": .object(content(entry, now: now))] }
+    }
+
+    /// Synapse's format: `last_active_ago` only once the user was online, `currently_active` only while online.
+    private func content(_ entry: Entry?, now: Int64) -> JSONObject {
+        guard let entry else { return ["presence": "offline"] }
+        var content: JSONObject = ["presence": .string(entry.presence)]
+        if entry.lastActive > 0 { content["last_active_ago"] = .integer(max(now - entry.lastActive, 0)) }
+        if let message = entry.statusMessage, !message.isEmpty { content["status_msg"] = .string(message) }
+        if entry.presence == "online" { content["currently_active"] = .bool(now - entry.lastActive < Self.currentlyActiveWindow) }
+        return content
+    }
+
+    /// Applies `change`, refreshing the last-active time while online, and announces a visible change to the user
+    /// and their rooms' members.
+    private func update(_ user: UserID, _ change: (inout Entry) -> Void) async throws(RoomError) {
+        guard enabled else { return }
+        let now = clock()
+        let position = state.withLock { state -> Int64? in
+            let old = state.entries[user]
+            var entry = old ?? Entry(presence: "offline", statusMessage: nil, lastActive: 0, changed: 0)
+            change(&entry)
+            if entry.presence == "online" { entry.lastActive = now }
+            let wasActive = old.map { $0.presence == "online" && now - $0.lastActive < Self.currentlyActiveWindow } ?? false
+            let visible = old == nil || old?.presence != entry.presence || Self.bytes(old?.statusMessage) != Self.bytes(entry.statusMessage)
+                || (entry.presence == "online" && !wasActive)
+            if visible {
+                state.position += 1
+                entry.changed = state.position
+            }
+            state.entries[user] = entry
+            return visible ? state.position : nil
+        }
+        guard let position else { return }
+        bus.publish(StreamNotice(stream: .presence, position: position, users: [user]))
+        for room in try await joinedRooms(of: user) { bus.publish(StreamNotice(stream: .presence, position: position, roomID: room)) }
+    }
+
+    private static func bytes(_ text: String?) -> [UInt8]? { text.map { Array($0.utf8) } }
+
+    private func joinedRooms(of user: UserID) async throws(RoomError) -> Set<RoomID> {
+        let records = try await roomStore { () async throws(RoomStoreError) in try await store.memberships(of: user) }
+        return Set(records.filter { $0.membership == Membership.join }.map(\.roomID))
+    }
+}
