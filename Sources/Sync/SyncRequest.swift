@@ -33,6 +33,8 @@ public struct SyncFilter: Sendable {
     public var timeline: EventFilter
     public var lazyLoadMembers: Bool
     public var includeLeave: Bool
+    /// The filter's `presence` section, on `m.presence` events' type and sender.
+    public var presence: EventFilter
 
     public static let defaultTimelineLimit = 10
 
@@ -41,6 +43,7 @@ public struct SyncFilter: Sendable {
         timeline = EventFilter(json: room["timeline"] ?? [:])
         lazyLoadMembers = room["state"]?["lazy_load_members"] == .bool(true)
         includeLeave = room["include_leave"] == .bool(true)
+        presence = EventFilter(json: json["presence"] ?? [:])
     }
 
     public var timelineLimit: Int { timeline.limit ?? Self.defaultTimelineLimit }

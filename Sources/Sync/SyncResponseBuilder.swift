@@ -53,7 +53,7 @@ struct SyncResponseBuilder {
         let presenceEvents = try await presence.changes(
             for: request.user, rooms: joined, after: isInitial ? nil : since?.presence, upTo: upTo.presence,
             epoch: since?.typingEpoch
-        )
+        ).filter { request.filter.presence.matches(type: "m.presence", sender: $0["sender"]?.stringValue ?? "") }
 
         var join: JSONObject = [:]
         var invite: JSONObject = [:]

@@ -23,10 +23,15 @@ public struct EventFilter: Sendable {
     }
 
     public func matches(_ event: RoomEvent) -> Bool {
-        if notTypes.contains(where: { Self.type(event.type, matches: $0) }) { return false }
-        if let types, !types.contains(where: { Self.type(event.type, matches: $0) }) { return false }
-        if notSenders.contains(event.sender.rawValue) { return false }
-        if let senders, !senders.contains(event.sender.rawValue) { return false }
+        matches(type: event.type, sender: event.sender.rawValue)
+    }
+
+    /// For events that are not room events (presence): only their type and sender are filtered on.
+    public func matches(type: String, sender: String) -> Bool {
+        if notTypes.contains(where: { Self.type(type, matches: $0) }) { return false }
+        if let types, !types.contains(where: { Self.type(type, matches: $0) }) { return false }
+        if notSenders.contains(sender) { return false }
+        if let senders, !senders.contains(sender) { return false }
         return true
     }
 

@@ -85,6 +85,15 @@ extension ClientScenarios {
             _ = try await sync(alice, set: "online")
             let afterSync = try await bob.ok("GET", status(alice))
             #expect(afterSync["presence"] == "online" && afterSync["status_msg"] == "gone", "\(afterSync)")
+
+            // The filter's `presence` section applies to the section.
+            let unfiltered = try await sync(bob)
+            #expect(!presence(unfiltered, of: alice).isEmpty, "\(unfiltered)")
+            let withoutAlice: JSONValue = ["presence": ["not_senders": [.string(alice.userID)]]]
+            let filtered = try await bob.ok(
+                "GET", "/sync?set_presence=offline&filter=" + SuiteClient.escape(String(decoding: withoutAlice.encoded(), as: UTF8.self))
+            )
+            #expect(presence(filtered, of: alice).isEmpty, "\(filtered)")
         },
     ]
 }
