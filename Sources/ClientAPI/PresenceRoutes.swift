@@ -4,7 +4,7 @@ import Accounts
 import HTTPTypes
 import MatrixTypes
 
-/// `GET`/`PUT /presence/{userId}/status`.
+/// `GET`/`PUT /presence/{userId}/status`, for registered users only (Synapse refuses guests).
 public enum PresenceRoutes {
     static let statusShape = RequestShape(
         body: .jsonObject([
@@ -19,13 +19,13 @@ public enum PresenceRoutes {
     }
 
     static func get(_ path: String, _ presence: PresenceService) -> Route {
-        Route(.get, path, resource: .client, role: .main, auth: .userOrGuest) { request in
+        Route(.get, path, resource: .client, role: .main, auth: .user) { request in
             .json(.object(try await presence.status(of: try request.identifier("userId"), viewer: request.requester.userID)))
         }
     }
 
     static func put(_ path: String, _ presence: PresenceService, _ limiter: RateLimiter) -> Route {
-        Route(.put, path, resource: .client, role: .main, auth: .userOrGuest, shape: statusShape, rateLimiter: limiter) { request in
+        Route(.put, path, resource: .client, role: .main, auth: .user, shape: statusShape, rateLimiter: limiter) { request in
             let user: UserID = try request.identifier("userId")
             guard user == request.requester.userID else { throw MatrixError.forbidden("Can only set your own presence state") }
             guard let state = request.body["presence"]?.stringValue, PresenceService.states.contains(state) else {
