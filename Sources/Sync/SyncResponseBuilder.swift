@@ -246,7 +246,7 @@ struct SyncResponseBuilder {
         ]
         let state = try await stateEvents(record.roomID, atStream: record.streamOrdering)
         return state.compactMap { event in
-            guard wanted.contains(event.type) || event.eventID == record.eventID,
+            guard (wanted.contains(event.type) && event.stateKey == "") || event.eventID == record.eventID,
                 let json = try? JSONValue.parse(event.json)
             else { return nil }
             return [

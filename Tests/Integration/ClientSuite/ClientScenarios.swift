@@ -480,6 +480,17 @@ enum ClientScenarios {
     ]
 
     static let sync: [ClientScenario] = [
+        ClientScenario(name: "an invite's stripped state holds the room's identifying state with empty state keys only") { context in
+            let alice = try await context.user("alice")
+            let bob = try await context.user("bob")
+            let roomID = try await alice.createRoom(["preset": "private_chat", "name": "Invited"])
+            try await alice.ok("PUT", "/rooms/\(SuiteClient.escape(roomID))/state/m.room.name/elsewhere", ["name": "Not the name"])
+            try await alice.ok("POST", "/rooms/\(SuiteClient.escape(roomID))/invite", ["user_id": .string(bob.userID)])
+            let invited = try await bob.sync()
+            let inviteState = invited["rooms"]?["invite"]?[roomID]?["invite_state"]?["events"]?.arrayValue ?? []
+            let names = inviteState.filter { $0["type"] == "m.room.name" }
+            #expect(names.count == 1 && names.first?["state_key"] == "" && names.first?["content"]?["name"] == "Invited", "\(inviteState)")
+        },
         ClientScenario(name: "sync delivers an invite, then the room, each event once, with transaction IDs") { context in
             let alice = try await context.user("alice")
             let bob = try await context.user("bob")
