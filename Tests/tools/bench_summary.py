@@ -5,6 +5,7 @@ Usage: bench_summary.py WORKDIR RUNS COMMIT SYNAPSE_VERSION BENCH_BIN AXON_BIN L
 A server whose runs failed gets its errors and no numbers; ratios then are null.
 """
 import json
+import os
 import statistics
 import sys
 from datetime import datetime, timezone
@@ -44,13 +45,20 @@ def ratio(axon, synapse, name):
     return a / s if a is not None and s else None
 
 
+def repo_relative(path):
+    """Binaries inside the repository are named relative to it, so results do not carry this machine's paths."""
+    root = os.path.realpath(os.path.join(os.path.dirname(__file__), "..", ".."))
+    real = os.path.realpath(path)
+    return os.path.relpath(real, root) if real.startswith(root + os.sep) else os.path.basename(real)
+
+
 synapse, axon = summarize("synapse"), summarize("axon")
 workload = next((r for r in synapse["runs"] + axon["runs"] if "users" in r), {})
 print(json.dumps({
     "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
     "commit": commit,
     "synapse_version": synapse_version,
-    "binaries": {"axon-bench": bench_bin, "axon": axon_bin},
+    "binaries": {"axon-bench": repo_relative(bench_bin), "axon": repo_relative(axon_bin)},
     "load_average": {"before": load_before, "after": load_after},
     "workload": {k: workload.get(k) for k in ("users", "senders", "rooms", "duration_s", "rate")},
     "synapse": synapse,
