@@ -42,6 +42,7 @@ public enum HomeserverKind: String, CaseIterable, Sendable, CustomStringConverti
         enable_registration_without_verification: true
         bcrypt_rounds: 4
         allow_public_rooms_without_auth: true
+        allow_guest_access: true
         room_list_publication_rules: [{user_id: "@denied*", action: deny}, {user_id: "*", action: allow}]
         """
 
