@@ -11,7 +11,7 @@ PREFIX ?= /usr/local
 BUILD_PACKAGES := pkg-config libsqlite3-dev libpq-dev libhiredis-dev libsodium-dev
 TEST_PACKAGES := postgresql redis-server sqlite3 python3 python3-venv python3-dev libffi-dev libssl-dev
 # Independent peers the tests drive: Synapse (config, schema, federation) and matrix-nio (a real client).
-PYTHON_PEERS := matrix-synapse==1.163.2 matrix-nio==0.26.0
+PYTHON_PEERS := matrix-synapse[postgres,redis]==1.163.2 matrix-nio==0.26.0
 VENV := .venv
 EXECUTABLES := axon axon-client-reader axon-federation-receiver axon-federation-sender axon-media axon-event-persister
 
@@ -47,8 +47,8 @@ run: release
 test: test-deps venv
 	@bash Tests/tools/run-tests.sh
 
-## bench: axon-bench against Axon and a real Synapse (SQLite, same workload, 3 runs each); medians and
-## ratios go to bench/results/.
+## bench: axon-bench against Axon and a real Synapse on SQLite and on PostgreSQL: closed- and open-loop message
+## load, initial and incremental sync of a 500-room account, memory; each run writes its own bench/results/ file.
 bench: test-deps venv
 	@bash Tests/tools/bench.sh
 

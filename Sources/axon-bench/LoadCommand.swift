@@ -4,16 +4,18 @@ import Foundation
 import MatrixTypes
 import NIOCore
 
-/// Loads any homeserver's Client-Server API and reports send and delivery latency.
-@main
-struct BenchCommand: AsyncParsableCommand {
+/// Loads any homeserver's Client-Server API with messages and reports send and delivery latency.
+struct LoadCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "axon-bench",
-        abstract: "Load a Matrix homeserver's Client-Server API: register users, join them into rooms, keep them syncing, and time messages.",
-        discussion: "Registration with m.login.dummy must be open on the target, and its rate limits lifted.")
+        commandName: "load",
+        abstract: "Register users, join them into rooms, keep them syncing, and time messages.",
+        discussion: """
+            Without --rate, each sender sends as soon as its previous message is answered (closed loop: the \
+            figure is throughput). With --rate, each message is sent at its scheduled time whether or not earlier \
+            ones were answered (open loop), and latencies count from that time.
+            """)
 
-    @Argument(help: "Base URL of the homeserver, e.g. http://127.0.0.1:8008")
-    var baseURL: String
+    @OptionGroup var target: TargetOptions
 
     @Option(help: "Users to register; all of them long-poll /sync.")
     var users = 20
@@ -27,20 +29,17 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Seconds to send for.")
     var duration = 30
 
-    @Option(help: "Total messages per second across all senders; omit to send as fast as possible.")
+    @Option(help: "Total messages per second offered across all senders (open loop); omit for closed loop.")
     var rate: Double?
+
+    @Option(help: "Open loop: unanswered sends one sender may have before it skips the ones falling due.")
+    var maxInFlight = 256
 
     @Option(help: "Long-poll timeout of /sync in milliseconds.")
     var syncTimeout = 30_000
 
     @Option(help: "Seconds to wait after sending for deliveries still outstanding.")
     var drain = 10
-
-    @Option(help: "Write the results (or the error) as JSON to this file.")
-    var json: String?
-
-    @Option(help: "PID of the server process, to report its resident memory.")
-    var pid: Int32?
 
     @Option(help: "Prefix of the registered user names; defaults to a random one.")
     var userPrefix: String?
@@ -50,20 +49,20 @@ struct BenchCommand: AsyncParsableCommand {
         guard rooms >= 1, rooms <= users else { throw ValidationError("need 1 ≤ rooms ≤ users") }
         guard duration >= 1 else { throw ValidationError("duration must be at least 1 second") }
         if let rate, rate <= 0 { throw ValidationError("rate must be positive") }
+        guard maxInFlight >= 1 else { throw ValidationError("max-in-flight must be at least 1") }
     }
 
     func run() async throws {
         let prefix = userPrefix ?? "bench\(UInt32.random(in: 0...UInt32.max))u"
         let workload = Workload(
-            users: users, senders: senders, rooms: rooms, duration: .seconds(duration), rate: rate,
+            users: users, senders: senders, rooms: rooms, duration: .seconds(duration), rate: rate, maxInFlight: maxInFlight,
             syncTimeoutMilliseconds: syncTimeout, drain: .seconds(drain), userPrefix: prefix,
             password: "bench-password-\(prefix)")
-        var configuration = HTTPClient.Configuration()
-        configuration.connectionPool = .init(
-            idleTimeout: .seconds(120), concurrentHTTP1ConnectionsPerHostSoftLimit: users + senders + 4)
-        let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
-        let base = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        // One connection per poller, and room for open-loop senders to have several sends out at once.
+        let http = target.client(connections: users + senders * 8 + 4)
+        let base = target.base
         let scenario = Scenario(http: http, baseURL: base, workload: workload)
+        let peakReset = target.pid.map(ProcessMemory.resetPeak(pid:)) ?? false
 
         let outcome: Result<RunResult, BenchError>
         do throws(BenchError) {
@@ -72,17 +71,15 @@ struct BenchCommand: AsyncParsableCommand {
             outcome = .failure(error)
         }
         try await http.shutdown()
-        let memory = pid.flatMap(ProcessMemory.sample(pid:))
+        let memory = target.pid.flatMap(ProcessMemory.sample(pid:))
 
         var document: JSONValue = [
             "target": .string(base),
             "users": .integer(Int64(users)), "senders": .integer(Int64(senders)), "rooms": .integer(Int64(rooms)),
             "duration_s": .integer(Int64(duration)), "rate": rate.map(JSONValue.double) ?? .null,
+            "loop": rate == nil ? "closed" : "open",
         ]
-        if let memory {
-            document["server_rss_kib"] = .integer(Int64(memory.residentKiB))
-            document["server_peak_rss_kib"] = .integer(Int64(memory.highWaterKiB))
-        }
+        for (key, value) in memory?.json(peakSinceStart: peakReset).objectValue ?? [:] { document[key] = value }
         switch outcome {
         case .success(let result):
             let report = Report(result: result, memory: memory)
@@ -93,12 +90,7 @@ struct BenchCommand: AsyncParsableCommand {
             document["error"] = .string(error.description)
             document["phase"] = error.phaseName.map(JSONValue.string) ?? .null
         }
-        if let json {
-            let bytes = document.encoded()
-            guard FileManager.default.createFile(atPath: json, contents: Data(bytes)) else {
-                throw ValidationError("cannot write \(json)")
-            }
-        }
+        try target.write(document)
         if case .failure = outcome { throw ExitCode.failure }
     }
 }
@@ -111,7 +103,9 @@ struct Report: Sendable {
     func print() {
         let sends = LatencySummary(result.sendLatency)
         let delivery = LatencySummary(result.deliveryLatency)
-        Swift.print("sent \(result.sent) messages (\(result.sendFailures) failed) — \(LatencySummary.format(result.sendsPerSecond)) sends/s")
+        Swift.print(
+            "sent \(result.sent) messages (\(result.sendFailures) failed, \(result.skipped) skipped) — "
+                + "\(LatencySummary.format(result.sendsPerSecond)) sends/s")
         if let error = result.firstSendError { Swift.print("first send error: \(error)") }
         Swift.print("send latency:     \(sends.line)")
         Swift.print("delivery latency: \(delivery.line)")
@@ -125,6 +119,7 @@ struct Report: Sendable {
         [
             "sent": .integer(Int64(result.sent)),
             "send_failures": .integer(Int64(result.sendFailures)),
+            "skipped": .integer(Int64(result.skipped)),
             "first_send_error": result.firstSendError.map(JSONValue.string) ?? .null,
             "sends_per_second": .double(result.sendsPerSecond),
             "send_latency_ms": LatencySummary(result.sendLatency).json,

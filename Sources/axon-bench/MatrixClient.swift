@@ -17,22 +17,34 @@ struct MatrixClient: Sendable {
         body: JSONValue? = nil,
         timeout: TimeAmount = .seconds(60)
     ) async throws(BenchError) -> JSONValue {
-        let (status, json) = try await raw(method, path, body: body, timeout: timeout)
+        try await sizedCall(method, path, body: body, timeout: timeout).json
+    }
+
+    /// As `call`, with the size of the body as it came over the wire.
+    func sizedCall(_ method: HTTPMethod, _ path: String, body: JSONValue?, timeout: TimeAmount) async throws(BenchError)
+        -> (json: JSONValue, bytes: Int)
+    {
+        let ((status, json), bytes) = try await rawWithSize(method, path, body: body, timeout: timeout)
         guard (200..<300).contains(status) else {
             throw .http(
                 method: method.rawValue, path: Self.redacted(path), status: status,
                 errcode: json["errcode"]?.stringValue, message: json["error"]?.stringValue)
         }
-        return json
+        return (json, bytes)
     }
 
     /// Sends one request and returns status and parsed body whatever the status (UIA answers 401 with a body).
-    func raw(
+    func raw(_ method: HTTPMethod, _ path: String, body: JSONValue?, timeout: TimeAmount) async throws(BenchError) -> (UInt, JSONValue) {
+        try await rawWithSize(method, path, body: body, timeout: timeout).response
+    }
+
+    /// As `raw`, with the body's size.
+    func rawWithSize(
         _ method: HTTPMethod,
         _ path: String,
         body: JSONValue?,
         timeout: TimeAmount
-    ) async throws(BenchError) -> (UInt, JSONValue) {
+    ) async throws(BenchError) -> (response: (UInt, JSONValue), bytes: Int) {
         var request = HTTPClientRequest(url: baseURL + path)
         request.method = method
         if let accessToken { request.headers.add(name: "Authorization", value: "Bearer \(accessToken)") }
@@ -49,9 +61,9 @@ struct MatrixClient: Sendable {
         } catch {
             throw .transport(method: method.rawValue, path: Self.redacted(path), reason: String(describing: error))
         }
-        if bytes.readableBytes == 0 { return (status, .object([:])) }
+        if bytes.readableBytes == 0 { return ((status, .object([:])), 0) }
         do {
-            return (status, try JSONValue.parse(bytes.readableBytesView))
+            return ((status, try JSONValue.parse(bytes.readableBytesView)), bytes.readableBytes)
         } catch {
             throw .malformedResponse(path: Self.redacted(path), reason: error.description)
         }
@@ -86,12 +98,9 @@ struct MatrixClient: Sendable {
     }
 
     /// Creates a private room inviting `invitees`; returns its ID.
-    func createRoom(inviting invitees: [String]) async throws(BenchError) -> String {
-        let body: JSONValue = [
-            "preset": "private_chat",
-            "name": "axon-bench",
-            "invite": .array(invitees.map { .string($0) }),
-        ]
+    func createRoom(inviting invitees: [String] = [], name: String = "axon-bench", topic: String? = nil) async throws(BenchError) -> String {
+        var body: JSONValue = ["preset": "private_chat", "name": .string(name), "invite": .array(invitees.map { .string($0) })]
+        if let topic { body["topic"] = .string(topic) }
         let result = try await call(.POST, "/_matrix/client/v3/createRoom", body: body)
         guard let roomID = result["room_id"]?.stringValue else {
             throw .malformedResponse(path: "/_matrix/client/v3/createRoom", reason: "no room_id")
@@ -114,10 +123,16 @@ struct MatrixClient: Sendable {
     }
 
     /// One `/sync` request; `timeoutMilliseconds` is the server's long-poll wait.
-    func sync(since: String?, filter: String, timeoutMilliseconds: Int) async throws(BenchError) -> JSONValue {
-        var path = "/_matrix/client/v3/sync?timeout=\(timeoutMilliseconds)&filter=\(Self.escape(filter))"
+    func sync(since: String?, filter: String?, timeoutMilliseconds: Int) async throws(BenchError) -> JSONValue {
+        try await sizedSync(since: since, filter: filter, timeoutMilliseconds: timeoutMilliseconds).json
+    }
+
+    /// One `/sync` request with the size of its answer; no filter means the server's default one.
+    func sizedSync(since: String?, filter: String?, timeoutMilliseconds: Int) async throws(BenchError) -> (json: JSONValue, bytes: Int) {
+        var path = "/_matrix/client/v3/sync?timeout=\(timeoutMilliseconds)"
+        if let filter { path += "&filter=\(Self.escape(filter))" }
         if let since { path += "&since=\(Self.escape(since))" }
-        return try await call(.GET, path, timeout: .milliseconds(Int64(timeoutMilliseconds) + 30_000))
+        return try await sizedCall(.GET, path, body: nil, timeout: .milliseconds(Int64(timeoutMilliseconds) + 120_000))
     }
 
     /// Percent-encodes everything but RFC 3986 unreserved characters, for path segments and query values.

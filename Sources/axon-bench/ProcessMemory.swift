@@ -1,4 +1,5 @@
 import Foundation
+import MatrixTypes
 
 /// Resident memory of the server under test, from `/proc/<pid>/status` (Linux only), in kibibytes.
 struct ProcessMemory: Sendable {
@@ -23,5 +24,30 @@ struct ProcessMemory: Sendable {
         }
         guard let hwm, let rss else { return nil }
         return ProcessMemory(highWaterKiB: hwm, residentKiB: rss)
+    }
+}
+
+extension ProcessMemory {
+    /// Starts a new peak: Linux resets `VmHWM` to the current RSS on writing 5 to `clear_refs` (allowed for the
+    /// user's own processes). Returns whether it worked, so a report never calls a lifetime peak a workload's.
+    static func resetPeak(pid: Int32) -> Bool {
+        guard let handle = FileHandle(forWritingAtPath: "/proc/\(pid)/clear_refs") else { return false }
+        defer { try? handle.close() }
+        do {
+            try handle.write(contentsOf: Data("5".utf8))
+            return true
+        } catch {
+            return false
+        }
+    }
+}
+
+extension ProcessMemory {
+    /// The server's memory as results carry it; the peak is named for what it covers.
+    func json(peakSinceStart: Bool) -> JSONValue {
+        [
+            "server_rss_kib": .integer(Int64(residentKiB)),
+            peakSinceStart ? "server_peak_rss_kib" : "server_lifetime_peak_rss_kib": .integer(Int64(highWaterKiB)),
+        ]
     }
 }

@@ -8,8 +8,10 @@ struct Workload: Sendable {
     var senders: Int
     var rooms: Int
     var duration: Duration
-    /// Total messages per second across all senders; nil sends back to back.
+    /// Total messages per second offered across all senders (open loop); nil sends back to back (closed loop).
     var rate: Double?
+    /// Open loop: unanswered sends one sender may have outstanding before it skips due ones.
+    var maxInFlight: Int = 256
     var syncTimeoutMilliseconds: Int
     /// How long to wait after the last send for outstanding deliveries.
     var drain: Duration
@@ -22,6 +24,8 @@ struct Workload: Sendable {
 struct RunResult: Sendable {
     var sent: Int
     var sendFailures: Int
+    /// Open loop: sends never made because the sender already had `maxInFlight` unanswered.
+    var skipped: Int
     var firstSendError: String?
     var elapsed: Duration
     var sendLatency: Histogram<UInt64>
@@ -85,6 +89,7 @@ struct Scenario: Sendable {
             return RunResult(
                 sent: senders.reduce(0) { $0 + $1.sent },
                 sendFailures: senders.reduce(0) { $0 + $1.failed },
+                skipped: senders.reduce(0) { $0 + $1.skipped },
                 firstSendError: senders.lazy.compactMap(\.firstError).first,
                 elapsed: elapsed,
                 sendLatency: sendLatency,
@@ -101,28 +106,10 @@ struct Scenario: Sendable {
     private func room(of index: Int) -> Int { index % workload.rooms }
 
     private func register() async throws(BenchError) -> [MatrixClient] {
-        let results = await withTaskGroup(of: (Int, Result<MatrixClient, BenchError>).self) { group in
-            for index in 0..<workload.users {
-                group.addTask {
-                    do throws(BenchError) {
-                        let client = try await MatrixClient.register(
-                            http: http, baseURL: baseURL,
-                            username: "\(workload.userPrefix)\(index)", password: workload.password)
-                        return (index, .success(client))
-                    } catch {
-                        return (index, .failure(error))
-                    }
-                }
-            }
-            var results: [(Int, Result<MatrixClient, BenchError>)] = []
-            for await result in group { results.append(result) }
-            return results.sorted { $0.0 < $1.0 }.map(\.1)
+        try await runInParallel(count: workload.users, concurrency: workload.users, phase: "register") { [workload, http, baseURL] (index: Int) async throws(BenchError) in
+            try await MatrixClient.register(
+                http: http, baseURL: baseURL, username: "\(workload.userPrefix)\(index)", password: workload.password)
         }
-        var clients: [MatrixClient] = []
-        for result in results {
-            do { clients.append(try result.get()) } catch { throw .during("register", error) }
-        }
-        return clients
     }
 
     private func createRooms(_ clients: [MatrixClient]) async throws(BenchError) -> [String] {
@@ -133,20 +120,12 @@ struct Scenario: Sendable {
                 throw .during("createRoom", error)
             }
         }
-        let failures = await withTaskGroup(of: BenchError?.self) { group in
-            for index in clients.indices where index >= workload.rooms {
-                let client = clients[index]
-                let roomID = roomIDs[room(of: index)]
-                group.addTask {
-                    do throws(BenchError) { try await client.join(roomID) } catch { return error }
-                    return nil
-                }
-            }
-            var failures: [BenchError] = []
-            for await failure in group { if let failure { failures.append(failure) } }
-            return failures
+        // Everyone else joins the room of their index, all at once.
+        let joiners = Array(clients.indices.dropFirst(workload.rooms))
+        _ = try await runInParallel(count: joiners.count, concurrency: joiners.count, phase: "join") { [self, roomIDs] (position: Int) async throws(BenchError) in
+            let index = joiners[position]
+            try await clients[index].join(roomIDs[room(of: index)])
         }
-        if let failure = failures.first { throw .during("join", failure) }
         return roomIDs
     }
 
@@ -155,6 +134,11 @@ struct Scenario: Sendable {
     ) async -> [SenderResult] {
         let members = Dictionary(grouping: clients.indices, by: room(of:)).mapValues { Set($0.map { clients[$0].userID }) }
         let interval: Duration? = workload.rate.map { .seconds(Double(workload.senders) / $0) }
+        // Open loop: sender `index` starts `index/senders` of an interval late, so sends spread evenly.
+        func pacing(_ index: Int) -> Pacing {
+            guard let interval else { return .closedLoop }
+            return .openLoop(interval: interval, offset: interval * (Double(index) / Double(workload.senders)), maxInFlight: workload.maxInFlight)
+        }
         let end = start + workload.duration
         return await withTaskGroup(of: SenderResult.self) { group in
             for index in 0..<workload.senders {
@@ -165,7 +149,8 @@ struct Scenario: Sendable {
                 let sender = Sender(
                     client: client, index: index, roomID: roomID, receivers: receivers, tracker: tracker,
                     userPrefix: workload.userPrefix)
-                group.addTask { await sender.run(start: start, end: end, interval: interval) }
+                let senderPacing = pacing(index)
+                group.addTask { await sender.run(start: start, end: end, pacing: senderPacing) }
             }
             var results: [SenderResult] = []
             for await result in group { results.append(result) }

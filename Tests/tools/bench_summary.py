@@ -1,71 +1,185 @@
-"""Medians of the axon-bench runs per server and the Axon/Synapse ratios, as JSON on stdout.
+"""Collects one `make bench` session into its result file and prints the summary.
 
-Usage: bench_summary.py WORKDIR RUNS COMMIT SYNAPSE_VERSION BENCH_BIN AXON_BIN LOAD_BEFORE LOAD_AFTER
-(WORKDIR holds synapse-N.json and axon-N.json; the load averages show how busy the shared machine was).
-A server whose runs failed gets its errors and no numbers; ratios then are null.
+Usage: bench_summary.py WORKDIR OUT --commit C --synapse-version V --load-before L --load-after L --engines "E..."
+       --rates "R..." --overrides FILE --closed-runs N --cold-runs N
+
+WORKDIR/<engine>/<server>/ holds what bench.sh left there: closed-N.json, open-RATE.json, sync-*.json,
+idle-start.json, idle-end.json. OUT is created, never overwritten. Medians are over the successful runs; a
+server whose runs failed keeps its errors and gets no figure, and ratios involving it are null.
 """
+import argparse
 import json
 import os
 import statistics
 import sys
 from datetime import datetime, timezone
 
-work, runs, commit, synapse_version, bench_bin, axon_bin, load_before, load_after = sys.argv[1:9]
-runs = int(runs)
+import yaml
 
-METRICS = {
-    "sends_per_second": lambda r: r["sends_per_second"],
-    "send_p50_ms": lambda r: r["send_latency_ms"]["p50"],
-    "send_p99_ms": lambda r: r["send_latency_ms"]["p99"],
-    "delivery_p50_ms": lambda r: r["delivery_latency_ms"]["p50"],
-    "delivery_p99_ms": lambda r: r["delivery_latency_ms"]["p99"],
-    "delivered_fraction": lambda r: r["delivered"] / r["sent"] if r["sent"] else 0,
-    "peak_rss_kib": lambda r: r.get("server_peak_rss_kib"),
-}
+# Delivery p99 under this counts as holding an offered rate (with every message sent, none failed or skipped).
+HELD_P99_MS = 100
+
+parser = argparse.ArgumentParser()
+parser.add_argument("work")
+parser.add_argument("out")
+for flag in ("commit", "synapse-version", "load-before", "load-after", "engines", "rates", "overrides"):
+    parser.add_argument(f"--{flag}", required=True)
+parser.add_argument("--closed-runs", type=int, required=True)
+parser.add_argument("--cold-runs", type=int, required=True)
+args = parser.parse_args()
 
 
-def summarize(server):
-    results = [json.load(open(f"{work}/{server}-{n}.json")) for n in range(1, runs + 1)]
-    ok = [r for r in results if "error" not in r and r.get("sent", 0) > 0]
-    summary = {"runs": results, "successful_runs": len(ok)}
-    errors = sorted({r.get("error") or r.get("first_send_error") or "no message sent" for r in results if r not in ok})
+def load(path):
+    try:
+        with open(path) as f:
+            return json.load(f)
+    except (OSError, ValueError) as error:
+        return {"error": f"no result: {error.__class__.__name__}"}
+
+
+def median(values):
+    values = [v for v in values if v is not None]
+    return statistics.median(values) if values else None
+
+
+def load_summary(result):
+    """The figures of one `axon-bench load` result, or its error."""
+    if "error" in result or not result.get("sent"):
+        return {"error": result.get("error") or result.get("first_send_error") or "no message sent"}
+    return {
+        "sends_per_second": result["sends_per_second"],
+        "send_p50_ms": result["send_latency_ms"]["p50"],
+        "send_p99_ms": result["send_latency_ms"]["p99"],
+        "delivery_p50_ms": result["delivery_latency_ms"]["p50"],
+        "delivery_p99_ms": result["delivery_latency_ms"]["p99"],
+        "delivered_fraction": result["delivered"] / result["sent"],
+        "failed": result.get("send_failures", 0),
+        "skipped": result.get("skipped", 0),
+        "peak_rss_kib": result.get("server_peak_rss_kib"),
+    }
+
+
+def held(summary):
+    return (
+        "error" not in summary
+        and summary["failed"] == 0
+        and summary["skipped"] == 0
+        and summary["delivered_fraction"] == 1
+        and summary["delivery_p99_ms"] < HELD_P99_MS
+    )
+
+
+def sync_times(results):
+    ok = [r for r in results if "error" not in r]
+    samples = [s for r in ok for s in r.get("samples", [])]
+    summary = {
+        "median_ms": median(s["ms"] for s in samples),
+        "bytes": median(s["bytes"] for s in samples),
+        "samples_ms": [s["ms"] for s in samples],
+        "peak_rss_kib": median(r.get("server_peak_rss_kib") for r in ok),
+    }
+    errors = sorted({r["error"] for r in results if "error" in r})
     if errors:
         summary["errors"] = errors
-    if ok:
-        summary["median"] = {
-            name: statistics.median(values)
-            for name, get in METRICS.items()
-            if (values := [v for v in map(get, ok) if v is not None])
+    return summary
+
+
+def server_summary(directory, rates):
+    closed = [load_summary(load(f"{directory}/closed-{n}.json")) for n in range(1, args.closed_runs + 1)]
+    closed_ok = [c for c in closed if "error" not in c]
+    summary = {
+        "memory": {
+            "idle_start_rss_kib": load(f"{directory}/idle-start.json").get("rss_kib"),
+            "idle_end_rss_kib": load(f"{directory}/idle-end.json").get("rss_kib"),
+        },
+    }
+    if os.path.exists(f"{directory}/closed-1.json"):
+        summary["closed_loop"] = {
+            "runs": closed,
+            "median": {key: median(c[key] for c in closed_ok) for key in closed_ok[0]} if closed_ok else None,
+        }
+    open_loop = {rate: load_summary(load(f"{directory}/open-{rate}.json")) for rate in rates if os.path.exists(f"{directory}/open-{rate}.json")}
+    if open_loop:
+        held_rates = [float(rate) for rate, s in open_loop.items() if held(s)]
+        summary["open_loop"] = {"by_rate": open_loop, "highest_rate_held": max(held_rates) if held_rates else None}
+    if os.path.exists(f"{directory}/sync-setup.json"):
+        summary["sync"] = {
+            "setup": load(f"{directory}/sync-setup.json"),
+            "initial_cold": sync_times([load(f"{directory}/sync-cold-{n}.json") for n in range(1, args.cold_runs + 1)]),
+            "initial_warm": sync_times([load(f"{directory}/sync-warm.json")]),
+            "incremental": sync_times([load(f"{directory}/sync-incremental.json")]),
         }
     return summary
 
 
-def ratio(axon, synapse, name):
-    a, s = axon.get("median", {}).get(name), synapse.get("median", {}).get(name)
-    return a / s if a is not None and s else None
+def ratio(numerator, denominator):
+    return numerator / denominator if numerator is not None and denominator else None
 
 
-def repo_relative(path):
-    """Binaries inside the repository are named relative to it, so results do not carry this machine's paths."""
-    root = os.path.realpath(os.path.join(os.path.dirname(__file__), "..", ".."))
-    real = os.path.realpath(path)
-    return os.path.relpath(real, root) if real.startswith(root + os.sep) else os.path.basename(real)
+def dig(tree, *keys):
+    for key in keys:
+        if not isinstance(tree, dict):
+            return None
+        tree = tree.get(key)
+    return tree
 
 
-synapse, axon = summarize("synapse"), summarize("axon")
-workload = next((r for r in synapse["runs"] + axon["runs"] if "users" in r), {})
-print(json.dumps({
+def engine_summary(engine, rates):
+    synapse = server_summary(f"{args.work}/{engine}/synapse", rates)
+    axon = server_summary(f"{args.work}/{engine}/axon", rates)
+    both_held = [
+        rate for rate in rates
+        if held(dig(synapse, "open_loop", "by_rate", rate) or {"error": ""}) and held(dig(axon, "open_loop", "by_rate", rate) or {"error": ""})
+    ]
+    headline = max(both_held, key=float) if both_held else None
+    times = lambda part: ratio(dig(synapse, "sync", part, "median_ms"), dig(axon, "sync", part, "median_ms"))
+    comparison = {
+        "closed_loop_sends_per_second_axon_over_synapse": ratio(
+            dig(axon, "closed_loop", "median", "sends_per_second"), dig(synapse, "closed_loop", "median", "sends_per_second")),
+        "headline_rate": float(headline) if headline else None,
+        "delivery_p99_ms_at_headline_rate": {
+            "synapse": dig(synapse, "open_loop", "by_rate", headline, "delivery_p99_ms"),
+            "axon": dig(axon, "open_loop", "by_rate", headline, "delivery_p99_ms"),
+        } if headline else None,
+        "initial_sync_cold_speedup": times("initial_cold"),
+        "initial_sync_warm_speedup": times("initial_warm"),
+        "incremental_sync_speedup": times("incremental"),
+        "idle_rss_synapse_over_axon": ratio(dig(synapse, "memory", "idle_end_rss_kib"), dig(axon, "memory", "idle_end_rss_kib")),
+    }
+    return {"synapse": synapse, "axon": axon, "comparison": comparison}
+
+
+def fmt(value, digits=1):
+    return "—" if value is None else f"{value:.{digits}f}"
+
+
+rates = args.rates.split()
+engines = {engine: engine_summary(engine, rates) for engine in args.engines.split()}
+with open(args.overrides) as f:
+    overrides = yaml.safe_load(f)
+document = {
     "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-    "commit": commit,
-    "synapse_version": synapse_version,
-    "binaries": {"axon-bench": repo_relative(bench_bin), "axon": repo_relative(axon_bin)},
-    "load_average": {"before": load_before, "after": load_after},
-    "workload": {k: workload.get(k) for k in ("users", "senders", "rooms", "duration_s", "rate")},
-    "synapse": synapse,
-    "axon": axon,
-    "ratios_axon_over_synapse": {
-        "sends_per_second": ratio(axon, synapse, "sends_per_second"),
-        "delivery_p99_ms": ratio(axon, synapse, "delivery_p99_ms"),
-        "peak_rss_kib": ratio(axon, synapse, "peak_rss_kib"),
-    },
-}, indent=2))
+    "commit": args.commit,
+    "synapse_version": args.synapse_version,
+    "load_average": {"before": args.load_before, "after": args.load_after},
+    "config_keys_not_default": overrides,
+    "engines": engines,
+}
+with open(args.out, "x") as f:
+    json.dump(document, f, indent=2)
+    f.write("\n")
+
+for engine, summary in engines.items():
+    c = summary["comparison"]
+    print(f"\n## {engine}")
+    print(f"closed loop sends/s, Axon/Synapse: {fmt(c['closed_loop_sends_per_second_axon_over_synapse'])}×")
+    for server in ("synapse", "axon"):
+        s = summary[server]
+        rows = dig(s, "open_loop", "by_rate") or {}
+        line = "  ".join(f"{rate}/s: p99 {fmt(r.get('delivery_p99_ms'))} ms" for rate, r in rows.items())
+        print(f"{server:8} open loop delivery: {line}  (held up to {fmt(dig(s, 'open_loop', 'highest_rate_held'), 0)}/s)")
+        print(f"{server:8} initial sync cold {fmt(dig(s, 'sync', 'initial_cold', 'median_ms'))} ms, warm "
+              f"{fmt(dig(s, 'sync', 'initial_warm', 'median_ms'))} ms, incremental {fmt(dig(s, 'sync', 'incremental', 'median_ms'))} ms; "
+              f"idle RSS {dig(s, 'memory', 'idle_start_rss_kib')} → {dig(s, 'memory', 'idle_end_rss_kib')} KiB")
+    print(f"initial sync speed-up (Synapse time / Axon time): cold {fmt(c['initial_sync_cold_speedup'])}×, "
+          f"warm {fmt(c['initial_sync_warm_speedup'])}×; incremental {fmt(c['incremental_sync_speedup'])}×")

@@ -5,6 +5,8 @@
 #   test-services.sh stop DIR    # stops what `start DIR` started (idempotent)
 #
 # DIR/env exports AXON_TEST_POSTGRES (a libpq conninfo) and AXON_TEST_REDIS (host:port).
+# Tests trade durability for speed (fsync off); AXON_SERVICES_DURABLE=1 keeps PostgreSQL's durable defaults, for
+# benchmarks that must time real commits.
 # Both listen on 127.0.0.1 only, on free ports picked here. PostgreSQL refuses to run as root,
 # so when run as root the cluster belongs to the `postgres` OS user.
 set -euo pipefail
@@ -52,8 +54,10 @@ free_port() {
 }
 
 start_postgres() {
-    local bindir pgdir port attempt
+    local bindir pgdir port attempt durability
     bindir=$(pg_bindir)
+    durability="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+    if [[ ${AXON_SERVICES_DURABLE:-0} == 1 ]]; then durability=""; fi
     pgdir=$dir/postgres
     rm -rf "$pgdir"
     mkdir -p "$pgdir/data" "$pgdir/run"
@@ -67,8 +71,7 @@ start_postgres() {
         port=$(free_port)
         if as_pg "$bindir/pg_ctl" -D "$pgdir/data" -l "$pgdir/server.log" -w -t 60 start -o \
             "-c listen_addresses=127.0.0.1 -p $port -c unix_socket_directories='$pgdir/run' \
-             -c fsync=off -c synchronous_commit=off -c full_page_writes=off \
-             -c max_connections=400 -c shared_buffers=64MB" >"$pgdir/pg_ctl.log" 2>&1; then
+             $durability -c max_connections=400 -c shared_buffers=64MB" >"$pgdir/pg_ctl.log" 2>&1; then
             echo "$port" >"$pgdir/port"
             return 0
         fi
