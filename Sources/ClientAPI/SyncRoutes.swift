@@ -29,14 +29,8 @@ public enum SyncRoutes {
                 guard let token = SyncToken(text) else { throw .invalidParameter("Invalid 'since' token") }
                 return token
             }
-            let filterJSON: JSONValue
-            if let filter = request.query["filter"] {
-                filterJSON = filter.hasPrefix("{")
-                    ? try RoomReadRoutes.jsonFilter(filter)
-                    : try await filters.get(filter, user: request.requester.userID, requester: request.requester.userID)
-            } else {
-                filterJSON = [:]
-            }
+            var filterJSON: JSONValue = [:]
+            if let parameter = request.query["filter"] { filterJSON = try await filter(parameter, user: request.requester.userID, filters) }
             let timeout = min(request.query["timeout"].flatMap { Int64($0) } ?? 0, maximumTimeout)
             let response = try await sync.sync(
                 SyncRequest(
@@ -47,5 +41,14 @@ public enum SyncRoutes {
             )
             return .json(response)
         }
+    }
+
+    /// The `filter` parameter: inline JSON (`M_NOT_JSON` when it does not parse, `M_BAD_JSON` when it is not a
+    /// valid filter) or the ID of an uploaded filter.
+    static func filter(_ parameter: String, user: UserID, _ filters: FilterService) async throws -> JSONValue {
+        guard parameter.hasPrefix("{") else { return try await filters.syncFilter(parameter, user: user) }
+        guard let json = try? JSONValue.parse(parameter) else { throw MatrixError.notJSON("Invalid filter JSON") }
+        try FilterService.validate(json)
+        return json
     }
 }

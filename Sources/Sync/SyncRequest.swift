@@ -35,6 +35,8 @@ public struct SyncFilter: Sendable {
     public var includeLeave: Bool
     /// The filter's `presence` section, on `m.presence` events' type and sender.
     public var presence: EventFilter
+    /// `event_format`: rooms' events in the client format or whole, as servers exchange them.
+    public var eventFormat: ClientEventFormat.Format
 
     public static let defaultTimelineLimit = 10
 
@@ -44,6 +46,7 @@ public struct SyncFilter: Sendable {
         lazyLoadMembers = room["state"]?["lazy_load_members"] == .bool(true)
         includeLeave = room["include_leave"] == .bool(true)
         presence = EventFilter(json: json["presence"] ?? [:])
+        eventFormat = json["event_format"] == "federation" ? .federation : .client
     }
 
     public var timelineLimit: Int { timeline.limit ?? Self.defaultTimelineLimit }

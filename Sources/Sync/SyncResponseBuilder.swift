@@ -25,9 +25,12 @@ struct SyncResponseBuilder {
     let presence: PresenceService
     let notifier: Notifier
     let lazyMembers: LazyMemberRecord
+    let ignored: IgnoredUsers
 
     private var store: RoomStore { reader.store }
-    private var viewer: ClientEventFormat.Viewer { .init(userID: request.user, deviceID: request.deviceID) }
+    private var viewer: ClientEventFormat.Viewer {
+        .init(userID: request.user, deviceID: request.deviceID, format: request.filter.eventFormat)
+    }
     private var isInitial: Bool { since == nil || request.fullState }
 
     static func empty(next: SyncToken) -> JSONValue {
@@ -71,11 +74,13 @@ struct SyncResponseBuilder {
                     record.roomID, after: newlyJoined ? nil : sinceEvents, upTo: upTo.events, fresh: newlyJoined || isInitial,
                     joinedAt: record.streamOrdering
                 )
+                guard newlyJoined || extras || isInitial || FilteredTimeline.hasNews(room) else { continue }
                 if !sent.isEmpty { lazySent[record.roomID] = sent }
                 room["ephemeral"] = ["events": .array(ephemeral[record.roomID] ?? [])]
                 room["account_data"] = ["events": .array(roomAccountData.rooms[record.roomID] ?? [])]
                 join[record.roomID.rawValue] = room
             case Membership.invite where changedSince:
+                guard try await !ignored.hidesInvite(record, store: store) else { continue }
                 invite[record.roomID.rawValue] = ["invite_state": ["events": .array(try await strippedState(record))]]
             case Membership.leave, Membership.ban:
                 guard changedSince, !record.forgotten, sinceEvents != nil || request.filter.includeLeave else { continue }
@@ -138,12 +143,12 @@ struct SyncResponseBuilder {
         -> (json: JSONValue, lazySent: Set<StateKey>)
     {
         let filter = request.filter
-        let recent = try await roomStoreCall { () async throws(RoomStoreError) in
-            try await store.recentEvents(in: roomID, after: after, upTo: upTo, limit: filter.timelineLimit)
-        }
+        let recent = try await FilteredTimeline.load(
+            roomID, after: after, upTo: upTo, joinedAt: joinedAt, user: request.user, filter: filter, ignored: ignored, reader: reader
+        )
         // What the history visibility at each event hides is left out; paging back from `prev_batch` hides it too.
-        let readable = try await reader.readable(recent.events, viewer: request.user, joinedAt: joinedAt)
-        let timeline = readable.filter(filter.timeline.matches)
+        let readable = recent.readable
+        let timeline = recent.timeline
         // The state handed over is the room's where the readable timeline starts, covering what the hidden part changed.
         let startStream = (readable.first?.streamOrdering).map { $0 - 1 } ?? upTo
         var state: [RoomEvent] = []

@@ -72,7 +72,7 @@ public final class SyncService: Sendable {
                 request: request, since: since, upTo: current,
                 memberships: try await memberships(of: request.user, fresh: since == nil || request.fullState),
                 reader: reader, receipts: receipts, accountData: accountData, typing: typing, presence: presence, notifier: notifier,
-                lazyMembers: lazyMembers
+                lazyMembers: lazyMembers, ignored: try await IgnoredUsers.load(for: request.user, from: accountData)
             )
             let response = try await builder.build()
             if !response.isEmpty || since == nil || request.fullState || remaining <= .zero {

@@ -11,6 +11,7 @@ public final class FilterService: Sendable {
 
     public func create(_ filter: JSONValue, user: UserID, requester: UserID) async throws(RoomError) -> String {
         guard user == requester else { throw .forbidden("Cannot create filters for other users") }
+        try Self.validate(filter)
         let text = String(decoding: filter.encoded(), as: UTF8.self)
         let id = try await databaseCall {
             try await database.write { transaction -> Int64 in
@@ -25,6 +26,21 @@ public final class FilterService: Sendable {
             }
         }
         return String(id)
+    }
+
+    /// Refuses a filter that does not fit the spec's definition (`M_BAD_JSON`), uploaded or given inline to `/sync`.
+    public static func validate(_ filter: JSONValue) throws(RoomError) {
+        if let problem = FilterValidation.problem(in: filter) { throw .badJSON(problem) }
+    }
+
+    /// A stored filter named by `/sync`'s `filter` parameter: an unknown ID is a bad parameter there (`400
+    /// M_INVALID_PARAM`, as Synapse answers), not a missing resource.
+    public func syncFilter(_ filterID: String, user: UserID) async throws(RoomError) -> JSONValue {
+        do {
+            return try await get(filterID, user: user, requester: user)
+        } catch .filterNotFound {
+            throw .badRequest("No such filter")
+        }
     }
 
     public func get(_ filterID: String, user: UserID, requester: UserID) async throws(RoomError) -> JSONValue {

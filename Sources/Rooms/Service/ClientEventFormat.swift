@@ -8,11 +8,21 @@ public enum ClientEventFormat {
     public struct Viewer: Sendable {
         public var userID: UserID
         public var deviceID: String?
+        /// The shape the viewer asked for (a sync filter's `event_format`).
+        public var format: Format
 
-        public init(userID: UserID, deviceID: String?) {
+        public init(userID: UserID, deviceID: String?, format: Format = .client) {
             self.userID = userID
             self.deviceID = deviceID
+            self.format = format
         }
+    }
+
+    /// `client`: the fields clients read. `federation`: the whole event as servers exchange it (hashes,
+    /// signatures, `prev_events`, `auth_events`, `depth`), with its `event_id` and the same `unsigned`, as Synapse
+    /// serves it.
+    public enum Format: Sendable {
+        case client, federation
     }
 
     /// `replaced` is the state event this one replaced, shown as `unsigned.prev_content` (clients word membership
@@ -24,14 +34,20 @@ public enum ClientEventFormat {
         if event.redactedBy != nil, let redacted = try? EventRedaction.redact(stored, rules: version.redactionRules) {
             stored = redacted
         }
-        var client: JSONObject = [
-            "event_id": .string(event.eventID.rawValue),
-            "type": .string(event.type),
-            "sender": .string(event.sender.rawValue),
-            "content": stored["content"] ?? [:],
-            "origin_server_ts": stored["origin_server_ts"] ?? 0,
-        ]
-        if includeRoomID { client["room_id"] = .string(event.roomID.rawValue) }
+        var client: JSONObject
+        if viewer?.format == .federation, let whole = stored.objectValue {
+            client = whole
+            client["event_id"] = .string(event.eventID.rawValue)
+        } else {
+            client = [
+                "event_id": .string(event.eventID.rawValue),
+                "type": .string(event.type),
+                "sender": .string(event.sender.rawValue),
+                "content": stored["content"] ?? [:],
+                "origin_server_ts": stored["origin_server_ts"] ?? 0,
+            ]
+            if includeRoomID { client["room_id"] = .string(event.roomID.rawValue) }
+        }
         if let stateKey = event.stateKey { client["state_key"] = .string(stateKey) }
         if let redacts = stored["redacts"] ?? stored["content"]?["redacts"] { client["redacts"] = redacts }
         var unsigned: JSONObject = [:]
