@@ -24,14 +24,14 @@ public enum AccountDataRoutes {
     }
 
     static func get(_ path: String, room: Bool, _ data: AccountDataService) -> Route {
-        Route(.get, path, resource: .client, role: .clientReader, auth: .userOrGuest) { request in
+        Route(.get, path, resource: .client, role: .clientReader, auth: .user) { request in
             let (user, roomID) = try owner(request, room: room)
             return .json(try await data.get(type: request.pathParameter("type"), user: user, roomID: roomID))
         }
     }
 
     static func put(_ path: String, room: Bool, _ data: AccountDataService, _ limiter: RateLimiter) -> Route {
-        Route(.put, path, resource: .client, role: .main, auth: .userOrGuest, shape: objectShape, rateLimiter: limiter) { request in
+        Route(.put, path, resource: .client, role: .main, auth: .user, shape: objectShape, rateLimiter: limiter) { request in
             let (user, roomID) = try owner(request, room: room)
             try await data.put(request.body, type: request.pathParameter("type"), user: user, roomID: roomID)
             return .json([:])
@@ -39,7 +39,7 @@ public enum AccountDataRoutes {
     }
 
     static func tags(_ path: String, _ data: AccountDataService) -> Route {
-        Route(.get, path, resource: .client, role: .clientReader, auth: .userOrGuest) { request in
+        Route(.get, path, resource: .client, role: .clientReader, auth: .user) { request in
             let (user, roomID) = try owner(request, room: true)
             let tags = (try? await data.get(type: "m.tag", user: user, roomID: roomID))?["tags"] ?? [:]
             return .json(["tags": tags])
@@ -47,13 +47,13 @@ public enum AccountDataRoutes {
     }
 
     static func putTag(_ path: String, _ data: AccountDataService, _ limiter: RateLimiter) -> Route {
-        Route(.put, path, resource: .client, role: .main, auth: .userOrGuest, shape: tagShape, rateLimiter: limiter) { request in
+        Route(.put, path, resource: .client, role: .main, auth: .user, shape: tagShape, rateLimiter: limiter) { request in
             try await editTags(request, data) { tags, tag in tags[tag] = request.body }
         }
     }
 
     static func deleteTag(_ path: String, _ data: AccountDataService, _ limiter: RateLimiter) -> Route {
-        Route(.delete, path, resource: .client, role: .main, auth: .userOrGuest, rateLimiter: limiter) { request in
+        Route(.delete, path, resource: .client, role: .main, auth: .user, rateLimiter: limiter) { request in
             try await editTags(request, data) { tags, tag in tags[tag] = nil }
         }
     }

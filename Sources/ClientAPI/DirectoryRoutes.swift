@@ -58,7 +58,7 @@ public enum DirectoryRoutes {
     }
 
     static func roomAliases(_ path: String, _ directory: DirectoryService) -> Route {
-        Route(.get, path, resource: .client, role: .clientReader, auth: .userOrGuest) { request in
+        Route(.get, path, resource: .client, role: .clientReader, auth: .user) { request in
             let aliases = try await directory.aliases(of: try request.identifier("roomId"), viewer: request.requester.userID)
             return .json(["aliases": .array(aliases.map(JSONValue.string))])
         }

@@ -43,7 +43,7 @@ public enum EphemeralRoutes {
     }
 
     static func typingRoute(_ path: String, _ typing: TypingService, _ reader: RoomReader, _ limiter: RateLimiter) -> Route {
-        Route(.put, path, resource: .client, role: .main, auth: .userOrGuest, shape: typingShape, rateLimiter: limiter) { request in
+        Route(.put, path, resource: .client, role: .main, auth: .user, shape: typingShape, rateLimiter: limiter) { request in
             let roomID: RoomID = try request.identifier("roomId")
             let user: UserID = try request.identifier("userId")
             guard user == request.requester.userID else { throw MatrixError.forbidden("Cannot set another user's typing state") }
@@ -60,7 +60,7 @@ public enum EphemeralRoutes {
     static func receipt(
         _ path: String, _ receipts: ReceiptService, _ reader: RoomReader, _ accountData: AccountDataService, _ limiter: RateLimiter
     ) -> Route {
-        Route(.post, path, resource: .client, role: .main, auth: .userOrGuest, shape: receiptShape, rateLimiter: limiter) { request in
+        Route(.post, path, resource: .client, role: .main, auth: .user, shape: receiptShape, rateLimiter: limiter) { request in
             let type = request.pathParameter("receiptType")
             let marker = MarkerUpdate(
                 roomID: try request.identifier("roomId"), user: request.requester.userID,
@@ -79,7 +79,7 @@ public enum EphemeralRoutes {
     static func markers(
         _ path: String, _ receipts: ReceiptService, _ reader: RoomReader, _ accountData: AccountDataService, _ limiter: RateLimiter
     ) -> Route {
-        Route(.post, path, resource: .client, role: .main, auth: .userOrGuest, shape: markersShape, rateLimiter: limiter) { request in
+        Route(.post, path, resource: .client, role: .main, auth: .user, shape: markersShape, rateLimiter: limiter) { request in
             let marker = MarkerUpdate(roomID: try request.identifier("roomId"), user: request.requester.userID, threadID: nil)
             func eventID(_ key: String) throws(MatrixError) -> EventID? {
                 guard let text = request.body[key]?.stringValue else { return nil }

@@ -17,14 +17,14 @@ public enum FilterRoutes {
     }
 
     static func create(_ path: String, _ filters: FilterService) -> Route {
-        Route(.post, path, resource: .client, role: .main, auth: .userOrGuest, shape: filterShape) { request in
+        Route(.post, path, resource: .client, role: .main, auth: .user, shape: filterShape) { request in
             let id = try await filters.create(request.body, user: try request.identifier("userId"), requester: request.requester.userID)
             return .json(["filter_id": .string(id)])
         }
     }
 
     static func get(_ path: String, _ filters: FilterService) -> Route {
-        Route(.get, path, resource: .client, role: .clientReader, auth: .userOrGuest) { request in
+        Route(.get, path, resource: .client, role: .clientReader, auth: .user) { request in
             .json(try await filters.get(request.pathParameter("filterId"), user: try request.identifier("userId"), requester: request.requester.userID))
         }
     }

@@ -46,13 +46,15 @@ public enum ProfileRoutes {
         }
     }
 
+    /// Guests may set their display name, nothing else (as Synapse and the spec's guest access module).
     static func set(_ path: String, field: String, example: String, _ profiles: ProfileService, _ limiter: RateLimiter) -> Route {
         let shape = RequestShape(body: .jsonObject([BodyField(field, .string, required: false, example: .string(example))]))
-        return Route(.put, path, resource: .client, role: .main, auth: .user, shape: shape, rateLimiter: limiter) { request in
+        let auth: TokenRequirement = field == "displayname" ? .userOrGuest : .user
+        return Route(.put, path, resource: .client, role: .main, auth: auth, shape: shape, rateLimiter: limiter) { request in
             let user: UserID = try request.identifier("userId")
             let value = request.body[field]?.stringValue
             if field == "displayname" {
-                try await profiles.setDisplayName(value, of: user, requester: request.requester.userID)
+                try await profiles.setDisplayName(value, of: user, requester: request.requester.userID, guest: request.requester.isGuest)
             } else {
                 try await profiles.setAvatarURL(value, of: user, requester: request.requester.userID)
             }

@@ -15,6 +15,8 @@ public enum RegistrationRoutes {
             BodyField("inhibit_login", .boolean, required: false, example: false),
             BodyField("refresh_token", .boolean, required: false, example: false),
             BodyField("auth", .object, required: false, example: ["type": "m.login.dummy"]),
+            // No token in the example: the bad-input suite's valid request registers a new user, not a guest upgrade.
+            BodyField("guest_access_token", .string, required: false, example: .null),
         ])
     )
 

@@ -46,10 +46,10 @@ public enum RoomEventRoutes {
     }
 
     static func setState(_ path: String, hasKey: Bool, _ rooms: RoomService, _ limiter: RateLimiter) -> Route {
-        Route(.put, path, resource: .client, role: .main, auth: .user, shape: contentShape, rateLimiter: limiter) { request in
+        Route(.put, path, resource: .client, role: .main, auth: .userOrGuest, shape: contentShape, rateLimiter: limiter) { request in
             let eventID = try await rooms.setState(
                 request.body, type: request.pathParameter("eventType"), stateKey: hasKey ? request.pathParameter("stateKey") : "",
-                in: try request.identifier("roomId"), sender: request.requester.userID
+                in: try request.identifier("roomId"), sender: request.requester.userID, guest: request.requester.isGuest
             )
             return .json(["event_id": .string(eventID.rawValue)])
         }

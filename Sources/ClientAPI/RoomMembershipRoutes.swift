@@ -53,15 +53,15 @@ public enum RoomMembershipRoutes {
     }
 
     static func join(_ path: String, parameter: String, _ rooms: RoomService, _ limiter: RateLimiter) -> Route {
-        Route(.post, path, resource: .client, role: .main, auth: .user, shape: reasonShape, rateLimiter: limiter) { request in
-            let roomID = try await rooms.join(request.pathParameter(parameter), user: request.requester.userID)
+        Route(.post, path, resource: .client, role: .main, auth: .userOrGuest, shape: reasonShape, rateLimiter: limiter) { request in
+            let roomID = try await rooms.join(request.pathParameter(parameter), user: request.requester.userID, guest: request.requester.isGuest)
             return .json(["room_id": .string(roomID.rawValue)])
         }
     }
 
     static func leave(_ path: String, _ rooms: RoomService, _ limiter: RateLimiter) -> Route {
         Route(.post, path, resource: .client, role: .main, auth: .userOrGuest, shape: reasonShape, rateLimiter: limiter) { request in
-            try await rooms.leave(try request.identifier("roomId"), user: request.requester.userID)
+            try await rooms.leave(try request.identifier("roomId"), user: request.requester.userID, guest: request.requester.isGuest)
             return .json([:])
         }
     }
@@ -76,14 +76,14 @@ public enum RoomMembershipRoutes {
     }
 
     static func forget(_ path: String, _ rooms: RoomService) -> Route {
-        Route(.post, path, resource: .client, role: .main, auth: .userOrGuest, shape: reasonShape) { request in
+        Route(.post, path, resource: .client, role: .main, auth: .user, shape: reasonShape) { request in
             try await rooms.forget(try request.identifier("roomId"), user: request.requester.userID)
             return .json([:])
         }
     }
 
     static func target(_ path: String, action: RoomService.MembershipAction, _ rooms: RoomService, _ limiter: RateLimiter) -> Route {
-        Route(.post, path, resource: .client, role: .main, auth: .user, shape: targetShape, rateLimiter: limiter) { request in
+        Route(.post, path, resource: .client, role: .main, auth: .userOrGuest, shape: targetShape, rateLimiter: limiter) { request in
             guard let text = request.body["user_id"]?.stringValue, let target = try? UserID(text) else {
                 throw MatrixError.invalidParameter("'user_id' must be a user ID")
             }

@@ -73,7 +73,7 @@ public enum RoomReadRoutes {
     }
 
     static func joinedMembers(_ path: String, _ reader: RoomReader) -> Route {
-        Route(.get, path, resource: .client, role: .clientReader, auth: .userOrGuest) { request in
+        Route(.get, path, resource: .client, role: .clientReader, auth: .user) { request in
             let roomID: RoomID = try request.identifier("roomId")
             let events = try await reader.members(
                 of: roomID, viewer: request.requester.userID, at: nil, membership: Membership.join, notMembership: nil

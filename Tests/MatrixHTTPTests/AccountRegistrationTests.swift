@@ -128,7 +128,7 @@ import Testing
         try await AccountTestServer.run { client in
             let reply = try await client.call(.post, "/_matrix/client/v3/register?kind=guest", [:])
             #expect(reply.status == 403)
-            #expect(reply.errcode == "M_FORBIDDEN")
+            #expect(reply.errcode == "M_GUEST_ACCESS_FORBIDDEN")
         }
         try await AccountTestServer.run(["allow_guest_access": "true"]) { client in
             let reply = try await client.call(.post, "/_matrix/client/v3/register?kind=guest", ["initial_device_display_name": "guest tab"])

@@ -9,6 +9,10 @@ public enum RegistrationError: Error, Sendable, Equatable {
     /// The localpart breaks the user ID grammar or length limit, or is reserved; the text says which.
     case invalidUsername(String)
     case userInUse
+    /// `guest_access_token` is not the access token of the guest named by `username`.
+    case guestCredentialsInvalid
+    /// `guest_access_token` is no access token (or no longer one: an upgraded guest's tokens are revoked).
+    case guestTokenUnknown
     /// The session already created an account with another name.
     case differentUserForSession
 }

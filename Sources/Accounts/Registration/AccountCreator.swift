@@ -32,12 +32,14 @@ struct AccountCreator: Sendable {
         }
     }
 
-    /// Whether a localpart can be registered right now (`GET /register/available`).
+    /// Whether a localpart can be registered right now (`GET /register/available`). A taken name is reported
+    /// as taken before an all-digit one as reserved, in Synapse's order, so a guest's name reads as in use.
     func checkAvailable(_ localpart: String) async throws {
-        let userID = try UsernamePolicy.check(localpart, serverName: serverName)
+        let userID = try UsernamePolicy.check(localpart, serverName: serverName, allowingGuestNames: true)
         if try await database.read({ connection in try UsersTable.exists(userID.rawValue, in: connection) }) {
             throw RegistrationError.userInUse
         }
+        try UsernamePolicy.refuseGuestName(localpart)
     }
 
     private static func row(_ userID: String, _ account: NewAccount) -> UserRow {

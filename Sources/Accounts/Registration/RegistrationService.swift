@@ -15,7 +15,8 @@ public struct RegistrationService: Sendable {
     static let maximumUsernameLength = 512
 
     /// Registers a user account. The first request of a session usually answers 401 with the flows; the final
-    /// one creates the account. Parameters given on any request of the session are remembered.
+    /// one creates the account. Parameters given on any request of the session are remembered. With
+    /// `guest_access_token` and the guest's own `username`, the guest's account becomes a full one instead.
     ///
     /// Every request counts against `rc_registration`, not only the ones that create an account: each may
     /// start a session row, and none needs a token.
@@ -25,7 +26,9 @@ public struct RegistrationService: Sendable {
         let password = try PasswordError.check(submission.password)
         let existing = try await uia.existingSession(for: submission)
         if let username = submission.params["username"]?.stringValue {
-            try await checkUsername(username.lowercased(), assigned: existing?.registeredUserID)
+            try await checkUsername(
+                username.lowercased(), assigned: existing?.registeredUserID, guestToken: submission.params["guest_access_token"]?.stringValue
+            )
         }
         let completion = try await uia.authenticate(.register, submission, continuing: existing, requester: nil, flows: Self.flows)
         try SessionIssuer.validate(
@@ -38,7 +41,12 @@ public struct RegistrationService: Sendable {
             let hash = try await password.asyncMap(hasher.hash) ?? completion.storedPasswordHash
             guard let hash else { throw PasswordError.missing }
             let localpart = completion.params["username"]?.stringValue?.lowercased()
-            userID = try await creator.create(.init(localpart: localpart, passwordHash: hash))
+            // As in Synapse, a guest token without a username registers a new account and leaves the guest be.
+            if let localpart, let guestToken = completion.params["guest_access_token"]?.stringValue {
+                userID = try await guests.upgrade(localpart, guestToken: guestToken, passwordHash: hash)
+            } else {
+                userID = try await creator.create(.init(localpart: localpart, passwordHash: hash))
+            }
             try await uia.recordRegistration(of: userID.rawValue, in: completion.sessionID)
         }
         return try await RegistrationResult(userID: userID, session: login(userID, completion.params, address: address))
@@ -60,17 +68,23 @@ public struct RegistrationService: Sendable {
         try await creator.checkAvailable(username)
     }
 
+    private var guests: GuestUpgrade { GuestUpgrade(database: creator.database, serverName: settings.serverName) }
+
     private func checkOpen() throws(RegistrationError) {
         guard settings.registrationEnabled else { throw .disabled }
         guard !settings.registrationRequiresToken else { throw .tokenRequired }
     }
 
     /// Fails early, before auth, so clients can ask for another name at once.
-    private func checkUsername(_ localpart: String, assigned: String?) async throws {
+    private func checkUsername(_ localpart: String, assigned: String?, guestToken: String?) async throws {
         guard localpart.unicodeScalars.count <= Self.maximumUsernameLength else { throw RegistrationError.invalidUsername("Invalid username") }
         if let assigned {
-            let userID = try UsernamePolicy.check(localpart, serverName: settings.serverName)
+            let userID = try UsernamePolicy.check(localpart, serverName: settings.serverName, allowingGuestNames: guestToken != nil)
             guard userID.rawValue == assigned else { throw RegistrationError.differentUserForSession }
+            return
+        }
+        if let guestToken {
+            _ = try await guests.check(localpart, guestToken: guestToken)
             return
         }
         try await creator.checkAvailable(localpart)

@@ -5,7 +5,8 @@ import MatrixTypes
 enum UsernamePolicy {
     static let maximumUserIDLength = 255
 
-    static func check(_ localpart: String, serverName: ServerName) throws(RegistrationError) -> UserID {
+    /// `allowingGuestNames` admits an all-digit localpart: a guest upgrading keeps its generated name.
+    static func check(_ localpart: String, serverName: ServerName, allowingGuestNames: Bool = false) throws(RegistrationError) -> UserID {
         guard localpart.isEmpty || UserID.isStrictLocalpart(localpart) else {
             throw .invalidUsername("User ID can only contain characters a-z, 0-9, or '=_-./+'")
         }
@@ -15,10 +16,14 @@ enum UsernamePolicy {
         guard raw.utf8.count <= maximumUserIDLength, let userID = try? UserID(raw) else {
             throw .invalidUsername("User ID may not be longer than \(maximumUserIDLength) characters")
         }
+        if !allowingGuestNames { try refuseGuestName(localpart) }
+        return userID
+    }
+
+    static func refuseGuestName(_ localpart: String) throws(RegistrationError) {
         guard !localpart.allSatisfy(\.isASCIIDigit) else {
             throw .invalidUsername("Numeric user IDs are reserved for guest users.")
         }
-        return userID
     }
 }
 

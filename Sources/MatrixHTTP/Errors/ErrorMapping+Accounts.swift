@@ -43,10 +43,12 @@ extension ErrorMapping {
     private static func registration(_ error: RegistrationError) -> MatrixError {
         switch error {
         case .disabled: .forbidden("Registration has been disabled")
-        case .guestAccessDisabled: .forbidden("Guest access is disabled")
+        case .guestAccessDisabled: MatrixError(.guestAccessForbidden, "Guest access is disabled")
         case .tokenRequired: .forbidden("Registration requires a registration token, which this server cannot issue yet")
         case .invalidUsername(let reason): MatrixError(.invalidUsername, reason)
         case .userInUse: MatrixError(.userInUse, "User ID already taken.")
+        case .guestCredentialsInvalid: .forbidden("Cannot register taken user ID without valid guest credentials for that user.")
+        case .guestTokenUnknown: MatrixError(.unknownToken, "Invalid access token passed.")
         case .differentUserForSession: MatrixError(.unknown, "A different user ID has already been registered for this session", status: 400)
         }
     }

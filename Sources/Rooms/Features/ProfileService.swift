@@ -62,13 +62,14 @@ public final class ProfileService: Sendable {
         }
     }
 
-    public func setDisplayName(_ name: String?, of user: UserID, requester: UserID) async throws(RoomError) {
+    /// A `guest`'s new member events keep following the guest access rules.
+    public func setDisplayName(_ name: String?, of user: UserID, requester: UserID, guest: Bool = false) async throws(RoomError) {
         if let name, name.utf8.count > 256 || name.utf8.contains(0) {
             throw .badRequest("displayname must be at most 256 bytes, without NUL characters")
         }
         var profile = try await editable(user, requester: requester)
         profile.displayName = name
-        try await save(profile, of: user)
+        try await save(profile, of: user, guest: guest)
     }
 
     public func setAvatarURL(_ url: String?, of user: UserID, requester: UserID) async throws(RoomError) {
@@ -95,7 +96,7 @@ public final class ProfileService: Sendable {
         return try await profile(of: user)
     }
 
-    private func save(_ profile: Profile, of user: UserID) async throws(RoomError) {
+    private func save(_ profile: Profile, of user: UserID, guest: Bool = false) async throws(RoomError) {
         try await databaseCall {
             try await database.write { transaction in
                 try transaction.execute(
@@ -116,7 +117,7 @@ public final class ProfileService: Sendable {
                 logger.debug("profile change superseded by a newer one", metadata: ["user": "\(user)"])
                 return
             }
-            let intent = EventIntent(sender: user, type: EventType.member, stateKey: user.rawValue, content: content)
+            let intent = EventIntent(sender: user, type: EventType.member, stateKey: user.rawValue, content: content, byGuest: guest)
             do {
                 _ = try await writer.write(WriteUnit(target: .existing(roomID), intents: [intent]))
             } catch {

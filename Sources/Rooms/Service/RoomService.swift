@@ -70,12 +70,14 @@ public final class RoomService: Sendable {
         return roomID
     }
 
-    /// Joins by room ID or alias; returns the room joined.
-    public func join(_ target: String, user: UserID) async throws(RoomError) -> RoomID {
+    /// Joins by room ID or alias; returns the room joined. A `guest` joins only rooms open to guests.
+    public func join(_ target: String, user: UserID, guest: Bool = false) async throws(RoomError) -> RoomID {
         let roomID = try await resolve(target)
         if try await store.membershipIfAny(of: user, in: roomID) == Membership.join { return roomID }
         try await chargeMembership(Membership.join, of: user, in: roomID, by: user)
-        try await setMembership(Membership.join, of: user, in: roomID, by: user, content: await profiles.memberContent(Membership.join, of: user))
+        try await setMembership(
+            Membership.join, of: user, in: roomID, by: user, content: await profiles.memberContent(Membership.join, of: user), guest: guest
+        )
         countJoin(in: roomID)
         return roomID
     }
@@ -99,10 +101,10 @@ public final class RoomService: Sendable {
         _ = try await roomStore { () async throws(RoomStoreError) in try await store.forget(roomID, user: user) }
     }
 
-    public func leave(_ roomID: RoomID, user: UserID) async throws(RoomError) {
+    public func leave(_ roomID: RoomID, user: UserID, guest: Bool = false) async throws(RoomError) {
         guard let current = try await store.membershipIfAny(of: user, in: roomID) else { throw .forbidden("You are not in this room") }
         if current == Membership.leave { return }
-        try await setMembership(Membership.leave, of: user, in: roomID, by: user, content: ["membership": .string(Membership.leave)])
+        try await setMembership(Membership.leave, of: user, in: roomID, by: user, content: ["membership": .string(Membership.leave)], guest: guest)
     }
 
     /// What one member does to another's membership.
@@ -161,8 +163,9 @@ public final class RoomService: Sendable {
         )
     }
 
+    /// A `guest` sender's membership events follow the guest access rules (`GuestAccessRules`).
     public func setState(
-        _ content: JSONValue, type: String, stateKey: String, in roomID: RoomID, sender: UserID
+        _ content: JSONValue, type: String, stateKey: String, in roomID: RoomID, sender: UserID, guest: Bool = false
     ) async throws(RoomError) -> EventID {
         if type == EventType.create { throw .forbidden("m.room.create cannot be changed") }
         if type == EventType.redaction { throw .badRequest("Redactions are not state events") }
@@ -174,7 +177,7 @@ public final class RoomService: Sendable {
             joins = try await chargeMembership(membership, of: target, in: roomID, by: sender)
         }
         let eventID = try await write(
-            roomID, EventIntent(sender: sender, type: type, stateKey: stateKey, content: content, keepsIdenticalState: true)
+            roomID, EventIntent(sender: sender, type: type, stateKey: stateKey, content: content, keepsIdenticalState: true, byGuest: guest)
         )
         if joins { countJoin(in: roomID) }
         return eventID
@@ -204,9 +207,11 @@ public final class RoomService: Sendable {
     }
 
     private func setMembership(
-        _ membership: String, of target: UserID, in roomID: RoomID, by sender: UserID, content: JSONValue
+        _ membership: String, of target: UserID, in roomID: RoomID, by sender: UserID, content: JSONValue, guest: Bool = false
     ) async throws(RoomError) {
-        _ = try await write(roomID, EventIntent(sender: sender, type: EventType.member, stateKey: target.rawValue, content: content))
+        _ = try await write(
+            roomID, EventIntent(sender: sender, type: EventType.member, stateKey: target.rawValue, content: content, byGuest: guest)
+        )
     }
 
     /// `rc_room_creation`, checked before anything is counted, then counted; and the invite list against what

@@ -14,10 +14,13 @@ public struct EventIntent: Sendable {
     /// A state event repeating the current one (same sender, same canonical content) is not written again; the
     /// current event answers instead, as Synapse does for `PUT /state`, so clients re-applying state add nothing.
     public var keepsIdenticalState: Bool
+    /// The sender is a local guest: its membership events are marked `kind: guest`, and it may join only rooms
+    /// open to guests (`GuestAccessRules`).
+    public var byGuest: Bool
 
     public init(
         sender: UserID, type: String, stateKey: String? = nil, content: JSONValue, transaction: ClientTransaction? = nil,
-        redacts: EventID? = nil, keepsIdenticalState: Bool = false
+        redacts: EventID? = nil, keepsIdenticalState: Bool = false, byGuest: Bool = false
     ) {
         self.sender = sender
         self.type = type
@@ -26,6 +29,7 @@ public struct EventIntent: Sendable {
         self.transaction = transaction
         self.redacts = redacts
         self.keepsIdenticalState = keepsIdenticalState
+        self.byGuest = byGuest
     }
 }
 

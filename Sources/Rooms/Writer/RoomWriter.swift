@@ -178,42 +178,60 @@ public actor RoomWriter {
         }
         var built: [NewEvent] = []
         for intent in unit.intents {
-            if let target = intent.redacts { try await checkRedaction(of: target, by: intent.sender, in: snapshot) }
-            var roomID = snapshot?.roomID
-            if roomID == nil, version.roomIDFormat != .createEventHash {
-                roomID = try newRoomID()
-            }
-            let event = try builder.build(intent, in: snapshot, version: version, roomID: roomID)
-            let before = snapshot?.extremities.map(\.eventID) ?? []
-            let base = snapshot?.extremities.max { $0.depth < $1.depth }?.eventID
-            var next = snapshot ?? RoomSnapshot(roomID: event.roomID, version: version, state: [:], extremities: [])
-            next.apply(event)
-            let json: [UInt8]
-            do {
-                json = try event.json.canonicalEncoded(for: event.version)
-            } catch {
-                throw .invalidEvent("\(error)")
-            }
-            let stateAfter: StateAfter =
-                if let key = event.stateMapKey {
-                    .changed(base: base, changes: [key: event.eventID])
-                } else if let base {
-                    .sameAs(base)
-                } else {
-                    throw .badRequest("A room must start with m.room.create")
+            let (event, pdu) = try await buildNext(intent, on: &snapshot, version: version)
+            built.append(event)
+            guard let current = snapshot else { continue }
+            // Guests leave a room just closed to them in the same unit, right after the event that closed it.
+            for departure in GuestAccessRules.departures(after: pdu, in: current, serverName: builder.serverName) {
+                do {
+                    built.append(try await buildNext(departure, on: &snapshot, version: version).event)
+                } catch {
+                    // A guest that cannot leave stays; closing the room still succeeds, as in Synapse.
+                    logger.warning("guest not removed from a room closed to guests", metadata: ["guest": "\(departure.sender)", "error": "\(error)"])
                 }
-            built.append(
-                NewEvent(
-                    eventID: event.eventID, roomID: event.roomID, type: event.type, stateKey: event.stateKey, sender: event.sender,
-                    depth: event.depth, json: json, prevEvents: before, stateAfter: stateAfter, transaction: intent.transaction,
-                    membership: event.hasType(EventType.member) ? event.membership : nil,
-                    redacts: event.hasType(EventType.redaction) ? event.redacts : nil
-                )
-            )
-            snapshot = next
+            }
         }
         if let snapshot { working[snapshot.roomID] = snapshot }
         return built
+    }
+
+    /// Builds `intent` on `snapshot` (`nil` before a room's create event) and advances the snapshot past it.
+    private func buildNext(
+        _ requested: EventIntent, on snapshot: inout RoomSnapshot?, version: RoomVersion
+    ) async throws(RoomError) -> (event: NewEvent, pdu: PDU) {
+        let intent = try GuestAccessRules.prepare(requested, in: snapshot)
+        if let target = intent.redacts { try await checkRedaction(of: target, by: intent.sender, in: snapshot) }
+        var roomID = snapshot?.roomID
+        if roomID == nil, version.roomIDFormat != .createEventHash {
+            roomID = try newRoomID()
+        }
+        let event = try builder.build(intent, in: snapshot, version: version, roomID: roomID)
+        let before = snapshot?.extremities.map(\.eventID) ?? []
+        let base = snapshot?.extremities.max { $0.depth < $1.depth }?.eventID
+        var next = snapshot ?? RoomSnapshot(roomID: event.roomID, version: version, state: [:], extremities: [])
+        next.apply(event)
+        let json: [UInt8]
+        do {
+            json = try event.json.canonicalEncoded(for: event.version)
+        } catch {
+            throw .invalidEvent("\(error)")
+        }
+        let stateAfter: StateAfter =
+            if let key = event.stateMapKey {
+                .changed(base: base, changes: [key: event.eventID])
+            } else if let base {
+                .sameAs(base)
+            } else {
+                throw .badRequest("A room must start with m.room.create")
+            }
+        let built = NewEvent(
+            eventID: event.eventID, roomID: event.roomID, type: event.type, stateKey: event.stateKey, sender: event.sender,
+            depth: event.depth, json: json, prevEvents: before, stateAfter: stateAfter, transaction: intent.transaction,
+            membership: event.hasType(EventType.member) ? event.membership : nil,
+            redacts: event.hasType(EventType.redaction) ? event.redacts : nil
+        )
+        snapshot = next
+        return (built, event)
     }
 
     /// Redacting someone else's event needs the `redact` power level; the target must be in the same room (an event
