@@ -2,18 +2,16 @@ import MatrixTypes
 import Rooms
 import RoomStore
 
-/// The users someone ignores (`m.ignored_user_list` account data). Sync leaves out their non-state events and
+/// The users someone ignores (``IgnoredUserList``). Sync leaves out their non-state events and
 /// their invites, as Synapse does; their state events stay, since they change the room for everyone in it.
 struct IgnoredUsers: Sendable {
-    static let accountDataType = "m.ignored_user_list"
     static let none = IgnoredUsers(users: [])
 
     /// Compared byte for byte, as Matrix compares user IDs.
     let users: Set<JSONKey>
 
-    /// Reads `ignored_users`' keys; content of any other shape ignores nobody, as Synapse reads it.
     init(content: JSONValue) {
-        self.init(users: Set((content["ignored_users"]?.objectValue?.keys ?? []).map(JSONKey.init)))
+        self.init(users: IgnoredUserList.users(in: content))
     }
 
     private init(users: Set<JSONKey>) {
@@ -22,7 +20,7 @@ struct IgnoredUsers: Sendable {
 
     static func load(for user: UserID, from accountData: AccountDataService) async throws(RoomError) -> IgnoredUsers {
         do {
-            return IgnoredUsers(content: try await accountData.get(type: accountDataType, user: user, roomID: nil))
+            return IgnoredUsers(content: try await accountData.get(type: IgnoredUserList.type, user: user, roomID: nil))
         } catch .accountDataNotFound {
             return .none
         }

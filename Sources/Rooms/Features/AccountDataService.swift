@@ -24,6 +24,9 @@ public final class AccountDataService: Sendable {
     public var position: Int64 { streamIDs.persistedUpTo }
 
     public func put(_ content: JSONValue, type: String, user: UserID, roomID: RoomID?) async throws(RoomError) {
+        if roomID == nil, type.hasSameBytes(as: IgnoredUserList.type), IgnoredUserList.users(in: content).contains(JSONKey(user.rawValue)) {
+            throw .badRequest("You cannot ignore yourself")
+        }
         let encoded = String(decoding: content.encoded(), as: UTF8.self)
         let (_, position) = try await databaseCall {
             try await streamIDs.write { transaction, streamID in
