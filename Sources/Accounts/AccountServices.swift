@@ -10,6 +10,7 @@ public struct AccountServices: Sendable {
     public let account: AccountService
     public let devices: DeviceService
     public let sharedSecret: SharedSecretRegistration
+    public let openID: OpenIDTokenService
 
     public init(database: any Database, settings: AccountSettings, limits: AccountLimits, clock: WallClock = .system) {
         self.settings = settings
@@ -27,6 +28,7 @@ public struct AccountServices: Sendable {
         login = LoginService(passwords: passwords, issuer: issuer, accountLimiter: limits.loginAccount, failureLimiter: limits.loginFailures)
         logout = LogoutService(database: database)
         account = AccountService(database: database, reauthentication: reauthentication, hasher: hasher)
+        openID = OpenIDTokenService(database: database, clock: clock, serverName: settings.serverName)
         devices = DeviceService(database: database, reauthentication: reauthentication, serverName: settings.serverName)
         sharedSecret = SharedSecretRegistration(
             database: database, secret: settings.registrationSharedSecret, clock: clock,

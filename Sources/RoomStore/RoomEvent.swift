@@ -15,6 +15,9 @@ public struct RoomEvent: Sendable {
     public var transaction: ClientTransaction?
     /// The redaction that removed its content, if one took effect.
     public var redactedBy: EventID?
+    /// Set for one reader, never stored: the sender deactivated with `erase: true` and the reader was not joined when
+    /// the event was sent, so it is shown redacted to them (Synapse's `is_sender_erased` check).
+    public var erasedForReader = false
 
     /// Where the event sits in the room's history, for pagination tokens.
     public var position: RoomPosition {

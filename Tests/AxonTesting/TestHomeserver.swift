@@ -72,7 +72,7 @@ public enum HomeserverKind: String, CaseIterable, Sendable, CustomStringConverti
         try """
             server_name: suite.axon
             listeners:
-              - {port: \(port), bind_addresses: ['127.0.0.1'], type: http, resources: [{names: [client]}]}
+              - {port: \(port), bind_addresses: ['127.0.0.1'], type: http, resources: [{names: [client, federation]}]}
             \(database ?? "database: {name: sqlite3, args: {database: \(dir.path)/homeserver.db}}")
             media_store_path: \(dir.path)/media
             signing_key_path: \(keyPath)
@@ -99,7 +99,7 @@ public enum HomeserverKind: String, CaseIterable, Sendable, CustomStringConverti
         try """
             public_baseurl: http://127.0.0.1:\(port)/
             listeners:
-              - {port: \(port), bind_addresses: ['127.0.0.1'], type: http, tls: false, x_forwarded: false, resources: [{names: [client]}]}
+              - {port: \(port), bind_addresses: ['127.0.0.1'], type: http, tls: false, x_forwarded: false, resources: [{names: [client, federation]}]}
             trusted_key_servers: []
             suppress_key_server_warning: true
             \(liftedLimits)

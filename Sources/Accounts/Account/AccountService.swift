@@ -26,14 +26,19 @@ public struct AccountService: Sendable {
         }
     }
 
-    /// Deactivates the account for good: it loses its password, devices and tokens, and its name stays taken.
+    /// Deactivates the account for good: it loses its password, devices and tokens (OpenID ones too, so it can
+    /// no longer prove who it was), and its name stays taken. With `erase: true` in the final request, as Synapse
+    /// reads it, the user is also marked erased, which hides their messages from those who join later.
     public func deactivate(_ submission: UIASubmission, requester: Requester) async throws {
         _ = try await reauthentication.confirm(.deactivate, submission, requester: requester)
         let userID = requester.userID.rawValue
+        let erase = submission.params["erase"]?.boolValue ?? false
         try await database.write { transaction in
             try UsersTable.deactivate(userID, in: transaction)
             try DevicesTable.deleteAll(userID: userID, except: nil, in: transaction)
             try AccessTokensTable.deleteAll(userID: userID, except: nil, in: transaction)
+            try OpenIDTokensTable.deleteAll(userID: userID, in: transaction)
+            if erase { try ErasedUsersTable.insert(userID, in: transaction) }
         }
     }
 }

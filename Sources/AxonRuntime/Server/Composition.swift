@@ -129,6 +129,7 @@ public struct Composition: Sendable {
             + AccountRoutes.routes(accounts.account)
             + DeviceRoutes.routes(accounts.devices)
             + WhoisRoutes.routes(accounts.devices)
+            + OpenIDRoutes.routes(accounts.openID)
             + CapabilitiesRoutes.routes(defaultRoomVersion: config.server.defaultRoomVersion)
             + WellKnownRoutes.routes(
                 client: clientDiscovery,

@@ -49,7 +49,7 @@ struct ListenerPlan: Sendable {
 }
 
 extension RouteResource {
-    /// Listener resource names that have no routes in Axon (`consent`, `openid`, `static`) map to nothing.
+    /// Listener resource names that have no routes in Axon (`consent`, `static`) map to nothing.
     init?(_ resource: ListenerResource) {
         self.init(rawValue: resource.rawValue)
     }

@@ -11,6 +11,7 @@ extension ErrorMapping {
         case let error as LoginError: login(error)
         case let error as PasswordError: password(error)
         case let error as DeviceError: device(error)
+        case OpenIDError.otherUser: .forbidden("Cannot request tokens for other users.")
         case let error as UIAError: uia(error)
         case let error as SharedSecretError: sharedSecret(error)
         case let error as RateLimited: .limitExceeded(retryAfterMilliseconds: error.retryAfterMilliseconds)

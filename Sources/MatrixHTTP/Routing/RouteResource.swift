@@ -8,13 +8,15 @@ public enum RouteResource: String, Sendable, CaseIterable, Hashable {
     case health
     case metrics
     case replication
+    /// The federation OpenID userinfo endpoint, which third parties call to check a user's OpenID token.
+    case openid
 
     /// Resources a listener serves when it names `self`: Synapse's `client` also mounts the media
-    /// repository, and `federation` also serves the key API.
+    /// repository, and `federation` also serves the key API and OpenID userinfo.
     public var implied: Set<RouteResource> {
         switch self {
         case .client: [.client, .media]
-        case .federation: [.federation, .keys]
+        case .federation: [.federation, .keys, .openid]
         default: [self]
         }
     }

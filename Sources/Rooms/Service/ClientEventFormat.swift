@@ -3,7 +3,8 @@ public import MatrixTypes
 public import RoomStore
 
 /// Turns stored federation events into the client format: the fields clients read, redacted content for redacted
-/// events, and `unsigned` with the age and, for the sending device only, the transaction ID.
+/// events (and for erased senders' events shown to those not joined then), and `unsigned` with the age and, for
+/// the sending device only, the transaction ID.
 public enum ClientEventFormat {
     public struct Viewer: Sendable {
         public var userID: UserID
@@ -31,7 +32,7 @@ public enum ClientEventFormat {
         _ event: RoomEvent, version: RoomVersion, viewer: Viewer?, now: Int64, includeRoomID: Bool = true, replaced: RoomEvent? = nil
     ) -> JSONValue {
         guard var stored = try? JSONValue.parse(event.json) else { return .object(["event_id": .string(event.eventID.rawValue)]) }
-        if event.redactedBy != nil, let redacted = try? EventRedaction.redact(stored, rules: version.redactionRules) {
+        if event.redactedBy != nil || event.erasedForReader, let redacted = try? EventRedaction.redact(stored, rules: version.redactionRules) {
             stored = redacted
         }
         var client: JSONObject

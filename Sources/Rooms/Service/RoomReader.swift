@@ -53,7 +53,9 @@ public final class RoomReader: Sendable {
             try await store.slots(HistoryVisibility.slots(for: viewer), at: checked)
         }
         let allowed = Set(HistoryVisibility.visible(checked, to: viewer, slots: slots).map(\.eventID))
-        return events.filter { sinceJoin($0) || allowed.contains($0.eventID) }
+        return try await markingErasedSenders(
+            events.filter { sinceJoin($0) || allowed.contains($0.eventID) }, viewer: viewer, joinedAt: joinedAt
+        )
     }
 
     /// Whether the user was joined just before `record` took effect: someone who leaves after a rejected invite
@@ -201,7 +203,8 @@ public final class RoomReader: Sendable {
     }
 
     /// An event with up to `limit` events around it (half before, the rest after), tokens to page on from either
-    /// end, and the room state at the last event returned.
+    /// end, and the room state at the last event returned (under `lazy_load_members`, only the returned senders'
+    /// memberships).
     public func context(
         of eventID: EventID, in roomID: RoomID, viewer: ClientEventFormat.Viewer, limit: Int, filter: EventFilter
     ) async throws(RoomError) -> JSONValue {
@@ -224,7 +227,10 @@ public final class RoomReader: Sendable {
         )
         let last = readableAfter.last ?? event
         let first = before.last ?? event
-        let state = try await stateEvents(roomID, atStream: last.streamOrdering)
+        let state = filter.lazilyLoaded(
+            try await stateEvents(roomID, atStream: last.streamOrdering),
+            for: [event] + readableBefore.filter(filter.matches) + readableAfter.filter(filter.matches)
+        )
         return [
             "event": try await format([event], in: roomID, viewer: viewer)[0],
             "events_before": .array(try await format(readableBefore.filter(filter.matches), in: roomID, viewer: viewer)),
@@ -243,9 +249,9 @@ public final class RoomReader: Sendable {
         guard let event = try await roomStore({ () async throws(RoomStoreError) in try await store.visibleEvent(eventID) }),
             event.roomID == roomID
         else { throw .eventNotFound }
-        guard event.streamOrdering <= access.upTo, try await !readable([event], viewer: viewer, joinedAt: access.joinedAt).isEmpty
+        guard event.streamOrdering <= access.upTo, let shown = try await readable([event], viewer: viewer, joinedAt: access.joinedAt).first
         else { throw hidden }
-        return event
+        return shown
     }
 
     /// Refuses reading the room's state as of stream position `stream` unless the viewer could see it then

@@ -52,5 +52,6 @@ extension Schema {
         .v7StateEventIndex,
         .v8DirectoryOrder,
         .v9BoundedReads,
+        .v10OpenIDAndErasure,
     ])
 }

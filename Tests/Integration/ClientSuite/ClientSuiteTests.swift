@@ -1,16 +1,23 @@
 import AxonTesting
+import Foundation
 import MatrixTypes
 import Testing
 
 /// The client HTTP suite: the same scenarios against Axon on SQLite, Axon on PostgreSQL and a real Synapse, all
 /// by base URL (the worker cluster behind nginx will be one more base URL). A scenario Synapse fails is wrong,
-/// unless it is marked Axon-only with the reason.
+/// unless it is marked Axon-only with the reason. `AXON_CLIENT_SCENARIOS=text|other` runs only the scenarios whose
+/// name contains one of the `|`-separated texts, to iterate on a few.
 @Suite struct ClientSuiteTests {
+    static let nameFilter = ProcessInfo.processInfo.environment["AXON_CLIENT_SCENARIOS"].flatMap { value in
+        value.isEmpty ? nil : value.split(separator: "|").map(String.init)
+    }
+
     @Test(arguments: HomeserverKind.allCases.filter(\.isAvailable))
     func everyScenarioHolds(on kind: HomeserverKind) async throws {
         try await kind.run { baseURL, serverName in
             let context = SuiteContext(kind: kind, baseURL: baseURL, serverName: serverName)
-            for scenario in ClientScenarios.all where scenario.axonOnly == nil || kind.isAxon {
+            let chosen = ClientScenarios.all.filter { scenario in Self.nameFilter.map { texts in texts.contains { scenario.name.contains($0) } } ?? true }
+            for scenario in chosen where scenario.axonOnly == nil || kind.isAxon {
                 do {
                     try await scenario.run(context)
                 } catch {

@@ -1,0 +1,30 @@
+import Accounts
+import MatrixTypes
+import RoomStore
+
+extension RoomReader {
+    /// Marks the events of `events` whose sender deactivated with `erase: true` and that `viewer` was not joined
+    /// for, so they are shown redacted (Synapse's `filter_events_for_client` with `is_sender_erased`): people who
+    /// join afterwards no longer read an erased user's messages, while those who were there keep them. Events from
+    /// `joinedAt` on were sent while the viewer was joined and are not checked, so a joined reader's sync usually
+    /// costs nothing; otherwise one read for the senders and, only when one is erased, one for the viewer's
+    /// membership at those events.
+    func markingErasedSenders(_ events: [RoomEvent], viewer: UserID, joinedAt: Int64?) async throws(RoomError) -> [RoomEvent] {
+        let checked = events.filter { event in joinedAt.map { event.streamOrdering < $0 } ?? true }
+        guard !checked.isEmpty else { return events }
+        let users = ErasedUsers(database: store.database)
+        let erased = try await databaseCall { try await users.among(Set(checked.map(\.sender))) }
+        let suspects = checked.filter { erased.contains($0.sender) }
+        guard !suspects.isEmpty else { return events }
+        let memberKey = StateKey.member(viewer.rawValue)
+        let slots = try await roomStore { () async throws(RoomStoreError) in try await store.slots([memberKey], at: suspects) }
+        let hidden = Set(
+            suspects.filter { HistoryVisibility.rank(slots.after[$0.eventID]?[memberKey]) != .join }.map(\.eventID)
+        )
+        return events.map { event in
+            var shown = event
+            shown.erasedForReader = hidden.contains(event.eventID)
+            return shown
+        }
+    }
+}
