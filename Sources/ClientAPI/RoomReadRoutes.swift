@@ -22,7 +22,8 @@ public enum RoomReadRoutes {
         QueryField("filter", .string, example: "{}"),
     ])
 
-    public static func routes(_ reader: RoomReader) -> [Route] {
+    /// `accountData`: where `/messages` and `/context` read the users the reader ignores.
+    public static func routes(_ reader: RoomReader, accountData: AccountDataService) -> [Route] {
         ClientPath.expand("/rooms/{roomId}/event/{eventId}").map { event($0, reader) }
             + ClientPath.expand("/rooms/{roomId}/state").map { state($0, reader) }
             + ClientPath.expand("/rooms/{roomId}/state/{eventType}").map { stateEvent($0, hasKey: false, reader) }
@@ -30,8 +31,8 @@ public enum RoomReadRoutes {
             + ClientPath.expand("/rooms/{roomId}/members").map { members($0, reader) }
             + ClientPath.expand("/rooms/{roomId}/joined_members").map { joinedMembers($0, reader) }
             + ClientPath.expand("/joined_rooms").map { joinedRooms($0, reader) }
-            + ClientPath.expand("/rooms/{roomId}/messages").map { messages($0, reader) }
-            + ClientPath.expand("/rooms/{roomId}/context/{eventId}").map { context($0, reader) }
+            + ClientPath.expand("/rooms/{roomId}/messages").map { messages($0, reader, accountData) }
+            + ClientPath.expand("/rooms/{roomId}/context/{eventId}").map { context($0, reader, accountData) }
     }
 
     static func event(_ path: String, _ reader: RoomReader) -> Route {
@@ -97,14 +98,14 @@ public enum RoomReadRoutes {
         }
     }
 
-    static func messages(_ path: String, _ reader: RoomReader) -> Route {
+    static func messages(_ path: String, _ reader: RoomReader, _ accountData: AccountDataService) -> Route {
         Route(.get, path, resource: .client, role: .clientReader, auth: .userOrGuest, shape: messagesQuery) { request in
             let filter = try request.query["filter"].map(jsonFilter) ?? [:]
             let limit = Int(request.query["limit"].flatMap { Int64($0) } ?? 10)
             let page = try await reader.messages(
                 in: try request.identifier("roomId"), viewer: viewer(request), from: try request.query["from"].map(roomToken),
                 to: try request.query["to"].map(roomToken), direction: request.query["dir"] == "f" ? .forward : .backward,
-                limit: min(max(limit, 0), 1000), filter: EventFilter(json: filter)
+                limit: min(max(limit, 0), 1000), filter: try await eventFilter(filter, request, accountData)
             )
             var body: JSONObject = ["chunk": .array(page.chunk), "start": .string(page.start.description)]
             if let end = page.end { body["end"] = .string(end.description) }
@@ -117,15 +118,25 @@ public enum RoomReadRoutes {
         QueryField("filter", .string, example: "{}"),
     ])
 
-    static func context(_ path: String, _ reader: RoomReader) -> Route {
+    static func context(_ path: String, _ reader: RoomReader, _ accountData: AccountDataService) -> Route {
         Route(.get, path, resource: .client, role: .clientReader, auth: .userOrGuest, shape: contextQuery) { request in
             guard let eventID = try? EventID(request.pathParameter("eventId")) else { throw RoomError.eventNotFound }
             let filter = try request.query["filter"].map(jsonFilter) ?? [:]
             let limit = Int(request.query["limit"].flatMap { Int64($0) } ?? 10)
             return .json(try await reader.context(
-                of: eventID, in: try request.identifier("roomId"), viewer: viewer(request), limit: min(limit, 100), filter: EventFilter(json: filter)
+                of: eventID, in: try request.identifier("roomId"), viewer: viewer(request), limit: min(limit, 100),
+                filter: try await eventFilter(filter, request, accountData)
             ))
         }
+    }
+
+    /// The request's filter, also leaving out what the users the reader ignores sent, as Synapse does.
+    static func eventFilter(_ json: JSONValue, _ request: AuthenticatedRequest, _ accountData: AccountDataService) async throws(RoomError)
+        -> EventFilter
+    {
+        var filter = EventFilter(json: json)
+        filter.ignoredSenders = try await IgnoredUserList.load(for: request.requester.userID, from: accountData)
+        return filter
     }
 
     static func viewer(_ request: AuthenticatedRequest) -> ClientEventFormat.Viewer {

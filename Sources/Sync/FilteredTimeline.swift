@@ -26,6 +26,8 @@ struct FilteredTimeline {
         reader: RoomReader
     ) async throws(RoomError) -> FilteredTimeline {
         let limit = filter.timelineLimit
+        var passes = filter.timeline
+        passes.ignoredSenders = ignored.users
         var loaded = FilteredTimeline(events: [], readable: [], timeline: [], limited: false)
         var upper = upTo
         var pageSize = limit
@@ -37,7 +39,7 @@ struct FilteredTimeline {
             let readable = try await reader.readable(page.events, viewer: user, joinedAt: joinedAt)
             loaded.events = page.events + loaded.events
             loaded.readable = readable + loaded.readable
-            loaded.timeline = readable.filter { filter.timeline.matches($0) && !ignored.hides($0) } + loaded.timeline
+            loaded.timeline = readable.filter(passes.matches) + loaded.timeline
             loaded.limited = page.limited
             guard page.limited, loaded.timeline.count < limit, refills < maximumRefills, let oldest = page.events.first else { break }
             upper = oldest.streamOrdering - 1

@@ -2,32 +2,16 @@ import MatrixTypes
 import Rooms
 import RoomStore
 
-/// The users someone ignores (``IgnoredUserList``). Sync leaves out their non-state events and
-/// their invites, as Synapse does; their state events stay, since they change the room for everyone in it.
+/// The users someone ignores (``IgnoredUserList``), read once per sync. The timeline leaves out their non-state
+/// events (``EventFilter/ignoredSenders``) and the invite section their invites, as Synapse does.
 struct IgnoredUsers: Sendable {
     static let none = IgnoredUsers(users: [])
 
     /// Compared byte for byte, as Matrix compares user IDs.
     let users: Set<JSONKey>
 
-    init(content: JSONValue) {
-        self.init(users: IgnoredUserList.users(in: content))
-    }
-
-    private init(users: Set<JSONKey>) {
-        self.users = users
-    }
-
     static func load(for user: UserID, from accountData: AccountDataService) async throws(RoomError) -> IgnoredUsers {
-        do {
-            return IgnoredUsers(content: try await accountData.get(type: IgnoredUserList.type, user: user, roomID: nil))
-        } catch .accountDataNotFound {
-            return .none
-        }
-    }
-
-    func hides(_ event: RoomEvent) -> Bool {
-        event.stateKey == nil && users.contains(JSONKey(event.sender.rawValue))
+        IgnoredUsers(users: try await IgnoredUserList.load(for: user, from: accountData))
     }
 
     /// Whether the invite `record` stands for came from an ignored user (one event read, only when someone is ignored).

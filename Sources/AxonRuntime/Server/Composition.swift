@@ -88,7 +88,7 @@ public struct Composition: Sendable {
         let messageLimiter = RateLimiter(config.rateLimits.message)
         return RoomMembershipRoutes.routes(rooms, messageLimiter: messageLimiter)
             + RoomEventRoutes.routes(rooms, messageLimiter: messageLimiter)
-            + RoomReadRoutes.routes(reader)
+            + RoomReadRoutes.routes(reader, accountData: accountData)
             + SyncRoutes.routes(sync, filters: filters)
             + ProfileRoutes.routes(
                 profiles, lookupLimiter: RateLimiter(config.rateLimits.profile), messageLimiter: messageLimiter,

@@ -9,3 +9,14 @@ public enum IgnoredUserList {
         Set((content["ignored_users"]?.objectValue?.keys ?? []).map(JSONKey.init))
     }
 }
+
+extension IgnoredUserList {
+    /// The users `user` ignores now (nobody when the account data was never set).
+    public static func load(for user: UserID, from accountData: AccountDataService) async throws(RoomError) -> Set<JSONKey> {
+        do {
+            return users(in: try await accountData.get(type: type, user: user, roomID: nil))
+        } catch .accountDataNotFound {
+            return []
+        }
+    }
+}

@@ -11,6 +11,9 @@ public struct EventFilter: Sendable {
     public var notSenders: Set<JSONKey>
     public var limit: Int?
     public var lazyLoadMembers: Bool
+    /// The users the reader ignores (``IgnoredUserList``): their non-state events do not match, as Synapse leaves
+    /// them out of everything a client reads; their state events do, since they change the room for everyone.
+    public var ignoredSenders: Set<JSONKey> = []
 
     public static let all = EventFilter(json: [:])
 
@@ -24,7 +27,8 @@ public struct EventFilter: Sendable {
     }
 
     public func matches(_ event: RoomEvent) -> Bool {
-        matches(type: event.type, sender: event.sender.rawValue)
+        if event.stateKey == nil, ignoredSenders.contains(JSONKey(event.sender.rawValue)) { return false }
+        return matches(type: event.type, sender: event.sender.rawValue)
     }
 
     /// For events that are not room events (presence): only their type and sender are filtered on.

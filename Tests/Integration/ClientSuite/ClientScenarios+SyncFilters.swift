@@ -102,7 +102,7 @@ extension ClientScenarios {
             let plain = try #require(client.timeline(roomID).first { $0["event_id"]?.stringValue == message })
             #expect(plain["auth_events"] == nil && plain["hashes"] == nil && plain["room_id"] == nil, "\(plain)")
         },
-        ClientScenario(name: "Ignored users' events and invites vanish from sync, full and incremental; their state stays; nobody ignores themselves") { context in
+        ClientScenario(name: "Ignored users' events and invites vanish from sync (full and incremental), /messages and /context; their state stays; nobody ignores themselves") { context in
             let alice = try await context.user("alice")
             let bob = try await context.user("bob")
             let carol = try await context.user("carol")
@@ -124,6 +124,13 @@ extension ClientScenarios {
             let carolJoin = (initial.timeline(roomID) + (initial["rooms"]?["join"]?[roomID]?["state"]?["events"]?.arrayValue ?? []))
                 .contains { $0["type"] == "m.room.member" && $0["state_key"]?.stringValue == carol.userID }
             #expect(carolJoin, "an ignored user's state events stay: \(initial)")
+
+            let history = try await bob.ok("GET", "/rooms/\(room)/messages?dir=b&limit=50")
+            let paged = (history["chunk"]?.arrayValue ?? []).compactMap { $0["event_id"]?.stringValue }
+            #expect(paged.contains(shown) && !paged.contains(hidden), "/messages leaves them out too: \(paged)")
+            let around = try await bob.ok("GET", "/rooms/\(room)/context/\(SuiteClient.escape(shown))?limit=10")
+            let before = (around["events_before"]?.arrayValue ?? []).compactMap { $0["event_id"]?.stringValue }
+            #expect(!before.isEmpty && !before.contains(hidden), "/context too: \(around)")
 
             var since = try #require(initial["next_batch"]?.stringValue)
             let laterHidden = try await carol.send(roomID, "ignored again")
