@@ -82,8 +82,10 @@ public enum RoomMembershipRoutes {
         }
     }
 
+    /// Not for guests: Synapse serves these routes to guests only to refuse them, and the spec's guest access module
+    /// does not list them.
     static func target(_ path: String, action: RoomService.MembershipAction, _ rooms: RoomService, _ limiter: RateLimiter) -> Route {
-        Route(.post, path, resource: .client, role: .main, auth: .userOrGuest, shape: targetShape, rateLimiter: limiter) { request in
+        Route(.post, path, resource: .client, role: .main, auth: .user, shape: targetShape, rateLimiter: limiter) { request in
             guard let text = request.body["user_id"]?.stringValue, let target = try? UserID(text) else {
                 throw MatrixError.invalidParameter("'user_id' must be a user ID")
             }
