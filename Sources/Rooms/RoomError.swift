@@ -30,6 +30,8 @@ public enum RoomError: Error, Sendable {
     case storage(RoomStoreError)
     /// The membership change does not fit the target's current membership (unban someone not banned).
     case badState(String)
+    /// No free room ID was found for a new room (v12 IDs are create event hashes; see `RoomWriter`).
+    case roomIDUnavailable
     /// The request was cancelled (the server is stopping).
     case cancelled
 }

@@ -28,6 +28,7 @@ extension ErrorMapping {
         case .rateLimited(let retry): return .limitExceeded(retryAfterMilliseconds: retry)
         case .badState(let message): return MatrixError(.badState, message, status: 403)
         case .cancelled: return .unavailable("The request was cancelled.")
+        case .roomIDUnavailable: return MatrixError(.unknown, "Couldn't generate a unique room ID.")
         case .storage(let storageError):
             logger.error("room storage failed", metadata: ["error": "\(storageError)"])
             return MatrixError(.unknown, "Internal server error")

@@ -10,13 +10,16 @@ struct EventBuilder: Sendable {
     let clock: @Sendable () -> Int64
 
     /// The signed event for `intent` in the room `snapshot` describes (`nil` for a room's create event), checked
-    /// against the room's auth rules.
-    func build(_ intent: EventIntent, in snapshot: RoomSnapshot?, version: RoomVersion, roomID: RoomID?) throws(RoomError) -> PDU {
+    /// against the room's auth rules. `timestamp` replaces the clock's reading (a create event rebuilt to move its
+    /// room ID off a taken one).
+    func build(_ intent: EventIntent, in snapshot: RoomSnapshot?, version: RoomVersion, roomID: RoomID?, timestamp: Int64? = nil)
+        throws(RoomError) -> PDU
+    {
         var json: JSONObject = [
             "type": .string(intent.type),
             "sender": .string(intent.sender.rawValue),
             "content": intent.content,
-            "origin_server_ts": .integer(clock()),
+            "origin_server_ts": .integer(timestamp ?? clock()),
             "depth": .integer(min((snapshot?.depth ?? 0) + 1, 9_007_199_254_740_991)),
             "hashes": [:],
             "signatures": [:],

@@ -177,8 +177,9 @@ public actor RoomWriter {
             version = newVersion
         }
         var built: [NewEvent] = []
+        let claimed = Set(working.keys)
         for intent in unit.intents {
-            let (event, pdu) = try await buildNext(intent, on: &snapshot, version: version)
+            let (event, pdu) = try await buildNext(intent, on: &snapshot, version: version, claimed: claimed)
             built.append(event)
             guard let current = snapshot else { continue }
             // Guests leave a room just closed to them in the same unit, right after the event that closed it.
@@ -196,8 +197,9 @@ public actor RoomWriter {
     }
 
     /// Builds `intent` on `snapshot` (`nil` before a room's create event) and advances the snapshot past it.
+    /// `claimed`: rooms this batch already writes to, which a new room's ID must not repeat.
     private func buildNext(
-        _ requested: EventIntent, on snapshot: inout RoomSnapshot?, version: RoomVersion
+        _ requested: EventIntent, on snapshot: inout RoomSnapshot?, version: RoomVersion, claimed: Set<RoomID> = []
     ) async throws(RoomError) -> (event: NewEvent, pdu: PDU) {
         let intent = try GuestAccessRules.prepare(requested, in: snapshot)
         if let target = intent.redacts { try await checkRedaction(of: target, by: intent.sender, in: snapshot) }
@@ -205,7 +207,10 @@ public actor RoomWriter {
         if roomID == nil, version.roomIDFormat != .createEventHash {
             roomID = try newRoomID()
         }
-        let event = try builder.build(intent, in: snapshot, version: version, roomID: roomID)
+        var event = try builder.build(intent, in: snapshot, version: version, roomID: roomID)
+        if snapshot == nil, version.roomIDFormat == .createEventHash {
+            event = try await unclaimedRoom(event, intent: intent, version: version, claimed: claimed)
+        }
         let before = snapshot?.extremities.map(\.eventID) ?? []
         let base = snapshot?.extremities.max { $0.depth < $1.depth }?.eventID
         var next = snapshot ?? RoomSnapshot(roomID: event.roomID, version: version, state: [:], extremities: [])
@@ -233,6 +238,24 @@ public actor RoomWriter {
         snapshot = next
         return (built, event)
     }
+
+    /// A v12 room's ID is its create event's hash, and a create event's only entropy is its millisecond
+    /// timestamp: one user creating rooms with the same content in the same millisecond would get one room ID.
+    /// As Synapse does, the create event is rebuilt with a later timestamp until its room is new to this batch
+    /// and to the store.
+    private func unclaimedRoom(_ first: PDU, intent: EventIntent, version: RoomVersion, claimed: Set<RoomID>) async throws(RoomError) -> PDU {
+        var event = first
+        for attempt in 1...Self.roomIDAttempts {
+            let stored = try await roomStore { () async throws(RoomStoreError) in try await store.event(event.eventID) }
+            if !claimed.contains(event.roomID), stored == nil { return event }
+            guard attempt < Self.roomIDAttempts, let timestamp = event.json["origin_server_ts"]?.integerValue else { break }
+            event = try builder.build(intent, in: nil, version: version, roomID: nil, timestamp: timestamp + 1)
+        }
+        throw .roomIDUnavailable
+    }
+
+    /// Create events tried per new v12 room before giving up (each one millisecond later than the last).
+    private static let roomIDAttempts = 100
 
     /// Redacting someone else's event needs the `redact` power level; the target must be in the same room (an event
     /// of another room is a bad request, as Synapse answers).
