@@ -32,6 +32,8 @@ public struct SyncRequest: Sendable {
 public struct SyncFilter: Sendable {
     public var timeline: EventFilter
     public var lazyLoadMembers: Bool
+    /// `include_redundant_members`: lazy loading sends the senders' members even when the device holds them.
+    public var includeRedundantMembers: Bool
     public var includeLeave: Bool
     /// The filter's `presence` section, on `m.presence` events' type and sender.
     public var presence: EventFilter
@@ -44,6 +46,7 @@ public struct SyncFilter: Sendable {
         let room = json["room"] ?? [:]
         timeline = EventFilter(json: room["timeline"] ?? [:])
         lazyLoadMembers = room["state"]?["lazy_load_members"] == .bool(true)
+        includeRedundantMembers = room["state"]?["include_redundant_members"] == .bool(true)
         includeLeave = room["include_leave"] == .bool(true)
         presence = EventFilter(json: json["presence"] ?? [:])
         eventFormat = json["event_format"] == "federation" ? .federation : .client

@@ -84,10 +84,12 @@ struct SyncResponseBuilder {
                 invite[record.roomID.rawValue] = ["invite_state": ["events": .array(try await strippedState(record))]]
             case Membership.leave, Membership.ban:
                 guard changedSince, !record.forgotten, sinceEvents != nil || request.filter.includeLeave else { continue }
+                let joinedAndLeft = try await joinedDuringRange(record, since: sinceEvents)
                 var room =
                     try await reader.wasJoined(before: record)
                     ? try await timelineAndState(
-                        record.roomID, after: sinceEvents, upTo: record.streamOrdering, fresh: sinceEvents == nil, joinedAt: nil
+                        record.roomID, after: sinceEvents, upTo: record.streamOrdering, fresh: sinceEvents == nil || joinedAndLeft,
+                        joinedAt: nil
                     ).json
                     : try await onlyEvent(record)
                 room["account_data"] = ["events": []]
@@ -146,29 +148,15 @@ struct SyncResponseBuilder {
         let recent = try await FilteredTimeline.load(
             roomID, after: after, upTo: upTo, joinedAt: joinedAt, user: request.user, filter: filter, ignored: ignored, reader: reader
         )
-        // What the history visibility at each event hides is left out; paging back from `prev_batch` hides it too.
-        let readable = recent.readable
         let timeline = recent.timeline
-        // The state handed over is the room's where the readable timeline starts, covering what the hidden part changed.
-        let startStream = (readable.first?.streamOrdering).map { $0 - 1 } ?? upTo
-        var state: [RoomEvent] = []
-        var lazySent: Set<StateKey> = []
-        if fresh {
-            state = try await stateEvents(roomID, atStream: startStream)
-        } else if recent.limited, let after {
-            let before = try await stateMap(roomID, atStream: after)
-            let now = try await stateMap(roomID, atStream: startStream)
-            let changed = now.filter { before[$0.key] != $0.value }.map(\.value)
-            state = try await roomStoreCall { () async throws(RoomStoreError) in try await store.events(changed) }
-        }
-        // State events the timeline filter removed still change the room: they go into `state` instead.
-        let shown = Set(timeline.map(\.eventID))
-        state += readable.filter { $0.stateKey != nil && !shown.contains($0.eventID) }
-        if filter.lazyLoadMembers {
-            (state, lazySent) = try await lazyLoaded(
-                state, roomID: roomID, timeline: timeline, startStream: startStream, endStream: upTo, fresh: fresh
-            )
-        }
+        let lazy = filter.lazyLoadMembers
+        var needed = SyncStateDelta.membersNeeded(by: timeline)
+        if fresh { needed.insert(.member(request.user.rawValue)) }
+        let delta = try await SyncStateDelta(
+            store: store, roomID: roomID, recent: recent.events, limited: recent.limited, timeline: timeline,
+            since: fresh ? nil : after, upTo: upTo, lazyMembers: lazy ? needed : nil
+        ).compute()
+        var (state, lazySent) = lazy ? lazyLoaded(delta, roomID: roomID, timeline: timeline) : (delta.events, [])
         let prevBatch: RoomToken =
             recent.events.first.map { .topological(depth: $0.topologicalOrdering, stream: $0.streamOrdering) } ?? .stream(upTo)
         var room: JSONValue = [
@@ -177,27 +165,24 @@ struct SyncResponseBuilder {
                 "limited": .bool(recent.limited),
                 "prev_batch": .string(prevBatch.description),
             ],
-            "state": ["events": .array(try await reader.format(state.sorted { $0.streamOrdering < $1.streamOrdering }, in: roomID, viewer: viewer, includeRoomID: false))],
         ]
         let membersChanged = (recent.events + state).contains { $0.type == EventType.member }
-        if fresh || membersChanged { room["summary"] = try await summary(roomID) }
+        if fresh || membersChanged {
+            let summary = try await SyncRoomSummary.load(roomID, for: request.user, store: store)
+            room["summary"] = summary.json
+            if lazy {
+                let heroes = try await unsentHeroes(summary, known: lazySent, roomID: roomID)
+                state += heroes
+                lazySent.formUnion(heroes.compactMap(Self.memberSlot))
+            }
+        }
+        let sorted = state.sorted { $0.streamOrdering < $1.streamOrdering }
+        room["state"] = ["events": .array(try await reader.format(sorted, in: roomID, viewer: viewer, includeRoomID: false))]
         return (room, lazySent)
     }
 
-    /// `m.heroes` and member counts, which clients name unnamed rooms (direct chats) with. Sent when the room
-    /// is new to the client or its members changed.
-    private func summary(_ roomID: RoomID) async throws(RoomError) -> JSONValue {
-        let joined = try await roomStoreCall { () async throws(RoomStoreError) in try await store.members(of: roomID, membership: Membership.join) }
-        let invited = try await roomStoreCall { () async throws(RoomStoreError) in try await store.members(of: roomID, membership: Membership.invite) }
-        let others = (joined + invited).filter { $0 != request.user }
-        return [
-            "m.heroes": .array(others.prefix(5).map { .string($0.rawValue) }),
-            "m.joined_member_count": .integer(Int64(joined.count)),
-            "m.invited_member_count": .integer(Int64(invited.count)),
-        ]
-    }
-
     /// Whether the user's join happened after `since` (a profile change is a join event too, but not a new join).
+    /// For a room left since then: whether it was joined and left within the range, which brings its full state.
     private func joinedDuringRange(_ record: MembershipRecord, since: Int64?) async throws(RoomError) -> Bool {
         guard let since, record.streamOrdering > since else { return false }
         guard let previous = try await stateMap(record.roomID, atStream: since)[.member(request.user.rawValue)] else { return true }
@@ -206,32 +191,34 @@ struct SyncResponseBuilder {
         return membership != Membership.join
     }
 
-    /// Lazy-loading: member events only for the timeline's senders (and the user), each sent once per device
-    /// unless it changed (a changed one is in the state difference and is sent again). A room new to the client
-    /// always carries the user's own membership, as Synapse sends it, even when it joined within the timeline.
+    /// Lazy loading: of the member events in the state, those the device already holds are left out, unless they
+    /// changed since `since` or the filter's `include_redundant_members` asks for them all. Also returns every
+    /// member the device holds once it has this response (those sent and those the timeline set).
     private func lazyLoaded(
-        _ state: [RoomEvent], roomID: RoomID, timeline: [RoomEvent], startStream: Int64, endStream: Int64, fresh: Bool
-    ) async throws(RoomError) -> (events: [RoomEvent], sent: Set<StateKey>) {
-        let own = StateKey.member(request.user.rawValue)
-        let senders = Set(timeline.map { StateKey.member($0.sender.rawValue) }).union([own])
-        let unsent = lazyMembers.unsent(senders, user: request.user, device: request.deviceID, room: roomID)
-        func memberKey(_ event: RoomEvent) -> StateKey? {
-            event.type == EventType.member ? event.stateKey.map { StateKey.member($0) } : nil
+        _ delta: SyncStateDelta.Result, roomID: RoomID, timeline: [RoomEvent]
+    ) -> (events: [RoomEvent], sent: Set<StateKey>) {
+        var state = delta.events
+        if !request.filter.includeRedundantMembers {
+            let unchanged = Set(state.compactMap(Self.memberSlot)).subtracting(delta.changed)
+            let unsent = lazyMembers.unsent(unchanged, user: request.user, device: request.deviceID, room: roomID)
+            state.removeAll { event in Self.memberSlot(event).map { unchanged.contains($0) && !unsent.contains($0) } ?? false }
         }
-        var kept = state.filter { event in memberKey(event).map(senders.contains) ?? true }
-        let present = Set(kept.compactMap(memberKey))
-        let missing = unsent.subtracting(present)
-        if !fresh, !missing.isEmpty {
-            let ids = try await stateMap(roomID, atStream: startStream)
-            let memberIDs = missing.compactMap { ids[$0] }
-            kept += try await roomStoreCall { () async throws(RoomStoreError) in try await store.events(memberIDs) }
-        }
-        if fresh, !kept.contains(where: { memberKey($0) == own }),
-            let membership = try await reader.membership(of: request.user, in: roomID, atStream: endStream)
-        {
-            kept.append(membership.event)
-        }
-        return (kept, unsent)
+        return (state, Set((state + timeline).compactMap(Self.memberSlot)))
+    }
+
+    /// The heroes' member events a lazy-loading device holds neither already nor from this response: it needs
+    /// them to name the room.
+    private func unsentHeroes(_ summary: SyncRoomSummary, known: Set<StateKey>, roomID: RoomID) async throws(RoomError) -> [RoomEvent] {
+        let missing = lazyMembers.unsent(
+            Set(summary.heroMembers.keys).subtracting(known), user: request.user, device: request.deviceID, room: roomID
+        )
+        let ids = missing.compactMap { summary.heroMembers[$0] }
+        guard !ids.isEmpty else { return [] }
+        return try await roomStoreCall { () async throws(RoomStoreError) in try await store.events(ids) }
+    }
+
+    private static func memberSlot(_ event: RoomEvent) -> StateKey? {
+        event.type == EventType.member ? event.stateKey.map { StateKey.member($0) } : nil
     }
 
     private func stateMap(_ roomID: RoomID, atStream stream: Int64) async throws(RoomError) -> [StateKey: EventID] {

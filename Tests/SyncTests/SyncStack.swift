@@ -74,6 +74,13 @@ struct SyncStack {
         ]))
     }
 
+    /// Names the room, so the room summary lists no heroes (whose members lazy loading would send).
+    func name(_ room: RoomID, _ name: String, by user: UserID) async throws {
+        _ = try await writers[0].write(WriteUnit(target: .existing(room), intents: [
+            EventIntent(sender: user, type: "m.room.name", stateKey: "", content: ["name": .string(name)]),
+        ]))
+    }
+
     @discardableResult
     func send(_ user: UserID, _ room: RoomID, _ body: String, writer: Int = 0) async throws -> EventID {
         try await writers[writer].write(WriteUnit(target: .existing(room), intents: [

@@ -70,6 +70,7 @@ import Testing
             let bob = try UserID("@bob:sync.test")
             let room = try await stack.createRoom(alice)
             try await stack.join(bob, room)
+            try await stack.name(room, "Named", by: alice)
             try await stack.send(alice, room, "hello")
             let initial = try await stack.sync(alice, timelineLimit: 1, lazy: true)
             let token = try #require(initial["next_batch"]?.stringValue)

@@ -12,4 +12,8 @@ enum EventIDsTable {
     static func find(_ eventID: EventID, in connection: any Connection) throws(StorageError) -> Int64? {
         try connection.queryOne("SELECT event_nid FROM event_ids WHERE event_id = ?", [.text(eventID.rawValue)])?.decode(0)
     }
+
+    static func eventID(nid: Int64, in connection: any Connection) throws(StorageError) -> String? {
+        try connection.queryOne("SELECT event_id FROM event_ids WHERE event_nid = ?", [.integer(nid)])?.decode(0)
+    }
 }

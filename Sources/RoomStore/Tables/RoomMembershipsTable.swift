@@ -27,6 +27,32 @@ enum RoomMembershipsTable {
         ).map { row throws(StorageError) in try row.decode(0) }
     }
 
+    /// How many users hold each membership of the room.
+    static func counts(roomNID: Int64, in connection: any Connection) throws(StorageError) -> [String: Int64] {
+        var counts: [String: Int64] = [:]
+        for row in try connection.query(
+            "SELECT membership, COUNT(*) FROM room_memberships WHERE room_nid = ? GROUP BY membership", [.integer(roomNID)]
+        ) {
+            counts[try row.decode(0)] = try row.decode(1)
+        }
+        return counts
+    }
+
+    /// The room's first `limit` members, joined ones first, then invited, then those who left, then the rest, each
+    /// group by the stream ordering of the member's current event (Synapse's order for room summaries).
+    static func first(_ limit: Int, roomNID: Int64, in connection: any Connection) throws(StorageError) -> [Row] {
+        try connection.query(
+            """
+            SELECT m.user_id, m.membership, i.event_id FROM room_memberships m
+            JOIN events e ON e.event_nid = m.event_nid JOIN event_ids i ON i.event_nid = m.event_nid
+            WHERE m.room_nid = ?
+            ORDER BY CASE m.membership WHEN 'join' THEN 1 WHEN 'invite' THEN 2 WHEN 'leave' THEN 3 ELSE 4 END, e.stream_ordering
+            LIMIT ?
+            """,
+            [.integer(roomNID), .integer(Int64(limit))]
+        )
+    }
+
     static func rooms(userID: String, membership: String, in connection: any Connection) throws(StorageError) -> [String] {
         try connection.query(
             """
