@@ -62,6 +62,8 @@ struct SyncResponseBuilder {
         var invite: JSONObject = [:]
         var leave: JSONObject = [:]
         var lazySent: [RoomID: Set<StateKey>] = [:]
+        var removed: Set<RoomID> = []
+        if sinceEvents == nil, !request.filter.includeLeave { removed = try await RemovedRooms.among(memberships, user: request.user, store: store) }
         for record in memberships {
             let changedSince = sinceEvents.map { record.streamOrdering > $0 } ?? true
             switch record.membership {
@@ -83,7 +85,9 @@ struct SyncResponseBuilder {
                 guard try await !ignored.hidesInvite(record, store: store) else { continue }
                 invite[record.roomID.rawValue] = ["invite_state": ["events": .array(try await strippedState(record))]]
             case Membership.leave, Membership.ban:
-                guard changedSince, !record.forgotten, sinceEvents != nil || request.filter.includeLeave else { continue }
+                guard changedSince, !record.forgotten, sinceEvents != nil || request.filter.includeLeave || removed.contains(record.roomID) else {
+                    continue
+                }
                 let joinedAndLeft = try await joinedDuringRange(record, since: sinceEvents)
                 var room =
                     try await reader.wasJoined(before: record)

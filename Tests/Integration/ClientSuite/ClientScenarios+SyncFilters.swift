@@ -193,5 +193,26 @@ extension ClientScenarios {
             let paged = (history["chunk"]?.arrayValue ?? []).compactMap { $0["event_id"]?.stringValue }
             #expect(paged.contains(before) && !paged.contains(after), "\(paged)")
         },
+        ClientScenario(name: "Without include_leave an initial sync still lists rooms the user was kicked or banned from") { context in
+            let alice = try await context.user("alice")
+            let kicked = try await context.user("kicked")
+            let banned = try await context.user("banned")
+            let leaver = try await context.user("leaver")
+            let roomID = try await alice.createRoom(["preset": "public_chat"])
+            let room = SuiteClient.escape(roomID)
+            for user in [kicked, banned, leaver] { try await user.ok("POST", "/join/\(room)", [:]) }
+            try await alice.ok("POST", "/rooms/\(room)/kick", ["user_id": .string(kicked.userID)])
+            try await alice.ok("POST", "/rooms/\(room)/ban", ["user_id": .string(banned.userID)])
+            try await leaver.ok("POST", "/rooms/\(room)/leave", [:])
+            for user in [kicked, banned] {
+                let response = try await user.sync()
+                let events = response.timeline(roomID, section: "leave")
+                #expect(events.last?["state_key"]?.stringValue == user.userID, "\(user.userID): \(response)")
+            }
+            let own = try await leaver.sync()
+            #expect(own["rooms"]?["leave"]?[roomID] == nil, "a room left by choice waits for include_leave: \(own)")
+            let asked = try await leaver.sync(filter: ["room": ["include_leave": true]])
+            #expect(asked["rooms"]?["leave"]?[roomID] != nil, "\(asked)")
+        },
     ]
 }
