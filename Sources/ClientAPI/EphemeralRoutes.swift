@@ -47,7 +47,7 @@ public enum EphemeralRoutes {
             let roomID: RoomID = try request.identifier("roomId")
             let user: UserID = try request.identifier("userId")
             guard user == request.requester.userID else { throw MatrixError.forbidden("Cannot set another user's typing state") }
-            guard try await reader.visibleUpTo(roomID, viewer: user) == Int64.max else {
+            guard try await reader.isJoined(roomID, user: user) else {
                 throw MatrixError.forbidden("You are not in this room")
             }
             typing.setTyping(

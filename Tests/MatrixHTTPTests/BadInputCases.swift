@@ -70,9 +70,10 @@ enum BadInputCases {
         }.reduce("") { $0 + "/" + $1 }
     }
 
-    static func validQuery(for route: Route) -> String {
-        let required = route.shape.query.filter(\.isRequired)
-        return required.isEmpty ? "" : "?" + required.map { "\($0.name)=\($0.example)" }.joined(separator: "&")
+    /// The required parameters, and `timeout` where a route long-polls (`GET /events` waits 30 s without one).
+    static func validQuery(for route: Route, except excluded: String? = nil) -> String {
+        let sent = route.shape.query.filter { ($0.isRequired || $0.name == "timeout") && $0.name != excluded }
+        return sent.isEmpty ? "" : "?" + sent.map { "\($0.name)=\($0.example)" }.joined(separator: "&")
     }
 
     /// Every case for one route, given the JSON body ceiling and the methods its path is registered with.
@@ -97,9 +98,10 @@ enum BadInputCases {
                 ))
             }
             if let bad = invalidQueryValue(field.kind) {
-                let separator = query.isEmpty ? "?" : "&"
+                let others = validQuery(for: route, except: field.name)
+                let separator = others.isEmpty ? "?" : "&"
                 cases.append(.init(
-                    name: "bad query \(field.name)", method: route.method, path: path + query + separator + "\(field.name)=\(bad)",
+                    name: "bad query \(field.name)", method: route.method, path: path + others + separator + "\(field.name)=\(bad)",
                     body: validBody(route), expectation: .error(status: 400, errcode: "M_INVALID_PARAM")
                 ))
             }

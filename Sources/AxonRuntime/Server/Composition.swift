@@ -81,15 +81,23 @@ public struct Composition: Sendable {
         let typing = TypingService(bus: bus)
         let presence = PresenceService(enabled: config.server.presenceEnabled, epoch: typing.epoch, store: store, bus: bus)
         let filters = FilterService(database: database)
+        let notifier = Notifier(bus: bus, persisted: { store.persistedUpTo }, advances: store.positions())
         let sync = SyncService(
-            reader: reader, receipts: receipts, accountData: accountData, typing: typing, presence: presence, notifier: Notifier(bus: bus, persisted: { store.persistedUpTo }, advances: store.positions()), logger: logger
+            reader: reader, receipts: receipts, accountData: accountData, typing: typing, presence: presence, notifier: notifier, logger: logger
         )
+        let directory = DirectoryService(aliases: aliases, reader: reader, writer: writer, serverName: serverName, publication: publication)
         // One `rc_message` bucket per user, whichever route writes the event.
         let messageLimiter = RateLimiter(config.rateLimits.message)
         return RoomMembershipRoutes.routes(rooms, messageLimiter: messageLimiter)
             + RoomEventRoutes.routes(rooms, messageLimiter: messageLimiter)
             + RoomReadRoutes.routes(reader, accountData: accountData)
             + SyncRoutes.routes(sync, filters: filters)
+            + EventStreamRoutes.routes(EventStreamService(
+                sync: sync, reader: reader, receipts: receipts, accountData: accountData, typing: typing, presence: presence, notifier: notifier
+            ))
+            + InitialSyncRoutes.routes(InitialSyncService(
+                sync: sync, reader: reader, receipts: receipts, accountData: accountData, presence: presence, directory: directory
+            ))
             + ProfileRoutes.routes(
                 profiles, lookupLimiter: RateLimiter(config.rateLimits.profile), messageLimiter: messageLimiter,
                 requireAuthentication: config.server.requireAuthForProfileRequests
@@ -102,7 +110,7 @@ public struct Composition: Sendable {
             + PresenceRoutes.routes(presence, limiter: RateLimiter(config.rateLimits.presencePerUser))
             + FilterRoutes.routes(filters)
             + DirectoryRoutes.routes(
-                DirectoryService(aliases: aliases, reader: reader, writer: writer, serverName: serverName, publication: publication),
+                directory,
                 allowPublicRoomsWithoutAuth: config.server.allowPublicRoomsWithoutAuth
             )
     }

@@ -27,7 +27,7 @@ public final class DirectoryService: Sendable {
     /// Adds a local alias for a room the requester is joined to.
     public func createAlias(_ alias: RoomAlias, roomID: RoomID, requester: UserID) async throws(RoomError) {
         guard alias.serverName == serverName else { throw .badRequest("Room alias must be local") }
-        guard try await reader.visibleUpTo(roomID, viewer: requester) == Int64.max else {
+        guard try await reader.isJoined(roomID, user: requester) else {
             throw .forbidden("You must be in the room to give it an alias")
         }
         try await aliases.create(alias, roomID: roomID, creator: requester)
@@ -58,12 +58,12 @@ public final class DirectoryService: Sendable {
     /// Server admins, and members who may send `m.room.canonical_alias` (Synapse's `check_can_change_room_list`).
     private func mayManageAliases(of roomID: RoomID, requester: UserID) async throws(RoomError) -> Bool {
         if try await publication.isAdmin(requester) { return true }
-        guard (try? await reader.visibleUpTo(roomID, viewer: requester)) == Int64.max else { return false }
+        guard try await reader.isJoined(roomID, user: requester) else { return false }
         return try await reader.maySendState(CanonicalAliasCheck.key.type, user: requester, in: roomID)
     }
 
     public func aliases(of roomID: RoomID, viewer: UserID) async throws(RoomError) -> [String] {
-        _ = try await reader.visibleUpTo(roomID, viewer: viewer)
+        _ = try await reader.access(roomID, viewer: viewer)
         return try await aliases.aliases(of: roomID)
     }
 
@@ -74,7 +74,7 @@ public final class DirectoryService: Sendable {
     /// Lists or unlists a room for a member of it; listing also needs `room_list_publication_rules` to allow
     /// it, for server admins too.
     public func setListed(_ listed: Bool, roomID: RoomID, requester: UserID) async throws(RoomError) {
-        guard try await reader.visibleUpTo(roomID, viewer: requester) == Int64.max else {
+        guard try await reader.isJoined(roomID, user: requester) else {
             throw .forbidden("You must be in the room to publish it")
         }
         // Synapse lets those who may set the canonical alias change the listing (and server admins).

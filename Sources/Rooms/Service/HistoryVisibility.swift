@@ -4,8 +4,9 @@ import RoomStore
 /// Which events of a room a member may read: `m.room.history_visibility` and the reader's membership as they
 /// stood at each event, not as they stand now (spec, "History visibility"; Synapse's `filter_events_for_client`).
 ///
-/// Readers reaching this are joined, or left after having joined, so `shared` history is theirs; how far after a
-/// leave they may read is decided before (`RoomReader.visibleUpTo`).
+/// Readers reaching this are joined, or left after having joined, so `shared` history is theirs, unless they are
+/// peeking (reading a `world_readable` room from outside it), when only `world_readable` history and what they saw
+/// as members is; how far after a leave they may read is decided before (`RoomReader.access`).
 enum HistoryVisibility: Int, Comparable {
     // Least restrictive first.
     case worldReadable, shared, invited, joined
@@ -19,7 +20,7 @@ enum HistoryVisibility: Int, Comparable {
 
     /// The events of `events` — a run of consecutive events of one room's timeline, in any order — that `viewer`
     /// may read, in their original order.
-    static func visible(_ events: [RoomEvent], to viewer: UserID, slots: StateSlots) -> [RoomEvent] {
+    static func visible(_ events: [RoomEvent], to viewer: UserID, slots: StateSlots, peeking: Bool) -> [RoomEvent] {
         let visibilityKey = StateKey(eventType, "")
         let memberKey = StateKey.member(viewer.rawValue)
         var before = slots.beforeOldest
@@ -32,7 +33,7 @@ enum HistoryVisibility: Int, Comparable {
                 // The change itself is shown to whoever could see either side of it.
                 setting = min(setting, Self.setting(before[visibilityKey]))
             }
-            if setting <= .shared {
+            if setting == .worldReadable || (setting == .shared && !peeking) {
                 allowed.insert(event.eventID)
                 continue
             }

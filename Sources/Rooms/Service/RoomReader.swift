@@ -20,39 +20,66 @@ public final class RoomReader: Sendable {
 
     /// How far `viewer` may read `roomID`: up to `upTo` (everything while joined; up to their leave or ban after
     /// having joined), and from `joinedAt` on with no history visibility check (where their current join began).
+    /// `peeking`: read from outside the room, which shows only what was written while it was `world_readable`.
     public struct Access: Sendable {
         public var upTo: Int64
         public var joinedAt: Int64?
+        public var peeking: Bool
+
+        public init(upTo: Int64, joinedAt: Int64?, peeking: Bool = false) {
+            self.upTo = upTo
+            self.joinedAt = joinedAt
+            self.peeking = peeking
+        }
     }
 
+    /// Members read as members; anyone else (invited, never joined, forgotten) peeks, while the room's current
+    /// history visibility is `world_readable` (Synapse's `check_user_in_room_or_world_readable`).
     public func access(_ roomID: RoomID, viewer: UserID) async throws(RoomError) -> Access {
         let record = try await roomStore { () async throws(RoomStoreError) in try await store.membershipRecord(of: viewer, in: roomID) }
         switch record?.membership {
         case Membership.join?: return Access(upTo: Int64.max, joinedAt: record?.streamOrdering)
         case Membership.leave?, Membership.ban?:
-            guard let record, !record.forgotten else { throw .forbidden("You have forgotten this room") }
-            guard try await wasJoined(before: record) else { throw .forbidden("You were never a member of this room") }
+            guard let record, !record.forgotten else { return try await peek(roomID, refusal: "You have forgotten this room") }
+            guard try await wasJoined(before: record) else { return try await peek(roomID, refusal: "You were never a member of this room") }
             return Access(upTo: record.streamOrdering, joinedAt: nil)
-        default: throw .forbidden("You are not a member of this room")
+        default: return try await peek(roomID, refusal: "You are not a member of this room")
         }
     }
 
-    /// The newest stream ordering `viewer` may see in `roomID`.
-    public func visibleUpTo(_ roomID: RoomID, viewer: UserID) async throws(RoomError) -> Int64 {
-        try await access(roomID, viewer: viewer).upTo
+    /// Access from outside the room: its current state and what its history visibility showed the world.
+    private func peek(_ roomID: RoomID, refusal: String) async throws(RoomError) -> Access {
+        guard try await isWorldReadable(roomID) else { throw .forbidden(refusal) }
+        return Access(upTo: Int64.max, joinedAt: nil, peeking: true)
+    }
+
+    /// Whether the room's current `m.room.history_visibility` is `world_readable`, so anyone may read it.
+    public func isWorldReadable(_ roomID: RoomID) async throws(RoomError) -> Bool {
+        let key = StateKey(HistoryVisibility.eventType, "")
+        let current = try await roomStore { () async throws(RoomStoreError) in try await store.currentSlots([key], in: [roomID]) }
+        return HistoryVisibility.setting(current[roomID]?[key]) == .worldReadable
+    }
+
+    /// Whether `user` is joined to `roomID` now (reading it as a peeker is not being in it).
+    public func isJoined(_ roomID: RoomID, user: UserID) async throws(RoomError) -> Bool {
+        try await roomStore { () async throws(RoomStoreError) in try await store.membershipRecord(of: user, in: roomID) }?.membership
+            == Membership.join
     }
 
     /// The events of `events` — a run of consecutive events of one room's timeline — that `viewer` may read by the
     /// history visibility and their membership in force at each (events from `joinedAt` on are theirs anyway).
-    /// One read for the whole run, and none when it all follows the viewer's join.
-    public func readable(_ events: [RoomEvent], viewer: UserID, joinedAt: Int64?) async throws(RoomError) -> [RoomEvent] {
+    /// One read for the whole run, and none when it all follows the viewer's join. A `peeking` viewer is not in the
+    /// room, so `shared` history is not theirs.
+    public func readable(
+        _ events: [RoomEvent], viewer: UserID, joinedAt: Int64?, peeking: Bool = false
+    ) async throws(RoomError) -> [RoomEvent] {
         func sinceJoin(_ event: RoomEvent) -> Bool { joinedAt.map { event.streamOrdering >= $0 } ?? false }
         let checked = events.filter { !sinceJoin($0) }
         guard !checked.isEmpty else { return events }
         let slots = try await roomStore { () async throws(RoomStoreError) in
             try await store.slots(HistoryVisibility.slots(for: viewer), at: checked)
         }
-        let allowed = Set(HistoryVisibility.visible(checked, to: viewer, slots: slots).map(\.eventID))
+        let allowed = Set(HistoryVisibility.visible(checked, to: viewer, slots: slots, peeking: peeking).map(\.eventID))
         return try await markingErasedSenders(
             events.filter { sinceJoin($0) || allowed.contains($0.eventID) }, viewer: viewer, joinedAt: joinedAt
         )
@@ -120,28 +147,33 @@ public final class RoomReader: Sendable {
         return previousIDs.compactMapValues { byID[$0] }
     }
 
-    /// As Synapse answers: a room the viewer may not read hides its events as unknown (`404`), not forbidden.
+    /// As Synapse answers: an event the viewer may not read is unknown (`404`), not forbidden. Someone the room
+    /// does not let in reads it as a peeker: only what history visibility showed the world when it was written.
     public func event(_ eventID: EventID, in roomID: RoomID, viewer: ClientEventFormat.Viewer) async throws(RoomError) -> JSONValue {
         let access: Access
         do {
             access = try await self.access(roomID, viewer: viewer.userID)
         } catch {
-            if case .forbidden = error { throw .eventNotFound }
-            throw error
+            guard case .forbidden = error else { throw error }
+            access = Access(upTo: Int64.max, joinedAt: nil, peeking: true)
         }
         let event = try await readableEvent(eventID, in: roomID, viewer: viewer.userID, access: access)
         return try await format([event], in: roomID, viewer: viewer)[0]
     }
 
-    /// The state events visible to `viewer` (current while joined).
+    /// The state events visible to `viewer` (current while joined or peeking).
     public func state(of roomID: RoomID, viewer: UserID) async throws(RoomError) -> [RoomEvent] {
-        let limit = try await visibleUpTo(roomID, viewer: viewer)
-        return try await stateEvents(roomID, atStream: limit)
+        try await state(of: roomID, access: access(roomID, viewer: viewer))
+    }
+
+    /// The state events as far as `access` reaches.
+    public func state(of roomID: RoomID, access: Access) async throws(RoomError) -> [RoomEvent] {
+        try await stateEvents(roomID, atStream: access.upTo)
     }
 
     /// The content (or whole event) of one state entry.
     public func stateEvent(_ key: StateKey, of roomID: RoomID, viewer: UserID) async throws(RoomError) -> RoomEvent {
-        let limit = try await visibleUpTo(roomID, viewer: viewer)
+        let limit = try await access(roomID, viewer: viewer).upTo
         let state = try await roomStore { () async throws(RoomStoreError) in try await store.state(in: roomID, atStream: limit) }
         guard let id = state?[key], let event = try await roomStore({ () async throws(RoomStoreError) in try await store.visibleEvent(id) })
         else { throw .eventNotFound }
@@ -190,7 +222,7 @@ public final class RoomReader: Sendable {
         // may not read keeps it; paging forward ends past the viewer's leave, where nothing is theirs to read.
         let inRange = page.filter { $0.streamOrdering <= access.upTo }
         let pastLeave = inRange.count < page.count
-        let events = try await readable(inRange, viewer: viewer.userID, joinedAt: access.joinedAt)
+        let events = try await readable(inRange, viewer: viewer.userID, joinedAt: access.joinedAt, peeking: access.peeking)
         let end: RoomToken? =
             if let last = direction == .forward && pastLeave ? inRange.last : page.last {
                 direction == .backward
@@ -217,13 +249,13 @@ public final class RoomReader: Sendable {
         let before = beforeCount == 0 ? [] : try await roomStore { () async throws(RoomStoreError) in
             try await store.history(in: roomID, from: .before(event.position), to: nil, direction: .backward, limit: beforeCount)
         }
-        let readableBefore = try await readable(before, viewer: viewer.userID, joinedAt: access.joinedAt)
+        let readableBefore = try await readable(before, viewer: viewer.userID, joinedAt: access.joinedAt, peeking: access.peeking)
         let afterStart = RoomPosition(topological: event.topologicalOrdering, stream: event.streamOrdering + 1)
         let after = limit - beforeCount == 0 ? [] : try await roomStore { () async throws(RoomStoreError) in
             try await store.history(in: roomID, from: .before(afterStart), to: nil, direction: .forward, limit: limit - beforeCount)
         }
         let readableAfter = try await readable(
-            after.filter { $0.streamOrdering <= access.upTo }, viewer: viewer.userID, joinedAt: access.joinedAt
+            after.filter { $0.streamOrdering <= access.upTo }, viewer: viewer.userID, joinedAt: access.joinedAt, peeking: access.peeking
         )
         let last = readableAfter.last ?? event
         let first = before.last ?? event
@@ -249,7 +281,7 @@ public final class RoomReader: Sendable {
         guard let event = try await roomStore({ () async throws(RoomStoreError) in try await store.visibleEvent(eventID) }),
             event.roomID == roomID
         else { throw .eventNotFound }
-        guard event.streamOrdering <= access.upTo, let shown = try await readable([event], viewer: viewer, joinedAt: access.joinedAt).first
+        guard event.streamOrdering <= access.upTo, let shown = try await readable([event], viewer: viewer, joinedAt: access.joinedAt, peeking: access.peeking).first
         else { throw hidden }
         return shown
     }
