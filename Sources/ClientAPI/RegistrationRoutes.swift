@@ -33,7 +33,8 @@ public enum RegistrationRoutes {
             + ClientPath.expand("/register/available").map { available($0, registration, limiter: availabilityLimiter) }
     }
 
-    /// Registers an account through `m.login.dummy` auth, or a guest with `kind=guest`.
+    /// Registers an account through `m.login.dummy` auth, or a guest with `kind=guest`. An account registration
+    /// carrying an access token is refused, as Synapse refuses it: a guest upgrading sends its token in the body.
     static func register(_ path: String, _ registration: RegistrationService, homeServer: ServerName) -> Route {
         Route(.post, path, resource: .client, role: .clientReader, shape: registerShape) { request in
             let body = request.body.objectValue ?? [:]
@@ -41,6 +42,8 @@ public enum RegistrationRoutes {
                 try await registration.registerGuest(
                     initialDeviceDisplayName: body["initial_device_display_name"]?.stringValue, address: request.remoteAddress
                 )
+            } else if request.carriesAccessToken {
+                throw MatrixError(.unknown, "An access token should not be provided on requests to /register", status: 400)
             } else {
                 try await registration.register(UIASubmission(body: body, passwordField: "password"), address: request.remoteAddress)
             }

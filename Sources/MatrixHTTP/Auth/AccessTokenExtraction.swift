@@ -23,3 +23,8 @@ enum AccessTokenExtraction {
         return String(parts[1])
     }
 }
+
+extension MatrixRequest {
+    /// Whether the request carries an access token, for open routes that refuse one (Synapse's `/register`).
+    public var carriesAccessToken: Bool { AccessTokenExtraction.isPresent(headers: headers, query: query) }
+}

@@ -214,6 +214,8 @@ extension ClientScenarios {
                 "username": .string(localpart), "password": .string(password), "guest_access_token": .string(guest.accessToken),
                 "auth": ["type": "m.login.dummy"],
             ]
+            let withHeader = try await SuiteClient.raw("POST", register, body: body, token: guest.accessToken)
+            #expect(withHeader.status == 400, "the guest's token goes in the body, not the header: \(withHeader)")
             let upgraded = try await SuiteClient.raw("POST", register, body: body, token: nil)
             #expect(upgraded.status == 200 && upgraded.json["user_id"]?.stringValue == guest.userID, "\(upgraded)")
             let token = try #require(upgraded.json["access_token"]?.stringValue)
