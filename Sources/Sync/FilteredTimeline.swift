@@ -10,9 +10,8 @@ import RoomStore
 struct FilteredTimeline {
     /// The events the timeline spans, hidden and filtered ones included, oldest first (`prev_batch` is before the first).
     var events: [RoomEvent]
-    /// Of `events`, those the history visibility lets the user read.
-    var readable: [RoomEvent]
-    /// Of `readable`, those the filter passes and no ignored user sent: the timeline itself.
+    /// Of `events`, those the history visibility lets the user read, the filter passes and no ignored user sent:
+    /// the timeline itself.
     var timeline: [RoomEvent]
     /// Whether events of the range older than `events` were left out.
     var limited: Bool
@@ -28,7 +27,7 @@ struct FilteredTimeline {
         let limit = filter.timelineLimit
         var passes = filter.timeline
         passes.ignoredSenders = ignored.users
-        var loaded = FilteredTimeline(events: [], readable: [], timeline: [], limited: false)
+        var loaded = FilteredTimeline(events: [], timeline: [], limited: false)
         var upper = upTo
         var pageSize = limit
         var refills = 0
@@ -38,7 +37,6 @@ struct FilteredTimeline {
             }
             let readable = try await reader.readable(page.events, viewer: user, joinedAt: joinedAt)
             loaded.events = page.events + loaded.events
-            loaded.readable = readable + loaded.readable
             loaded.timeline = readable.filter(passes.matches) + loaded.timeline
             loaded.limited = page.limited
             guard page.limited, loaded.timeline.count < limit, refills < maximumRefills, let oldest = page.events.first else { break }
@@ -55,7 +53,6 @@ struct FilteredTimeline {
         timeline = Array(timeline.suffix(limit))
         guard let start = timeline.first?.streamOrdering else { return }
         events.removeAll { $0.streamOrdering < start }
-        readable.removeAll { $0.streamOrdering < start }
         limited = true
     }
 
