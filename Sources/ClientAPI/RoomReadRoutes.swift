@@ -22,9 +22,9 @@ public enum RoomReadRoutes {
         QueryField("filter", .string, example: "{}"),
     ])
 
-    /// `accountData`: where `/messages` and `/context` read the users the reader ignores.
+    /// `accountData`: where `/event`, `/messages` and `/context` read the users the reader ignores.
     public static func routes(_ reader: RoomReader, accountData: AccountDataService) -> [Route] {
-        ClientPath.expand("/rooms/{roomId}/event/{eventId}").map { event($0, reader) }
+        ClientPath.expand("/rooms/{roomId}/event/{eventId}").map { event($0, reader, accountData) }
             + ClientPath.expand("/rooms/{roomId}/state").map { state($0, reader) }
             + ClientPath.expand("/rooms/{roomId}/state/{eventType}").map { stateEvent($0, hasKey: false, reader) }
             + ClientPath.expand("/rooms/{roomId}/state/{eventType}/{stateKey}").map { stateEvent($0, hasKey: true, reader) }
@@ -35,11 +35,12 @@ public enum RoomReadRoutes {
             + ClientPath.expand("/rooms/{roomId}/context/{eventId}").map { context($0, reader, accountData) }
     }
 
-    static func event(_ path: String, _ reader: RoomReader) -> Route {
+    static func event(_ path: String, _ reader: RoomReader, _ accountData: AccountDataService) -> Route {
         Route(.get, path, resource: .client, role: .clientReader, auth: .userOrGuest) { request in
             // A malformed event ID names no event: not found, as Synapse answers.
             guard let eventID = try? EventID(request.pathParameter("eventId")) else { throw RoomError.eventNotFound }
-            return .json(try await reader.event(eventID, in: try request.identifier("roomId"), viewer: viewer(request)))
+            let ignoring = try await IgnoredUserList.load(for: request.requester.userID, from: accountData)
+            return .json(try await reader.event(eventID, in: try request.identifier("roomId"), viewer: viewer(request), ignoring: ignoring))
         }
     }
 

@@ -5,8 +5,6 @@ import RoomStore
 /// The users someone ignores (``IgnoredUserList``), read once per sync. The timeline leaves out their non-state
 /// events (``EventFilter/ignoredSenders``) and the invite section their invites, as Synapse does.
 struct IgnoredUsers: Sendable {
-    static let none = IgnoredUsers(users: [])
-
     /// Compared byte for byte, as Matrix compares user IDs.
     let users: Set<JSONKey>
 

@@ -11,8 +11,7 @@ public struct EventFilter: Sendable {
     public var notSenders: Set<JSONKey>
     public var limit: Int?
     public var lazyLoadMembers: Bool
-    /// The users the reader ignores (``IgnoredUserList``): their non-state events do not match, as Synapse leaves
-    /// them out of everything a client reads; their state events do, since they change the room for everyone.
+    /// The users the reader ignores: their non-state events do not match (``IgnoredUserList/hides(_:ignoring:)``).
     public var ignoredSenders: Set<JSONKey> = []
 
     public static let all = EventFilter(json: [:])
@@ -27,7 +26,7 @@ public struct EventFilter: Sendable {
     }
 
     public func matches(_ event: RoomEvent) -> Bool {
-        if event.stateKey == nil, ignoredSenders.contains(JSONKey(event.sender.rawValue)) { return false }
+        if IgnoredUserList.hides(event, ignoring: ignoredSenders) { return false }
         return matches(type: event.type, sender: event.sender.rawValue)
     }
 

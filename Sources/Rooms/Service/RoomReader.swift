@@ -149,7 +149,10 @@ public final class RoomReader: Sendable {
 
     /// As Synapse answers: an event the viewer may not read is unknown (`404`), not forbidden. Someone the room
     /// does not let in reads it as a peeker: only what history visibility showed the world when it was written.
-    public func event(_ eventID: EventID, in roomID: RoomID, viewer: ClientEventFormat.Viewer) async throws(RoomError) -> JSONValue {
+    /// An event an ignored user sent (`ignoring`) is unknown too, as Synapse answers.
+    public func event(
+        _ eventID: EventID, in roomID: RoomID, viewer: ClientEventFormat.Viewer, ignoring: Set<JSONKey> = []
+    ) async throws(RoomError) -> JSONValue {
         let access: Access
         do {
             access = try await self.access(roomID, viewer: viewer.userID)
@@ -158,6 +161,7 @@ public final class RoomReader: Sendable {
             access = Access(upTo: Int64.max, joinedAt: nil, peeking: true)
         }
         let event = try await readableEvent(eventID, in: roomID, viewer: viewer.userID, access: access)
+        guard !IgnoredUserList.hides(event, ignoring: ignoring) else { throw .eventNotFound }
         return try await format([event], in: roomID, viewer: viewer)[0]
     }
 
@@ -245,6 +249,9 @@ public final class RoomReader: Sendable {
         let event = try await readableEvent(
             eventID, in: roomID, viewer: viewer.userID, access: access, hidden: .forbidden("You don't have permission to access that event")
         )
+        guard !IgnoredUserList.hides(event, ignoring: filter.ignoredSenders) else {
+            throw .forbidden("You don't have permission to access that event")
+        }
         let beforeCount = limit / 2
         let before = beforeCount == 0 ? [] : try await roomStore { () async throws(RoomStoreError) in
             try await store.history(in: roomID, from: .before(event.position), to: nil, direction: .backward, limit: beforeCount)

@@ -102,7 +102,7 @@ extension ClientScenarios {
             let plain = try #require(client.timeline(roomID).first { $0["event_id"]?.stringValue == message })
             #expect(plain["auth_events"] == nil && plain["hashes"] == nil && plain["room_id"] == nil, "\(plain)")
         },
-        ClientScenario(name: "Ignored users' events and invites vanish from sync (full and incremental), /messages and /context; their state stays; nobody ignores themselves") { context in
+        ClientScenario(name: "Ignored users' events and invites vanish from sync (full and incremental), /messages, /context and /event; their state stays; nobody ignores themselves") { context in
             let alice = try await context.user("alice")
             let bob = try await context.user("bob")
             let carol = try await context.user("carol")
@@ -131,6 +131,11 @@ extension ClientScenarios {
             let around = try await bob.ok("GET", "/rooms/\(room)/context/\(SuiteClient.escape(shown))?limit=10")
             let before = (around["events_before"]?.arrayValue ?? []).compactMap { $0["event_id"]?.stringValue }
             #expect(!before.isEmpty && !before.contains(hidden), "/context too: \(around)")
+            let single = try await bob.call("GET", "/rooms/\(room)/event/\(SuiteClient.escape(hidden))")
+            #expect(single.status == 404 && single.errcode == "M_NOT_FOUND", "/event hides it as unknown: \(single)")
+            let centred = try await bob.call("GET", "/rooms/\(room)/context/\(SuiteClient.escape(hidden))")
+            #expect(centred.status == 403 && centred.errcode == "M_FORBIDDEN", "/context refuses it: \(centred)")
+            #expect(try await alice.ok("GET", "/rooms/\(room)/event/\(SuiteClient.escape(hidden))")["event_id"]?.stringValue == hidden)
 
             var since = try #require(initial["next_batch"]?.stringValue)
             let laterHidden = try await carol.send(roomID, "ignored again")
