@@ -42,7 +42,7 @@ public enum EventStreamRoutes {
             return .json(try await stream.events(
                 EventStreamService.Request(
                     user: request.requester.userID, deviceID: request.requester.deviceID, from: from, timeout: .milliseconds(timeout),
-                    roomID: roomID, limit: limit == 0 ? 10 : limit
+                    roomID: roomID, limit: limit == 0 ? 10 : limit, setsPresence: !request.requester.isGuest
                 )
             ))
         }

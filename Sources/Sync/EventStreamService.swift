@@ -16,14 +16,19 @@ public final class EventStreamService: Sendable {
         public var timeout: Duration
         public var roomID: RoomID?
         public var limit: Int
+        /// Whether streaming marks the user online, as syncing does (not for guests, as in Synapse).
+        public var setsPresence: Bool
 
-        public init(user: UserID, deviceID: String?, from: SyncToken?, timeout: Duration, roomID: RoomID?, limit: Int) {
+        public init(
+            user: UserID, deviceID: String?, from: SyncToken?, timeout: Duration, roomID: RoomID?, limit: Int, setsPresence: Bool
+        ) {
             self.user = user
             self.deviceID = deviceID
             self.from = from
             self.timeout = timeout
             self.roomID = roomID
             self.limit = limit
+            self.setsPresence = setsPresence
         }
     }
 
@@ -59,7 +64,7 @@ public final class EventStreamService: Sendable {
         let deadline = ContinuousClock.now + request.timeout
         let scope = try await scope(of: request)
         let from = bounded(request.from ?? sync.currentToken())
-        if !scope.peeking { try await presence.syncing(request.user, presence: "online") }
+        if request.setsPresence { try await presence.syncing(request.user, presence: "online") }
         while true {
             let mark = notifier.mark()
             let current = sync.currentToken()
@@ -142,7 +147,15 @@ public final class EventStreamService: Sendable {
         let store = reader.store
         var events: [RoomEvent] = []
         var joinedAt = scope.rooms
-        for roomID in scope.rooms.keys {
+        // Only rooms with events in range are read: from memory, or one indexed probe per room for an old token.
+        let rooms = Set(scope.rooms.keys)
+        var changed = notifier.roomsWithEvents(after: after, among: rooms)
+        if changed == nil {
+            changed = try await roomStoreCall { () async throws(RoomStoreError) in
+                try await store.roomsWithEvents(among: rooms, after: after, upTo: upTo)
+            }
+        }
+        for roomID in changed ?? [] {
             events += try await roomStoreCall { () async throws(RoomStoreError) in
                 try await store.history(
                     in: roomID, from: .afterStream(after), to: .afterStream(upTo), direction: .forward, limit: request.limit
