@@ -23,7 +23,10 @@ struct GuestUpgrade: Sendable {
         let hash = TokenHash.of(guestToken)
         try await database.write { transaction in
             try Self.requireGuest(userID, holding: hash, in: transaction)
-            try UsersTable.upgradeGuest(userID.rawValue, passwordHash: passwordHash, in: transaction)
+            // A concurrent upgrade of the same guest may have committed since the check: only one wins.
+            guard try UsersTable.upgradeGuest(userID.rawValue, passwordHash: passwordHash, in: transaction) else {
+                throw RegistrationError.guestTokenUnknown
+            }
             try AccessTokensTable.deleteAll(userID: userID.rawValue, except: nil, in: transaction)
         }
         return userID

@@ -46,12 +46,12 @@ enum UsersTable {
         try transaction.execute("UPDATE users SET password_hash = ? WHERE user_id = ?", [SQLValue(hash), .text(userID)])
     }
 
-    /// A guest becomes a full account with a password; a row that is not a guest's is left alone.
-    static func upgradeGuest(_ userID: String, passwordHash: String, in transaction: any Transaction) throws(StorageError) {
+    /// A guest becomes a full account with a password; a row that is not a guest's is left alone (`false`).
+    static func upgradeGuest(_ userID: String, passwordHash: String, in transaction: any Transaction) throws(StorageError) -> Bool {
         try transaction.execute(
             "UPDATE users SET password_hash = ?, is_guest = ? WHERE user_id = ? AND is_guest = ?",
             [.text(passwordHash), SQLValue(false), .text(userID), SQLValue(true)]
-        )
+        ) == 1
     }
 
     /// Deactivation keeps the row, so the name stays taken, and drops the password so nothing can log in.
