@@ -74,6 +74,11 @@ extension ClientScenarios {
             let room = SuiteClient.escape(roomID)
             try await bob.ok("POST", "/join/\(room)", [:])
             try await dave.client.ok("POST", "/join/\(room)", [:])
+            let kicked = try await context.user()
+            let banned = try await context.user()
+            for member in [kicked, banned] { try await member.ok("POST", "/join/\(room)", [:]) }
+            try await alice.client.ok("POST", "/rooms/\(room)/kick", ["user_id": .string(kicked.userID), "reason": "bye"])
+            try await alice.client.ok("POST", "/rooms/\(room)/ban", ["user_id": .string(banned.userID), "reason": "gone"])
             let erased = try await alice.client.send(roomID, "erase me")
             let kept = try await dave.client.send(roomID, "keep me")
             try await alice.deactivate(erase: true)
@@ -96,6 +101,19 @@ extension ClientScenarios {
             #expect(present.values.allSatisfy { $0["body"] == "erase me" }, "who was joined keeps it: \(present)")
             let notErased = try await content(carol, kept)
             #expect(notErased.values.allSatisfy { $0["body"] == "keep me" }, "deactivation without erase hides nothing: \(notErased)")
+            // One's own membership change by the erased user counts as seen while joined when it is a ban, not a kick.
+            func ownMembership(_ member: SuiteClient) async throws -> JSONValue? {
+                let history = try await member.ok("GET", "/rooms/\(room)/messages?dir=b&limit=50")
+                return (history["chunk"]?.arrayValue ?? []).first { $0["type"] == "m.room.member" && $0["state_key"]?.stringValue == member.userID }?["content"]
+            }
+            let kick = try await ownMembership(kicked)
+            #expect(kick == ["membership": "leave"], "\(String(describing: kick))")
+            if context.kind.isAxon {
+                // Synapse refuses a banned user /messages and /event altogether (and its sync always shows the state
+                // at the leave unredacted), so only Axon can show the ban as its member saw it.
+                let ban = try await ownMembership(banned)
+                #expect(ban?["membership"] == "ban" && ban?["reason"] == "gone", "\(String(describing: ban))")
+            }
         },
         ClientScenario(name: "rooms v6 and later refuse floats and integers outside the canonical range anywhere in content") { context in
             let alice = try await context.user()
