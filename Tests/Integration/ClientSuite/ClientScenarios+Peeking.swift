@@ -38,6 +38,14 @@ extension ClientScenarios {
             #expect(streamed.first?["room_id"]?.stringValue == roomID, "\(stream)")
             let stillOut = try await alice.ok("GET", "/rooms/\(room)/joined_members")
             #expect(stillOut["joined"]?[bob.userID] == nil, "peeking joins nobody")
+            // Reading is not membership: what needs a member stays refused.
+            let typing = try await bob.call("PUT", "/rooms/\(room)/typing/\(SuiteClient.escape(bob.userID))", ["typing": true, "timeout": 1000])
+            #expect(typing.status == 403, "\(typing)")
+            let alias = "#peek\(UUID().uuidString.prefix(6).lowercased()):\(context.serverName)"
+            let aliased = try await bob.call("PUT", "/directory/room/\(SuiteClient.escape(alias))", ["room_id": .string(roomID)])
+            #expect(aliased.status == 403, "\(aliased)")
+            let published = try await bob.call("PUT", "/directory/list/room/\(room)", ["visibility": "public"])
+            #expect(published.status == 403, "\(published)")
         },
         ClientScenario(name: "peekers see only what was written while the room was world_readable") { context in
             let alice = try await context.user("alice")
