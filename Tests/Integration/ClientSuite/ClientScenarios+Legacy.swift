@@ -95,6 +95,14 @@ extension ClientScenarios {
             let fourth = try await alice.send(roomID, "fourth")
             let woken = try await waiting
             #expect(messages(woken) == [fourth], "\(woken)")
+            // The user's own membership changes come too, from rooms they are not in: an invite.
+            let beforeInvite = try #require(woken["end"]?.stringValue, "\(woken)")
+            let bob = try await context.user()
+            let otherRoom = try await bob.createRoom()
+            try await bob.ok("POST", "/rooms/\(SuiteClient.escape(otherRoom))/invite", ["user_id": .string(alice.userID)])
+            let invited = try await alice.ok("GET", "/events?timeout=5000&from=\(SuiteClient.escape(beforeInvite))")
+            let invite = (invited["chunk"]?.arrayValue ?? []).first { $0["type"] == "m.room.member" && $0["room_id"]?.stringValue == otherRoom }
+            #expect(invite?["state_key"]?.stringValue == alice.userID && invite?["content"]?["membership"] == "invite", "\(invited)")
             let bad = try await alice.call("GET", "/events?timeout=0&from=not-a-token")
             #expect(bad.status == 400, "\(bad)")
         },
