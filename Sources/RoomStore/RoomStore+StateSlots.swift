@@ -82,6 +82,38 @@ extension RoomStore {
         return result
     }
 
+    /// For each state event of `events` (one room's), the event its slot held just before it (in the state at the
+    /// stream position before it), in one read: what `unsigned.prev_content` shows, without resolving a whole
+    /// state per event.
+    public func replacedState(of events: [RoomEvent]) async throws(RoomStoreError) -> [EventID: RoomEvent] {
+        let stateEvents = events.compactMap { event in event.stateKey.map { (event: event, key: StateKey(event.type, $0)) } }
+        guard let roomID = stateEvents.first?.event.roomID else { return [:] }
+        let (groups, entries, rows) = try await read { connection throws(StorageError) in
+            guard let room = try RoomIDsTable.find(roomID, in: connection) else { return ([Int64?](), [Int64: [StateKey: String]](), [Row]()) }
+            var groups: [Int64?] = []
+            for (event, _) in stateEvents {
+                let before = try TimelineQueries.lastEvent(roomNID: room, upTo: event.streamOrdering - 1, in: connection)
+                groups.append(try before.flatMap { nid throws(StorageError) in try EventStateGroupsTable.group(eventNID: nid, in: connection) })
+            }
+            let keyNIDs = try StateKeysTable.find(Array(Set(stateEvents.map(\.key))), in: connection)
+            let entries = try StateGroupsTable.entries(keyNIDs: Array(keyNIDs.values), groups: Set(groups.compactMap { $0 }), in: connection)
+            let keyed = entries.mapValues { slots in Self.keyed(slots, by: keyNIDs) }
+            return (groups, keyed, try TimelineQueries.events(Self.distinct(keyed.values.flatMap(\.values)), in: connection))
+        }
+        var loaded: [[UInt8]: RoomEvent] = [:]
+        for row in rows {
+            let event = try TimelineQueries.decode(row)
+            loaded[Array(event.eventID.rawValue.utf8)] = event
+        }
+        var replaced: [EventID: RoomEvent] = [:]
+        for ((event, key), group) in zip(stateEvents, groups) {
+            if let group, let previous = entries[group]?[key], let previousEvent = loaded[Array(previous.utf8)] {
+                replaced[event.eventID] = previousEvent
+            }
+        }
+        return replaced
+    }
+
     /// `ids` without repeats, compared by bytes.
     private static func distinct(_ ids: [String]) -> [String] {
         var seen = Set<[UInt8]>()

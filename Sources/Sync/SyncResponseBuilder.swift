@@ -4,7 +4,7 @@ import Rooms
 import RoomStore
 
 /// Builds one `/sync` response for the stream range `(since, upTo]`.
-struct SyncResponseBuilder {
+struct SyncResponseBuilder: Sendable {
     struct Response {
         var json: JSONValue
         var isEmpty: Bool
@@ -58,48 +58,28 @@ struct SyncResponseBuilder {
             epoch: since?.typingEpoch
         ).filter { request.filter.presence.matches(type: "m.presence", sender: $0["sender"]?.stringValue ?? "") }
 
+        var removed: Set<RoomID> = []
+        if sinceEvents == nil, !request.filter.includeLeave { removed = try await RemovedRooms.among(memberships, user: request.user, store: store) }
+        let context = SectionContext(
+            sinceEvents: sinceEvents, changedRooms: changedRooms, ephemeral: ephemeral, roomAccountData: roomAccountData.rooms, removed: removed
+        )
+        // Rooms are independent: building several at once keeps every reader connection busy instead of waiting on
+        // one store round trip after another.
+        let sections = try await concurrentlyMapped(memberships, limit: Self.roomsAtOnce) { (record: MembershipRecord) async throws(RoomError) in
+            try await section(for: record, context: context)
+        }
         var join: JSONObject = [:]
         var invite: JSONObject = [:]
         var leave: JSONObject = [:]
         var lazySent: [RoomID: Set<StateKey>] = [:]
-        var removed: Set<RoomID> = []
-        if sinceEvents == nil, !request.filter.includeLeave { removed = try await RemovedRooms.among(memberships, user: request.user, store: store) }
-        for record in memberships {
-            let changedSince = sinceEvents.map { record.streamOrdering > $0 } ?? true
-            switch record.membership {
-            case Membership.join:
-                let newlyJoined = try await joinedDuringRange(record, since: sinceEvents)
-                let hasEvents = changedRooms?.contains(record.roomID) ?? true
-                let extras = ephemeral[record.roomID] != nil || roomAccountData.rooms[record.roomID] != nil
-                guard hasEvents || newlyJoined || extras else { continue }
-                var (room, sent) = try await timelineAndState(
-                    record.roomID, after: newlyJoined ? nil : sinceEvents, upTo: upTo.events, fresh: newlyJoined || isInitial,
-                    joinedAt: record.streamOrdering
-                )
-                guard newlyJoined || extras || isInitial || FilteredTimeline.hasNews(room) else { continue }
+        for (record, section) in zip(memberships, sections) {
+            switch section {
+            case .join(let room, let sent):
                 if !sent.isEmpty { lazySent[record.roomID] = sent }
-                room["ephemeral"] = ["events": .array(ephemeral[record.roomID] ?? [])]
-                room["account_data"] = ["events": .array(roomAccountData.rooms[record.roomID] ?? [])]
                 join[record.roomID.rawValue] = room
-            case Membership.invite where changedSince:
-                guard try await !ignored.hidesInvite(record, store: store) else { continue }
-                invite[record.roomID.rawValue] = ["invite_state": ["events": .array(try await strippedState(record))]]
-            case Membership.leave, Membership.ban:
-                guard changedSince, !record.forgotten, sinceEvents != nil || request.filter.includeLeave || removed.contains(record.roomID) else {
-                    continue
-                }
-                let joinedAndLeft = try await joinedDuringRange(record, since: sinceEvents)
-                var room =
-                    try await reader.wasJoined(before: record)
-                    ? try await timelineAndState(
-                        record.roomID, after: sinceEvents, upTo: record.streamOrdering, fresh: sinceEvents == nil || joinedAndLeft,
-                        joinedAt: nil
-                    ).json
-                    : try await onlyEvent(record)
-                room["account_data"] = ["events": []]
-                leave[record.roomID.rawValue] = room
-            default:
-                continue
+            case .invite(let room): invite[record.roomID.rawValue] = room
+            case .leave(let room): leave[record.roomID.rawValue] = room
+            case nil: continue
             }
         }
         let isEmpty = join.isEmpty && invite.isEmpty && leave.isEmpty && roomAccountData.global.isEmpty && presenceEvents.isEmpty
@@ -110,6 +90,65 @@ struct SyncResponseBuilder {
             "presence": ["events": .array(presenceEvents)],
         ]
         return Response(json: json, isEmpty: isEmpty, syncedRooms: joined, lazySent: lazySent)
+    }
+
+    /// Rooms built at once: a few more than SQLite's reader connections, so each has the next read waiting.
+    static let roomsAtOnce = 8
+
+    /// What every room's section is decided from, read once per response.
+    private struct SectionContext: Sendable {
+        var sinceEvents: Int64?
+        /// Joined rooms with events in range; `nil` on an initial sync (all of them).
+        var changedRooms: Set<RoomID>?
+        var ephemeral: [RoomID: [JSONValue]]
+        var roomAccountData: [RoomID: [JSONValue]]
+        /// Rooms the user was kicked or banned from, listed in an initial sync even without `include_leave`.
+        var removed: Set<RoomID>
+    }
+
+    private enum RoomSection: Sendable {
+        case join(JSONValue, lazySent: Set<StateKey>)
+        case invite(JSONValue)
+        case leave(JSONValue)
+    }
+
+    /// The room's entry in `join`, `invite` or `leave`, or `nil` when the response leaves the room out.
+    private func section(for record: MembershipRecord, context: SectionContext) async throws(RoomError) -> RoomSection? {
+        let sinceEvents = context.sinceEvents
+        let changedSince = sinceEvents.map { record.streamOrdering > $0 } ?? true
+        switch record.membership {
+        case Membership.join:
+            let newlyJoined = try await joinedDuringRange(record, since: sinceEvents)
+            let hasEvents = context.changedRooms?.contains(record.roomID) ?? true
+            let extras = context.ephemeral[record.roomID] != nil || context.roomAccountData[record.roomID] != nil
+            guard hasEvents || newlyJoined || extras else { return nil }
+            var (room, sent) = try await timelineAndState(
+                record.roomID, after: newlyJoined ? nil : sinceEvents, upTo: upTo.events, fresh: newlyJoined || isInitial,
+                joinedAt: record.streamOrdering
+            )
+            guard newlyJoined || extras || isInitial || FilteredTimeline.hasNews(room) else { return nil }
+            room["ephemeral"] = ["events": .array(context.ephemeral[record.roomID] ?? [])]
+            room["account_data"] = ["events": .array(context.roomAccountData[record.roomID] ?? [])]
+            return .join(room, lazySent: sent)
+        case Membership.invite where changedSince:
+            guard try await !ignored.hidesInvite(record, store: store) else { return nil }
+            return .invite(["invite_state": ["events": .array(try await strippedState(record))]])
+        case Membership.leave, Membership.ban:
+            guard changedSince, !record.forgotten, sinceEvents != nil || request.filter.includeLeave || context.removed.contains(record.roomID)
+            else { return nil }
+            let joinedAndLeft = try await joinedDuringRange(record, since: sinceEvents)
+            var room =
+                try await reader.wasJoined(before: record)
+                ? try await timelineAndState(
+                    record.roomID, after: sinceEvents, upTo: record.streamOrdering, fresh: sinceEvents == nil || joinedAndLeft,
+                    joinedAt: nil
+                ).json
+                : try await onlyEvent(record)
+            room["account_data"] = ["events": []]
+            return .leave(room)
+        default:
+            return nil
+        }
     }
 
     /// The memberships as they stood at `upTo`: one that changed after the positions were read is replaced by

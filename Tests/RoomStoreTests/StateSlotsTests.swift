@@ -48,4 +48,45 @@ import Testing
             }
         }
     }
+
+    /// What each state event replaced, read for a page in one go, is its slot in the whole state just before it,
+    /// also when the page skips events (a filtered page); first-time slots replaced nothing.
+    @Test func replacedStateIsTheSlotJustBeforeEachStateEvent() async throws {
+        try await withEachDatabase { db in
+            let store = try await RoomStore.open(database: db, instance: "main", policy: StateGroupPolicy(maxChainLength: 2, minimumDeltaRows: 1))
+            let room = try RoomFixture()
+            let bob = try room.user("bob")
+            var events = [
+                try room.stateEvent("create", type: "m.room.create", depth: 1, prev: nil),
+                try room.stateEvent("vis1", type: "m.room.history_visibility", depth: 2, prev: "create"),
+                try room.stateEvent("join", type: "m.room.member", stateKey: bob.rawValue, depth: 3, prev: "vis1", membership: "join"),
+            ]
+            var previous = "join"
+            for index in 0..<5 {
+                events.append(try room.message("m\(index)", depth: Int64(4 + 2 * index), prev: previous))
+                let name = "state\(index)"
+                events.append(
+                    index % 2 == 0
+                        ? try room.stateEvent(name, type: "m.room.member", stateKey: bob.rawValue, depth: Int64(5 + 2 * index), prev: "m\(index)", membership: "join")
+                        : try room.stateEvent(name, type: "m.room.history_visibility", depth: Int64(5 + 2 * index), prev: "m\(index)")
+                )
+                previous = name
+            }
+            try await store.persist(events)
+            let run = try await store.history(in: room.roomID, from: .afterStream(0), to: nil, direction: .forward, limit: 100)
+            for page in [run, run.enumerated().filter { $0.offset % 2 == 0 }.map(\.element)] {
+                let replaced = try await store.replacedState(of: page)
+                for event in page {
+                    guard let stateKey = event.stateKey else {
+                        #expect(replaced[event.eventID] == nil)
+                        continue
+                    }
+                    let before = try await store.state(in: room.roomID, atStream: event.streamOrdering - 1)
+                    #expect(replaced[event.eventID]?.eventID == before?[StateKey(event.type, stateKey)], "\(event.eventID)")
+                }
+            }
+            #expect(try await store.replacedState(of: run)[try room.id("create")] == nil)
+            #expect(try await store.replacedState(of: run)[try room.id("state2")]?.eventID == (try room.id("state0")))
+        }
+    }
 }

@@ -122,29 +122,13 @@ public final class RoomReader: Sendable {
     ) async throws(RoomError) -> [JSONValue] {
         guard !events.isEmpty else { return [] }
         let version = try await versions.version(of: roomID)
-        let replaced = withPreviousState ? try await replacedState(of: events, in: roomID) : [:]
+        let replaced = withPreviousState ? try await roomStore { () async throws(RoomStoreError) in try await store.replacedState(of: events) } : [:]
         let now = clock()
         return events.map { event in
             ClientEventFormat.json(
                 event, version: version, viewer: viewer, now: now, includeRoomID: includeRoomID, replaced: replaced[event.eventID]
             )
         }
-    }
-
-    /// For each state event, the event that held its slot just before it.
-    private func replacedState(of events: [RoomEvent], in roomID: RoomID) async throws(RoomError) -> [EventID: RoomEvent] {
-        var previousIDs: [EventID: EventID] = [:]
-        for event in events {
-            guard let stateKey = event.stateKey else { continue }
-            let before = try await roomStore { () async throws(RoomStoreError) in
-                try await store.state(in: roomID, atStream: event.streamOrdering - 1)
-            }
-            if let previous = before?[StateKey(event.type, stateKey)] { previousIDs[event.eventID] = previous }
-        }
-        guard !previousIDs.isEmpty else { return [:] }
-        let loaded = try await roomStore { () async throws(RoomStoreError) in try await store.events(Array(Set(previousIDs.values))) }
-        let byID = Dictionary(loaded.map { ($0.eventID, $0) }, uniquingKeysWith: { first, _ in first })
-        return previousIDs.compactMapValues { byID[$0] }
     }
 
     /// As Synapse answers: an event the viewer may not read is unknown (`404`), not forbidden. Someone the room
