@@ -33,12 +33,12 @@ struct LoadCommand: AsyncParsableCommand {
     var rate: Double?
 
     @Option(help: "Open loop: unanswered sends one sender may have before it skips the ones falling due.")
-    var maxInFlight = 256
+    var maxInFlight = 32
 
     @Option(help: "Long-poll timeout of /sync in milliseconds.")
     var syncTimeout = 30_000
 
-    @Option(help: "Seconds to wait after sending for deliveries still outstanding.")
+    @Option(help: "Seconds to wait after sending for answers (open loop) and deliveries still outstanding.")
     var drain = 10
 
     @Option(help: "Prefix of the registered user names; defaults to a random one.")

@@ -11,7 +11,7 @@ struct Workload: Sendable {
     /// Total messages per second offered across all senders (open loop); nil sends back to back (closed loop).
     var rate: Double?
     /// Open loop: unanswered sends one sender may have outstanding before it skips due ones.
-    var maxInFlight: Int = 256
+    var maxInFlight: Int = 32
     var syncTimeoutMilliseconds: Int
     /// How long to wait after the last send for outstanding deliveries.
     var drain: Duration
@@ -137,7 +137,9 @@ struct Scenario: Sendable {
         // Open loop: sender `index` starts `index/senders` of an interval late, so sends spread evenly.
         func pacing(_ index: Int) -> Pacing {
             guard let interval else { return .closedLoop }
-            return .openLoop(interval: interval, offset: interval * (Double(index) / Double(workload.senders)), maxInFlight: workload.maxInFlight)
+            return .openLoop(
+                interval: interval, offset: interval * (Double(index) / Double(workload.senders)), maxInFlight: workload.maxInFlight,
+                answerWithin: workload.drain)
         }
         let end = start + workload.duration
         return await withTaskGroup(of: SenderResult.self) { group in

@@ -35,7 +35,8 @@ enum Pacing: Sendable {
     case closedLoop
     /// Each send starts at its own scheduled time, `start + offset + interval × n`, answered or not: latencies
     /// are measured from the scheduled time, so a server falling behind shows as latency, not as a lower rate.
-    case openLoop(interval: Duration, offset: Duration, maxInFlight: Int)
+    /// Sends still unanswered `answerWithin` after the last one was due are cancelled and count as failed.
+    case openLoop(interval: Duration, offset: Duration, maxInFlight: Int, answerWithin: Duration)
 }
 
 /// One user posting `m.room.message` events, each carrying a unique marker the receivers' syncs are matched on.
@@ -52,8 +53,8 @@ struct Sender: Sendable {
         switch pacing {
         case .closedLoop:
             await closedLoop(end: end)
-        case .openLoop(let interval, let offset, let maxInFlight):
-            await openLoop(start: start + offset, end: end, interval: interval, maxInFlight: maxInFlight)
+        case .openLoop(let interval, let offset, let maxInFlight, let answerWithin):
+            await openLoop(start: start + offset, end: end, interval: interval, maxInFlight: maxInFlight, giveUp: end + answerWithin)
         }
     }
 
@@ -70,9 +71,9 @@ struct Sender: Sendable {
         return result
     }
 
-    private func openLoop(start: ContinuousClock.Instant, end: ContinuousClock.Instant, interval: Duration, maxInFlight: Int) async
-        -> SenderResult
-    {
+    private func openLoop(
+        start: ContinuousClock.Instant, end: ContinuousClock.Instant, interval: Duration, maxInFlight: Int, giveUp: ContinuousClock.Instant
+    ) async -> SenderResult {
         let clock = ContinuousClock()
         let state = OpenLoopState()
         // A discarding group keeps nothing of finished sends: memory is bounded by the sends in flight.
@@ -101,6 +102,11 @@ struct Sender: Sendable {
                 }
                 sequence += 1
             }
+            // A server far behind would otherwise keep the run going for as long as its backlog lasts.
+            while state.counts.withLock({ $0.inFlight }) > 0, clock.now < giveUp {
+                try? await Task.sleep(for: .milliseconds(50))
+            }
+            group.cancelAll()
         }
         return state.counts.withLock { $0.result }
     }
