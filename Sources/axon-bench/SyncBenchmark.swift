@@ -52,13 +52,14 @@ struct SyncBenchmark: Sendable {
         return SyncAccount(userID: client.userID, accessToken: client.accessToken ?? "", rooms: roomIDs)
     }
 
-    /// Times `runs` initial syncs (no `since`, the server's default filter). Each asks with a different `timeout`
-    /// (an initial sync never waits): Synapse keeps a finished sync's answer for two minutes, keyed on the request's
-    /// parameters, and a repeat would time that cache instead of the work.
+    /// Times `runs` initial syncs (no `since`, the server's default filter). Each asks with a `timeout` no earlier
+    /// request used (an initial sync never waits): Synapse keeps a finished sync's answer for two minutes, keyed on
+    /// the request's parameters, and a repeat would time that cache instead of the work.
     func initial(_ account: SyncAccount, runs: Int) async throws(BenchError) -> [SyncSample] {
         let client = self.client(account)
         var samples: [SyncSample] = []
-        for run in 0..<runs {
+        let firstTimeout = Int.random(in: 1...100_000)
+        for run in firstTimeout..<firstTimeout + runs {
             let clock = ContinuousClock()
             let start = clock.now
             let (json, bytes) = try await client.sizedSync(since: nil, filter: nil, timeoutMilliseconds: run)

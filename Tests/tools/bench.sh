@@ -144,6 +144,10 @@ run_step() { # result-file command...
     [[ -s $out ]] || echo '{"error": "axon-bench wrote no result"}' >"$out"
 }
 
+# The commit the binaries are built from (with BENCH_SKIP_BUILD, the caller vouches for that), read before the
+# run so later edits to the tree do not relabel it.
+commit=$(git rev-parse --short HEAD)
+git diff --quiet HEAD -- Sources Package.swift || commit="$commit-modified"
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 if [[ " $engines " == *" postgres "* ]]; then
     chmod o+x "$work" # the cluster runs as the postgres user when we are root
@@ -204,8 +208,6 @@ for engine in $engines; do
 done
 
 mkdir -p bench/results
-commit=$(git rev-parse --short HEAD)
-git diff --quiet HEAD -- Sources Package.swift || commit="$commit-modified"
 out="bench/results/$(date -u +%Y-%m-%dT%H%M%SZ)-$commit.json"
 "$python" "$root/Tests/tools/bench_summary.py" "$work" "$out" \
     --commit "$commit" --synapse-version "$("$python" -c 'import importlib.metadata as m; print(m.version("matrix-synapse"))')" \
