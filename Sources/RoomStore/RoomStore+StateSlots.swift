@@ -35,11 +35,7 @@ extension RoomStore {
                 try TimelineQueries.events(Self.distinct(entries.values.flatMap(\.values)), in: connection)
             )
         }
-        var loaded: [[UInt8]: RoomEvent] = [:]
-        for row in rows {
-            let event = try TimelineQueries.decode(row)
-            loaded[Array(event.eventID.rawValue.utf8)] = event
-        }
+        let loaded = try Self.byEventID(rows)
         func filling(_ group: Int64?) -> [StateKey: RoomEvent] {
             (group.flatMap { entries[$0] } ?? [:]).compactMapValues { loaded[Array($0.utf8)] }
         }
@@ -69,11 +65,7 @@ extension RoomStore {
                 try TimelineQueries.events(Self.distinct(entries.values.flatMap(\.values)), in: connection)
             )
         }
-        var loaded: [[UInt8]: RoomEvent] = [:]
-        for row in rows {
-            let event = try TimelineQueries.decode(row)
-            loaded[Array(event.eventID.rawValue.utf8)] = event
-        }
+        let loaded = try Self.byEventID(rows)
         var result: [RoomID: [StateKey: RoomEvent]] = [:]
         for room in rooms {
             guard let group = groups[room] else { continue }
@@ -100,11 +92,7 @@ extension RoomStore {
             let keyed = entries.mapValues { slots in Self.keyed(slots, by: keyNIDs) }
             return (groups, keyed, try TimelineQueries.events(Self.distinct(keyed.values.flatMap(\.values)), in: connection))
         }
-        var loaded: [[UInt8]: RoomEvent] = [:]
-        for row in rows {
-            let event = try TimelineQueries.decode(row)
-            loaded[Array(event.eventID.rawValue.utf8)] = event
-        }
+        let loaded = try Self.byEventID(rows)
         var replaced: [EventID: RoomEvent] = [:]
         for ((event, key), group) in zip(stateEvents, groups) {
             if let group, let previous = entries[group]?[key], let previousEvent = loaded[Array(previous.utf8)] {
@@ -112,6 +100,16 @@ extension RoomStore {
             }
         }
         return replaced
+    }
+
+    /// Event rows keyed by their event ID's bytes.
+    private static func byEventID(_ rows: [Row]) throws(RoomStoreError) -> [[UInt8]: RoomEvent] {
+        var loaded: [[UInt8]: RoomEvent] = [:]
+        for row in rows {
+            let event = try TimelineQueries.decode(row)
+            loaded[Array(event.eventID.rawValue.utf8)] = event
+        }
+        return loaded
     }
 
     /// `ids` without repeats, compared by bytes.
