@@ -250,14 +250,13 @@ public final class RoomReader: Sendable {
         )
         let last = readableAfter.last ?? event
         let first = before.last ?? event
-        let state = filter.lazilyLoaded(
-            try await stateEvents(roomID, atStream: last.streamOrdering),
-            for: [event] + readableBefore.filter(filter.matches) + readableAfter.filter(filter.matches)
-        )
+        let shownBefore = readableBefore.filter(filter.matches)
+        let shownAfter = readableAfter.filter(filter.matches)
+        let state = filter.lazilyLoaded(try await stateEvents(roomID, atStream: last.streamOrdering), for: [event] + shownBefore + shownAfter)
         return [
             "event": try await format([event], in: roomID, viewer: viewer)[0],
-            "events_before": .array(try await format(readableBefore.filter(filter.matches), in: roomID, viewer: viewer)),
-            "events_after": .array(try await format(readableAfter.filter(filter.matches), in: roomID, viewer: viewer)),
+            "events_before": .array(try await format(shownBefore, in: roomID, viewer: viewer)),
+            "events_after": .array(try await format(shownAfter, in: roomID, viewer: viewer)),
             "start": .string(RoomToken.topological(depth: first.topologicalOrdering, stream: first.streamOrdering).description),
             "end": .string(RoomToken.topological(depth: last.topologicalOrdering, stream: last.streamOrdering + 1).description),
             "state": .array(try await format(state, in: roomID, viewer: viewer)),
