@@ -15,6 +15,8 @@ let lifecycle: Target.Dependency = .product(name: "ServiceLifecycle", package: "
 let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package: "swift-argument-parser")
 let httpTypes: Target.Dependency = .product(name: "HTTPTypes", package: "swift-http-types")
 let httpClient: Target.Dependency = .product(name: "AsyncHTTPClient", package: "async-http-client")
+let metrics: Target.Dependency = .product(name: "CoreMetrics", package: "swift-metrics")
+let prometheus: Target.Dependency = .product(name: "Prometheus", package: "swift-prometheus")
 
 /// Every worker executable is a few lines that hand a role to the runtime.
 let workerExecutables = [
@@ -40,6 +42,8 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // Layer 0: C libraries through pkg-config.
@@ -52,7 +56,7 @@ let package = Package(
         .target(name: "MatrixCrypto", dependencies: ["MatrixTypes", "CSodium", crypto], swiftSettings: strict),
         .target(name: "EventAuth", dependencies: ["MatrixTypes", "MatrixCrypto"], swiftSettings: strict),
         .target(name: "AxonConfig", dependencies: ["MatrixTypes", .product(name: "Yams", package: "Yams")], swiftSettings: strict),
-        .target(name: "Storage", dependencies: ["MatrixTypes", logging], swiftSettings: strict),
+        .target(name: "Storage", dependencies: ["MatrixTypes", logging, metrics], swiftSettings: strict),
         .target(name: "Replication", dependencies: ["MatrixTypes"], swiftSettings: strict),
 
         // Layer 4: database engines.
@@ -65,13 +69,13 @@ let package = Package(
             dependencies: ["MatrixTypes", "MatrixCrypto", "Storage", "CSodium", crypto, logging, nio, nioPosix],
             swiftSettings: strict
         ),
-        .target(name: "RoomStore", dependencies: ["MatrixTypes", "Storage", logging], swiftSettings: strict),
+        .target(name: "RoomStore", dependencies: ["MatrixTypes", "Storage", logging, metrics], swiftSettings: strict),
         .target(
             name: "Rooms",
             dependencies: ["MatrixTypes", "MatrixCrypto", "EventAuth", "Storage", "RoomStore", "Replication", "Accounts", logging],
             swiftSettings: strict
         ),
-        .target(name: "Sync", dependencies: ["MatrixTypes", "Replication", "RoomStore", "Rooms", logging], swiftSettings: strict),
+        .target(name: "Sync", dependencies: ["MatrixTypes", "Replication", "RoomStore", "Rooms", logging, metrics], swiftSettings: strict),
 
         // Layers 6-7: HTTP plumbing and route collections.
         .target(name: "MatrixHTTP", dependencies: ["MatrixTypes", "Accounts", "Rooms", hummingbird, httpTypes, nio, logging], swiftSettings: strict),
@@ -88,7 +92,7 @@ let package = Package(
             dependencies: [
                 "MatrixTypes", "MatrixCrypto", "AxonConfig", "Storage", "StorageSQLite", "StoragePostgres",
                 "MatrixHTTP", "ClientAPI", "AdminAPI", "Accounts", "Replication", "RoomStore", "Rooms", "Sync", hummingbird, httpTypes, nio, nioPosix, lifecycle, logging,
-                argumentParser, httpClient, crypto,
+                argumentParser, httpClient, crypto, metrics, prometheus,
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict

@@ -1,3 +1,4 @@
+import CoreMetrics
 public import Logging
 public import MatrixTypes
 public import Storage
@@ -16,6 +17,8 @@ public final class RoomStore: Sendable {
     public let database: any Database
     public let policy: StateGroupPolicy
     private let streamIDs: StreamIDAllocator
+    /// Events committed, for the metrics endpoint (database work per event is the ratio of the two counts).
+    private let persisted = Counter(label: "axon_events_persisted_total")
 
     private init(database: any Database, policy: StateGroupPolicy, streamIDs: StreamIDAllocator) {
         self.database = database
@@ -78,6 +81,7 @@ public final class RoomStore: Sendable {
                 }
             }
         }
+        persisted.increment(by: events.count)
         return orderings
     }
 

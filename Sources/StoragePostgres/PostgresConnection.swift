@@ -7,9 +7,14 @@ import Storage
 final class PostgresConnection: Transaction, @unchecked Sendable {
     let dialect = SQLDialect.postgres
     private let handle: OpaquePointer
+    private var statements = PostgresStatementCache()
+    private let counters: DatabaseCounters
+    /// The kind of transaction the connection is lent for, which its statements are counted under.
+    var use = DatabaseCounters.Use.write
 
     /// Connects (blocking). The error names host and database as libpq reports them, never the password.
-    init(configuration: PostgresConfiguration) throws(StorageError) {
+    init(configuration: PostgresConfiguration, counters: DatabaseCounters) throws(StorageError) {
+        self.counters = counters
         let parameters = configuration.connectParameters
         let keywords = parameters.map { strdup($0.keyword) } + [nil]
         let values = parameters.map { strdup($0.value) } + [nil]
@@ -46,6 +51,7 @@ final class PostgresConnection: Transaction, @unchecked Sendable {
 
     /// Re-establishes a broken connection with the same parameters (blocking).
     func reset() throws(StorageError) {
+        statements.removeAll()
         PQreset(handle)
         guard PQstatus(handle) == CONNECTION_OK else {
             throw .connectionFailed(reason: PostgresResult.errorMessage(handle))
@@ -54,7 +60,7 @@ final class PostgresConnection: Transaction, @unchecked Sendable {
 
     func query(_ sql: String, _ params: [SQLValue]) throws(StorageError) -> [Row] {
         try Self.refuseNUL(in: params)
-        let result = run(sql, params)
+        let result = try run(sql, params)
         defer { PQclear(result) }
         return try PostgresResult.rows(result, connection: handle)
     }
@@ -62,13 +68,14 @@ final class PostgresConnection: Transaction, @unchecked Sendable {
     @discardableResult
     func execute(_ sql: String, _ params: [SQLValue]) throws(StorageError) -> Int {
         try Self.refuseNUL(in: params)
-        let result = run(sql, params)
+        let result = try run(sql, params)
         defer { PQclear(result) }
         try PostgresResult.check(result, connection: handle)
         return Int(String(cString: PQcmdTuples(result))) ?? 0
     }
 
     func executeScript(_ sql: String) throws(StorageError) {
+        counters.countRoundTrip(use)
         let result = PQexec(handle, sql)
         defer { PQclear(result) }
         try PostgresResult.check(result, connection: handle)
@@ -77,6 +84,7 @@ final class PostgresConnection: Transaction, @unchecked Sendable {
     /// Commits, failing if PostgreSQL turned the COMMIT into a ROLLBACK because a statement in the
     /// transaction had failed (and the caller caught that error instead of letting it propagate).
     func commit() throws(StorageError) {
+        counters.countRoundTrip(use)
         let result = PQexec(handle, "COMMIT")
         defer { PQclear(result) }
         try PostgresResult.check(result, connection: handle)
@@ -96,10 +104,11 @@ final class PostgresConnection: Transaction, @unchecked Sendable {
         }
     }
 
-    /// Sends one statement with text-format parameters (blobs go as binary `bytea`, so they
-    /// need no escaping). Numbers are typed `int8`/`float8` so `SELECT ?` reads back a number as
-    /// on SQLite; text is left for the server to infer, so it also fits `jsonb` or `regclass`.
-    private func run(_ sql: String, _ params: [SQLValue]) -> OpaquePointer? {
+    /// Sends one statement with text-format parameters (blobs go as binary `bytea`, so they need no escaping).
+    /// Numbers are typed `int8`/`float8` so `SELECT ?` reads back a number as on SQLite; text is left for the server to
+    /// infer, so it also fits `jsonb` or `regclass`. A statement seen before on this connection runs prepared: the
+    /// server parses and plans it once, not on every call.
+    private func run(_ sql: String, _ params: [SQLValue]) throws(StorageError) -> OpaquePointer? {
         var types: [Oid] = []
         var lengths: [Int32] = []
         var formats: [Int32] = []
@@ -126,6 +135,24 @@ final class PostgresConnection: Transaction, @unchecked Sendable {
             }
         }
         let pointers = values.map { UnsafePointer($0) }
-        return PQexecParams(handle, PostgresPlaceholders.rewrite(sql), Int32(params.count), types, pointers, lengths, formats, 0)
+        counters.countStatement(use)
+        counters.countRoundTrip(use)
+        switch statements.plan(sql: sql, types: types) {
+        case .prepared(let name):
+            return PQexecPrepared(handle, name, Int32(params.count), pointers, lengths, formats, 0)
+        case .prepare(let name, let text):
+            if statements.isFull {
+                try executeScript("DEALLOCATE ALL")
+                statements.removeAll()
+            }
+            counters.countRoundTrip(use)
+            let preparation = PQprepare(handle, name, text, Int32(types.count), types)
+            defer { PQclear(preparation) }
+            try PostgresResult.check(preparation, connection: handle)
+            statements.didPrepare(sql: sql, types: types, name: name)
+            return PQexecPrepared(handle, name, Int32(params.count), pointers, lengths, formats, 0)
+        case .once(let text):
+            return PQexecParams(handle, text, Int32(params.count), types, pointers, lengths, formats, 0)
+        }
     }
 }

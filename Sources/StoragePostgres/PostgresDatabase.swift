@@ -36,7 +36,7 @@ public final class PostgresDatabase: Database {
 
     @discardableResult
     public func read<T: Sendable>(_ body: @escaping @Sendable (any Connection) throws -> T) async throws -> T {
-        try await pool.withConnection { connection in
+        try await pool.withConnection(.read) { connection in
             try connection.executeScript("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
             do {
                 let value = try body(connection)
@@ -51,7 +51,7 @@ public final class PostgresDatabase: Database {
 
     @discardableResult
     public func write<T: Sendable>(_ body: @escaping @Sendable (any Transaction) throws -> T) async throws -> T {
-        try await pool.withConnection { connection in
+        try await pool.withConnection(.write) { connection in
             try connection.executeScript("BEGIN")
             let value: T
             do {
@@ -69,7 +69,7 @@ public final class PostgresDatabase: Database {
     /// (`CREATE DATABASE`, `DROP DATABASE`, `VACUUM`). Each statement commits on its own.
     @discardableResult
     public func withConnection<T: Sendable>(_ body: @escaping @Sendable (any Connection) throws -> T) async throws -> T {
-        try await pool.withConnection { connection in try body(connection) }
+        try await pool.withConnection(.write) { connection in try body(connection) }
     }
 
     public func close() async {

@@ -15,12 +15,16 @@ final class PostgresPool: Sendable {
     }
 
     let configuration: PostgresConfiguration
+    private let counters: DatabaseCounters
     private let threads: NIOThreadPool
     private let state: Locked<State>
     private let logger: Logger
 
-    private init(configuration: PostgresConfiguration, threads: NIOThreadPool, idle: [PostgresConnection], logger: Logger) {
+    private init(
+        configuration: PostgresConfiguration, counters: DatabaseCounters, threads: NIOThreadPool, idle: [PostgresConnection], logger: Logger
+    ) {
         self.configuration = configuration
+        self.counters = counters
         self.threads = threads
         self.state = Locked(State(idle: idle))
         self.logger = logger
@@ -29,27 +33,31 @@ final class PostgresPool: Sendable {
     /// Starts the threads and opens `minConnections` connections (at least one, so bad
     /// credentials or an unreachable server fail here rather than on the first request).
     static func open(configuration: PostgresConfiguration, logger: Logger) async throws(StorageError) -> PostgresPool {
+        let counters = DatabaseCounters(engine: .postgres)
         precondition(configuration.maxConnections > 0, "cp_max must be at least 1")
         let threads = NIOThreadPool(numberOfThreads: configuration.maxConnections)
         threads.start()
         let initial = min(max(configuration.minConnections, 1), configuration.maxConnections)
         do {
             let idle = try await threads.runIfActive {
-                try (0..<initial).map { _ throws(StorageError) in try PostgresConnection(configuration: configuration) }
+                try (0..<initial).map { _ throws(StorageError) in try PostgresConnection(configuration: configuration, counters: counters) }
             }
-            return PostgresPool(configuration: configuration, threads: threads, idle: idle, logger: logger)
+            return PostgresPool(configuration: configuration, counters: counters, threads: threads, idle: idle, logger: logger)
         } catch {
             try? await threads.shutdownGracefully()
             throw error as? StorageError ?? .connectionFailed(reason: "\(error)")
         }
     }
 
-    /// Runs `body` with a connection on one of the pool's threads.
-    func withConnection<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) throws -> T) async throws -> T {
+    /// Runs `body` with a connection on one of the pool's threads; its statements count as `use`.
+    func withConnection<T: Sendable>(
+        _ use: DatabaseCounters.Use, _ body: @escaping @Sendable (PostgresConnection) throws -> T
+    ) async throws -> T {
         guard !isClosed else { throw StorageError.closed }
         do {
             return try await threads.runIfActive { [self] in
                 let connection = try checkout()
+                connection.use = use
                 defer { checkin(connection) }
                 return try body(connection)
             }
@@ -82,7 +90,7 @@ final class PostgresPool: Sendable {
             guard !state.closed else { throw StorageError.closed }
             return state.idle.popLast()
         }) else {
-            return try PostgresConnection(configuration: configuration)
+            return try PostgresConnection(configuration: configuration, counters: counters)
         }
         if !connection.isReusable {
             logger.info("resetting broken PostgreSQL connection", metadata: ["database": "\(configuration)"])

@@ -21,8 +21,13 @@ final class SQLiteConnection: Transaction, @unchecked Sendable {
     private let handle: OpaquePointer
     private var statements: [String: SQLiteStatement] = [:]
     private var isClosed = false
+    /// The writer's statements count as writes, the readers' as reads; the checkpointer's are not counted.
+    private let counters: DatabaseCounters?
+    private let use: DatabaseCounters.Use
 
-    init(path: String, role: Role, busyTimeoutMilliseconds: Int32) throws(StorageError) {
+    init(path: String, role: Role, busyTimeoutMilliseconds: Int32, counters: DatabaseCounters? = nil) throws(StorageError) {
+        self.counters = counters
+        if case .reader = role { use = .read } else { use = .write }
         var handle: OpaquePointer?
         let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
         let rc = sqlite3_open_v2(path, &handle, flags, nil)
@@ -75,6 +80,7 @@ final class SQLiteConnection: Transaction, @unchecked Sendable {
     }
 
     func query(_ sql: String, _ params: [SQLValue]) throws(StorageError) -> [Row] {
+        counters?.countStatement(use)
         let statement = try prepare(sql)
         try statement.bind(params, connection: handle)
         return try statement.run(connection: handle)

@@ -42,6 +42,7 @@ public final class SQLiteDatabase: Database {
             throw .connectionFailed(reason: "SQLite needs a database file; an in-memory database cannot be shared by the writer and readers")
         }
         let timeout = Int32(clamping: busyTimeout.components.seconds * 1000 + busyTimeout.components.attoseconds / 1_000_000_000_000_000)
+        let counters = DatabaseCounters(engine: .sqlite)
         let writerThread = NIOThreadPool(numberOfThreads: 1)
         writerThread.start()
         let connection: SQLiteConnection
@@ -50,9 +51,11 @@ public final class SQLiteDatabase: Database {
         do {
             // The writer opens first: it switches the file to WAL before any reader attaches.
             connection = try await writerThread.runIfActive {
-                try SQLiteConnection(path: path, role: .writer(durable: durableCommits), busyTimeoutMilliseconds: timeout)
+                try SQLiteConnection(
+                    path: path, role: .writer(durable: durableCommits), busyTimeoutMilliseconds: timeout, counters: counters
+                )
             }
-            readerPool = try await SQLiteReaderPool.open(path: path, count: readers, busyTimeoutMilliseconds: timeout)
+            readerPool = try await SQLiteReaderPool.open(path: path, count: readers, busyTimeoutMilliseconds: timeout, counters: counters)
             do {
                 checkpointer = try await SQLiteCheckpointer.start(path: path, busyTimeoutMilliseconds: timeout)
             } catch {

@@ -15,13 +15,13 @@ final class SQLiteReaderPool: Sendable {
         self.idle = Locked(connections)
     }
 
-    static func open(path: String, count: Int, busyTimeoutMilliseconds: Int32) async throws -> SQLiteReaderPool {
+    static func open(path: String, count: Int, busyTimeoutMilliseconds: Int32, counters: DatabaseCounters) async throws -> SQLiteReaderPool {
         let threads = NIOThreadPool(numberOfThreads: count)
         threads.start()
         do {
             let connections = try await threads.runIfActive {
                 try (0..<count).map { _ throws(StorageError) in
-                    try SQLiteConnection(path: path, role: .reader, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
+                    try SQLiteConnection(path: path, role: .reader, busyTimeoutMilliseconds: busyTimeoutMilliseconds, counters: counters)
                 }
             }
             return SQLiteReaderPool(threads: threads, connections: connections)

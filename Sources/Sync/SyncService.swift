@@ -1,3 +1,4 @@
+import CoreMetrics
 import Foundation
 public import Logging
 public import MatrixTypes
@@ -23,6 +24,9 @@ public final class SyncService: Sendable {
     /// How long a request whose token is ahead of this process (another writer's events not yet seen here) waits
     /// for it to catch up before answering empty with the same token (Synapse waits 10 s).
     private let catchUpTimeout: Duration
+    /// Responses built, for the metrics endpoint (database work per response is the ratio of the two counts); a
+    /// long-poll woken by news that holds nothing for it builds one and waits on.
+    private let built = Counter(label: "axon_sync_responses_built_total")
 
     public init(
         reader: RoomReader, receipts: ReceiptService, accountData: AccountDataService, typing: TypingService,
@@ -75,6 +79,7 @@ public final class SyncService: Sendable {
                 lazyMembers: lazyMembers, ignored: try await IgnoredUsers.load(for: request.user, from: accountData)
             )
             let response = try await builder.build()
+            built.increment()
             if !response.isEmpty || since == nil || request.fullState || remaining <= .zero {
                 lazyMembers.issued(user: request.user, device: request.deviceID, since: from, next: current, added: response.lazySent)
                 return response.json

@@ -63,13 +63,15 @@ struct LoadCommand: AsyncParsableCommand {
         let base = target.base
         let scenario = Scenario(http: http, baseURL: base, workload: workload)
         let peakReset = target.pid.map(ProcessMemory.resetPeak(pid:)) ?? false
+        let meter = target.databaseMeter(http: http)
 
         let outcome: Result<RunResult, BenchError>
         do throws(BenchError) {
-            outcome = .success(try await scenario.run { print($0) })
+            outcome = .success(try await scenario.run(log: { print($0) }, measure: { await meter?.mark($0) }))
         } catch {
             outcome = .failure(error)
         }
+        let database = await meter?.json
         try await http.shutdown()
         let memory = target.pid.flatMap(ProcessMemory.sample(pid:))
 
@@ -80,6 +82,7 @@ struct LoadCommand: AsyncParsableCommand {
             "loop": rate == nil ? "closed" : "open",
         ]
         for (key, value) in memory?.json(peakSinceStart: peakReset).objectValue ?? [:] { document[key] = value }
+        if let database { document["database"] = database }
         switch outcome {
         case .success(let result):
             let report = Report(result: result, memory: memory)

@@ -43,6 +43,12 @@ struct RunResult: Sendable {
     }
 }
 
+/// The edges of the part of a run that is measured.
+enum MeasuredPart: Sendable {
+    case starts
+    case ended
+}
+
 /// Registers users, builds rooms, keeps everyone syncing and drives the senders.
 struct Scenario: Sendable {
     /// The content key carrying each message's unique marker.
@@ -52,7 +58,9 @@ struct Scenario: Sendable {
     let baseURL: String
     let workload: Workload
 
-    func run(log: @Sendable (String) -> Void) async throws(BenchError) -> RunResult {
+    /// - Parameter measure: called as the senders start and once deliveries have drained, to count what the server
+    ///   did for the measured part alone (not registrations, room setup or initial syncs).
+    func run(log: @Sendable (String) -> Void, measure: @Sendable (MeasuredPart) async -> Void = { _ in }) async throws(BenchError) -> RunResult {
         let clients = try await register()
         log("registered \(clients.count) users")
         let roomIDs = try await createRooms(clients)
@@ -72,6 +80,7 @@ struct Scenario: Sendable {
             for (poller, token) in zip(pollers, tokens) {
                 group.addTask { await poller.run(from: token) }
             }
+            await measure(.starts)
             let clock = ContinuousClock()
             let start = clock.now
             let senders = await runSenders(clients: clients, roomIDs: roomIDs, tracker: tracker, start: start)
@@ -80,6 +89,7 @@ struct Scenario: Sendable {
             while await tracker.outstanding > 0, clock.now < drainEnd {
                 try? await Task.sleep(for: .milliseconds(50))
             }
+            await measure(.ended)
             group.cancelAll()
             var syncFailures = 0
             for await failures in group { syncFailures += failures }

@@ -53,6 +53,7 @@ struct SyncCommand: AsyncParsableCommand {
         let benchmark = SyncBenchmark(http: http, baseURL: target.base)
         var document: JSONValue = ["target": .string(target.base), "phase": .string(phase.rawValue)]
         let peakReset = phase != .setup && (target.pid.map(ProcessMemory.resetPeak(pid:)) ?? false)
+        let meter = phase == .setup ? nil : target.databaseMeter(http: http)
         let outcome: Result<[SyncSample], any Error>
         do {
             switch phase {
@@ -66,15 +67,20 @@ struct SyncCommand: AsyncParsableCommand {
             case .initial:
                 let loaded = try SyncAccount.load(account)
                 document["rooms"] = .integer(Int64(loaded.rooms.count))
+                await meter?.mark(.starts)
                 outcome = .success(try await benchmark.initial(loaded, runs: runs))
+                await meter?.mark(.ended)
             case .incremental:
                 let loaded = try SyncAccount.load(account)
                 document["changed_rooms"] = .integer(Int64(min(changedRooms, loaded.rooms.count)))
+                await meter?.mark(.starts)
                 outcome = .success(try await benchmark.incremental(loaded, runs: runs, rooms: changedRooms))
+                await meter?.mark(.ended)
             }
         } catch {
             outcome = .failure(error)
         }
+        if let database = await meter?.json { document["database"] = database }
         try await http.shutdown()
         for (key, value) in target.pid.flatMap(ProcessMemory.sample(pid:))?.json(peakSinceStart: peakReset).objectValue ?? [:] {
             document[key] = value

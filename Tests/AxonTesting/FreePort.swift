@@ -15,15 +15,18 @@ public enum FreePort {
         while true {
             let port = Int.random(in: range)
             let fresh = handedOut.withLock { $0.insert(port).inserted }
-            guard fresh else { continue }
-            do {
-                let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-                    .bind(host: "127.0.0.1", port: port).get()
-                try await channel.close()
-                return port
-            } catch {
-                continue
-            }
+            if fresh, await isBindable(port) { return port }
+        }
+    }
+
+    /// Whether nothing listens on `port` of 127.0.0.1 (binding it succeeds).
+    public static func isBindable(_ port: Int) async -> Bool {
+        do {
+            let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton).bind(host: "127.0.0.1", port: port).get()
+            try await channel.close()
+            return true
+        } catch {
+            return false
         }
     }
 }

@@ -65,6 +65,42 @@ struct PostgresEngineTests {
         }
     }
 
+    @Test("a statement repeated on a connection runs prepared, the server holds a bounded number, a reconnect starts over")
+    func preparedStatements() async throws {
+        try await withPostgresDatabase(schema: nil, maxConnections: 1) { db in
+            let prepared = "SELECT statement FROM pg_prepared_statements WHERE statement LIKE '%axon_marker%' ORDER BY statement"
+            let answers = try await db.read { conn in
+                try (0..<3).map { _ throws(StorageError) in
+                    try conn.queryValue("SELECT ? + 1 AS axon_marker", [.integer(41)], as: Int64.self)
+                }
+            }
+            #expect(answers == [42, 42, 42])
+            let held = try await db.read { conn in try conn.query(prepared).map { try $0.decode(0, as: String.self) } }
+            #expect(held == ["SELECT $1 + 1 AS axon_marker"])
+
+            let many = try await db.read { conn in
+                try (0..<300).map { index throws(StorageError) in
+                    let sql = "SELECT \(index) AS axon_marker_\(index)"
+                    _ = try conn.queryValue(sql, as: Int64.self)
+                    return try conn.queryValue(sql, as: Int64.self)
+                }
+            }
+            #expect(many == Array(0..<300).map(Int64.init))
+            let count = try await db.read { conn in try conn.queryValue("SELECT count(*) FROM pg_prepared_statements", as: Int64.self) }
+            #expect(count <= 256)
+
+            await #expect(throws: StorageError.self) {
+                try await db.read { conn in try conn.query("SELECT pg_terminate_backend(pg_backend_pid())") }
+            }
+            let again = try await db.read { conn in
+                try (0..<3).map { _ throws(StorageError) in
+                    try conn.queryValue("SELECT ? + 1 AS axon_marker", [.integer(1)], as: Int64.self)
+                }
+            }
+            #expect(again == [2, 2, 2])
+        }
+    }
+
     @Test("dollar-quoted bodies and E'' strings keep their question marks")
     func placeholderRewriting() async throws {
         try await withPostgresDatabase(schema: nil) { db in

@@ -6,7 +6,8 @@
 #   sync     one account in BENCH_SYNC_ROOMS rooms (name, topic, five messages each): initial /sync cold (server
 #            restarted before each of BENCH_COLD_RUNS runs) and warm, then incremental /sync after one message in
 #            each of BENCH_CHANGED_ROOMS rooms;
-# plus each server's idle memory before and after, and its peak under each workload.
+# plus each server's idle memory before and after, and its peak under each workload; and for Axon, read from its
+# metrics, the database statements and round trips per persisted event and per sync response.
 # Every run writes its own file, bench/results/<UTC time>-<commit>.json, and prints a summary.
 #
 # Environment: SYNAPSE_PYTHON (.venv/bin/python), BENCH_ENGINES ("sqlite postgres"), BENCH_PARTS ("closed open sync"),
@@ -33,6 +34,8 @@ warm_runs=${BENCH_WARM_RUNS:-3}
 incremental_runs=${BENCH_INCREMENTAL_RUNS:-3}
 changed_rooms=${BENCH_CHANGED_ROOMS:-100}
 declare -A port=([synapse]=${SYNAPSE_PORT:-18451} [axon]=${AXON_PORT:-18452})
+# Both expose metrics (same cost for each); axon-bench reads Axon's database counters there.
+declare -A metrics_port=([synapse]=${SYNAPSE_METRICS_PORT:-18453} [axon]=${AXON_METRICS_PORT:-18454})
 declare -A pid=([synapse]="" [axon]="")
 bin=$(realpath -m "${BENCH_BIN_DIR:-$root/.build/release}")
 
@@ -70,6 +73,7 @@ rc_invites: {per_room: {per_second: 100000, burst_count: 100000}, per_user: {per
 rc_room_creation: {per_second: 100000, burst_count: 100000}
 rc_presence: {per_user: {per_second: 100000, burst_count: 100000}}
 presence: {enabled: false}
+enable_metrics: true
 enable_registration: true
 enable_registration_without_verification: true
 bcrypt_rounds: 4'
@@ -108,13 +112,18 @@ configure() { # server engine
 public_baseurl: http://127.0.0.1:${port[synapse]}/
 listeners:
   - {port: ${port[synapse]}, bind_addresses: ['127.0.0.1'], type: http, tls: false, x_forwarded: false, resources: [{names: [client]}]}
+  - {port: ${metrics_port[synapse]}, bind_addresses: ['127.0.0.1'], type: metrics}
 report_stats: false
 trusted_key_servers: []
 suppress_key_server_warning: true
 YAML
     else
         "$bin/axon" generate-config --server-name bench.test --data-dir "$dir" --port "${port[axon]}" >/dev/null
-        : >"$dir/bench.yaml"
+        cat >"$dir/bench.yaml" <<YAML
+listeners:
+  - {port: ${port[axon]}, bind_addresses: ['127.0.0.1'], type: http, tls: false, x_forwarded: false, resources: [{names: [client]}]}
+  - {port: ${metrics_port[axon]}, bind_addresses: ['127.0.0.1'], type: metrics}
+YAML
     fi
     { cat "$work/overrides.yaml"; database_yaml "$1" "$2" "$dir"; } >>"$dir/bench.yaml"
 }
@@ -136,6 +145,11 @@ memory_json() { # server
 }
 
 bench() { "$bin/axon-bench" "$@"; }
+# Axon's database counters, for the statements and round trips per persisted event and per sync response.
+counting() { # server
+    [[ $1 == axon ]] && echo "--metrics=http://127.0.0.1:${metrics_port[axon]}/_synapse/metrics"
+    return 0
+}
 # A failed step leaves an error result rather than ending the session: the other server's figures still count.
 run_step() { # result-file command...
     local out=$1
@@ -170,7 +184,7 @@ for engine in $engines; do
             for server in synapse axon; do
                 echo "== $engine: closed loop, $server, run $run of $runs"
                 run_step "$work/$engine/$server/closed-$run.json" bench load "http://127.0.0.1:${port[$server]}" \
-                    --users "$users" --senders "$senders" --duration "$duration" --pid "${pid[$server]}"
+                    --users "$users" --senders "$senders" --duration "$duration" --pid "${pid[$server]}" $(counting "$server")
             done
         done
     fi
@@ -193,11 +207,13 @@ for engine in $engines; do
             for run in $(seq 1 "$cold_runs"); do
                 stop_server "$server"
                 start_server "$server" "$engine"
-                run_step "$dir/sync-cold-$run.json" bench sync initial "$url" --account "$dir/account.json" --pid "${pid[$server]}"
+                run_step "$dir/sync-cold-$run.json" bench sync initial "$url" --account "$dir/account.json" --pid "${pid[$server]}" \
+                    $(counting "$server")
             done
-            run_step "$dir/sync-warm.json" bench sync initial "$url" --account "$dir/account.json" --runs "$warm_runs" --pid "${pid[$server]}"
+            run_step "$dir/sync-warm.json" bench sync initial "$url" --account "$dir/account.json" --runs "$warm_runs" --pid "${pid[$server]}" \
+                $(counting "$server")
             run_step "$dir/sync-incremental.json" bench sync incremental "$url" --account "$dir/account.json" \
-                --runs "$incremental_runs" --changed-rooms "$changed_rooms" --pid "${pid[$server]}"
+                --runs "$incremental_runs" --changed-rooms "$changed_rooms" --pid "${pid[$server]}" $(counting "$server")
         done
     fi
     sleep 10

@@ -83,8 +83,16 @@ def sync_times(results):
     return summary
 
 
+def database_work(results, key):
+    """Medians of one `database` figure (Axon's counters, read by axon-bench) over the results that carry it."""
+    figures = [dig(r, "database", key) for r in results]
+    figures = [f for f in figures if f]
+    return {name: median(f[name] for f in figures) for name in figures[0]} if figures else None
+
+
 def server_summary(directory, rates):
-    closed = [load_summary(load(f"{directory}/closed-{n}.json")) for n in range(1, args.closed_runs + 1)]
+    closed_results = [load(f"{directory}/closed-{n}.json") for n in range(1, args.closed_runs + 1)]
+    closed = [load_summary(r) for r in closed_results]
     closed_ok = [c for c in closed if "error" not in c]
     summary = {
         "memory": {
@@ -108,6 +116,15 @@ def server_summary(directory, rates):
             "initial_warm": sync_times([load(f"{directory}/sync-warm.json")]),
             "incremental": sync_times([load(f"{directory}/sync-incremental.json")]),
         }
+    initial = [load(f"{directory}/sync-cold-{n}.json") for n in range(1, args.cold_runs + 1)] + [load(f"{directory}/sync-warm.json")]
+    database = {
+        "per_event_written_closed_loop": database_work(closed_results, "per_event_written"),
+        "per_initial_sync_response": database_work(initial, "per_sync_response"),
+        # Its reads include those of the sends that give each incremental sync its news.
+        "per_incremental_sync_response": database_work([load(f"{directory}/sync-incremental.json")], "per_sync_response"),
+    }
+    if any(database.values()):
+        summary["database"] = database
     return summary
 
 
@@ -186,5 +203,12 @@ for engine, summary in engines.items():
         print(f"{server:8} initial sync cold {fmt(dig(s, 'sync', 'initial_cold', 'median_ms'))} ms, warm "
               f"{fmt(dig(s, 'sync', 'initial_warm', 'median_ms'))} ms, incremental {fmt(dig(s, 'sync', 'incremental', 'median_ms'))} ms; "
               f"idle RSS {dig(s, 'memory', 'idle_start_rss_kib')} → {dig(s, 'memory', 'idle_end_rss_kib')} KiB")
+        if "database" in s:
+            d = s["database"]
+            print(f"{server:8} database per persisted event (closed loop): "
+                  f"{fmt(dig(d, 'per_event_written_closed_loop', 'write_statements'))} statements, "
+                  f"{fmt(dig(d, 'per_event_written_closed_loop', 'write_round_trips'))} round trips in write transactions; "
+                  f"per initial sync: {fmt(dig(d, 'per_initial_sync_response', 'read_statements'), 0)} statements, "
+                  f"{fmt(dig(d, 'per_initial_sync_response', 'read_round_trips'), 0)} round trips")
     print(f"initial sync speed-up (Synapse time / Axon time): cold {fmt(c['initial_sync_cold_speedup'])}×, "
           f"warm {fmt(c['initial_sync_warm_speedup'])}×; incremental {fmt(c['incremental_sync_speedup'])}×")

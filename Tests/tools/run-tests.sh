@@ -12,7 +12,19 @@ phase() {
     "$@"
     timings+=("$(printf '%-22s %4ds' "$name" $((SECONDS - start)))")
 }
+# On failure CI shows only the tail of the output: repeat there what failed and why, with each crash's report.
+failure_digest() {
+    local log=${AXON_TEST_LOG_DIR:-$services/logs}/swift-test.log
+    [[ -f $log ]] || return 0
+    echo "--- failures"
+    grep -a -E '✘|Fatal error|Precondition failed|Assertion failed|error: ' "$log" | head -40 || true
+    grep -a -n -E '💣|Program crashed' "$log" | head -3 | while IFS=: read -r line _; do
+        sed -n "$(( line > 5 ? line - 5 : 1 )),$((line + 40))p" "$log"
+    done
+}
 cleanup() {
+    local status=$?
+    (( status == 0 )) || failure_digest
     bash Tests/tools/test-services.sh stop "$services" >/dev/null 2>&1 || true
     rm -rf "$services"
     echo "--- phase timings"

@@ -30,6 +30,8 @@ public struct ServerConfig: Sendable, Hashable {
     public var limitProfileRequestsToUsersWhoShareRooms = false
     /// `presence.enabled` (or the older `use_presence`): when off, presence reads answer offline and writes change nothing.
     public var presenceEnabled = true
+    /// `enable_metrics`: serve Prometheus metrics on listeners of type `metrics` and on `metrics` resources.
+    public var enableMetrics = false
 
     /// The room versions `default_room_version` may name.
     public static let knownRoomVersions = RoomVersion.all.map(\.identifier)
@@ -97,6 +99,7 @@ extension ServerConfig {
         roomListPublicationRules = root.value("room_list_publication_rules")?.list()?.compactMap(Self.directoryRule) ?? []
         presenceEnabled = root.mapping("presence")?.bool("enabled", default: root.bool("use_presence", default: true))
             ?? root.bool("use_presence", default: true)
+        enableMetrics = root.bool("enable_metrics", default: false)
     }
 
     private static func directoryRule(_ value: ValueReader) -> DirectoryRule? {

@@ -6,6 +6,7 @@ public import Logging
 public import MatrixCrypto
 public import MatrixHTTP
 import MatrixTypes
+public import Prometheus
 import Replication
 import RoomStore
 import Rooms
@@ -24,8 +25,12 @@ public struct Composition: Sendable {
     let logger: Logger
 
     /// Room services exist only where the room writer runs (the main process) until replication carries the
-    /// streams to workers.
-    public init(config: HomeserverConfig, role: ProcessRole, database: any Database, signingKey: SigningKey, logger: Logger) async throws {
+    /// streams to workers. `metrics`: the registry the process bootstrapped with `enable_metrics`, served on metrics
+    /// listeners and resources.
+    public init(
+        config: HomeserverConfig, role: ProcessRole, database: any Database, signingKey: SigningKey,
+        metrics: PrometheusCollectorRegistry? = nil, logger: Logger
+    ) async throws {
         self.config = config
         self.role = role
         self.database = database
@@ -42,7 +47,7 @@ public struct Composition: Sendable {
             ? try await Self.roomRoutes(config: config, database: database, serverName: serverName, signingKey: signingKey, logger: logger)
             : []
         registry = RouteRegistry(
-            HealthRoutes.routes(readiness: readiness) + VersionsRoutes.routes()
+            HealthRoutes.routes(readiness: readiness) + VersionsRoutes.routes() + (metrics.map(MetricsRoutes.routes) ?? [])
                 + Self.accountRoutes(accounts, config: config, serverName: serverName) + roomRoutes
         )
     }

@@ -19,14 +19,26 @@ struct ListenerPlan: Sendable {
     let served: ServedRoutes
     let trustForwardedFor: Bool
 
-    /// Expands each HTTP listener into one plan per bind address. Listener kinds Axon does not serve are
-    /// reported back so the caller can warn about them rather than silently dropping them.
-    static func plans(for listeners: [ListenerConfig], role: ProcessRole?) throws(StartupError) -> (plans: [ListenerPlan], skipped: [String]) {
+    /// Expands each HTTP and metrics listener into one plan per bind address (a metrics listener serves only
+    /// the metrics, and only with `enable_metrics`, as in Synapse). Listeners Axon does not serve are reported back
+    /// so the caller can warn about them rather than silently dropping them.
+    static func plans(
+        for listeners: [ListenerConfig], role: ProcessRole?, metricsEnabled: Bool
+    ) throws(StartupError) -> (plans: [ListenerPlan], skipped: [String]) {
         var plans: [ListenerPlan] = []
         var skipped: [String] = []
         for (index, listener) in listeners.enumerated() {
-            guard listener.type == .http else {
-                skipped.append("listeners[\(index)]: type '\(listener.type.rawValue)' is not served by Axon")
+            let resources: [RouteResource]
+            switch listener.type {
+            case .http:
+                resources = listener.resourceNames.compactMap(RouteResource.init)
+            case .metrics where metricsEnabled:
+                resources = [.metrics]
+            case .metrics:
+                skipped.append("listeners[\(index)]: a metrics listener is configured but enable_metrics is not true")
+                continue
+            case .manhole:
+                skipped.append("listeners[\(index)]: type 'manhole' is not served by Axon")
                 continue
             }
             if listener.tls {
@@ -34,7 +46,7 @@ struct ListenerPlan: Sendable {
                     "listeners[\(index)].tls: Axon serves plain HTTP; terminate TLS in a reverse proxy such as nginx (see nginx/ in the Axon sources) and set tls: false."
                 )
             }
-            let served = ServedRoutes(listenerResources: listener.resourceNames.compactMap(RouteResource.init), role: role)
+            let served = ServedRoutes(listenerResources: resources, role: role)
             switch listener.address {
             case .tcp(let port, let hosts):
                 for host in hosts {

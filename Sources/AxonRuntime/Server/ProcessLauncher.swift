@@ -1,9 +1,11 @@
 import AxonConfig
+import CoreMetrics
 import Hummingbird
 import Logging
 import MatrixHTTP
 import NIOCore
 import NIOPosix
+import Prometheus
 import ServiceLifecycle
 import Storage
 import UnixSignals
@@ -16,17 +18,20 @@ enum ProcessLauncher {
         let loaded = try ConfigLoading.load(configPaths, logger: logger)
         let config = loaded.config
         try RoleRequirements.check(role: role, config: config)
+        // Before anything creates a counter: a counter reports to the backend bootstrapped when it was made.
+        let metrics = config.server.enableMetrics ? PrometheusCollectorRegistry() : nil
+        if let metrics { MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: metrics)) }
 
         let database = try await DatabaseOpener.open(config.database, migrate: role == .main, logger: logger)
         // A missing or damaged key stops start-up here rather than at the first request that signs.
         let signingKey = try SigningKeyStore.load(path: config.keys.signingKeyPath)
-        let composition = try await Composition(config: config, role: role, database: database, signingKey: signingKey, logger: logger)
+        let composition = try await Composition(config: config, role: role, database: database, signingKey: signingKey, metrics: metrics, logger: logger)
         if let missing = RoleAvailability.missingReason(role) {
             logger.error("\(role.executableName): \(missing); serving /health only")
         }
 
         let group = MultiThreadedEventLoopGroup.singleton
-        let (plans, skipped) = try ListenerPlan.plans(for: config.listenersToServe, role: role)
+        let (plans, skipped) = try ListenerPlan.plans(for: config.listenersToServe, role: role, metricsEnabled: metrics != nil)
         let (usable, unbindable) = await BindProbe.usableAddresses(plans, group: group)
         for note in skipped + unbindable { logger.warning("\(note)") }
         guard !usable.isEmpty else {

@@ -11,6 +11,11 @@ public enum RouteResource: String, Sendable, CaseIterable, Hashable {
     /// The federation OpenID userinfo endpoint, which third parties call to check a user's OpenID token.
     case openid
 
+    /// Health and metrics describe the process answering, so every role serves them.
+    public var isServedByEveryRole: Bool {
+        self == .health || self == .metrics
+    }
+
     /// Resources a listener serves when it names `self`: Synapse's `client` also mounts the media
     /// repository, and `federation` also serves the key API and OpenID userinfo.
     public var implied: Set<RouteResource> {

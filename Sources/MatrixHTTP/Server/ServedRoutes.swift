@@ -17,7 +17,7 @@ public struct ServedRoutes: Sendable {
 
     func check(_ route: Route) throws(MatrixError) {
         guard resources.contains(route.resource) else { throw .unrecognized() }
-        if let role, route.resource != .health, route.role != role {
+        if let role, !route.resource.isServedByEveryRole, route.role != role {
             throw MatrixError(
                 .unrecognized,
                 "This endpoint is served by \(route.role.executableName), not by this \(role.executableName) process.",
