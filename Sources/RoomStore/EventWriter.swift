@@ -115,10 +115,7 @@ struct EventWriter {
 
     private func group(after eventID: EventID) throws(RoomStoreError) -> Int64 {
         if let cached = groups[eventID] { return cached }
-        let group = try storage { () throws(StorageError) -> Int64? in
-            guard let nid = try EventIDsTable.find(eventID, in: transaction) else { return nil }
-            return try EventStateGroupsTable.group(eventNID: nid, in: transaction)
-        }
+        let group = try storage { () throws(StorageError) in try EventStateGroupsTable.group(after: eventID, in: transaction) }
         guard let group else { throw .noStateFor(eventID) }
         return group
     }

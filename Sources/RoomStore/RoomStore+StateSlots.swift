@@ -21,12 +21,10 @@ extension RoomStore {
         let (groups, beforeGroup, entries, rows) = try await read { connection throws(StorageError) in
             let groups = try EventStateGroupsTable.groups(eventIDs: eventIDs, in: connection)
             var beforeGroup: Int64?
-            if let room = try RoomIDsTable.find(oldest.roomID, in: connection),
-                let before = try TimelineQueries.lastEvent(roomNID: room, upTo: oldest.streamOrdering - 1, in: connection)
-            {
-                beforeGroup = try EventStateGroupsTable.group(eventNID: before, in: connection)
+            if let room = try self.roomNID(oldest.roomID, in: connection) {
+                beforeGroup = try TimelineQueries.stateGroup(roomNID: room, upTo: oldest.streamOrdering - 1, in: connection)
             }
-            let keyNIDs = try StateKeysTable.find(keys, in: connection)
+            let keyNIDs = try self.stateKeyNIDs(keys, in: connection)
             let entries = try StateGroupsTable.entries(
                 keyNIDs: Array(keyNIDs.values), groups: Set(groups.values).union(beforeGroup.map { [$0] } ?? []), in: connection
             )
@@ -52,13 +50,12 @@ extension RoomStore {
         let (groups, entries, rows) = try await read { connection throws(StorageError) in
             var groups: [RoomID: Int64] = [:]
             for roomID in rooms {
-                guard let room = try RoomIDsTable.find(roomID, in: connection),
-                    let last = try TimelineQueries.lastEvent(roomNID: room, upTo: Int64.max, in: connection),
-                    let group = try EventStateGroupsTable.group(eventNID: last, in: connection)
+                guard let room = try self.roomNID(roomID, in: connection),
+                    let group = try TimelineQueries.stateGroup(roomNID: room, upTo: Int64.max, in: connection)
                 else { continue }
                 groups[roomID] = group
             }
-            let keyNIDs = try StateKeysTable.find(keys, in: connection)
+            let keyNIDs = try self.stateKeyNIDs(keys, in: connection)
             let entries = try StateGroupsTable.entries(keyNIDs: Array(keyNIDs.values), groups: Set(groups.values), in: connection)
             return (
                 groups, entries.mapValues { slots in Self.keyed(slots, by: keyNIDs) },
@@ -81,13 +78,12 @@ extension RoomStore {
         let stateEvents = events.compactMap { event in event.stateKey.map { (event: event, key: StateKey(event.type, $0)) } }
         guard let roomID = stateEvents.first?.event.roomID else { return [:] }
         let (groups, entries, rows) = try await read { connection throws(StorageError) in
-            guard let room = try RoomIDsTable.find(roomID, in: connection) else { return ([Int64?](), [Int64: [StateKey: String]](), [Row]()) }
-            var groups: [Int64?] = []
-            for (event, _) in stateEvents {
-                let before = try TimelineQueries.lastEvent(roomNID: room, upTo: event.streamOrdering - 1, in: connection)
-                groups.append(try before.flatMap { nid throws(StorageError) in try EventStateGroupsTable.group(eventNID: nid, in: connection) })
-            }
-            let keyNIDs = try StateKeysTable.find(Array(Set(stateEvents.map(\.key))), in: connection)
+            guard let room = try self.roomNID(roomID, in: connection) else { return ([Int64?](), [Int64: [StateKey: String]](), [Row]()) }
+            let before = try TimelineQueries.stateGroups(
+                roomNID: room, upTo: Set(stateEvents.map { $0.event.streamOrdering - 1 }), in: connection
+            )
+            let groups = stateEvents.map { before[$0.event.streamOrdering - 1] }
+            let keyNIDs = try self.stateKeyNIDs(Array(Set(stateEvents.map(\.key))), in: connection)
             let entries = try StateGroupsTable.entries(keyNIDs: Array(keyNIDs.values), groups: Set(groups.compactMap { $0 }), in: connection)
             let keyed = entries.mapValues { slots in Self.keyed(slots, by: keyNIDs) }
             return (groups, keyed, try TimelineQueries.events(Self.distinct(keyed.values.flatMap(\.values)), in: connection))

@@ -25,7 +25,7 @@ extension RoomStore {
     /// loading every member.
     public func memberSummary(of roomID: RoomID) async throws(RoomStoreError) -> MemberSummary {
         let (counts, rows) = try await read { connection throws(StorageError) -> ([String: Int64], [Row]) in
-            guard let room = try RoomIDsTable.find(roomID, in: connection) else { return ([:], []) }
+            guard let room = try self.roomNID(roomID, in: connection) else { return ([:], []) }
             return (
                 try RoomMembershipsTable.counts(roomNID: room, in: connection),
                 try RoomMembershipsTable.first(MemberSummary.candidates, roomNID: room, in: connection)
@@ -48,10 +48,8 @@ extension RoomStore {
     /// continuing from `upTo` must point back to for the history to be linear.
     public func lastEventID(in roomID: RoomID, upTo: Int64) async throws(RoomStoreError) -> EventID? {
         let id = try await read { connection throws(StorageError) -> String? in
-            guard let room = try RoomIDsTable.find(roomID, in: connection),
-                let nid = try TimelineQueries.lastEvent(roomNID: room, upTo: upTo, in: connection)
-            else { return nil }
-            return try EventIDsTable.eventID(nid: nid, in: connection)
+            guard let room = try self.roomNID(roomID, in: connection) else { return nil }
+            return try TimelineQueries.lastEventID(roomNID: room, upTo: upTo, in: connection)
         }
         return try id.map { raw throws(RoomStoreError) in try parseStored(raw) }
     }

@@ -8,7 +8,7 @@ extension RoomStore {
         -> (events: [RoomEvent], limited: Bool)
     {
         let rows = try await read { connection throws(StorageError) -> [Row] in
-            guard let room = try RoomIDsTable.find(roomID, in: connection) else { return [] }
+            guard let room = try self.roomNID(roomID, in: connection) else { return [] }
             return try TimelineQueries.recent(roomNID: room, after: after, upTo: upTo, limit: limit + 1, in: connection)
         }
         let events = try rows.map(TimelineQueries.decode)
@@ -20,7 +20,7 @@ extension RoomStore {
         in roomID: RoomID, from: HistoryBound, to: HistoryBound?, direction: HistoryDirection, limit: Int
     ) async throws(RoomStoreError) -> [RoomEvent] {
         let rows = try await read { connection throws(StorageError) -> [Row] in
-            guard let room = try RoomIDsTable.find(roomID, in: connection) else { return [] }
+            guard let room = try self.roomNID(roomID, in: connection) else { return [] }
             return try TimelineQueries.page(roomNID: room, from: from, to: to, direction: direction, limit: limit, in: connection)
         }
         return try rows.map(TimelineQueries.decode)
@@ -29,7 +29,7 @@ extension RoomStore {
     /// `user`'s membership events in `roomID`, newest first.
     public func memberEvents(of user: UserID, in roomID: RoomID) async throws(RoomStoreError) -> [RoomEvent] {
         let rows = try await read { connection throws(StorageError) -> [Row] in
-            guard let room = try RoomIDsTable.find(roomID, in: connection) else { return [] }
+            guard let room = try self.roomNID(roomID, in: connection) else { return [] }
             return try TimelineQueries.memberEvents(roomNID: room, userID: user.rawValue, in: connection)
         }
         return try rows.map(TimelineQueries.decode)
@@ -61,9 +61,8 @@ extension RoomStore {
     /// The room's state once every event up to stream ordering `upTo` is applied, or `nil` before the room existed.
     public func state(in roomID: RoomID, atStream upTo: Int64) async throws(RoomStoreError) -> [StateKey: EventID]? {
         let entries = try await read { connection throws(StorageError) -> [StateGroupEntry]? in
-            guard let room = try RoomIDsTable.find(roomID, in: connection),
-                let event = try TimelineQueries.lastEvent(roomNID: room, upTo: upTo, in: connection),
-                let group = try EventStateGroupsTable.group(eventNID: event, in: connection)
+            guard let room = try self.roomNID(roomID, in: connection),
+                let group = try TimelineQueries.stateGroup(roomNID: room, upTo: upTo, in: connection)
             else { return nil }
             return try StateGroupsTable.resolve(group, in: connection)
         }

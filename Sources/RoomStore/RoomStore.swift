@@ -19,6 +19,9 @@ public final class RoomStore: Sendable {
     private let streamIDs: StreamIDAllocator
     /// Events committed, for the metrics endpoint (database work per event is the ratio of the two counts).
     private let persisted = Counter(label: "axon_events_persisted_total")
+    /// NIDs reads have found: nearly every read starts from a room ID or a state key, and their NIDs never change.
+    private let knownRoomNIDs = InternedIDCache<RoomID>(capacity: 20_000)
+    private let knownStateKeyNIDs = InternedIDCache<StateKey>(capacity: 50_000)
 
     private init(database: any Database, policy: StateGroupPolicy, streamIDs: StreamIDAllocator) {
         self.database = database
@@ -109,9 +112,7 @@ public final class RoomStore: Sendable {
     /// state is recorded for it (unknown events and outliers).
     public func state(after eventID: EventID) async throws(RoomStoreError) -> [StateKey: EventID]? {
         let entries = try await read { connection throws(StorageError) -> [StateGroupEntry]? in
-            guard let nid = try EventIDsTable.find(eventID, in: connection),
-                let group = try EventStateGroupsTable.group(eventNID: nid, in: connection)
-            else { return nil }
+            guard let group = try EventStateGroupsTable.group(after: eventID, in: connection) else { return nil }
             return try StateGroupsTable.resolve(group, in: connection)
         }
         return try entries.map(stateMap)
@@ -120,7 +121,7 @@ public final class RoomStore: Sendable {
     /// The room's forward extremities, sorted by event ID.
     public func forwardExtremities(in roomID: RoomID) async throws(RoomStoreError) -> [EventID] {
         let ids = try await read { connection throws(StorageError) -> [String] in
-            guard let room = try RoomIDsTable.find(roomID, in: connection) else { return [] }
+            guard let room = try self.roomNID(roomID, in: connection) else { return [] }
             return try ForwardExtremitiesTable.list(roomNID: room, in: connection)
         }
         return try ids.map { id throws(RoomStoreError) in try parseStored(id) }
@@ -150,7 +151,7 @@ public final class RoomStore: Sendable {
     /// `user`'s current membership of `roomID` (`join`, `invite`, `leave`, `ban`, `knock`), or `nil` if never a member.
     public func membership(of user: UserID, in roomID: RoomID) async throws(RoomStoreError) -> String? {
         try await read { connection throws(StorageError) -> String? in
-            guard let room = try RoomIDsTable.find(roomID, in: connection) else { return nil }
+            guard let room = try self.roomNID(roomID, in: connection) else { return nil }
             return try RoomMembershipsTable.membership(roomNID: room, userID: user.rawValue, in: connection)
         }
     }
@@ -158,7 +159,7 @@ public final class RoomStore: Sendable {
     /// The users whose current membership of `roomID` is `membership`, sorted.
     public func members(of roomID: RoomID, membership: String) async throws(RoomStoreError) -> [UserID] {
         let users = try await read { connection throws(StorageError) -> [String] in
-            guard let room = try RoomIDsTable.find(roomID, in: connection) else { return [] }
+            guard let room = try self.roomNID(roomID, in: connection) else { return [] }
             return try RoomMembershipsTable.members(roomNID: room, membership: membership, in: connection)
         }
         return try users.map { id throws(RoomStoreError) in try parseStored(id) }
@@ -170,6 +171,18 @@ public final class RoomStore: Sendable {
             try RoomMembershipsTable.rooms(userID: user.rawValue, membership: membership, in: connection)
         }
         return try rooms.map { id throws(RoomStoreError) in try parseStored(id) }
+    }
+
+    /// `roomID`'s NID inside a read, from memory once a read has found it.
+    func roomNID(_ roomID: RoomID, in connection: any Connection) throws(StorageError) -> Int64? {
+        try knownRoomNIDs.find([roomID]) { _ throws(StorageError) in
+            try RoomIDsTable.find(roomID, in: connection).map { [roomID: $0] } ?? [:]
+        }[roomID]
+    }
+
+    /// The NIDs of those of `keys` ever interned, inside a read; those found before come from memory.
+    func stateKeyNIDs(_ keys: [StateKey], in connection: any Connection) throws(StorageError) -> [StateKey: Int64] {
+        try knownStateKeyNIDs.find(keys) { missing throws(StorageError) in try StateKeysTable.find(missing, in: connection) }
     }
 
     func read<T: Sendable>(

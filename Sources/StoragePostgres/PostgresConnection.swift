@@ -11,6 +11,9 @@ final class PostgresConnection: Transaction, @unchecked Sendable {
     private let counters: DatabaseCounters
     /// The kind of transaction the connection is lent for, which its statements are counted under.
     var use = DatabaseCounters.Use.write
+    /// A `BEGIN` not sent yet: it goes out with the transaction's first statement, in the same round trip, and not at
+    /// all when the transaction runs none.
+    private var deferredBegin: String?
 
     /// Connects (blocking). The error names host and database as libpq reports them, never the password.
     init(configuration: PostgresConfiguration, counters: DatabaseCounters) throws(StorageError) {
@@ -76,14 +79,34 @@ final class PostgresConnection: Transaction, @unchecked Sendable {
 
     func executeScript(_ sql: String) throws(StorageError) {
         counters.countRoundTrip(use)
-        let result = PQexec(handle, sql)
+        let script = deferredBegin.map { "\($0); \(sql)" } ?? sql
+        deferredBegin = nil
+        let result = PQexec(handle, script)
         defer { PQclear(result) }
         try PostgresResult.check(result, connection: handle)
+    }
+
+    /// Opens a transaction with `begin` (a `BEGIN …` statement), sent along with the first statement run in it.
+    func begin(lazily begin: String) {
+        deferredBegin = begin
+    }
+
+    /// Ends the transaction without keeping anything it did (nothing to do when it never started).
+    func rollback() {
+        guard deferredBegin == nil else {
+            deferredBegin = nil
+            return
+        }
+        try? executeScript("ROLLBACK")
     }
 
     /// Commits, failing if PostgreSQL turned the COMMIT into a ROLLBACK because a statement in the
     /// transaction had failed (and the caller caught that error instead of letting it propagate).
     func commit() throws(StorageError) {
+        guard deferredBegin == nil else {
+            deferredBegin = nil
+            return
+        }
         counters.countRoundTrip(use)
         let result = PQexec(handle, "COMMIT")
         defer { PQclear(result) }
@@ -136,15 +159,20 @@ final class PostgresConnection: Transaction, @unchecked Sendable {
         }
         let pointers = values.map { UnsafePointer($0) }
         counters.countStatement(use)
+        let plan = statements.plan(sql: sql, types: types)
+        if case .prepare = plan, statements.isFull {
+            try executeScript("DEALLOCATE ALL")
+            statements.removeAll()
+        }
+        if let begin = deferredBegin {
+            deferredBegin = nil
+            return try pipelined(begin: begin, plan: plan, sql: sql, types: types, values: pointers, lengths: lengths, formats: formats)
+        }
         counters.countRoundTrip(use)
-        switch statements.plan(sql: sql, types: types) {
+        switch plan {
         case .prepared(let name):
             return PQexecPrepared(handle, name, Int32(params.count), pointers, lengths, formats, 0)
         case .prepare(let name, let text):
-            if statements.isFull {
-                try executeScript("DEALLOCATE ALL")
-                statements.removeAll()
-            }
             counters.countRoundTrip(use)
             let preparation = PQprepare(handle, name, text, Int32(types.count), types)
             defer { PQclear(preparation) }
@@ -154,5 +182,49 @@ final class PostgresConnection: Transaction, @unchecked Sendable {
         case .once(let text):
             return PQexecParams(handle, text, Int32(params.count), types, pointers, lengths, formats, 0)
         }
+    }
+
+    /// Sends the deferred `BEGIN`, the statement's preparation if it needs one, and the statement in one pipeline: one
+    /// round trip for all. Returns the statement's result (which the caller clears) once every result is read, so the
+    /// connection leaves pipeline mode as idle as it entered.
+    private func pipelined(
+        begin: String, plan: PostgresStatementCache.Plan, sql: String, types: [Oid], values: [UnsafePointer<CChar>?],
+        lengths: [Int32], formats: [Int32]
+    ) throws(StorageError) -> OpaquePointer? {
+        counters.countRoundTrip(use)
+        guard PQenterPipelineMode(handle) == 1 else { throw .connectionFailed(reason: PostgresResult.errorMessage(handle)) }
+        defer { PQexitPipelineMode(handle) }
+        let count = Int32(values.count)
+        var commands = 2
+        var sent = PQsendQueryParams(handle, begin, 0, nil, nil, nil, nil, 0) == 1
+        switch plan {
+        case .prepared(let name):
+            sent = sent && PQsendQueryPrepared(handle, name, count, values, lengths, formats, 0) == 1
+        case .prepare(let name, let text):
+            commands = 3
+            sent = sent && PQsendPrepare(handle, name, text, count, types) == 1
+                && PQsendQueryPrepared(handle, name, count, values, lengths, formats, 0) == 1
+        case .once(let text):
+            sent = sent && PQsendQueryParams(handle, text, count, types, values, lengths, formats, 0) == 1
+        }
+        guard sent, PQpipelineSync(handle) == 1 else { throw .connectionFailed(reason: PostgresResult.errorMessage(handle)) }
+        // Each command's results end with a NULL; the sync point's own result comes last.
+        var results: [OpaquePointer?] = []
+        for _ in 0..<commands {
+            var last: OpaquePointer?
+            while let result = PQgetResult(handle) {
+                PQclear(last)
+                last = result
+            }
+            results.append(last)
+        }
+        PQclear(PQgetResult(handle))
+        defer { results.dropLast().forEach { PQclear($0) } }
+        try PostgresResult.check(results[0], connection: handle)
+        if case .prepare(let name, _) = plan {
+            try PostgresResult.check(results[1], connection: handle)
+            statements.didPrepare(sql: sql, types: types, name: name)
+        }
+        return results[results.count - 1]
     }
 }

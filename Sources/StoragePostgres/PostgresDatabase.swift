@@ -37,13 +37,13 @@ public final class PostgresDatabase: Database {
     @discardableResult
     public func read<T: Sendable>(_ body: @escaping @Sendable (any Connection) throws -> T) async throws -> T {
         try await pool.withConnection(.read) { connection in
-            try connection.executeScript("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            connection.begin(lazily: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
             do {
                 let value = try body(connection)
-                try connection.executeScript("COMMIT")
+                try connection.commit()
                 return value
             } catch {
-                try? connection.executeScript("ROLLBACK")
+                connection.rollback()
                 throw error
             }
         }
@@ -52,12 +52,12 @@ public final class PostgresDatabase: Database {
     @discardableResult
     public func write<T: Sendable>(_ body: @escaping @Sendable (any Transaction) throws -> T) async throws -> T {
         try await pool.withConnection(.write) { connection in
-            try connection.executeScript("BEGIN")
+            connection.begin(lazily: "BEGIN")
             let value: T
             do {
                 value = try body(connection)
             } catch {
-                try? connection.executeScript("ROLLBACK")
+                connection.rollback()
                 throw error
             }
             try connection.commit()

@@ -1,3 +1,4 @@
+import MatrixTypes
 import Storage
 
 /// The only SQL touching `event_state_groups`: the group holding the room's state after each non-outlier event.
@@ -8,8 +9,12 @@ enum EventStateGroupsTable {
         )
     }
 
-    static func group(eventNID: Int64, in connection: any Connection) throws(StorageError) -> Int64? {
-        try connection.queryOne("SELECT state_group FROM event_state_groups WHERE event_nid = ?", [.integer(eventNID)])?.decode(0)
+    /// The group holding the state after `eventID`, or `nil` for an unknown event or an outlier.
+    static func group(after eventID: EventID, in connection: any Connection) throws(StorageError) -> Int64? {
+        try connection.queryOne(
+            "SELECT g.state_group FROM event_ids i JOIN event_state_groups g ON g.event_nid = i.event_nid WHERE i.event_id = ?",
+            [.text(eventID.rawValue)]
+        )?.decode(0)
     }
 }
 

@@ -12,15 +12,26 @@ enum StateKeysTable {
 }
 
 extension StateKeysTable {
-    /// The NIDs of those of `keys` ever interned (a slot never filled has none).
+    /// Keys looked up per statement: two parameters each, well under either engine's limit.
+    private static let chunk = 200
+
+    /// The NIDs of those of `keys` ever interned (a slot never filled has none), a statement per 200 keys.
     static func find(_ keys: [StateKey], in connection: any Connection) throws(StorageError) -> [StateKey: Int64] {
         var found: [StateKey: Int64] = [:]
-        for key in keys {
-            if let nid: Int64 = try connection.queryOne(
-                "SELECT state_key_nid FROM state_keys WHERE event_type = ? AND state_key = ?", [.text(key.type), .text(key.stateKey)]
-            )?.decode(0) {
-                found[key] = nid
+        var start = keys.startIndex
+        while start < keys.endIndex {
+            let part = keys[start..<min(start + chunk, keys.endIndex)]
+            let rows = try connection.query(
+                """
+                SELECT event_type, state_key, state_key_nid FROM state_keys
+                WHERE (event_type, state_key) IN (VALUES \(Array(repeating: "(?, ?)", count: part.count).joined(separator: ", ")))
+                """,
+                part.flatMap { [SQLValue.text($0.type), .text($0.stateKey)] }
+            )
+            for row in rows {
+                found[StateKey(try row.decode("event_type"), try row.decode("state_key"))] = try row.decode("state_key_nid")
             }
+            start = part.endIndex
         }
         return found
     }

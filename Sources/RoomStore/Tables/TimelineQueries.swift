@@ -103,16 +103,52 @@ enum TimelineQueries {
         return found
     }
 
-    /// The newest event of the room at or below stream ordering `upTo` that has state recorded.
-    static func lastEvent(roomNID: Int64, upTo: Int64, in connection: any Connection) throws(StorageError) -> Int64? {
+    /// The ID of the newest event of the room at or below stream ordering `upTo` that has state recorded.
+    static func lastEventID(roomNID: Int64, upTo: Int64, in connection: any Connection) throws(StorageError) -> String? {
         try connection.queryOne(
             """
-            SELECT e.event_nid FROM events e JOIN event_state_groups g ON g.event_nid = e.event_nid
+            SELECT i.event_id FROM events e JOIN event_state_groups g ON g.event_nid = e.event_nid
+            JOIN event_ids i ON i.event_nid = e.event_nid
             WHERE e.room_nid = ? AND e.stream_ordering <= ? AND e.outlier = 0
             ORDER BY e.stream_ordering DESC LIMIT 1
             """,
             [.integer(roomNID), .integer(upTo)]
         )?.decode(0)
+    }
+
+    /// The state group after the newest event of the room at or below stream ordering `upTo` that has state recorded:
+    /// the room's state at that stream position.
+    static func stateGroup(roomNID: Int64, upTo: Int64, in connection: any Connection) throws(StorageError) -> Int64? {
+        try connection.queryOne(
+            """
+            SELECT g.state_group FROM events e JOIN event_state_groups g ON g.event_nid = e.event_nid
+            WHERE e.room_nid = ? AND e.stream_ordering <= ? AND e.outlier = 0
+            ORDER BY e.stream_ordering DESC LIMIT 1
+            """,
+            [.integer(roomNID), .integer(upTo)]
+        )?.decode(0)
+    }
+
+    /// `stateGroup(roomNID:upTo:)` at each of `positions`, in one statement; positions before the room's first state
+    /// are left out.
+    static func stateGroups(roomNID: Int64, upTo positions: Set<Int64>, in connection: any Connection) throws(StorageError) -> [Int64: Int64] {
+        guard !positions.isEmpty else { return [:] }
+        let rows = try connection.query(
+            """
+            SELECT p.column1 AS position, (
+                SELECT g.state_group FROM events e JOIN event_state_groups g ON g.event_nid = e.event_nid
+                WHERE e.room_nid = ? AND e.stream_ordering <= p.column1 AND e.outlier = 0
+                ORDER BY e.stream_ordering DESC LIMIT 1
+            ) AS state_group
+            FROM (VALUES \(Array(repeating: "(?)", count: positions.count).joined(separator: ", "))) AS p
+            """,
+            [.integer(roomNID)] + positions.map(SQLValue.integer)
+        )
+        var groups: [Int64: Int64] = [:]
+        for row in rows {
+            if let group = try row.decode("state_group", as: Int64?.self) { groups[try row.decode("position")] = group }
+        }
+        return groups
     }
 
     static func decode(_ row: Row) throws(RoomStoreError) -> RoomEvent {

@@ -1,0 +1,46 @@
+import Synchronization
+
+/// NIDs of interned values (room IDs, state keys) already read from committed rows. An interned value keeps its NID
+/// for good, so a hit needs no query; only what reads found is remembered, never a writer's own interning (which may
+/// still roll back). Beyond `capacity` values it forgets them all and fills again from the database.
+final class InternedIDCache<Key: Hashable & Sendable>: Sendable {
+    private let entries = Mutex<[Key: Int64]>([:])
+    private let capacity: Int
+
+    init(capacity: Int) {
+        self.capacity = capacity
+    }
+
+    /// The NIDs known for `keys`, and the keys still to look up.
+    func split(_ keys: some Sequence<Key>) -> (known: [Key: Int64], missing: [Key]) {
+        entries.withLock { entries in
+            var known: [Key: Int64] = [:]
+            var missing: [Key] = []
+            for key in keys {
+                if let nid = entries[key] { known[key] = nid } else { missing.append(key) }
+            }
+            return (known, missing)
+        }
+    }
+
+    /// Records NIDs read from committed rows.
+    func remember(_ found: [Key: Int64]) {
+        guard !found.isEmpty else { return }
+        entries.withLock { entries in
+            if entries.count + found.count > capacity { entries.removeAll(keepingCapacity: true) }
+            entries.merge(found) { _, new in new }
+        }
+    }
+
+    /// The NIDs of those of `keys` that are interned: cached ones from memory, the rest from `lookUp` (and remembered).
+    func find<Failure: Error>(
+        _ keys: some Sequence<Key>, lookUp: ([Key]) throws(Failure) -> [Key: Int64]
+    ) throws(Failure) -> [Key: Int64] {
+        var (known, missing) = split(keys)
+        guard !missing.isEmpty else { return known }
+        let found = try lookUp(missing)
+        remember(found)
+        known.merge(found) { _, new in new }
+        return known
+    }
+}
