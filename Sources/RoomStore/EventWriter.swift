@@ -11,6 +11,12 @@ struct EventWriter {
     private var eventNIDs: [EventID: Int64] = [:]
     /// State groups of events written by this batch, which later events in it usually build on.
     private var groups: [EventID: Int64] = [:]
+    /// Rows of the batch's events and their state groups, inserted by `finish()` a few statements for the lot.
+    private var eventRows: [EventsTable.NewRow] = []
+    private var stateGroupRows: [(eventNID: Int64, group: Int64)] = []
+    /// Each room's extremity changes, applied by `finish()`: a run of events each building on the one before costs
+    /// two statements, not two per event.
+    private var extremities: [Int64: (added: [Int64], replaced: Set<Int64>)] = [:]
 
     init(transaction: any Transaction, instanceName: String, policy: StateGroupPolicy) {
         self.transaction = transaction
@@ -18,28 +24,22 @@ struct EventWriter {
         self.policy = policy
     }
 
-    /// Writes the event row, its state group, the room's extremities, its transaction ID and membership (with the
-    /// directory's member count when the room is listed).
+    /// Writes the event's transaction ID and membership (with the directory's member count when the room is listed)
+    /// and computes its state group; the event row, state group row and the room's extremities follow in `finish()`.
     mutating func write(_ event: NewEvent, streamOrdering: Int64) throws(RoomStoreError) {
         let roomNID = try roomNID(event.roomID)
         let eventNID = try self.eventNID(event.eventID)
-        try storage { () throws(StorageError) in
-            try EventsTable.insert(
-                event, eventNID: eventNID, roomNID: roomNID, streamOrdering: streamOrdering, instanceName: instanceName,
-                in: transaction
-            )
-        }
+        eventRows.append(.init(event: event, eventNID: eventNID, roomNID: roomNID, streamOrdering: streamOrdering))
         if let stateAfter = event.stateAfter {
             let group = try stateGroup(for: stateAfter, roomNID: roomNID)
-            try storage { () throws(StorageError) in try EventStateGroupsTable.insert(eventNID: eventNID, group: group, in: transaction) }
+            stateGroupRows.append((eventNID, group))
             groups[event.eventID] = group
         }
         let takesEffect = !event.outlier && event.rejectedReason == nil && !event.softFailed
         if takesEffect {
             let prevNIDs = try event.prevEvents.map { id throws(RoomStoreError) in try self.eventNID(id) }
-            try storage { () throws(StorageError) in
-                try ForwardExtremitiesTable.advance(roomNID: roomNID, eventNID: eventNID, replacing: prevNIDs, in: transaction)
-            }
+            extremities[roomNID, default: ([], [])].replaced.formUnion(prevNIDs)
+            extremities[roomNID, default: ([], [])].added.append(eventNID)
         }
         if let key = event.transaction {
             try storage { () throws(StorageError) in try EventTxnIDsTable.insert(key, eventNID: eventNID, in: transaction) }
@@ -56,6 +56,34 @@ struct EventWriter {
             try storage { () throws(StorageError) in
                 try RedactionsTable.insert(redactedEventID: redacted.rawValue, redactionNID: eventNID, in: transaction)
             }
+        }
+    }
+
+    /// Inserts the batch's event rows and state groups and applies its extremity changes; call once every event is
+    /// written.
+    func finish() throws(RoomStoreError) {
+        try storage { () throws(StorageError) in
+            try EventsTable.insert(eventRows, instanceName: instanceName, in: transaction)
+            try EventStateGroupsTable.insert(stateGroupRows, in: transaction)
+        }
+        for (roomNID, change) in extremities.sorted(by: { $0.key < $1.key }) {
+            let added = change.added.filter { !change.replaced.contains($0) }
+            try storage { () throws(StorageError) in
+                try ForwardExtremitiesTable.advance(
+                    roomNID: roomNID, eventNIDs: added.sorted(), replacing: change.replaced.sorted(), in: transaction
+                )
+            }
+        }
+    }
+
+    /// Interns the IDs of `events` and of the events they point back to, all at once rather than one by one as
+    /// `write` reaches them.
+    mutating func internEventIDs(of events: [NewEvent]) throws(RoomStoreError) {
+        let ids = Set(events.flatMap { [$0.eventID] + $0.prevEvents }).filter { eventNIDs[$0] == nil }
+        guard !ids.isEmpty else { return }
+        let nids = try storage { () throws(StorageError) in try EventIDsTable.intern(ids, in: transaction) }
+        for id in ids {
+            if let nid = nids[Array(id.rawValue.utf8)] { eventNIDs[id] = nid }
         }
     }
 

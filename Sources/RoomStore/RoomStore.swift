@@ -79,9 +79,11 @@ public final class RoomStore: Sendable {
                 onCommit: announce
             ) { transaction, orderings in
                 var writer = EventWriter(transaction: transaction, instanceName: instanceName, policy: policy)
+                try writer.internEventIDs(of: events)
                 for (event, ordering) in zip(events, orderings) {
                     try writer.write(event, streamOrdering: ordering)
                 }
+                try writer.finish()
             }
         }
         persisted.increment(by: events.count)

@@ -3,10 +3,18 @@ import Storage
 
 /// The only SQL touching `event_state_groups`: the group holding the room's state after each non-outlier event.
 enum EventStateGroupsTable {
-    static func insert(eventNID: Int64, group: Int64, in transaction: any Transaction) throws(StorageError) {
-        try transaction.execute(
-            "INSERT INTO event_state_groups (event_nid, state_group) VALUES (?, ?)", [.integer(eventNID), .integer(group)]
-        )
+    /// Records the state group after each event, a statement per 500 events.
+    static func insert(_ rows: [(eventNID: Int64, group: Int64)], in transaction: any Transaction) throws(StorageError) {
+        var start = rows.startIndex
+        while start < rows.endIndex {
+            let chunk = rows[start..<min(start + 500, rows.endIndex)]
+            try transaction.execute(
+                "INSERT INTO event_state_groups (event_nid, state_group) VALUES "
+                    + Array(repeating: "(?, ?)", count: chunk.count).joined(separator: ", "),
+                chunk.flatMap { [SQLValue.integer($0.eventNID), .integer($0.group)] }
+            )
+            start = chunk.endIndex
+        }
     }
 
     /// The group holding the state after `eventID`, or `nil` for an unknown event or an outlier.

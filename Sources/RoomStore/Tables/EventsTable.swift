@@ -3,22 +3,36 @@ import Storage
 
 /// The only SQL touching `events`: raw JSON bytes plus the columns timelines, sync and federation index on.
 enum EventsTable {
-    static func insert(
-        _ event: NewEvent, eventNID: Int64, roomNID: Int64, streamOrdering: Int64, instanceName: String,
-        in transaction: any Transaction
-    ) throws(StorageError) {
-        try transaction.execute(
-            """
-            INSERT INTO events (event_nid, room_nid, stream_ordering, topological_ordering, event_type, state_key, sender,
-                outlier, rejected_reason, soft_failed, instance_name, json)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """,
-            [
-                .integer(eventNID), .integer(roomNID), .integer(streamOrdering), .integer(event.depth), .text(event.type),
-                SQLValue(event.stateKey), .text(event.sender.rawValue), SQLValue(event.outlier), SQLValue(event.rejectedReason),
-                SQLValue(event.softFailed), .text(instanceName), .blob(event.json),
-            ]
-        )
+    /// One row to insert.
+    struct NewRow {
+        let event: NewEvent
+        let eventNID: Int64
+        let roomNID: Int64
+        let streamOrdering: Int64
+    }
+
+    /// Inserts `rows`, a statement per 50 of them.
+    static func insert(_ rows: [NewRow], instanceName: String, in transaction: any Transaction) throws(StorageError) {
+        var start = rows.startIndex
+        while start < rows.endIndex {
+            let chunk = rows[start..<min(start + 50, rows.endIndex)]
+            try transaction.execute(
+                """
+                INSERT INTO events (event_nid, room_nid, stream_ordering, topological_ordering, event_type, state_key, sender,
+                    outlier, rejected_reason, soft_failed, instance_name, json)
+                VALUES \(Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", count: chunk.count).joined(separator: ", "))
+                """,
+                chunk.flatMap { row in
+                    let event = row.event
+                    return [
+                        SQLValue.integer(row.eventNID), .integer(row.roomNID), .integer(row.streamOrdering), .integer(event.depth),
+                        .text(event.type), SQLValue(event.stateKey), .text(event.sender.rawValue), SQLValue(event.outlier),
+                        SQLValue(event.rejectedReason), SQLValue(event.softFailed), .text(instanceName), .blob(event.json),
+                    ]
+                }
+            )
+            start = chunk.endIndex
+        }
     }
 
     static func find(_ eventID: EventID, in connection: any Connection) throws(StorageError) -> Row? {

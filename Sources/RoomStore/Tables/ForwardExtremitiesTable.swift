@@ -2,8 +2,9 @@ import Storage
 
 /// The only SQL touching `forward_extremities`: each room's events that no stored event lists as a prev event yet.
 enum ForwardExtremitiesTable {
-    /// Makes `eventNID` an extremity in place of the prev events it builds on.
-    static func advance(roomNID: Int64, eventNID: Int64, replacing prevNIDs: [Int64], in transaction: any Transaction)
+    /// Makes `eventNIDs` extremities in place of the prev events they build on (`prevNIDs`, which never include one
+    /// of `eventNIDs`).
+    static func advance(roomNID: Int64, eventNIDs: [Int64], replacing prevNIDs: [Int64], in transaction: any Transaction)
         throws(StorageError)
     {
         if !prevNIDs.isEmpty {
@@ -12,9 +13,11 @@ enum ForwardExtremitiesTable {
                 [.integer(roomNID)] + prevNIDs.map(SQLValue.integer)
             )
         }
+        guard !eventNIDs.isEmpty else { return }
         try transaction.execute(
-            "INSERT INTO forward_extremities (room_nid, event_nid) VALUES (?, ?) ON CONFLICT (room_nid, event_nid) DO NOTHING",
-            [.integer(roomNID), .integer(eventNID)]
+            "INSERT INTO forward_extremities (room_nid, event_nid) VALUES \(Array(repeating: "(?, ?)", count: eventNIDs.count).joined(separator: ", ")) "
+                + "ON CONFLICT (room_nid, event_nid) DO NOTHING",
+            eventNIDs.flatMap { [SQLValue.integer(roomNID), .integer($0)] }
         )
     }
 
