@@ -103,16 +103,21 @@ enum TimelineQueries {
         return found
     }
 
+    /// The newest event of the room (`?`) at or below stream ordering `upTo` (an SQL expression) that has state
+    /// recorded, found by walking the room's stream index down (written so, the plan does not depend on fresh statistics).
+    private static func lastWithState(upTo: String) -> String {
+        """
+        SELECT e.event_nid FROM events e
+        WHERE e.room_nid = ? AND e.stream_ordering <= \(upTo) AND e.outlier = 0
+            AND EXISTS (SELECT 1 FROM event_state_groups h WHERE h.event_nid = e.event_nid)
+        ORDER BY e.stream_ordering DESC LIMIT 1
+        """
+    }
+
     /// The ID of the newest event of the room at or below stream ordering `upTo` that has state recorded.
     static func lastEventID(roomNID: Int64, upTo: Int64, in connection: any Connection) throws(StorageError) -> String? {
         try connection.queryOne(
-            """
-            SELECT i.event_id FROM events e JOIN event_state_groups g ON g.event_nid = e.event_nid
-            JOIN event_ids i ON i.event_nid = e.event_nid
-            WHERE e.room_nid = ? AND e.stream_ordering <= ? AND e.outlier = 0
-            ORDER BY e.stream_ordering DESC LIMIT 1
-            """,
-            [.integer(roomNID), .integer(upTo)]
+            "SELECT event_id FROM event_ids WHERE event_nid = (\(lastWithState(upTo: "?")))", [.integer(roomNID), .integer(upTo)]
         )?.decode(0)
     }
 
@@ -120,12 +125,7 @@ enum TimelineQueries {
     /// the room's state at that stream position.
     static func stateGroup(roomNID: Int64, upTo: Int64, in connection: any Connection) throws(StorageError) -> Int64? {
         try connection.queryOne(
-            """
-            SELECT g.state_group FROM events e JOIN event_state_groups g ON g.event_nid = e.event_nid
-            WHERE e.room_nid = ? AND e.stream_ordering <= ? AND e.outlier = 0
-            ORDER BY e.stream_ordering DESC LIMIT 1
-            """,
-            [.integer(roomNID), .integer(upTo)]
+            "SELECT state_group FROM event_state_groups WHERE event_nid = (\(lastWithState(upTo: "?")))", [.integer(roomNID), .integer(upTo)]
         )?.decode(0)
     }
 
@@ -136,9 +136,7 @@ enum TimelineQueries {
         let rows = try connection.query(
             """
             SELECT p.column1 AS position, (
-                SELECT g.state_group FROM events e JOIN event_state_groups g ON g.event_nid = e.event_nid
-                WHERE e.room_nid = ? AND e.stream_ordering <= p.column1 AND e.outlier = 0
-                ORDER BY e.stream_ordering DESC LIMIT 1
+                SELECT g.state_group FROM event_state_groups g WHERE g.event_nid = (\(lastWithState(upTo: "p.column1")))
             ) AS state_group
             FROM (VALUES \(Array(repeating: "(?)", count: positions.count).joined(separator: ", "))) AS p
             """,
