@@ -14,6 +14,9 @@ final class PostgresConnection: Transaction, @unchecked Sendable {
     /// A `BEGIN` not sent yet: it goes out with the transaction's first statement, in the same round trip, and not at
     /// all when the transaction runs none.
     private var deferredBegin: String?
+    /// A read-only transaction's `COMMIT` sent without waiting for its answer, which `settle()` reads before the
+    /// connection's next use: the reader is answered a round trip sooner.
+    private var commitInFlight = false
 
     /// Connects (blocking). The error names host and database as libpq reports them, never the password.
     init(configuration: PostgresConfiguration, counters: DatabaseCounters) throws(StorageError) {
@@ -57,14 +60,33 @@ final class PostgresConnection: Transaction, @unchecked Sendable {
         PQfinish(handle)
     }
 
-    /// Whether the connection is up and outside any transaction, i.e. fit to lend out again.
+    /// Whether the connection is up and outside any transaction (or only finishing a read-only one), i.e. fit to lend
+    /// out again.
     var isReusable: Bool {
-        PQstatus(handle) == CONNECTION_OK && PQtransactionStatus(handle) == PQTRANS_IDLE
+        PQstatus(handle) == CONNECTION_OK && (PQtransactionStatus(handle) == PQTRANS_IDLE || commitInFlight)
+    }
+
+    /// Reads the answer to a `COMMIT` sent without waiting; the pool calls it before lending the connection out.
+    /// Throws when that commit failed (the connection is then reset or dropped, not lent out).
+    func settle() throws(StorageError) {
+        guard commitInFlight else { return }
+        commitInFlight = false
+        var failure: StorageError?
+        while let result = PQgetResult(handle) {
+            do throws(StorageError) {
+                try PostgresResult.check(result, connection: handle)
+            } catch {
+                failure = failure ?? error
+            }
+            PQclear(result)
+        }
+        if let failure { throw failure }
     }
 
     /// Re-establishes a broken connection with the same parameters (blocking).
     func reset() throws(StorageError) {
         statements.removeAll()
+        commitInFlight = false
         PQreset(handle)
         guard PQstatus(handle) == CONNECTION_OK else {
             throw .connectionFailed(reason: PostgresResult.errorMessage(handle))
@@ -109,6 +131,18 @@ final class PostgresConnection: Transaction, @unchecked Sendable {
             return
         }
         try? executeScript("ROLLBACK")
+    }
+
+    /// Ends a read-only transaction without waiting for the server's answer (nothing it did can fail to commit); the
+    /// answer is read by `settle()`.
+    func commitReadOnly() throws(StorageError) {
+        guard deferredBegin == nil else {
+            deferredBegin = nil
+            return
+        }
+        counters.countRoundTrip(use)
+        guard PQsendQuery(handle, "COMMIT") == 1 else { throw .connectionFailed(reason: PostgresResult.errorMessage(handle)) }
+        commitInFlight = true
     }
 
     /// Commits, failing if PostgreSQL turned the COMMIT into a ROLLBACK because a statement in the

@@ -1,8 +1,9 @@
 public import Logging
 public import Storage
 
-/// Axon's PostgreSQL engine: a libpq connection pool whose blocking calls run on a thread pool
-/// of `cp_max` threads, never on an event loop.
+/// Axon's PostgreSQL engine: libpq connection pools whose blocking calls run on their own threads, never on an event
+/// loop. Reads use up to `cp_max` connections; writes have their own (a quarter as many, at least two), so a burst of
+/// reads — every long-poll woken by one message — never holds a commit back, nor a slow write a read.
 ///
 /// ```swift
 /// let db = try await PostgresDatabase(configuration: PostgresConfiguration(
@@ -12,7 +13,8 @@ public import Storage
 public final class PostgresDatabase: Database {
     public let dialect = SQLDialect.postgres
     public let configuration: PostgresConfiguration
-    private let pool: PostgresPool
+    private let readers: PostgresPool
+    private let writers: PostgresPool
     private let closed = Locked(false)
     private let logger: Logger
 
@@ -24,23 +26,37 @@ public final class PostgresDatabase: Database {
     ) async throws(StorageError) {
         self.configuration = configuration
         self.logger = logger
-        self.pool = try await PostgresPool.open(configuration: configuration, logger: logger)
+        let counters = DatabaseCounters(engine: .postgres)
+        let writerCount = max(2, configuration.maxConnections / 4)
+        self.writers = try await PostgresPool.open(
+            configuration: configuration, minConnections: 1, maxConnections: writerCount, counters: counters, logger: logger
+        )
+        do {
+            self.readers = try await PostgresPool.open(
+                configuration: configuration, minConnections: configuration.minConnections,
+                maxConnections: configuration.maxConnections, counters: counters, logger: logger
+            )
+        } catch {
+            await writers.close()
+            throw error
+        }
         logger.debug("connected to PostgreSQL", metadata: ["database": "\(configuration)"])
     }
 
     deinit {
         if !closed.withLock({ $0 }) {
-            pool.abandon()
+            readers.abandon()
+            writers.abandon()
         }
     }
 
     @discardableResult
     public func read<T: Sendable>(_ body: @escaping @Sendable (any Connection) throws -> T) async throws -> T {
-        try await pool.withConnection(.read) { connection in
+        try await readers.withConnection(.read) { connection in
             connection.begin(lazily: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
             do {
                 let value = try body(connection)
-                try connection.commit()
+                try connection.commitReadOnly()
                 return value
             } catch {
                 connection.rollback()
@@ -51,7 +67,7 @@ public final class PostgresDatabase: Database {
 
     @discardableResult
     public func write<T: Sendable>(_ body: @escaping @Sendable (any Transaction) throws -> T) async throws -> T {
-        try await pool.withConnection(.write) { connection in
+        try await writers.withConnection(.write) { connection in
             connection.begin(lazily: "BEGIN")
             let value: T
             do {
@@ -69,7 +85,7 @@ public final class PostgresDatabase: Database {
     /// (`CREATE DATABASE`, `DROP DATABASE`, `VACUUM`). Each statement commits on its own.
     @discardableResult
     public func withConnection<T: Sendable>(_ body: @escaping @Sendable (any Connection) throws -> T) async throws -> T {
-        try await pool.withConnection(.write) { connection in try body(connection) }
+        try await writers.withConnection(.write) { connection in try body(connection) }
     }
 
     public func close() async {
@@ -78,7 +94,8 @@ public final class PostgresDatabase: Database {
             return closed
         }
         guard !alreadyClosed else { return }
-        await pool.close()
+        await readers.close()
+        await writers.close()
         logger.debug("closed PostgreSQL pool", metadata: ["database": "\(configuration)"])
     }
 }

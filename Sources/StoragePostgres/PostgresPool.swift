@@ -2,7 +2,7 @@ import Logging
 import NIOPosix
 import Storage
 
-/// `minConnections…maxConnections` libpq connections and as many threads to drive them.
+/// Up to `maxConnections` libpq connections and as many threads to drive them.
 ///
 /// A thread holds at most one connection while it runs a job and there are never more threads
 /// than `maxConnections`, so checking out never waits: requests queue in the thread pool instead.
@@ -30,14 +30,15 @@ final class PostgresPool: Sendable {
         self.logger = logger
     }
 
-    /// Starts the threads and opens `minConnections` connections (at least one, so bad
-    /// credentials or an unreachable server fail here rather than on the first request).
-    static func open(configuration: PostgresConfiguration, logger: Logger) async throws(StorageError) -> PostgresPool {
-        let counters = DatabaseCounters(engine: .postgres)
-        precondition(configuration.maxConnections > 0, "cp_max must be at least 1")
-        let threads = NIOThreadPool(numberOfThreads: configuration.maxConnections)
+    /// Starts `maxConnections` threads and opens `minConnections` connections (at least one, so bad credentials or an
+    /// unreachable server fail here rather than on the first request).
+    static func open(
+        configuration: PostgresConfiguration, minConnections: Int, maxConnections: Int, counters: DatabaseCounters, logger: Logger
+    ) async throws(StorageError) -> PostgresPool {
+        precondition(maxConnections > 0, "cp_max must be at least 1")
+        let threads = NIOThreadPool(numberOfThreads: maxConnections)
         threads.start()
-        let initial = min(max(configuration.minConnections, 1), configuration.maxConnections)
+        let initial = min(max(minConnections, 1), maxConnections)
         do {
             let idle = try await threads.runIfActive {
                 try (0..<initial).map { _ throws(StorageError) in try PostgresConnection(configuration: configuration, counters: counters) }
@@ -92,7 +93,8 @@ final class PostgresPool: Sendable {
         }) else {
             return try PostgresConnection(configuration: configuration, counters: counters)
         }
-        if !connection.isReusable {
+        let settled = (try? connection.settle()) != nil
+        if !settled || !connection.isReusable {
             logger.info("resetting broken PostgreSQL connection", metadata: ["database": "\(configuration)"])
             try connection.reset()
         }
