@@ -20,6 +20,9 @@ public final class SyncService: Sendable {
     /// Each user's memberships and the notifier mark they were read at; a notice naming the user makes them stale.
     /// An idle long-poll needs no query, and a busy one no membership query.
     private let membershipCache = Mutex<[UserID: (records: [MembershipRecord], mark: UInt64)]>([:])
+    /// Each user's ignore list and the account data position it was read at: it cannot change without that stream
+    /// advancing, so a busy long-poll reads it once, not once per response.
+    private let ignoredCache = Mutex<[UserID: (ignored: IgnoredUsers, position: Int64)]>([:])
     private let logger: Logger
     /// How long a request whose token is ahead of this process (another writer's events not yet seen here) waits
     /// for it to catch up before answering empty with the same token (Synapse waits 10 s).
@@ -76,7 +79,7 @@ public final class SyncService: Sendable {
                 request: request, since: since, upTo: current,
                 memberships: try await memberships(of: request.user, fresh: since == nil || request.fullState),
                 reader: reader, receipts: receipts, accountData: accountData, typing: typing, presence: presence, notifier: notifier,
-                lazyMembers: lazyMembers, ignored: try await IgnoredUsers.load(for: request.user, from: accountData)
+                lazyMembers: lazyMembers, ignored: try await ignoredUsers(of: request.user)
             )
             let response = try await builder.build()
             built.increment()
@@ -125,6 +128,14 @@ public final class SyncService: Sendable {
         let records = try await roomStoreCall { () async throws(RoomStoreError) in try await reader.store.memberships(of: user) }
         membershipCache.withLock { $0[user] = (records, mark) }
         return records
+    }
+
+    private func ignoredUsers(of user: UserID) async throws(RoomError) -> IgnoredUsers {
+        let position = accountData.position
+        if let cached = ignoredCache.withLock({ $0[user] }), cached.position == position { return cached.ignored }
+        let ignored = try await IgnoredUsers.load(for: user, from: accountData)
+        ignoredCache.withLock { $0[user] = (ignored, position) }
+        return ignored
     }
 
     static func joined(_ records: [MembershipRecord]) -> Set<RoomID> {
