@@ -14,21 +14,16 @@ enum EventIDsTable {
     static func intern(_ eventIDs: Set<EventID>, in transaction: any Transaction) throws(StorageError) -> [[UInt8]: Int64] {
         let sorted = eventIDs.map(\.rawValue).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
         var nids: [[UInt8]: Int64] = [:]
-        var start = sorted.startIndex
-        while start < sorted.endIndex {
-            let chunk = sorted[start..<min(start + 500, sorted.endIndex)]
+        try forEachChunk(of: sorted, size: 500) { chunk throws(StorageError) in
             let values = chunk.map(SQLValue.text)
             try transaction.execute(
-                "INSERT INTO event_ids (event_id) VALUES \(Array(repeating: "(?)", count: chunk.count).joined(separator: ", ")) "
-                    + "ON CONFLICT (event_id) DO NOTHING",
-                values
+                "INSERT INTO event_ids (event_id) VALUES \(valueRows(chunk.count, columns: 1)) ON CONFLICT (event_id) DO NOTHING", values
             )
             for row in try transaction.query(
                 "SELECT event_id, event_nid FROM event_ids WHERE event_id IN (\(placeholders(chunk.count)))", values
             ) {
                 nids[Array(try row.decode("event_id", as: String.self).utf8)] = try row.decode("event_nid")
             }
-            start = chunk.endIndex
         }
         return nids
     }

@@ -5,15 +5,11 @@ import Storage
 enum EventStateGroupsTable {
     /// Records the state group after each event, a statement per 500 events.
     static func insert(_ rows: [(eventNID: Int64, group: Int64)], in transaction: any Transaction) throws(StorageError) {
-        var start = rows.startIndex
-        while start < rows.endIndex {
-            let chunk = rows[start..<min(start + 500, rows.endIndex)]
+        try forEachChunk(of: rows, size: 500) { chunk throws(StorageError) in
             try transaction.execute(
-                "INSERT INTO event_state_groups (event_nid, state_group) VALUES "
-                    + Array(repeating: "(?, ?)", count: chunk.count).joined(separator: ", "),
+                "INSERT INTO event_state_groups (event_nid, state_group) VALUES \(valueRows(chunk.count, columns: 2))",
                 chunk.flatMap { [SQLValue.integer($0.eventNID), .integer($0.group)] }
             )
-            start = chunk.endIndex
         }
     }
 

@@ -13,14 +13,12 @@ enum EventsTable {
 
     /// Inserts `rows`, a statement per 50 of them.
     static func insert(_ rows: [NewRow], instanceName: String, in transaction: any Transaction) throws(StorageError) {
-        var start = rows.startIndex
-        while start < rows.endIndex {
-            let chunk = rows[start..<min(start + 50, rows.endIndex)]
+        try forEachChunk(of: rows, size: 50) { chunk throws(StorageError) in
             try transaction.execute(
                 """
                 INSERT INTO events (event_nid, room_nid, stream_ordering, topological_ordering, event_type, state_key, sender,
                     outlier, rejected_reason, soft_failed, instance_name, json)
-                VALUES \(Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", count: chunk.count).joined(separator: ", "))
+                VALUES \(valueRows(chunk.count, columns: 12))
                 """,
                 chunk.flatMap { row in
                     let event = row.event
@@ -31,7 +29,6 @@ enum EventsTable {
                     ]
                 }
             )
-            start = chunk.endIndex
         }
     }
 

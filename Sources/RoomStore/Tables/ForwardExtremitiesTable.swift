@@ -15,7 +15,7 @@ enum ForwardExtremitiesTable {
         }
         guard !eventNIDs.isEmpty else { return }
         try transaction.execute(
-            "INSERT INTO forward_extremities (room_nid, event_nid) VALUES \(Array(repeating: "(?, ?)", count: eventNIDs.count).joined(separator: ", ")) "
+            "INSERT INTO forward_extremities (room_nid, event_nid) VALUES \(valueRows(eventNIDs.count, columns: 2)) "
                 + "ON CONFLICT (room_nid, event_nid) DO NOTHING",
             eventNIDs.flatMap { [SQLValue.integer(roomNID), .integer($0)] }
         )

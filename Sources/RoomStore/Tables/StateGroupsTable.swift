@@ -42,15 +42,11 @@ enum StateGroupsTable {
     static func insertEntries(group: Int64, _ entries: [(stateKeyNID: Int64, eventNID: Int64)], in transaction: any Transaction)
         throws(StorageError)
     {
-        var start = entries.startIndex
-        while start < entries.endIndex {
-            let chunk = entries[start..<min(start + 300, entries.endIndex)]
+        try forEachChunk(of: entries, size: 300) { chunk throws(StorageError) in
             try transaction.execute(
-                "INSERT INTO state_group_entries (state_group, state_key_nid, event_nid) VALUES "
-                    + Array(repeating: "(?, ?, ?)", count: chunk.count).joined(separator: ", "),
+                "INSERT INTO state_group_entries (state_group, state_key_nid, event_nid) VALUES \(valueRows(chunk.count, columns: 3))",
                 chunk.flatMap { [SQLValue.integer(group), .integer($0.stateKeyNID), .integer($0.eventNID)] }
             )
-            start = chunk.endIndex
         }
     }
 

@@ -18,20 +18,17 @@ extension StateKeysTable {
     /// The NIDs of those of `keys` ever interned (a slot never filled has none), a statement per 200 keys.
     static func find(_ keys: [StateKey], in connection: any Connection) throws(StorageError) -> [StateKey: Int64] {
         var found: [StateKey: Int64] = [:]
-        var start = keys.startIndex
-        while start < keys.endIndex {
-            let part = keys[start..<min(start + chunk, keys.endIndex)]
+        try forEachChunk(of: keys, size: chunk) { part throws(StorageError) in
             let rows = try connection.query(
                 """
                 SELECT event_type, state_key, state_key_nid FROM state_keys
-                WHERE (event_type, state_key) IN (VALUES \(Array(repeating: "(?, ?)", count: part.count).joined(separator: ", ")))
+                WHERE (event_type, state_key) IN (VALUES \(valueRows(part.count, columns: 2)))
                 """,
                 part.flatMap { [SQLValue.text($0.type), .text($0.stateKey)] }
             )
             for row in rows {
                 found[StateKey(try row.decode("event_type"), try row.decode("state_key"))] = try row.decode("state_key_nid")
             }
-            start = part.endIndex
         }
         return found
     }

@@ -87,9 +87,7 @@ enum TimelineQueries {
         throws(StorageError) -> [String]
     {
         var found: [String] = []
-        var start = roomIDs.startIndex
-        while start < roomIDs.endIndex {
-            let chunk = roomIDs[start..<min(start + 500, roomIDs.endIndex)]
+        try forEachChunk(of: roomIDs, size: 500) { chunk throws(StorageError) in
             found += try connection.query(
                 """
                 SELECT r.room_id FROM room_ids r WHERE r.room_id IN (\(placeholders(chunk.count))) AND EXISTS (
@@ -98,7 +96,6 @@ enum TimelineQueries {
                 """,
                 chunk.map(SQLValue.text) + [.integer(after), .integer(upTo)]
             ).map { row throws(StorageError) in try row.decode(0) }
-            start = chunk.endIndex
         }
         return found
     }
@@ -138,7 +135,7 @@ enum TimelineQueries {
             SELECT p.column1 AS position, (
                 SELECT g.state_group FROM event_state_groups g WHERE g.event_nid = (\(lastWithState(upTo: "p.column1")))
             ) AS state_group
-            FROM (VALUES \(Array(repeating: "(?)", count: positions.count).joined(separator: ", "))) AS p
+            FROM (VALUES \(valueRows(positions.count, columns: 1))) AS p
             """,
             [.integer(roomNID)] + positions.map(SQLValue.integer)
         )
