@@ -15,14 +15,16 @@ extension StateKeysTable {
     /// Keys looked up per statement: two parameters each, well under either engine's limit.
     private static let chunk = 200
 
-    /// The NIDs of those of `keys` ever interned (a slot never filled has none), a statement per 200 keys.
+    /// The NIDs of those of `keys` ever interned (a slot never filled has none), a statement per 200 keys. Written as a
+    /// join, not a row-value `IN`, which SQLite answers by scanning the whole table.
     static func find(_ keys: [StateKey], in connection: any Connection) throws(StorageError) -> [StateKey: Int64] {
         var found: [StateKey: Int64] = [:]
         try forEachChunk(of: keys, size: chunk) { part throws(StorageError) in
             let rows = try connection.query(
                 """
-                SELECT event_type, state_key, state_key_nid FROM state_keys
-                WHERE (event_type, state_key) IN (VALUES \(valueRows(part.count, columns: 2)))
+                SELECT s.event_type, s.state_key, s.state_key_nid
+                FROM (VALUES \(valueRows(part.count, columns: 2))) AS k
+                JOIN state_keys s ON s.event_type = k.column1 AND s.state_key = k.column2
                 """,
                 part.flatMap { [SQLValue.text($0.type), .text($0.stateKey)] }
             )
