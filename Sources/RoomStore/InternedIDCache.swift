@@ -12,7 +12,7 @@ final class InternedIDCache<Key: Hashable & Sendable>: Sendable {
     }
 
     /// The NIDs known for `keys`, and the keys still to look up.
-    func split(_ keys: some Sequence<Key>) -> (known: [Key: Int64], missing: [Key]) {
+    private func split(_ keys: some Sequence<Key>) -> (known: [Key: Int64], missing: [Key]) {
         entries.withLock { entries in
             var known: [Key: Int64] = [:]
             var missing: [Key] = []
@@ -24,7 +24,7 @@ final class InternedIDCache<Key: Hashable & Sendable>: Sendable {
     }
 
     /// Records NIDs read from committed rows.
-    func remember(_ found: [Key: Int64]) {
+    private func remember(_ found: [Key: Int64]) {
         guard !found.isEmpty else { return }
         entries.withLock { entries in
             if entries.count + found.count > capacity { entries.removeAll(keepingCapacity: true) }
@@ -42,5 +42,13 @@ final class InternedIDCache<Key: Hashable & Sendable>: Sendable {
         remember(found)
         known.merge(found) { _, new in new }
         return known
+    }
+
+    /// The NID of `key`: from memory, else from `lookUp` (and remembered when found).
+    func nid<Failure: Error>(_ key: Key, lookUp: () throws(Failure) -> Int64?) throws(Failure) -> Int64? {
+        if let known = entries.withLock({ $0[key] }) { return known }
+        guard let found = try lookUp() else { return nil }
+        remember([key: found])
+        return found
     }
 }

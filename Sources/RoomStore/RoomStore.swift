@@ -177,9 +177,7 @@ public final class RoomStore: Sendable {
 
     /// `roomID`'s NID inside a read, from memory once a read has found it.
     func roomNID(_ roomID: RoomID, in connection: any Connection) throws(StorageError) -> Int64? {
-        try knownRoomNIDs.find([roomID]) { _ throws(StorageError) in
-            try RoomIDsTable.find(roomID, in: connection).map { [roomID: $0] } ?? [:]
-        }[roomID]
+        try knownRoomNIDs.nid(roomID) { () throws(StorageError) in try RoomIDsTable.find(roomID, in: connection) }
     }
 
     /// The NIDs of those of `keys` ever interned, inside a read; those found before come from memory.

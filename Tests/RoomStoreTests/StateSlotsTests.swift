@@ -14,23 +14,10 @@ import Testing
             let room = try RoomFixture()
             let composed = try room.user("\u{E9}")
             let decomposed = try room.user("e\u{301}")
-            var events = [
-                try room.stateEvent("create", type: "m.room.create", depth: 1, prev: nil),
-                try room.stateEvent("vis1", type: "m.room.history_visibility", depth: 2, prev: "create"),
-                try room.stateEvent("composed", type: "m.room.member", stateKey: composed.rawValue, depth: 3, prev: "vis1", membership: "join"),
-            ]
-            var previous = "composed"
-            for index in 0..<6 {
-                events.append(try room.message("m\(index)", depth: Int64(4 + 2 * index), prev: previous))
-                let name = index % 2 == 0 ? "decomposed\(index)" : "visibility\(index)"
-                events.append(
-                    index % 2 == 0
-                        ? try room.stateEvent(name, type: "m.room.member", stateKey: decomposed.rawValue, depth: Int64(5 + 2 * index), prev: "m\(index)", membership: "join")
-                        : try room.stateEvent(name, type: "m.room.history_visibility", depth: Int64(5 + 2 * index), prev: "m\(index)")
-                )
-                previous = name
-            }
-            try await store.persist(events)
+            try await store.persist(try Self.history(
+                room, firstMember: ("composed", composed), rounds: 6, member: decomposed,
+                names: { $0 % 2 == 0 ? "decomposed\($0)" : "visibility\($0)" }
+            ))
             let keys = [StateKey("m.room.history_visibility", ""), .member(composed.rawValue), .member(decomposed.rawValue)]
             let run = try await store.history(in: room.roomID, from: .afterStream(0), to: nil, direction: .forward, limit: 100)
             let page = Array(run.dropFirst(3))
@@ -56,23 +43,7 @@ import Testing
             let store = try await RoomStore.open(database: db, instance: "main", policy: StateGroupPolicy(maxChainLength: 2, minimumDeltaRows: 1))
             let room = try RoomFixture()
             let bob = try room.user("bob")
-            var events = [
-                try room.stateEvent("create", type: "m.room.create", depth: 1, prev: nil),
-                try room.stateEvent("vis1", type: "m.room.history_visibility", depth: 2, prev: "create"),
-                try room.stateEvent("join", type: "m.room.member", stateKey: bob.rawValue, depth: 3, prev: "vis1", membership: "join"),
-            ]
-            var previous = "join"
-            for index in 0..<5 {
-                events.append(try room.message("m\(index)", depth: Int64(4 + 2 * index), prev: previous))
-                let name = "state\(index)"
-                events.append(
-                    index % 2 == 0
-                        ? try room.stateEvent(name, type: "m.room.member", stateKey: bob.rawValue, depth: Int64(5 + 2 * index), prev: "m\(index)", membership: "join")
-                        : try room.stateEvent(name, type: "m.room.history_visibility", depth: Int64(5 + 2 * index), prev: "m\(index)")
-                )
-                previous = name
-            }
-            try await store.persist(events)
+            try await store.persist(try Self.history(room, firstMember: ("join", bob), rounds: 5, member: bob, names: { "state\($0)" }))
             let run = try await store.history(in: room.roomID, from: .afterStream(0), to: nil, direction: .forward, limit: 100)
             for page in [run, run.enumerated().filter { $0.offset % 2 == 0 }.map(\.element)] {
                 let replaced = try await store.replacedState(of: page)
@@ -88,5 +59,31 @@ import Testing
             #expect(try await store.replacedState(of: run)[try room.id("create")] == nil)
             #expect(try await store.replacedState(of: run)[try room.id("state2")]?.eventID == (try room.id("state0")))
         }
+    }
+
+    /// Create, history visibility and `firstMember`'s join, then `rounds` times a message followed by a state event
+    /// named `names(round)`: on even rounds `member`'s join, on odd ones a history visibility change.
+    private static func history(
+        _ room: RoomFixture, firstMember: (name: String, user: UserID), rounds: Int, member: UserID, names: (Int) -> String
+    ) throws -> [NewEvent] {
+        var events = [
+            try room.stateEvent("create", type: "m.room.create", depth: 1, prev: nil),
+            try room.stateEvent("vis1", type: "m.room.history_visibility", depth: 2, prev: "create"),
+            try room.stateEvent(
+                firstMember.name, type: "m.room.member", stateKey: firstMember.user.rawValue, depth: 3, prev: "vis1", membership: "join"
+            ),
+        ]
+        var previous = firstMember.name
+        for index in 0..<rounds {
+            events.append(try room.message("m\(index)", depth: Int64(4 + 2 * index), prev: previous))
+            let name = names(index)
+            events.append(
+                index % 2 == 0
+                    ? try room.stateEvent(name, type: "m.room.member", stateKey: member.rawValue, depth: Int64(5 + 2 * index), prev: "m\(index)", membership: "join")
+                    : try room.stateEvent(name, type: "m.room.history_visibility", depth: Int64(5 + 2 * index), prev: "m\(index)")
+            )
+            previous = name
+        }
+        return events
     }
 }
