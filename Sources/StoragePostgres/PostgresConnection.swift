@@ -44,16 +44,6 @@ final class PostgresConnection: Transaction, @unchecked Sendable {
         // Silences NOTICEs ("relation already exists, skipping") that libpq prints to stderr.
         PQsetNoticeProcessor(handle, { _, _ in }, nil)
         self.handle = handle
-        try configureSession()
-    }
-
-    /// Prepared statements save parsing, not planning: a plan cached for every parameter value does badly on the
-    /// timeline and state queries, whose best plan depends on the stream range asked for (closed-loop sends per
-    /// second on the benchmark fell from 134 planned per call to 56 with PostgreSQL's cached generic plans).
-    private func configureSession() throws(StorageError) {
-        let result = PQexec(handle, "SET plan_cache_mode = force_custom_plan")
-        defer { PQclear(result) }
-        try PostgresResult.check(result, connection: handle)
     }
 
     deinit {
@@ -91,7 +81,6 @@ final class PostgresConnection: Transaction, @unchecked Sendable {
         guard PQstatus(handle) == CONNECTION_OK else {
             throw .connectionFailed(reason: PostgresResult.errorMessage(handle))
         }
-        try configureSession()
     }
 
     func query(_ sql: String, _ params: [SQLValue]) throws(StorageError) -> [Row] {

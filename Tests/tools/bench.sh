@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # make bench: the same axon-bench workloads against a real Synapse and an Axon monolith, on SQLite and on
-# PostgreSQL (a private cluster with PostgreSQL's durable defaults), same machine, same run:
+# PostgreSQL (a private cluster with PostgreSQL's durable defaults, autovacuum every second), same machine, same run:
 #   closed   closed-loop message load (BENCH_RUNS runs, interleaved): throughput;
 #   open     open-loop message load at each rate of BENCH_RATES: send and delivery latency at a fixed offered rate;
 #   sync     one account in BENCH_SYNC_ROOMS rooms (name, topic, five messages each): initial /sync cold (server
@@ -168,6 +168,10 @@ if [[ " $engines " == *" postgres "* ]]; then
     AXON_SERVICES_DURABLE=1 bash "$root/Tests/tools/test-services.sh" start "$work/services" >/dev/null
     source "$work/services/env"
     pg_port=$(cat "$work/services/postgres/port")
+    # A run packs into seconds the growth a server sees over days, from empty tables. Autovacuum looking every
+    # second instead of every minute keeps the planner statistics (and so both servers' query plans) as current
+    # relative to the data as on a server in service.
+    psql "$AXON_TEST_POSTGRES" -q -c "ALTER SYSTEM SET autovacuum_naptime = '1s'" -c "SELECT pg_reload_conf()" >/dev/null
 fi
 
 for engine in $engines; do
