@@ -47,6 +47,7 @@ extension RoomStore {
     /// The newest event of `roomID` at or below stream ordering `upTo` with state recorded: the event a timeline
     /// continuing from `upTo` must point back to for the history to be linear.
     public func lastEventID(in roomID: RoomID, upTo: Int64) async throws(RoomStoreError) -> EventID? {
+        if upTo <= persistedUpTo, let known = recentTimelines.lastEventID(in: roomID, upTo: upTo) { return known }
         let id = try await read { connection throws(StorageError) -> String? in
             guard let room = try self.roomNID(roomID, in: connection) else { return nil }
             return try TimelineQueries.lastEventID(roomNID: room, upTo: upTo, in: connection)

@@ -3,10 +3,14 @@ import Storage
 
 extension RoomStore {
     /// The newest `limit` visible events of `roomID` with stream ordering in `(after, upTo]`, oldest first, and
-    /// whether older ones in that range were left out.
+    /// whether older ones in that range were left out. From memory when this store wrote them and `upTo` is
+    /// persisted (every event up to there recorded).
     public func recentEvents(in roomID: RoomID, after: Int64?, upTo: Int64, limit: Int) async throws(RoomStoreError)
         -> (events: [RoomEvent], limited: Bool)
     {
+        if upTo <= persistedUpTo, let recent = recentTimelines.recent(in: roomID, after: after, upTo: upTo, limit: limit) {
+            return recent
+        }
         let rows = try await read { connection throws(StorageError) -> [Row] in
             guard let room = try self.roomNID(roomID, in: connection) else { return [] }
             return try TimelineQueries.recent(roomNID: room, after: after, upTo: upTo, limit: limit + 1, in: connection)

@@ -22,11 +22,14 @@ public final class RoomStore: Sendable {
     /// NIDs reads have found: nearly every read starts from a room ID or a state key, and their NIDs never change.
     private let knownRoomNIDs = InternedIDCache<RoomID>(capacity: 20_000)
     private let knownStateKeyNIDs = InternedIDCache<StateKey>(capacity: 50_000)
+    /// The newest events of the rooms this store writes, which most incremental syncs read.
+    let recentTimelines: RecentTimelines
 
-    private init(database: any Database, policy: StateGroupPolicy, streamIDs: StreamIDAllocator) {
+    private init(database: any Database, policy: StateGroupPolicy, streamIDs: StreamIDAllocator, recent: RecentTimelineLimits) {
         self.database = database
         self.policy = policy
         self.streamIDs = streamIDs
+        self.recentTimelines = RecentTimelines(limits: recent)
     }
 
     /// Opens the store, resuming the `events` stream of writer `instance`.
@@ -34,12 +37,13 @@ public final class RoomStore: Sendable {
         database: any Database,
         instance: String,
         policy: StateGroupPolicy = StateGroupPolicy(),
+        recent: RecentTimelineLimits = RecentTimelineLimits(),
         logger: Logger = Logger(label: "axon.roomstore")
     ) async throws(RoomStoreError) -> RoomStore {
         let streamIDs = try await mapErrors {
             try await StreamIDAllocator.open(stream: "events", instance: instance, database: database, logger: logger)
         }
-        return RoomStore(database: database, policy: policy, streamIDs: streamIDs)
+        return RoomStore(database: database, policy: policy, streamIDs: streamIDs, recent: recent)
     }
 
     /// The writer instance recorded on every event this store persists.
@@ -72,11 +76,15 @@ public final class RoomStore: Sendable {
         precondition(!events.isEmpty, "persist needs at least one event")
         let instanceName = instanceName
         let policy = policy
+        let recentTimelines = recentTimelines
         let (_, orderings) = try await mapErrors {
             try await streamIDs.write(
                 count: events.count,
                 isCommitted: { connection, orderings in try EventsTable.hasAny(connection, streamOrderings: orderings) },
-                onCommit: announce
+                onCommit: { orderings in
+                    recentTimelines.record(events, orderings: orderings)
+                    announce?(orderings)
+                }
             ) { transaction, orderings in
                 var writer = EventWriter(transaction: transaction, instanceName: instanceName, policy: policy)
                 try writer.internEventIDs(of: events)

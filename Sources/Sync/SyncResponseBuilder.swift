@@ -195,9 +195,13 @@ struct SyncResponseBuilder: Sendable {
         let lazy = filter.lazyLoadMembers
         var needed = SyncStateDelta.membersNeeded(by: timeline)
         if fresh { needed.insert(.member(request.user.rawValue)) }
+        var held: Set<StateKey> = []
+        if lazy, !fresh, !filter.includeRedundantMembers {
+            held = needed.subtracting(lazyMembers.unsent(needed, user: request.user, device: request.deviceID, room: roomID))
+        }
         let delta = try await SyncStateDelta(
             store: store, roomID: roomID, recent: recent.events, limited: recent.limited, timeline: timeline,
-            since: fresh ? nil : after, upTo: upTo, lazyMembers: lazy ? needed : nil
+            since: fresh ? nil : after, upTo: upTo, lazyMembers: lazy ? needed : nil, heldMembers: held
         ).compute()
         var (state, lazySent) = lazy ? lazyLoaded(delta, roomID: roomID, timeline: timeline) : (delta.events, [])
         let prevBatch: RoomToken =

@@ -23,6 +23,9 @@ struct SyncStateDelta {
     /// With lazy loading, the member slots the timeline needs (its senders'); every other member slot is left
     /// out unless it changed in a gap. `nil` without lazy loading.
     let lazyMembers: Set<StateKey>?
+    /// Of `lazyMembers`, those the device holds already (lazy loading's record, unless every member is to be sent
+    /// again): a linear range without state events leaves them unchanged, so they are not read at all.
+    var heldMembers: Set<StateKey> = []
 
     struct Result {
         var events: [RoomEvent]
@@ -64,7 +67,7 @@ struct SyncStateDelta {
             previous = event.eventID
         }
         var slots = Set(recent.compactMap { event in event.stateKey.map { StateKey(event.type, $0) } })
-        slots.formUnion(lazyMembers ?? [])
+        slots.formUnion(slots.isEmpty ? (lazyMembers ?? []).subtracting(heldMembers) : lazyMembers ?? [])
         guard !slots.isEmpty else { return Result(events: [], changed: []) }
         let anchors = [oldest, newest] + (timeline.first.map { [$0] } ?? [])
         let read = try await roomStoreCall { () async throws(RoomStoreError) in try await store.slots(Array(slots), at: anchors) }

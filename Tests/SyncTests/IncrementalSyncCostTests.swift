@@ -1,0 +1,35 @@
+import AxonTesting
+import MatrixTypes
+import Testing
+
+/// The sync most clients make most often: a long-poll woken by a message in a room they are joined to, with lazy
+/// loading, the sender's member event already held. It is answered from memory (the writer's newest events, the
+/// lazy-loading record, the cached memberships), without touching the database.
+@Suite struct IncrementalSyncCostTests {
+    @Test func aWokenIncrementalSyncOfNewMessagesReadsNoDatabase() async throws {
+        try await withEachDatabase { database in
+            let counting = CountingDatabase(database)
+            let stack = try await SyncStack.make(database: counting, presenceEnabled: false)
+            let alice = try UserID("@alice:sync.test")
+            let bob = try UserID("@bob:sync.test")
+            let room = try await stack.createRoom(alice)
+            try await stack.name(room, "chat", by: alice)
+            try await stack.join(bob, room)
+            try await stack.send(bob, room, "hello")
+            // The first response sends bob's member event; the next request, continuing from it, confirms it held.
+            var token = try #require(try await stack.sync(alice, lazy: true)["next_batch"]?.stringValue)
+            token = try #require(try await stack.sync(alice, since: token, lazy: true)["next_batch"]?.stringValue)
+
+            for round in 0..<3 {
+                let sent = try await stack.send(bob, room, "message \(round)")
+                let calls = counting.calls
+                let response = try await stack.sync(alice, since: token, lazy: true)
+                #expect(counting.calls == calls, "database reads or writes for one woken sync")
+                #expect(response.timeline(room).compactMap { $0["event_id"]?.stringValue } == [sent.rawValue])
+                let state = response["rooms"]?["join"]?[room.rawValue]?["state"]?["events"]?.arrayValue
+                #expect(state?.isEmpty == true, "bob's member event is held already: \(String(describing: state))")
+                token = try #require(response["next_batch"]?.stringValue)
+            }
+        }
+    }
+}
