@@ -14,6 +14,7 @@ struct EventWriter {
     /// Rows of the batch's events and their state groups, inserted by `finish()` a few statements for the lot.
     private var eventRows: [EventsTable.NewRow] = []
     private var stateGroupRows: [(eventNID: Int64, group: Int64)] = []
+    private var transactionRows: [(key: ClientTransaction, eventNID: Int64)] = []
     /// Each room's extremity changes, applied by `finish()`: a run of events each building on the one before costs
     /// two statements, not two per event.
     private var extremities: [Int64: (added: [Int64], replaced: Set<Int64>)] = [:]
@@ -24,8 +25,8 @@ struct EventWriter {
         self.policy = policy
     }
 
-    /// Writes the event's transaction ID and membership (with the directory's member count when the room is listed)
-    /// and computes its state group; the event row, state group row and the room's extremities follow in `finish()`.
+    /// Writes the event's membership (with the directory's member count when the room is listed) and computes its
+    /// state group; the event row, state group row, transaction ID and the room's extremities follow in `finish()`.
     mutating func write(_ event: NewEvent, streamOrdering: Int64) throws(RoomStoreError) {
         let roomNID = try roomNID(event.roomID)
         let eventNID = try self.eventNID(event.eventID)
@@ -41,9 +42,7 @@ struct EventWriter {
             extremities[roomNID, default: ([], [])].replaced.formUnion(prevNIDs)
             extremities[roomNID, default: ([], [])].added.append(eventNID)
         }
-        if let key = event.transaction {
-            try storage { () throws(StorageError) in try EventTxnIDsTable.insert(key, eventNID: eventNID, in: transaction) }
-        }
+        if let key = event.transaction { transactionRows.append((key, eventNID)) }
         if takesEffect, event.type == EventType.member, let member = event.stateKey, let membership = event.membership {
             try storage { () throws(StorageError) in
                 try RoomMembershipsTable.upsert(
@@ -59,12 +58,13 @@ struct EventWriter {
         }
     }
 
-    /// Inserts the batch's event rows and state groups and applies its extremity changes; call once every event is
-    /// written.
+    /// Inserts the batch's event rows, state groups and transaction IDs and applies its extremity changes; call once
+    /// every event is written.
     func finish() throws(RoomStoreError) {
         try storage { () throws(StorageError) in
             try EventsTable.insert(eventRows, instanceName: instanceName, in: transaction)
             try EventStateGroupsTable.insert(stateGroupRows, in: transaction)
+            try EventTxnIDsTable.insert(transactionRows, in: transaction)
         }
         for (roomNID, change) in extremities.sorted(by: { $0.key < $1.key }) {
             let added = change.added.filter { !change.replaced.contains($0) }

@@ -11,6 +11,12 @@ public protocol Database: Sendable {
     @discardableResult
     func read<T: Sendable>(_ body: @escaping @Sendable (any Connection) throws -> T) async throws -> T
 
+    /// Runs `body`, which makes one statement, on a reader connection. A single statement sees one snapshot on its
+    /// own, so an engine may run it outside a transaction and save the `BEGIN` and `COMMIT` (PostgreSQL does; the
+    /// default is `read`). For the statements every request makes, such as finding its access token.
+    @discardableResult
+    func readStatement<T: Sendable>(_ body: @escaping @Sendable (any Connection) throws -> T) async throws -> T
+
     /// Runs `body` in one transaction and commits it. If `body` throws, everything it did is rolled
     /// back and the error is rethrown: a failed request changes nothing. Returns after the commit
     /// is durable (or has failed, in which case it throws).
@@ -25,6 +31,11 @@ public protocol Database: Sendable {
 }
 
 extension Database {
+    @discardableResult
+    public func readStatement<T: Sendable>(_ body: @escaping @Sendable (any Connection) throws -> T) async throws -> T {
+        try await read(body)
+    }
+
     /// One trivial round trip through a connection: what readiness checks ask of either engine.
     public func ping() async throws(StorageError) {
         do {

@@ -65,6 +65,12 @@ public final class PostgresDatabase: Database {
         }
     }
 
+    /// In autocommit: the statement is its own transaction.
+    @discardableResult
+    public func readStatement<T: Sendable>(_ body: @escaping @Sendable (any Connection) throws -> T) async throws -> T {
+        try await readers.withConnection(.read) { connection in try body(connection) }
+    }
+
     @discardableResult
     public func write<T: Sendable>(_ body: @escaping @Sendable (any Transaction) throws -> T) async throws -> T {
         try await writers.withConnection(.write) { connection in

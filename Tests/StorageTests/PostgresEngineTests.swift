@@ -42,6 +42,20 @@ struct PostgresEngineTests {
         #expect(configuration.database("other").description.contains("dbname=other"))
     }
 
+    @Test("a single-statement read runs outside a transaction; a read, in one repeatable-read snapshot")
+    func singleStatementReads() async throws {
+        try await withPostgresDatabase(schema: nil, maxConnections: 1) { db in
+            let isolation = "SELECT current_setting('transaction_isolation')"
+            let single = try await db.readStatement { try $0.queryValue(isolation, as: String.self) }
+            let snapshot = try await db.read { try $0.queryValue(isolation, as: String.self) }
+            // The connection is lent out again afterwards, in either order.
+            let again = try await db.readStatement { try $0.queryValue("SELECT 1", as: Int64.self) }
+            #expect(single == "read committed")
+            #expect(snapshot == "repeatable read")
+            #expect(again == 1)
+        }
+    }
+
     @Test("connections killed by the server are replaced")
     func reconnect() async throws {
         try await withPostgresDatabase(schema: nil, maxConnections: 2) { db in

@@ -8,7 +8,7 @@ public struct AccessTokenLookup: Sendable {
     /// The requester, or `nil` for a token that is unknown or was revoked.
     public func requester(forAccessToken token: String) async throws -> Requester? {
         let hash = TokenHash.of(token)
-        guard let row = try await database.read({ connection in try AccessTokensTable.find(hash: hash, in: connection) }) else {
+        guard let row = try await database.readStatement({ connection in try AccessTokensTable.find(hash: hash, in: connection) }) else {
             return nil
         }
         return Requester(userID: try UserID(row.userID), deviceID: row.deviceID, isGuest: row.isGuest, accessTokenID: row.tokenID)

@@ -3,12 +3,17 @@ import Storage
 
 /// The only SQL touching `client_transactions`: which event a client transaction produced.
 enum EventTxnIDsTable {
-    /// Fails with `.uniqueViolation` when the transaction already produced an event.
-    static func insert(_ key: ClientTransaction, eventNID: Int64, in transaction: any Transaction) throws(StorageError) {
-        try transaction.execute(
-            "INSERT INTO client_transactions (user_id, device_id, scope, txn_id, event_nid) VALUES (?, ?, ?, ?, ?)",
-            [.text(key.userID.rawValue), .text(key.deviceID), .text(key.scope), .text(key.txnID), .integer(eventNID)]
-        )
+    /// Records which event each client transaction produced, a few hundred per statement. Fails with
+    /// `.uniqueViolation` when one of them already produced an event.
+    static func insert(_ rows: [(key: ClientTransaction, eventNID: Int64)], in transaction: any Transaction) throws(StorageError) {
+        try forEachChunk(of: rows, size: 200) { chunk throws(StorageError) in
+            try transaction.execute(
+                "INSERT INTO client_transactions (user_id, device_id, scope, txn_id, event_nid) VALUES \(valueRows(chunk.count, columns: 5))",
+                chunk.flatMap { row in
+                    [SQLValue.text(row.key.userID.rawValue), .text(row.key.deviceID), .text(row.key.scope), .text(row.key.txnID), .integer(row.eventNID)]
+                }
+            )
+        }
     }
 
     static func find(_ key: ClientTransaction, in connection: any Connection) throws(StorageError) -> String? {
