@@ -12,24 +12,29 @@ public struct AccountServices: Sendable {
     public let sharedSecret: SharedSecretRegistration
     public let openID: OpenIDTokenService
 
-    public init(database: any Database, settings: AccountSettings, limits: AccountLimits, clock: WallClock = .system) {
+    /// - Parameter tokenCache: where resolved access tokens are kept; keeping none is the safe choice for a process
+    ///   that shares its tokens with other processes.
+    public init(
+        database: any Database, settings: AccountSettings, limits: AccountLimits, clock: WallClock = .system,
+        tokenCache: AccessTokenCache = AccessTokenCache(capacity: 0)
+    ) {
         self.settings = settings
         let hasher = PasswordHasher(cost: settings.passwordCost)
         let passwords = PasswordAuthenticator(database: database, hasher: hasher, decoy: DecoyPasswordHash(hasher: hasher), serverName: settings.serverName)
         let issuer = SessionIssuer(database: database, clock: clock)
         let uia = UserInteractiveAuth(database: database, clock: clock, hasher: hasher, passwords: passwords)
         let reauthentication = Reauthentication(uia: uia, database: database, failures: limits.reauthenticationFailures)
-        tokens = AccessTokenLookup(database: database)
+        tokens = AccessTokenLookup(database: database, cache: tokenCache)
         registration = RegistrationService(
             settings: settings,
             creator: AccountCreator(database: database, serverName: settings.serverName, clock: clock),
-            uia: uia, issuer: issuer, hasher: hasher, limiter: limits.registration
+            uia: uia, issuer: issuer, hasher: hasher, limiter: limits.registration, tokens: tokenCache
         )
         login = LoginService(passwords: passwords, issuer: issuer, accountLimiter: limits.loginAccount, failureLimiter: limits.loginFailures)
-        logout = LogoutService(database: database)
-        account = AccountService(database: database, reauthentication: reauthentication, hasher: hasher)
+        logout = LogoutService(database: database, tokens: tokenCache)
+        account = AccountService(database: database, reauthentication: reauthentication, hasher: hasher, tokens: tokenCache)
         openID = OpenIDTokenService(database: database, clock: clock, serverName: settings.serverName)
-        devices = DeviceService(database: database, reauthentication: reauthentication, serverName: settings.serverName)
+        devices = DeviceService(database: database, reauthentication: reauthentication, serverName: settings.serverName, tokens: tokenCache)
         sharedSecret = SharedSecretRegistration(
             database: database, secret: settings.registrationSharedSecret, clock: clock,
             creator: AccountCreator(database: database, serverName: settings.serverName, clock: clock),

@@ -31,7 +31,7 @@ enum AccountServicesFixture {
                 serverName: serverName, registrationEnabled: true, registrationSharedSecret: secret, passwordCost: PasswordCost(bcryptRounds: 4)
             ),
             limits: AccountLimits(registration: NoLimit(), loginAccount: NoLimit(), loginFailures: NoLimit(), reauthenticationFailures: NoLimit()),
-            clock: clock.wallClock
+            clock: clock.wallClock, tokenCache: AccessTokenCache(capacity: 1_000)
         )
     }
 

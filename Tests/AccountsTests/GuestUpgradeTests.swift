@@ -85,7 +85,8 @@ import Testing
             limits: AccountLimits(
                 registration: Fixture.NoLimit(), loginAccount: Fixture.NoLimit(), loginFailures: Fixture.NoLimit(),
                 reauthenticationFailures: Fixture.NoLimit()
-            )
+            ),
+            tokenCache: AccessTokenCache(capacity: 1_000)
         )
     }
 }

@@ -144,7 +144,32 @@ memory_json() { # server
     awk '/^VmRSS:/ {rss=$2} END {printf "{\"rss_kib\": %d}\n", rss}' "/proc/${pid[$1]}/status"
 }
 
-bench() { "$bin/axon-bench" "$@"; }
+# CPU ticks used so far by both servers and the PostgreSQL cluster.
+server_ticks() {
+    local total=0 p
+    for p in ${pid[synapse]} ${pid[axon]} $(pgrep -u postgres postgres 2>/dev/null); do
+        total=$((total + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0)))
+    done
+    echo "$total"
+}
+# Waits (up to two minutes) until the servers and the database have been nearly idle for a second: a server still
+# working off the backlog of its own run (Synapse answers requests for seconds after an overloaded run ends) must
+# not load the machine during the other's.
+settle() {
+    local before after
+    for _ in $(seq 1 120); do
+        before=$(server_ticks)
+        sleep 1
+        after=$(server_ticks)
+        (( after - before < 5 )) && return 0
+    done
+    echo "bench: the servers did not go idle within two minutes"
+}
+
+bench() {
+    settle
+    "$bin/axon-bench" "$@"
+}
 # Axon's database counters, for the statements and round trips per persisted event and per sync response.
 counting() { # server
     [[ $1 == axon ]] && echo "--metrics=http://127.0.0.1:${metrics_port[axon]}/_synapse/metrics"

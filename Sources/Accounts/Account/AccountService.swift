@@ -7,6 +7,7 @@ public struct AccountService: Sendable {
     let database: any Database
     let reauthentication: Reauthentication
     let hasher: PasswordHasher
+    let tokens: AccessTokenCache
 
     /// Sets a new password. Unless `logout_devices` is false, every other device and access token of the
     /// account is revoked, as the spec asks; the requester's own token keeps working.
@@ -17,6 +18,7 @@ public struct AccountService: Sendable {
         guard let hash else { throw PasswordError.missing }
         let logOutOthers = completion.params["logout_devices"]?.boolValue ?? true
         let userID = requester.userID.rawValue
+        defer { if logOutOthers { tokens.revoked(userID: userID) } }
         try await database.write { transaction in
             try UsersTable.setPasswordHash(hash, for: userID, in: transaction)
             if logOutOthers {
@@ -33,6 +35,7 @@ public struct AccountService: Sendable {
         _ = try await reauthentication.confirm(.deactivate, submission, requester: requester)
         let userID = requester.userID.rawValue
         let erase = submission.params["erase"]?.boolValue ?? false
+        defer { tokens.revoked(userID: userID) }
         try await database.write { transaction in
             try UsersTable.deactivate(userID, in: transaction)
             try DevicesTable.deleteAll(userID: userID, except: nil, in: transaction)

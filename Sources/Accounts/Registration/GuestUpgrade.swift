@@ -6,6 +6,7 @@ import Storage
 struct GuestUpgrade: Sendable {
     let database: any Database
     let serverName: ServerName
+    let tokens: AccessTokenCache
 
     /// The guest's user ID when `guestToken` is the access token of the guest named `localpart`; anything else
     /// is refused, as Synapse refuses registering a taken name without that guest's credentials.
@@ -21,6 +22,7 @@ struct GuestUpgrade: Sendable {
     func upgrade(_ localpart: String, guestToken: String, passwordHash: String) async throws -> UserID {
         let userID = try UsernamePolicy.check(localpart, serverName: serverName, allowingGuestNames: true)
         let hash = TokenHash.of(guestToken)
+        defer { tokens.revoked(userID: userID.rawValue) }
         try await database.write { transaction in
             try Self.requireGuest(userID, holding: hash, in: transaction)
             // A concurrent upgrade of the same guest may have committed since the check: only one wins.

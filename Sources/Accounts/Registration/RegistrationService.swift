@@ -10,6 +10,7 @@ public struct RegistrationService: Sendable {
     let issuer: SessionIssuer
     let hasher: PasswordHasher
     let limiter: any ActionLimiter
+    let tokens: AccessTokenCache
 
     static let flows = [[UIAStage.dummy]]
     static let maximumUsernameLength = 512
@@ -68,7 +69,7 @@ public struct RegistrationService: Sendable {
         try await creator.checkAvailable(username)
     }
 
-    private var guests: GuestUpgrade { GuestUpgrade(database: creator.database, serverName: settings.serverName) }
+    private var guests: GuestUpgrade { GuestUpgrade(database: creator.database, serverName: settings.serverName, tokens: tokens) }
 
     private func checkOpen() throws(RegistrationError) {
         guard settings.registrationEnabled else { throw .disabled }

@@ -40,7 +40,12 @@ public struct Composition: Sendable {
         guard let serverName = try? ServerName(config.server.serverName) else {
             preconditionFailure("the config loader accepts only valid server names, not \(config.server.serverName)")
         }
-        let accounts = AccountServices(database: database, settings: Self.accountSettings(config, serverName: serverName), limits: Self.accountLimits(config.rateLimits))
+        // Without Redis there are no workers (they need it), so this process alone checks and revokes tokens.
+        let tokenCache = AccessTokenCache(capacity: role == .main && !config.redis.enabled ? 10_000 : 0)
+        let accounts = AccountServices(
+            database: database, settings: Self.accountSettings(config, serverName: serverName), limits: Self.accountLimits(config.rateLimits),
+            tokenCache: tokenCache
+        )
         self.accounts = accounts
         let roomRoutes =
             role == .main
