@@ -1,6 +1,12 @@
 public import MatrixTypes
 import Storage
 
+/// What a `slots` read asks: the same slots at the same events have the same answer.
+struct SlotsRead: Hashable, Sendable {
+    var keys: Set<StateKey>
+    var events: Set<EventID>
+}
+
 /// A few state slots read at each event of a run of a room's timeline.
 public struct StateSlots: Sendable {
     /// For each event with recorded state, the events filling the slots in the state after it.
@@ -14,6 +20,12 @@ extension RoomStore {
     /// them, in one read: what per-event checks such as history visibility need, without a query per event or
     /// resolving whole states.
     public func slots(_ keys: [StateKey], at events: [RoomEvent]) async throws(RoomStoreError) -> StateSlots {
+        guard !events.isEmpty else { return StateSlots(after: [:], beforeOldest: [:]) }
+        let key = SlotsRead(keys: Set(keys), events: Set(events.map(\.eventID)))
+        return try await sharedSlotReads.value(for: key) { () async throws(RoomStoreError) in try await self.readSlots(keys, at: events) }
+    }
+
+    private func readSlots(_ keys: [StateKey], at events: [RoomEvent]) async throws(RoomStoreError) -> StateSlots {
         guard let oldest = events.min(by: { $0.streamOrdering < $1.streamOrdering }) else {
             return StateSlots(after: [:], beforeOldest: [:])
         }

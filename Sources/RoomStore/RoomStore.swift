@@ -24,6 +24,8 @@ public final class RoomStore: Sendable {
     private let knownStateKeyNIDs = InternedIDCache<StateKey>(capacity: 50_000)
     /// The newest events of the rooms this store writes, which most incremental syncs read.
     let recentTimelines: RecentTimelines
+    /// Slot reads in flight, which the long-polls one message wakes share.
+    let sharedSlotReads = SharedReads<SlotsRead, StateSlots>()
 
     private init(database: any Database, policy: StateGroupPolicy, streamIDs: StreamIDAllocator, recent: RecentTimelineLimits) {
         self.database = database

@@ -1,0 +1,26 @@
+import Synchronization
+
+/// Identical reads in flight at the same time share one database read. A message wakes every member's long-poll at
+/// once, and each asks for the same few state slots at the same events: one read answers them all instead of one
+/// per member queueing for the reader connections. Nothing is kept once the read is answered.
+final class SharedReads<Key: Hashable & Sendable, Value: Sendable>: Sendable {
+    private let inFlight = Mutex<[Key: Task<Value, any Error>]>([:])
+
+    /// The value of the read in flight for `key`, or of `read` started now. A waiter that is cancelled stops
+    /// waiting; the read goes on for the others.
+    func value(for key: Key, read: @escaping @Sendable () async throws(RoomStoreError) -> Value) async throws(RoomStoreError) -> Value {
+        let (task, started) = inFlight.withLock { reads -> (Task<Value, any Error>, Bool) in
+            if let running = reads[key] { return (running, false) }
+            let task = Task { () async throws -> Value in try await read() }
+            reads[key] = task
+            return (task, true)
+        }
+        if started {
+            Task {
+                _ = try? await task.value
+                inFlight.withLock { reads in reads[key] = nil }
+            }
+        }
+        return try await mapErrors { try await task.value }
+    }
+}
