@@ -6,6 +6,7 @@ struct EventWriter {
     let transaction: any Transaction
     let instanceName: String
     let policy: StateGroupPolicy
+    let committed: CommittedIDs
     private var roomNIDs: [RoomID: Int64] = [:]
     private var stateKeyNIDs: [StateKey: Int64] = [:]
     private var eventNIDs: [EventID: Int64] = [:]
@@ -19,10 +20,11 @@ struct EventWriter {
     /// two statements, not two per event.
     private var extremities: [Int64: (added: [Int64], replaced: Set<Int64>)] = [:]
 
-    init(transaction: any Transaction, instanceName: String, policy: StateGroupPolicy) {
+    init(transaction: any Transaction, instanceName: String, policy: StateGroupPolicy, committed: CommittedIDs) {
         self.transaction = transaction
         self.instanceName = instanceName
         self.policy = policy
+        self.committed = committed
     }
 
     /// Writes the event's membership (with the directory's member count when the room is listed) and computes its
@@ -58,6 +60,11 @@ struct EventWriter {
         }
     }
 
+    /// What this batch interned and grouped, for `CommittedIDs` once it commits.
+    var interned: CommittedIDs.Batch {
+        .init(roomNIDs: roomNIDs, eventNIDs: eventNIDs, stateGroups: groups)
+    }
+
     /// Inserts the batch's event rows, state groups and transaction IDs and applies its extremity changes; call once
     /// every event is written.
     func finish() throws(RoomStoreError) {
@@ -79,7 +86,12 @@ struct EventWriter {
     /// Interns the IDs of `events` and of the events they point back to, all at once rather than one by one as
     /// `write` reaches them.
     mutating func internEventIDs(of events: [NewEvent]) throws(RoomStoreError) {
-        let ids = Set(events.flatMap { [$0.eventID] + $0.prevEvents }).filter { eventNIDs[$0] == nil }
+        var ids = Set(events.flatMap { [$0.eventID] + $0.prevEvents }).filter { eventNIDs[$0] == nil }
+        for id in ids {
+            guard let nid = committed.eventNIDs.known(id) else { continue }
+            eventNIDs[id] = nid
+            ids.remove(id)
+        }
         guard !ids.isEmpty else { return }
         let nids = try storage { () throws(StorageError) in try EventIDsTable.intern(ids, in: transaction) }
         for id in ids {
@@ -88,7 +100,7 @@ struct EventWriter {
     }
 
     private mutating func roomNID(_ roomID: RoomID) throws(RoomStoreError) -> Int64 {
-        if let cached = roomNIDs[roomID] { return cached }
+        if let cached = roomNIDs[roomID] ?? committed.roomNIDs.known(roomID) { return cached }
         let nid = try storage { () throws(StorageError) in try RoomIDsTable.intern(roomID, in: transaction) }
         roomNIDs[roomID] = nid
         return nid
@@ -142,7 +154,7 @@ struct EventWriter {
     }
 
     private func group(after eventID: EventID) throws(RoomStoreError) -> Int64 {
-        if let cached = groups[eventID] { return cached }
+        if let cached = groups[eventID] ?? committed.stateGroups.known(eventID) { return cached }
         let group = try storage { () throws(StorageError) in try EventStateGroupsTable.group(after: eventID, in: transaction) }
         guard let group else { throw .noStateFor(eventID) }
         return group
@@ -170,6 +182,29 @@ struct EventWriter {
 
     private func sorted(_ entries: [Int64: Int64]) -> [(stateKeyNID: Int64, eventNID: Int64)] {
         entries.sorted { $0.key < $1.key }.map { (stateKeyNID: $0.key, eventNID: $0.value) }
+    }
+}
+
+/// What earlier batches committed and the next one would otherwise read back: it usually builds on the last batch's
+/// events, in the same rooms.
+struct CommittedIDs: Sendable {
+    let roomNIDs: InternedIDCache<RoomID>
+    let eventNIDs: InternedIDCache<EventID>
+    /// The state group after each event (fixed once written).
+    let stateGroups: InternedIDCache<EventID>
+
+    /// What one batch interned and grouped.
+    struct Batch: Sendable {
+        var roomNIDs: [RoomID: Int64]
+        var eventNIDs: [EventID: Int64]
+        var stateGroups: [EventID: Int64]
+    }
+
+    /// Remembers what a batch interned and grouped, once it has committed.
+    func remember(_ batch: Batch) {
+        roomNIDs.remember(batch.roomNIDs)
+        eventNIDs.remember(batch.eventNIDs)
+        stateGroups.remember(batch.stateGroups)
     }
 }
 

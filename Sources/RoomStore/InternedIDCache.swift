@@ -1,8 +1,8 @@
 import Synchronization
 
-/// NIDs of interned values (room IDs, state keys) already read from committed rows. An interned value keeps its NID
-/// for good, so a hit needs no query; only what reads found is remembered, never a writer's own interning (which may
-/// still roll back). Beyond `capacity` values it forgets them all and fills again from the database.
+/// NIDs (or other numbers fixed for good, such as an event's state group) of values already committed. An interned
+/// value keeps its NID for good, so a hit needs no query; only committed rows are remembered, never what a transaction
+/// still open wrote (it may roll back). Beyond `capacity` values it forgets them all and fills again.
 final class InternedIDCache<Key: Hashable & Sendable>: Sendable {
     private let entries = Mutex<[Key: Int64]>([:])
     private let capacity: Int
@@ -23,8 +23,13 @@ final class InternedIDCache<Key: Hashable & Sendable>: Sendable {
         }
     }
 
-    /// Records NIDs read from committed rows.
-    private func remember(_ found: [Key: Int64]) {
+    /// The NID of `key`, if remembered.
+    func known(_ key: Key) -> Int64? {
+        entries.withLock { $0[key] }
+    }
+
+    /// Records NIDs of committed rows.
+    func remember(_ found: [Key: Int64]) {
         guard !found.isEmpty else { return }
         entries.withLock { entries in
             if entries.count + found.count > capacity { entries.removeAll(keepingCapacity: true) }

@@ -2,6 +2,7 @@ import CoreMetrics
 public import Logging
 public import MatrixTypes
 public import Storage
+import Synchronization
 
 /// Room data storage (design §5): events as received with their indexed columns, state at every event as
 /// groups of deltas over snapshots, forward extremities, client transaction IDs and current memberships.
@@ -20,10 +21,12 @@ public final class RoomStore: Sendable {
     /// Events committed, for the metrics endpoint (database work per event is the ratio of the two counts).
     private let persisted = Counter(label: "axon_events_persisted_total")
     /// NIDs reads have found: nearly every read starts from a room ID or a state key, and their NIDs never change.
-    private let knownRoomNIDs = InternedIDCache<RoomID>(capacity: 20_000)
+    private let knownRoomNIDs: InternedIDCache<RoomID>
     private let knownStateKeyNIDs = InternedIDCache<StateKey>(capacity: 50_000)
     /// The newest events of the rooms this store writes, which most incremental syncs read.
     let recentTimelines: RecentTimelines
+    /// What committed batches interned and grouped, which the writer's next batch reuses.
+    private let committed: CommittedIDs
     /// Slot reads in flight, which the long-polls one message wakes share.
     let sharedSlotReads = SharedReads<SlotsRead, StateSlots>()
 
@@ -32,6 +35,11 @@ public final class RoomStore: Sendable {
         self.policy = policy
         self.streamIDs = streamIDs
         self.recentTimelines = RecentTimelines(limits: recent)
+        let roomNIDs = InternedIDCache<RoomID>(capacity: 20_000)
+        self.knownRoomNIDs = roomNIDs
+        self.committed = CommittedIDs(
+            roomNIDs: roomNIDs, eventNIDs: InternedIDCache(capacity: 50_000), stateGroups: InternedIDCache(capacity: 50_000)
+        )
     }
 
     /// Opens the store, resuming the `events` stream of writer `instance`.
@@ -79,21 +87,25 @@ public final class RoomStore: Sendable {
         let instanceName = instanceName
         let policy = policy
         let recentTimelines = recentTimelines
+        let committed = committed
+        let written = Mutex<CommittedIDs.Batch?>(nil)
         let (_, orderings) = try await mapErrors {
             try await streamIDs.write(
                 count: events.count,
                 isCommitted: { connection, orderings in try EventsTable.hasAny(connection, streamOrderings: orderings) },
                 onCommit: { orderings in
+                    if let batch = written.withLock({ $0 }) { committed.remember(batch) }
                     recentTimelines.record(events, orderings: orderings)
                     announce?(orderings)
                 }
             ) { transaction, orderings in
-                var writer = EventWriter(transaction: transaction, instanceName: instanceName, policy: policy)
+                var writer = EventWriter(transaction: transaction, instanceName: instanceName, policy: policy, committed: committed)
                 try writer.internEventIDs(of: events)
                 for (event, ordering) in zip(events, orderings) {
                     try writer.write(event, streamOrdering: ordering)
                 }
                 try writer.finish()
+                written.withLock { $0 = writer.interned }
             }
         }
         persisted.increment(by: events.count)

@@ -9,21 +9,27 @@ enum EventIDsTable {
         )
     }
 
-    /// Interns every one of `eventIDs` with two statements per 500 IDs, inserted in sorted order (so concurrent
-    /// writers lock rows in the same order); returns the NIDs keyed by the IDs' bytes.
+    /// Interns every one of `eventIDs` with one statement per 500 IDs (two when some were interned before), inserted
+    /// in sorted order (so concurrent writers lock rows in the same order); returns the NIDs keyed by the IDs' bytes.
     static func intern(_ eventIDs: Set<EventID>, in transaction: any Transaction) throws(StorageError) -> [[UInt8]: Int64] {
         let sorted = eventIDs.map(\.rawValue).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
         var nids: [[UInt8]: Int64] = [:]
+        func collect(_ rows: [Row]) throws(StorageError) {
+            for row in rows { nids[Array(try row.decode("event_id", as: String.self).utf8)] = try row.decode("event_nid") }
+        }
         try forEachChunk(of: sorted, size: 500) { chunk throws(StorageError) in
-            let values = chunk.map(SQLValue.text)
-            try transaction.execute(
-                "INSERT INTO event_ids (event_id) VALUES \(valueRows(chunk.count, columns: 1)) ON CONFLICT (event_id) DO NOTHING", values
-            )
-            for row in try transaction.query(
-                "SELECT event_id, event_nid FROM event_ids WHERE event_id IN (\(placeholders(chunk.count)))", values
-            ) {
-                nids[Array(try row.decode("event_id", as: String.self).utf8)] = try row.decode("event_nid")
-            }
+            try collect(transaction.query(
+                """
+                INSERT INTO event_ids (event_id) VALUES \(valueRows(chunk.count, columns: 1)) ON CONFLICT (event_id) DO NOTHING
+                RETURNING event_id, event_nid
+                """,
+                chunk.map(SQLValue.text)
+            ))
+            let existing = chunk.filter { nids[Array($0.utf8)] == nil }
+            guard !existing.isEmpty else { return }
+            try collect(transaction.query(
+                "SELECT event_id, event_nid FROM event_ids WHERE event_id IN (\(placeholders(existing.count)))", existing.map(SQLValue.text)
+            ))
         }
         return nids
     }
