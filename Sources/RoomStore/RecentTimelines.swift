@@ -75,6 +75,20 @@ final class RecentTimelines: Sendable {
         rooms.withLock { $0.timelines[roomID]?.timeline.recent(after: after, upTo: upTo, limit: limit) }
     }
 
+    /// The events among `ids` (event IDs as stored) kept for `roomID`, keyed by the IDs' bytes, as
+    /// `RoomStore.events` reads them.
+    func events(_ ids: [String], in roomID: RoomID) -> [[UInt8]: RoomEvent] {
+        guard !ids.isEmpty else { return [:] }
+        let kept = rooms.withLock { $0.timelines[roomID]?.timeline.entries } ?? []
+        let wanted = Set(ids.map { Array($0.utf8) })
+        var found: [[UInt8]: RoomEvent] = [:]
+        for entry in kept {
+            let id = Array(entry.event.eventID.rawValue.utf8)
+            if wanted.contains(id) { found[id] = entry.event }
+        }
+        return found
+    }
+
     /// `RoomStore.lastEventID` from memory, or `nil` when not known here.
     func lastEventID(in roomID: RoomID, upTo: Int64) -> EventID? {
         rooms.withLock { $0.timelines[roomID]?.timeline.lastEventID(upTo: upTo) }

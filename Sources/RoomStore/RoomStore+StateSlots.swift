@@ -30,22 +30,29 @@ extension RoomStore {
             return StateSlots(after: [:], beforeOldest: [:])
         }
         let eventIDs = events.map(\.eventID.rawValue)
-        let (groups, beforeGroup, entries, rows) = try await read { connection throws(StorageError) in
-            let groups = try EventStateGroupsTable.groups(eventIDs: eventIDs, in: connection)
-            var beforeGroup: Int64?
-            if let room = try self.roomNID(oldest.roomID, in: connection) {
-                beforeGroup = try TimelineQueries.stateGroup(roomNID: room, upTo: oldest.streamOrdering - 1, in: connection)
+        let known = committedGroups(of: events, before: oldest)
+        let recent = recentTimelines
+        let (groups, beforeGroup, entries, kept, rows) = try await read { connection throws(StorageError) in
+            var groups = known?.after ?? [:]
+            var beforeGroup = known?.before
+            if known == nil {
+                groups = try EventStateGroupsTable.groups(eventIDs: eventIDs, in: connection)
+                if let room = try self.roomNID(oldest.roomID, in: connection) {
+                    beforeGroup = try TimelineQueries.stateGroup(roomNID: room, upTo: oldest.streamOrdering - 1, in: connection)
+                }
             }
             let keyNIDs = try self.stateKeyNIDs(keys, in: connection)
             let entries = try StateGroupsTable.entries(
                 keyNIDs: Array(keyNIDs.values), groups: Set(groups.values).union(beforeGroup.map { [$0] } ?? []), in: connection
             )
+            let filling = Self.distinct(entries.values.flatMap(\.values))
+            let kept = recent.events(filling, in: oldest.roomID)
             return (
-                groups, beforeGroup, entries.mapValues { slots in Self.keyed(slots, by: keyNIDs) },
-                try TimelineQueries.events(Self.distinct(entries.values.flatMap(\.values)), in: connection)
+                groups, beforeGroup, entries.mapValues { slots in Self.keyed(slots, by: keyNIDs) }, kept,
+                try TimelineQueries.events(filling.filter { kept[Array($0.utf8)] == nil }, in: connection)
             )
         }
-        let loaded = try Self.byEventID(rows)
+        let loaded = try Self.byEventID(rows).merging(kept) { stored, _ in stored }
         func filling(_ group: Int64?) -> [StateKey: RoomEvent] {
             (group.flatMap { entries[$0] } ?? [:]).compactMapValues { loaded[Array($0.utf8)] }
         }
@@ -54,6 +61,21 @@ extension RoomStore {
             if let group = groups[Array(event.eventID.rawValue.utf8)] { after[event.eventID] = filling(group) }
         }
         return StateSlots(after: after, beforeOldest: filling(beforeGroup))
+    }
+
+    /// The state groups after each of `events` and just before the oldest, from memory when this store committed
+    /// all of them (the long-polls a new event wakes ask about it right away); `nil` sends the read to the database.
+    private func committedGroups(of events: [RoomEvent], before oldest: RoomEvent) -> (after: [[UInt8]: Int64], before: Int64)? {
+        var after: [[UInt8]: Int64] = [:]
+        for event in events {
+            guard let group = committed.stateGroups.known(event.eventID) else { return nil }
+            after[Array(event.eventID.rawValue.utf8)] = group
+        }
+        let upTo = oldest.streamOrdering - 1
+        guard upTo <= persistedUpTo, let previous = recentTimelines.lastEventID(in: oldest.roomID, upTo: upTo),
+            let before = committed.stateGroups.known(previous)
+        else { return nil }
+        return (after, before)
     }
 
     /// The events filling `keys` in the current state of each of `rooms`, in one read (directory summaries need a

@@ -26,7 +26,7 @@ public final class RoomStore: Sendable {
     /// The newest events of the rooms this store writes, which most incremental syncs read.
     let recentTimelines: RecentTimelines
     /// What committed batches interned and grouped, which the writer's next batch reuses.
-    private let committed: CommittedIDs
+    let committed: CommittedIDs
     /// Slot reads in flight, which the long-polls one message wakes share.
     let sharedSlotReads = SharedReads<SlotsRead, StateSlots>()
 
