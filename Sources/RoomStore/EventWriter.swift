@@ -38,7 +38,7 @@ struct EventWriter {
             stateGroupRows.append((eventNID, group))
             groups[event.eventID] = group
         }
-        let takesEffect = !event.outlier && event.rejectedReason == nil && !event.softFailed
+        let takesEffect = event.takesEffect
         if takesEffect {
             let prevNIDs = try event.prevEvents.map { id throws(RoomStoreError) in try self.eventNID(id) }
             extremities[roomNID, default: ([], [])].replaced.formUnion(prevNIDs)

@@ -29,6 +29,10 @@ public struct NewEvent: Sendable {
     /// For a redaction that takes effect, the event whose content it removes from client views.
     public var redacts: EventID?
 
+    /// Neither an outlier, nor rejected, nor soft-failed: it joins the timeline clients see and moves the room's
+    /// extremities, memberships and redactions.
+    var takesEffect: Bool { !outlier && rejectedReason == nil && !softFailed }
+
     public init(
         eventID: EventID, roomID: RoomID, type: String, stateKey: String?, sender: UserID, depth: Int64, json: [UInt8],
         outlier: Bool = false, rejectedReason: String? = nil, softFailed: Bool = false, prevEvents: [EventID],

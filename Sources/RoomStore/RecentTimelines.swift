@@ -53,14 +53,13 @@ final class RecentTimelines: Sendable {
                 var entry = rooms.timelines[event.roomID]
                     ?? (RecentTimeline(first: max(stream, rooms.forgottenUpTo + 1), capacity: limits.eventsPerRoom), 0)
                 let before = entry.timeline.bytes
-                let visible = event.rejectedReason == nil && !event.softFailed
-                entry.timeline.add(.init(event: RoomEvent(event, streamOrdering: stream), visible: visible))
+                entry.timeline.add(.init(event: RoomEvent(event, streamOrdering: stream), visible: event.takesEffect))
                 entry.written = rooms.writes
                 rooms.bytes += entry.timeline.bytes - before
                 rooms.timelines[event.roomID] = entry
             }
             // After the whole batch is in, so a redaction finds a target that came later in it.
-            for (event, _) in batch where event.rejectedReason == nil && !event.softFailed {
+            for (event, _) in batch where event.takesEffect {
                 guard let target = event.redacts else { continue }
                 rooms.timelines[event.roomID]?.timeline.redact(target, by: event.eventID)
             }

@@ -20,15 +20,16 @@ extension RoomStore {
     /// them, in one read: what per-event checks such as history visibility need, without a query per event or
     /// resolving whole states.
     public func slots(_ keys: [StateKey], at events: [RoomEvent]) async throws(RoomStoreError) -> StateSlots {
-        guard !events.isEmpty else { return StateSlots(after: [:], beforeOldest: [:]) }
-        let key = SlotsRead(keys: Set(keys), events: Set(events.map(\.eventID)))
-        return try await sharedSlotReads.value(for: key) { () async throws(RoomStoreError) in try await self.readSlots(keys, at: events) }
-    }
-
-    private func readSlots(_ keys: [StateKey], at events: [RoomEvent]) async throws(RoomStoreError) -> StateSlots {
         guard let oldest = events.min(by: { $0.streamOrdering < $1.streamOrdering }) else {
             return StateSlots(after: [:], beforeOldest: [:])
         }
+        let key = SlotsRead(keys: Set(keys), events: Set(events.map(\.eventID)))
+        return try await sharedSlotReads.value(for: key) { () async throws(RoomStoreError) in
+            try await self.readSlots(keys, at: events, oldest: oldest)
+        }
+    }
+
+    private func readSlots(_ keys: [StateKey], at events: [RoomEvent], oldest: RoomEvent) async throws(RoomStoreError) -> StateSlots {
         let eventIDs = events.map(\.eventID.rawValue)
         let known = committedGroups(of: events, before: oldest)
         let recent = recentTimelines

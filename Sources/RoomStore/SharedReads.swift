@@ -9,17 +9,15 @@ final class SharedReads<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     /// The value of the read in flight for `key`, or of `read` started now. A waiter that is cancelled stops
     /// waiting; the read goes on for the others.
     func value(for key: Key, read: @escaping @Sendable () async throws(RoomStoreError) -> Value) async throws(RoomStoreError) -> Value {
-        let (task, started) = inFlight.withLock { reads -> (Task<Value, any Error>, Bool) in
-            if let running = reads[key] { return (running, false) }
-            let task = Task { () async throws -> Value in try await read() }
-            reads[key] = task
-            return (task, true)
-        }
-        if started {
-            Task {
-                _ = try? await task.value
-                inFlight.withLock { reads in reads[key] = nil }
+        let task = inFlight.withLock { reads in
+            if let running = reads[key] { return running }
+            // The read removes itself once answered; it starts after this lock is released, so it is in the map by then.
+            let task = Task { () async throws -> Value in
+                defer { self.inFlight.withLock { reads in reads[key] = nil } }
+                return try await read()
             }
+            reads[key] = task
+            return task
         }
         return try await mapErrors { try await task.value }
     }

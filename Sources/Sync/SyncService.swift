@@ -134,9 +134,15 @@ public final class SyncService: Sendable {
         let position = accountData.position
         if let cached = ignoredCache.withLock({ $0[user] }), cached.position == position { return cached.ignored }
         let ignored = try await IgnoredUsers.load(for: user, from: accountData)
-        ignoredCache.withLock { $0[user] = (ignored, position) }
+        ignoredCache.withLock { cache in
+            if cache.count >= Self.cachedUsers { cache.removeAll(keepingCapacity: true) }
+            cache[user] = (ignored, position)
+        }
         return ignored
     }
+
+    /// Users whose ignore lists are kept; past that they are all read again (a read per user, not a loss).
+    static let cachedUsers = 10_000
 
     static func joined(_ records: [MembershipRecord]) -> Set<RoomID> {
         Set(records.filter { $0.membership == Membership.join }.map(\.roomID))

@@ -101,7 +101,8 @@ enum TimelineQueries {
     }
 
     /// The newest event of the room (`?`) at or below stream ordering `upTo` (an SQL expression) that has state
-    /// recorded, found by walking the room's stream index down (written so, the plan does not depend on fresh statistics).
+    /// recorded, found by walking the room's stream index down (PostgreSQL chooses that walk once the table's
+    /// statistics are current; from statistics of a nearly empty table it sorts the room's events instead).
     private static func lastWithState(upTo: String) -> String {
         """
         SELECT e.event_nid FROM events e
