@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+import AxonTesting
 @testable import AxonConfig
 
 /// The Python interpreter with Synapse installed; `make test` always sets it.
@@ -12,23 +13,18 @@ struct SynapseGeneratedConfigTests {
         "`synapse.app.homeserver --generate-config` output loads with notes and warnings only",
         .enabled(if: synapsePython != nil, "AXON_TEST_SYNAPSE_PYTHON is unset; skipping the Synapse config check")
     )
-    func synapseConfigLoads() throws {
+    func synapseConfigLoads() async throws {
         let python = try #require(synapsePython)
         let directory = try TemporaryDirectory()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.currentDirectoryURL = URL(fileURLWithPath: directory.path)
-        process.arguments = [
-            "-m", "synapse.app.homeserver", "--server-name", "localhost:8481", "--config-path", "\(directory.path)/homeserver.yaml",
-            "--generate-config", "--report-stats=no", "--config-directory", directory.path, "--data-directory", directory.path,
-        ]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let log = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        try #require(process.terminationStatus == 0, "Synapse could not generate a config:\n\(log)")
+        let generated = try await ChildProcess.run(
+            python,
+            [
+                "-m", "synapse.app.homeserver", "--server-name", "localhost:8481", "--config-path", "\(directory.path)/homeserver.yaml",
+                "--generate-config", "--report-stats=no", "--config-directory", directory.path, "--data-directory", directory.path,
+            ],
+            currentDirectory: directory.path
+        )
+        try #require(generated.status == 0, "Synapse could not generate a config:\n\(generated.output)")
 
         let loaded = try ConfigLoader.load(paths: ["\(directory.path)/homeserver.yaml"])
         let config = loaded.config

@@ -5,7 +5,7 @@ import NIOHTTP1
 
 /// A real Axon executable started by a test, with its output in the test log directory.
 public final class ServerProcess: Sendable {
-    public let process: Process
+    public let child: ChildProcess
     public let logFile: URL
     public let baseURL: String
 
@@ -14,20 +14,13 @@ public final class ServerProcess: Sendable {
     public init(
         executable: String, arguments: [String], baseURL: String, environment: [String: String] = [:], currentDirectory: URL? = nil
     ) throws {
-        let process = Process()
-        process.executableURL = Self.executableURL(executable)
-        process.currentDirectoryURL = currentDirectory
-        process.arguments = arguments
+        let path = Self.executablePath(executable)
         var env = ProcessInfo.processInfo.environment
         env.merge(environment) { $1 }
-        process.environment = env
-        let logFile = TestEnvironment.logDirectory.appendingPathComponent("\(process.executableURL!.lastPathComponent)-\(UUID().uuidString.prefix(8)).log")
-        _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
-        let handle = try FileHandle(forWritingTo: logFile)
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
-        self.process = process
+        let logFile = TestEnvironment.logDirectory.appendingPathComponent("\((path as NSString).lastPathComponent)-\(UUID().uuidString.prefix(8)).log")
+        self.child = try ChildProcess(
+            executable: path, arguments: arguments, environment: env, currentDirectory: currentDirectory?.path, output: .file(logFile.path)
+        )
         self.logFile = logFile
         self.baseURL = baseURL
     }
@@ -40,8 +33,8 @@ public final class ServerProcess: Sendable {
     public func waitUntilHealthy(timeout: Duration = .seconds(30)) async throws {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
-            guard process.isRunning else {
-                throw ProcessFailure(description: "exited with \(process.terminationStatus) before serving:\n\(log)")
+            if let status = child.exitStatus {
+                throw ProcessFailure(description: "exited with \(status) before serving:\n\(log)")
             }
             if let response = try? await HTTPClient.shared.get(url: baseURL + "/health").get(), response.status == .ok {
                 return
@@ -51,34 +44,23 @@ public final class ServerProcess: Sendable {
         throw ProcessFailure(description: "not healthy after \(timeout):\n\(log)")
     }
 
-    /// Sends SIGTERM and waits for the process to finish; SIGKILL after `grace`. Children of Foundation's
-    /// `Process` on Linux inherit a blocked signal mask, so programs that do not reset it (Python) never
-    /// see the SIGTERM.
+    /// Sends SIGTERM and waits for the process to finish; SIGKILL after `grace`.
     public func stop(grace: Duration = .seconds(10)) async {
-        guard process.isRunning else { return }
-        process.terminate()
+        guard child.isRunning else { return }
+        child.signal(SIGTERM)
         let deadline = ContinuousClock.now + grace
-        while process.isRunning && ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(20)) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        while process.isRunning { try? await Task.sleep(for: .milliseconds(20)) }
+        while child.isRunning && ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(20)) }
+        child.signal(SIGKILL)
+        _ = await child.waitForExit()
     }
 
     /// Runs an executable to completion and returns its exit status and combined output.
     public static func runToCompletion(_ executable: String, _ arguments: [String]) async throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = executableURL(executable)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = try await Task.detached { try pipe.fileHandleForReading.readToEnd() ?? Data() }.value
-        while process.isRunning { try await Task.sleep(for: .milliseconds(20)) }
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        try await ChildProcess.run(executablePath(executable), arguments)
     }
 
-    private static func executableURL(_ name: String) -> URL {
-        name.hasPrefix("/") ? URL(fileURLWithPath: name) : TestEnvironment.binaryDirectory.appendingPathComponent(name)
+    private static func executablePath(_ name: String) -> String {
+        name.hasPrefix("/") ? name : TestEnvironment.binaryDirectory.appendingPathComponent(name).path
     }
 
     /// Starts the server, runs `body`, and stops the server whether or not `body` throws.

@@ -75,20 +75,7 @@ struct AccountServerFixture {
 /// Runs a program to completion with `input` on its standard input; returns its status and combined output.
 enum CommandRun {
     static func run(_ executable: URL, _ arguments: [String], input: String = "") async throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        let output = Pipe()
-        let stdin = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        process.standardInput = stdin
-        try process.run()
-        stdin.fileHandleForWriting.write(Data(input.utf8))
-        try stdin.fileHandleForWriting.close()
-        let data = try await Task.detached { try output.fileHandleForReading.readToEnd() ?? Data() }.value
-        while process.isRunning { try await Task.sleep(for: .milliseconds(20)) }
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        try await ChildProcess.run(executable.path, arguments, input: input)
     }
 
     static var axon: URL { TestEnvironment.binaryDirectory.appendingPathComponent("axon") }
