@@ -213,7 +213,10 @@ struct SyncResponseBuilder: Sendable {
                 "prev_batch": .string(prevBatch.description),
             ],
         ]
-        let membersChanged = (recent.events + state).contains { $0.type == EventType.member }
+        // A member event in the range, or a member slot the client held otherwise at `since`; a member lazy loading
+        // sends because the timeline needs it changes nothing (Synapse recomputes on timeline members, or on state
+        // members in a gap, where it notes false positives).
+        let membersChanged = recent.events.contains { $0.type == EventType.member } || delta.changed.contains { $0.type == EventType.member }
         if fresh || membersChanged {
             let summary = try await SyncRoomSummary.load(roomID, for: request.user, store: store)
             room["summary"] = summary.json

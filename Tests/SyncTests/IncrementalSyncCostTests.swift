@@ -32,4 +32,32 @@ import Testing
             }
         }
     }
+
+    /// A message from a member the device has not seen yet brings that member's event in `state`, read with the
+    /// sender's slot alone. No membership changed, so the room's summary is not recomputed (as in Synapse, which
+    /// recomputes it only for member events in the timeline or, in a gap, in the state).
+    @Test func aNewSendersMemberEventIsReadAloneWithoutASummary() async throws {
+        try await withEachDatabase { database in
+            let counting = CountingDatabase(database)
+            let stack = try await SyncStack.make(database: counting, presenceEnabled: false)
+            let alice = try UserID("@alice:sync.test")
+            let bob = try UserID("@bob:sync.test")
+            let room = try await stack.createRoom(alice)
+            try await stack.name(room, "chat", by: alice)
+            try await stack.join(bob, room)
+            try await stack.send(alice, room, "hello")
+            // A one-event timeline, and a named room (no heroes): alice's device never sees bob's join.
+            var token = try #require(try await stack.sync(alice, timelineLimit: 1, lazy: true)["next_batch"]?.stringValue)
+            token = try #require(try await stack.sync(alice, since: token, lazy: true)["next_batch"]?.stringValue)
+
+            try await stack.send(bob, room, "first words")
+            let calls = counting.calls
+            let response = try await stack.sync(alice, since: token, lazy: true)
+            #expect(counting.calls - calls <= 1, "one read for bob's member slot")
+            let joined = response["rooms"]?["join"]?[room.rawValue]
+            let state = joined?["state"]?["events"]?.arrayValue ?? []
+            #expect(state.map { $0["state_key"]?.stringValue } == [bob.rawValue])
+            #expect(joined?["summary"] == nil, "no membership changed")
+        }
+    }
 }
