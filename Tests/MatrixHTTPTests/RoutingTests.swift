@@ -61,4 +61,14 @@ import Testing
         #expect(query["flag"] == "")
         #expect(throws: MatrixError.self) { try QueryParameters(rawQuery: "a=%ff") }
     }
+
+    /// Delimiters are bytes: a combining mark after `&`, `=`, `+` or `/` does not hide it (as a `Character`
+    /// comparison would, the two forming one grapheme).
+    @Test func delimitersFollowedByCombiningMarksStillDelimit() throws {
+        let query = try QueryParameters(rawQuery: "a=1&\u{301}b=\u{301}2&q=x+\u{301}")
+        #expect(query.pairs.map(\.name) == ["a", "\u{301}b", "q"])
+        #expect(query["\u{301}b"] == "\u{301}2")
+        #expect(query["q"]?.unicodeScalars.elementsEqual("x \u{301}".unicodeScalars) == true)
+        #expect(PathTemplate.decodedSegments(ofRawPath: "/a/\u{301}b") == ["a", "\u{301}b"])
+    }
 }

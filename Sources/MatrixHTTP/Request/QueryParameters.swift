@@ -10,7 +10,7 @@ public struct QueryParameters: Sendable {
     public init(rawQuery: Substring?) throws(MatrixError) {
         pairs = []
         guard let rawQuery, !rawQuery.isEmpty else { return }
-        for item in rawQuery.split(separator: "&") where !item.isEmpty {
+        for item in URLComponentBytes.split(rawQuery, at: UInt8(ascii: "&")) where !item.isEmpty {
             let (rawName, rawValue) = Self.split(item)
             guard let name = Self.decodeComponent(rawName), let value = Self.decodeComponent(rawValue) else {
                 throw .invalidParameter("The query string is not valid percent-encoded UTF-8.")
@@ -33,13 +33,13 @@ public struct QueryParameters: Sendable {
 
     /// The raw name and value of one `name=value` item; a bare `name` has an empty value.
     static func split(_ item: Substring) -> (name: Substring, value: Substring) {
-        let parts = item.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-        return (parts[0], parts.count > 1 ? parts[1] : "")
+        let (name, value) = URLComponentBytes.cut(item, at: UInt8(ascii: "="))
+        return (name, value ?? "")
     }
 
     /// Percent-decodes one name or value; `+` means space in query strings, unlike in paths. `nil` when an
     /// escape is malformed or the bytes are not UTF-8.
     static func decodeComponent(_ raw: Substring) -> String? {
-        PathTemplate.percentDecode(Substring(raw.replacing("+", with: " ")))
+        URLComponentBytes.percentDecode(raw, plusIsSpace: true)
     }
 }

@@ -34,37 +34,10 @@ public struct PathTemplate: Sendable, Hashable, CustomStringConvertible {
     /// PostgreSQL text cannot).
     public static func decodedSegments(ofRawPath path: Substring) -> [String]? {
         var segments: [String] = []
-        for raw in path.split(separator: "/", omittingEmptySubsequences: false).dropFirst() {
-            guard let decoded = percentDecode(raw), !decoded.utf8.contains(0) else { return nil }
+        for raw in URLComponentBytes.split(path, at: UInt8(ascii: "/")).dropFirst() {
+            guard let decoded = URLComponentBytes.percentDecode(raw, plusIsSpace: false), !decoded.utf8.contains(0) else { return nil }
             segments.append(decoded)
         }
         return segments
-    }
-
-    static func percentDecode(_ raw: Substring) -> String? {
-        guard raw.utf8.contains(UInt8(ascii: "%")) else { return String(raw) }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(raw.utf8.count)
-        var iterator = raw.utf8.makeIterator()
-        while let byte = iterator.next() {
-            guard byte == UInt8(ascii: "%") else {
-                bytes.append(byte)
-                continue
-            }
-            guard let high = iterator.next().flatMap(hexValue), let low = iterator.next().flatMap(hexValue) else {
-                return nil
-            }
-            bytes.append(high << 4 | low)
-        }
-        return String(validating: bytes, as: UTF8.self)
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        default: nil
-        }
     }
 }
