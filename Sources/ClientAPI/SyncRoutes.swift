@@ -47,8 +47,7 @@ public enum SyncRoutes {
     /// valid filter) or the ID of an uploaded filter.
     static func filter(_ parameter: String, user: UserID, _ filters: FilterService) async throws -> JSONValue {
         guard parameter.hasPrefix("{") else { return try await filters.syncFilter(parameter, user: user) }
-        guard let json = try? JSONValue.parse(parameter) else { throw MatrixError.notJSON("Invalid filter JSON") }
-        try FilterService.validate(json)
+        guard let json = try filters.inlineSyncFilter(parameter) else { throw MatrixError.notJSON("Invalid filter JSON") }
         return json
     }
 }

@@ -87,7 +87,7 @@ final class LazyMemberRecord: Sendable {
     /// The members among `wanted` the device is not known to hold in `room`.
     func unsent(_ wanted: Set<StateKey>, user: UserID, device: String?, room: RoomID) -> Set<StateKey> {
         let held = records.withLock { $0.byDevice[Device(user: user, device: device ?? "")]?.confirmed[room] } ?? []
-        return wanted.subtracting(held)
+        return wanted.filter { !held.contains($0) }
     }
 
     /// Records the response handed out for a request from `since`, ending at `next`, with the members it sent.

@@ -183,10 +183,13 @@ public struct MatrixResponder: HTTPResponder {
         return Response(status: response.status, headers: headers, body: body)
     }
 
+    /// Milliseconds with two decimals, in integer arithmetic (Foundation's `String(format:)` costs more than some
+    /// requests it times).
     private static func milliseconds(since start: ContinuousClock.Instant) -> String {
         let elapsed = ContinuousClock.now - start
-        let ms = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
-        return String(format: "%.2f", ms)
+        let hundredths = elapsed.components.seconds * 100_000 + elapsed.components.attoseconds / 10_000_000_000_000
+        let fraction = hundredths % 100
+        return "\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction)"
     }
 }
 
