@@ -119,6 +119,7 @@ let package = Package(
             path: "Tests/AxonTesting",
             swiftSettings: strict
         ),
+        .testTarget(name: "ArchitectureTests", swiftSettings: strict),
         .testTarget(name: "MatrixTypesTests", dependencies: ["MatrixTypes", "AxonTesting"], swiftSettings: strict),
         .testTarget(name: "MatrixCryptoTests", dependencies: ["MatrixCrypto", "MatrixTypes"], swiftSettings: strict),
         .testTarget(

@@ -71,7 +71,7 @@ struct EventWriter {
         try storage { () throws(StorageError) in
             try EventsTable.insert(eventRows, instanceName: instanceName, in: transaction)
             try EventStateGroupsTable.insert(stateGroupRows, in: transaction)
-            try EventTxnIDsTable.insert(transactionRows, in: transaction)
+            try ClientTransactionsTable.insert(transactionRows, in: transaction)
         }
         for (roomNID, change) in extremities.sorted(by: { $0.key < $1.key }) {
             let added = change.added.filter { !change.replaced.contains($0) }

@@ -153,12 +153,12 @@ public final class RoomStore: Sendable {
 
     /// The event a client transaction already produced, so a retried send answers with it.
     public func eventID(for key: ClientTransaction) async throws(RoomStoreError) -> EventID? {
-        try await read { connection throws(StorageError) in try EventTxnIDsTable.find(key, in: connection) }.map(parseStored)
+        try await read { connection throws(StorageError) in try ClientTransactionsTable.find(key, in: connection) }.map(parseStored)
     }
 
     /// The events already produced by any of `keys` (a batch of sends checked for retries at once).
     public func events(for keys: [ClientTransaction]) async throws(RoomStoreError) -> [ClientTransaction: (eventID: EventID, roomID: RoomID, streamOrdering: Int64)] {
-        let rows = try await read { connection throws(StorageError) in try EventTxnIDsTable.findAll(keys, in: connection) }
+        let rows = try await read { connection throws(StorageError) in try ClientTransactionsTable.findAll(keys, in: connection) }
         var found: [ClientTransaction: (eventID: EventID, roomID: RoomID, streamOrdering: Int64)] = [:]
         for row in rows {
             let raw = try storage { () throws(StorageError) in

@@ -2,7 +2,7 @@ import MatrixTypes
 import Storage
 
 /// The only SQL touching `client_transactions`: which event a client transaction produced.
-enum EventTxnIDsTable {
+enum ClientTransactionsTable {
     /// Records which event each client transaction produced, a few hundred per statement. Fails with
     /// `.uniqueViolation` when one of them already produced an event.
     static func insert(_ rows: [(key: ClientTransaction, eventNID: Int64)], in transaction: any Transaction) throws(StorageError) {
@@ -27,7 +27,7 @@ enum EventTxnIDsTable {
     }
 }
 
-extension EventTxnIDsTable {
+extension ClientTransactionsTable {
     /// Keys per statement, however many sends a batch retries: each key is one `OR` term, and SQLite refuses an
     /// expression deeper than 1,000 terms (and more than 32,766 parameters, four per key).
     static let keysPerQuery = 200
