@@ -68,4 +68,4 @@ install: release
 	chmod 755 $(PREFIX)/bin/register_new_matrix_user
 
 clean:
-	rm -rf .build $(VENV)
+	rm -rf .build Benchmarks/.build $(VENV)

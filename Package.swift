@@ -29,7 +29,8 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "axon", targets: ["axon"]),
-        .executable(name: "axon-bench", targets: ["axon-bench"]),
+        // For the benchmark package (`Benchmarks/`), which reads and writes JSON with it.
+        .library(name: "MatrixTypes", targets: ["MatrixTypes"]),
     ] + workerExecutables.map { .executable(name: $0, targets: [$0]) },
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
@@ -41,7 +42,6 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
-        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
@@ -100,14 +100,6 @@ let package = Package(
 
         // Layer 9: executables.
         .executableTarget(name: "axon", dependencies: ["AxonRuntime"], swiftSettings: strict),
-        .executableTarget(
-            name: "axon-bench",
-            dependencies: [
-                "MatrixTypes", httpClient, argumentParser, nio, .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "Histogram", package: "hdrhistogram-swift"),
-            ],
-            swiftSettings: strict
-        ),
 
         // Test support and suites.
         .target(

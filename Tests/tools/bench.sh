@@ -13,7 +13,8 @@
 # Environment: SYNAPSE_PYTHON (.venv/bin/python), BENCH_ENGINES ("sqlite postgres"), BENCH_PARTS ("closed open sync"),
 # BENCH_RUNS (3), BENCH_USERS (20), BENCH_SENDERS (10), BENCH_DURATION (30 s), BENCH_RATES ("20 50 100 200 400"),
 # BENCH_RATE_DURATION (15 s), BENCH_SYNC_ROOMS (500), BENCH_COLD_RUNS (3), BENCH_WARM_RUNS (3),
-# BENCH_INCREMENTAL_RUNS (3), BENCH_CHANGED_ROOMS (100), BENCH_SKIP_BUILD=1 with BENCH_BIN_DIR to reuse binaries,
+# BENCH_INCREMENTAL_RUNS (3), BENCH_CHANGED_ROOMS (100), BENCH_SKIP_BUILD=1 with BENCH_BIN_DIR (axon) and
+# BENCH_TOOL_DIR (axon-bench, built by the package under Benchmarks/) to reuse binaries,
 # SYNAPSE_PORT (18451), AXON_PORT (18452), BENCH_KEEP_WORKDIR=1 to keep logs and configs.
 set -euo pipefail
 
@@ -38,9 +39,10 @@ declare -A port=([synapse]=${SYNAPSE_PORT:-18451} [axon]=${AXON_PORT:-18452})
 declare -A metrics_port=([synapse]=${SYNAPSE_METRICS_PORT:-18453} [axon]=${AXON_METRICS_PORT:-18454})
 declare -A pid=([synapse]="" [axon]="")
 bin=$(realpath -m "${BENCH_BIN_DIR:-$root/.build/release}")
+tool=$(realpath -m "${BENCH_TOOL_DIR:-$root/Benchmarks/.build/release}")
 
 if [[ "${BENCH_SKIP_BUILD:-0}" != 1 ]]; then
-    swift build -c release --product axon-bench
+    swift build -c release --package-path Benchmarks --product axon-bench
     swift build -c release --product axon
 fi
 [[ -x "$python" ]] || { echo "bench: no Python with Synapse at $python (set SYNAPSE_PYTHON)" >&2; exit 1; }
@@ -168,7 +170,7 @@ settle() {
 
 bench() {
     settle
-    "$bin/axon-bench" "$@"
+    "$tool/axon-bench" "$@"
 }
 # Axon's database counters, for the statements and round trips per persisted event and per sync response.
 counting() { # server
@@ -186,7 +188,7 @@ run_step() { # result-file command...
 # The commit the binaries are built from (with BENCH_SKIP_BUILD, the caller vouches for that), read before the
 # run so later edits to the tree do not relabel it.
 commit=$(git rev-parse --short HEAD)
-git diff --quiet HEAD -- Sources Package.swift || commit="$commit-modified"
+git diff --quiet HEAD -- Sources Package.swift Benchmarks || commit="$commit-modified"
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 if [[ " $engines " == *" postgres "* ]]; then
     chmod o+x "$work" # the cluster runs as the postgres user when we are root
