@@ -75,7 +75,7 @@ let package = Package(
             dependencies: ["MatrixTypes", "MatrixCrypto", "EventAuth", "Storage", "RoomStore", "Replication", "Accounts", logging],
             swiftSettings: strict
         ),
-        .target(name: "Sync", dependencies: ["MatrixTypes", "Replication", "RoomStore", "Rooms", logging, metrics], swiftSettings: strict),
+        .target(name: "Sync", dependencies: ["MatrixTypes", "Replication", "Storage", "RoomStore", "Rooms", logging, metrics], swiftSettings: strict),
 
         // Layers 6-7: HTTP plumbing and route collections.
         .target(name: "MatrixHTTP", dependencies: ["MatrixTypes", "Accounts", "Rooms", hummingbird, httpTypes, nio, logging], swiftSettings: strict),

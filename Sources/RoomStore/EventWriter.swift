@@ -46,7 +46,7 @@ struct EventWriter {
         }
         if let key = event.transaction { transactionRows.append((key, eventNID)) }
         if takesEffect, event.type == EventType.member, let member = event.stateKey, let membership = event.membership {
-            try storage { () throws(StorageError) in
+            try RoomStoreError.catchingNow {
                 try RoomMembershipsTable.upsert(
                     roomNID: roomNID, userID: member, membership: membership, eventNID: eventNID, in: transaction
                 )
@@ -54,7 +54,7 @@ struct EventWriter {
             }
         }
         if takesEffect, let redacted = event.redacts {
-            try storage { () throws(StorageError) in
+            try RoomStoreError.catchingNow {
                 try RedactionsTable.insert(redactedEventID: redacted.rawValue, redactionNID: eventNID, in: transaction)
             }
         }
@@ -68,14 +68,14 @@ struct EventWriter {
     /// Inserts the batch's event rows, state groups and transaction IDs and applies its extremity changes; call once
     /// every event is written.
     func finish() throws(RoomStoreError) {
-        try storage { () throws(StorageError) in
+        try RoomStoreError.catchingNow {
             try EventsTable.insert(eventRows, instanceName: instanceName, in: transaction)
             try EventStateGroupsTable.insert(stateGroupRows, in: transaction)
             try ClientTransactionsTable.insert(transactionRows, in: transaction)
         }
         for (roomNID, change) in extremities.sorted(by: { $0.key < $1.key }) {
             let added = change.added.filter { !change.replaced.contains($0) }
-            try storage { () throws(StorageError) in
+            try RoomStoreError.catchingNow {
                 try ForwardExtremitiesTable.advance(
                     roomNID: roomNID, eventNIDs: added.sorted(), replacing: change.replaced.sorted(), in: transaction
                 )
@@ -93,7 +93,7 @@ struct EventWriter {
             ids.remove(id)
         }
         guard !ids.isEmpty else { return }
-        let nids = try storage { () throws(StorageError) in try EventIDsTable.intern(ids, in: transaction) }
+        let nids = try RoomStoreError.catchingNow { try EventIDsTable.intern(ids, in: transaction) }
         for id in ids {
             if let nid = nids[Array(id.rawValue.utf8)] { eventNIDs[id] = nid }
         }
@@ -101,21 +101,21 @@ struct EventWriter {
 
     private mutating func roomNID(_ roomID: RoomID) throws(RoomStoreError) -> Int64 {
         if let cached = roomNIDs[roomID] ?? committed.roomNIDs.known(roomID) { return cached }
-        let nid = try storage { () throws(StorageError) in try RoomIDsTable.intern(roomID, in: transaction) }
+        let nid = try RoomStoreError.catchingNow { try RoomIDsTable.intern(roomID, in: transaction) }
         roomNIDs[roomID] = nid
         return nid
     }
 
     private mutating func eventNID(_ eventID: EventID) throws(RoomStoreError) -> Int64 {
         if let cached = eventNIDs[eventID] { return cached }
-        let nid = try storage { () throws(StorageError) in try EventIDsTable.intern(eventID, in: transaction) }
+        let nid = try RoomStoreError.catchingNow { try EventIDsTable.intern(eventID, in: transaction) }
         eventNIDs[eventID] = nid
         return nid
     }
 
     private mutating func stateKeyNID(_ key: StateKey) throws(RoomStoreError) -> Int64 {
         if let cached = stateKeyNIDs[key] { return cached }
-        let nid = try storage { () throws(StorageError) in try StateKeysTable.intern(key, in: transaction) }
+        let nid = try RoomStoreError.catchingNow { try StateKeysTable.intern(key, in: transaction) }
         stateKeyNIDs[key] = nid
         return nid
     }
@@ -131,18 +131,18 @@ struct EventWriter {
             let baseGroup = try group(after: base)
             if changes.isEmpty { return baseGroup }
             let delta = try nids(changes)
-            guard let info = try storage({ () throws(StorageError) in try StateGroupsTable.info(baseGroup, in: transaction) }) else {
+            guard let info = try RoomStoreError.catchingNow({ try StateGroupsTable.info(baseGroup, in: transaction) }) else {
                 throw .noStateFor(base)
             }
             if policy.needsSnapshot(over: info, adding: Int64(delta.count)) {
                 var full: [Int64: Int64] = [:]
-                for entry in try storage({ () throws(StorageError) in try StateGroupsTable.resolve(baseGroup, in: transaction) }) {
+                for entry in try RoomStoreError.catchingNow({ try StateGroupsTable.resolve(baseGroup, in: transaction) }) {
                     full[entry.stateKeyNID] = entry.eventNID
                 }
                 full.merge(delta) { _, new in new }
                 return try insertSnapshot(roomNID: roomNID, entries: full)
             }
-            return try storage { () throws(StorageError) in
+            return try RoomStoreError.catchingNow {
                 let group = try StateGroupsTable.insert(
                     roomNID: roomNID, prevGroup: baseGroup, chainLength: info.chainLength + 1,
                     deltaRows: info.deltaRows + Int64(delta.count), snapshotRows: info.snapshotRows, in: transaction
@@ -155,7 +155,7 @@ struct EventWriter {
 
     private func group(after eventID: EventID) throws(RoomStoreError) -> Int64 {
         if let cached = groups[eventID] ?? committed.stateGroups.known(eventID) { return cached }
-        let group = try storage { () throws(StorageError) in try EventStateGroupsTable.group(after: eventID, in: transaction) }
+        let group = try RoomStoreError.catchingNow { try EventStateGroupsTable.group(after: eventID, in: transaction) }
         guard let group else { throw .noStateFor(eventID) }
         return group
     }
@@ -170,7 +170,7 @@ struct EventWriter {
     }
 
     private func insertSnapshot(roomNID: Int64, entries: [Int64: Int64]) throws(RoomStoreError) -> Int64 {
-        try storage { () throws(StorageError) in
+        try RoomStoreError.catchingNow {
             let group = try StateGroupsTable.insert(
                 roomNID: roomNID, prevGroup: nil, chainLength: 0, deltaRows: 0, snapshotRows: Int64(entries.count),
                 in: transaction
@@ -205,14 +205,5 @@ struct CommittedIDs: Sendable {
         roomNIDs.remember(batch.roomNIDs)
         eventNIDs.remember(batch.eventNIDs)
         stateGroups.remember(batch.stateGroups)
-    }
-}
-
-/// Runs storage calls from code that reports `RoomStoreError`.
-func storage<T>(_ body: () throws(StorageError) -> T) throws(RoomStoreError) -> T {
-    do {
-        return try body()
-    } catch {
-        throw .storage(error)
     }
 }

@@ -33,7 +33,7 @@ extension RoomStore {
         }
         var first: [MemberSummary.Member] = []
         for row in rows {
-            let raw = try storage { () throws(StorageError) in
+            let raw = try RoomStoreError.catchingNow {
                 (user: try row.decode("user_id", as: String.self), membership: try row.decode("membership", as: String.self),
                  event: try row.decode("event_id", as: String.self))
             }

@@ -75,7 +75,7 @@ extension RoomStore {
 
     /// Forgets `user`'s current membership of `roomID`; `false` when the user never had one.
     public func forget(_ roomID: RoomID, user: UserID) async throws(RoomStoreError) -> Bool {
-        try await mapErrors {
+        try await RoomStoreError.catching {
             try await database.write { transaction in
                 guard let room = try RoomIDsTable.find(roomID, in: transaction) else { return false }
                 return try RoomMembershipsTable.forget(userID: user.rawValue, roomNID: room, in: transaction)
@@ -98,7 +98,7 @@ extension RoomStore {
             try RoomMembershipsTable.all(userID: user.rawValue, roomID: roomID?.rawValue, in: connection)
         }
         return try rows.map { row throws(RoomStoreError) in
-            let raw = try storage { () throws(StorageError) in
+            let raw = try RoomStoreError.catchingNow {
                 (room: try row.decode("room_id", as: String.self), membership: try row.decode("membership", as: String.self),
                  event: try row.decode("event_id", as: String.self), stream: try row.decode("stream_ordering", as: Int64.self),
                  forgotten: try row.decode("forgotten", as: Int64?.self) != nil)

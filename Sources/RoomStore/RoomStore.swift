@@ -50,7 +50,7 @@ public final class RoomStore: Sendable {
         recent: RecentTimelineLimits = RecentTimelineLimits(),
         logger: Logger = Logger(label: "axon.roomstore")
     ) async throws(RoomStoreError) -> RoomStore {
-        let streamIDs = try await mapErrors {
+        let streamIDs = try await RoomStoreError.catching {
             try await StreamIDAllocator.open(stream: "events", instance: instance, database: database, logger: logger)
         }
         return RoomStore(database: database, policy: policy, streamIDs: streamIDs, recent: recent)
@@ -72,7 +72,7 @@ public final class RoomStore: Sendable {
 
     /// The highest stream ordering any writer has been given: a sync token beyond it is from the future.
     public func maxAllocated() async throws(RoomStoreError) -> Int64 {
-        try await mapErrors { try await streamIDs.maxAllocated() }
+        try await RoomStoreError.catching { try await streamIDs.maxAllocated() }
     }
 
     /// Persists `events` in order, in one transaction: all of them are stored or none is.
@@ -89,7 +89,7 @@ public final class RoomStore: Sendable {
         let recentTimelines = recentTimelines
         let committed = committed
         let written = Mutex<CommittedIDs.Batch?>(nil)
-        let (_, orderings) = try await mapErrors {
+        let (_, orderings) = try await RoomStoreError.catching {
             try await streamIDs.write(
                 count: events.count,
                 isCommitted: { connection, orderings in try EventsTable.hasAny(connection, streamOrderings: orderings) },
@@ -116,12 +116,12 @@ public final class RoomStore: Sendable {
         guard let row = try await read({ connection throws(StorageError) in try EventsTable.find(eventID, in: connection) }) else {
             return nil
         }
-        let (roomID, sender) = try storage { () throws(StorageError) in
+        let (roomID, sender) = try RoomStoreError.catchingNow {
             (try row.decode("room_id", as: String.self), try row.decode("sender", as: String.self))
         }
         let parsedRoomID: RoomID = try parseStored(roomID)
         let parsedSender: UserID = try parseStored(sender)
-        return try storage { () throws(StorageError) in
+        return try RoomStoreError.catchingNow {
             StoredEvent(
                 eventID: eventID, roomID: parsedRoomID, type: try row.decode("event_type"),
                 stateKey: try row.decode("state_key"), sender: parsedSender,
@@ -161,7 +161,7 @@ public final class RoomStore: Sendable {
         let rows = try await read { connection throws(StorageError) in try ClientTransactionsTable.findAll(keys, in: connection) }
         var found: [ClientTransaction: (eventID: EventID, roomID: RoomID, streamOrdering: Int64)] = [:]
         for row in rows {
-            let raw = try storage { () throws(StorageError) in
+            let raw = try RoomStoreError.catchingNow {
                 (user: try row.decode("user_id", as: String.self), device: try row.decode("device_id", as: String.self),
                  scope: try row.decode("scope", as: String.self), txn: try row.decode("txn_id", as: String.self), event: try row.decode("event_id", as: String.self),
                  room: try row.decode("room_id", as: String.self), stream: try row.decode("stream_ordering", as: Int64.self))
@@ -210,21 +210,8 @@ public final class RoomStore: Sendable {
     func read<T: Sendable>(
         _ body: @escaping @Sendable (any Connection) throws(StorageError) -> T
     ) async throws(RoomStoreError) -> T {
-        try await mapErrors { try await database.read { connection in try body(connection) } }
+        try await RoomStoreError.catching { try await database.read { connection in try body(connection) } }
     }
 }
 
 extension RoomStore: StreamProgressSource {}
-
-/// Runs database work, reporting its failures as `RoomStoreError`.
-func mapErrors<T>(_ body: () async throws -> T) async throws(RoomStoreError) -> T {
-    do {
-        return try await body()
-    } catch let error as RoomStoreError {
-        throw error
-    } catch let error as StorageError {
-        throw .storage(error)
-    } catch {
-        throw .storage(.queryFailed(message: "\(error)"))
-    }
-}

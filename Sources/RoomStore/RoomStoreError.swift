@@ -19,3 +19,9 @@ extension RoomStoreError: CustomStringConvertible {
         }
     }
 }
+
+extension RoomStoreError: StorageFailureWrapping {
+    public init(wrapping error: any Error) {
+        self = .storage(error as? StorageError ?? .queryFailed(message: "\(error)"))
+    }
+}

@@ -1,3 +1,4 @@
+import Storage
 import Synchronization
 
 /// Identical reads in flight at the same time share one database read. A message wakes every member's long-poll at
@@ -19,6 +20,6 @@ final class SharedReads<Key: Hashable & Sendable, Value: Sendable>: Sendable {
             reads[key] = task
             return task
         }
-        return try await mapErrors { try await task.value }
+        return try await RoomStoreError.catching { try await task.value }
     }
 }

@@ -1,5 +1,6 @@
 public import MatrixTypes
 public import RoomStore
+public import Storage
 
 /// Why a room operation failed; the HTTP layer maps each case to the spec's error once.
 public enum RoomError: Error, Sendable {
@@ -34,4 +35,10 @@ public enum RoomError: Error, Sendable {
     case roomIDUnavailable
     /// The request was cancelled (the server is stopping).
     case cancelled
+}
+
+extension RoomError: StorageFailureWrapping {
+    public init(wrapping error: any Error) {
+        self = .storage(error as? RoomStoreError ?? RoomStoreError(wrapping: error))
+    }
 }

@@ -2,6 +2,7 @@ public import MatrixTypes
 public import Replication
 public import Rooms
 import RoomStore
+import Storage
 
 /// The deprecated `GET /events` stream (Synapse's `EventStreamHandler`): what is new after a sync token in the
 /// user's joined rooms, or in one room they are joined to or may peek into (`world_readable`), long-polling on the
@@ -80,7 +81,7 @@ public final class EventStreamService: Sendable {
 
     /// As Synapse: one named room is read if joined or `world_readable` (403 otherwise); without one, every joined room.
     private func scope(of request: Request) async throws(RoomError) -> Scope {
-        let records = try await roomStoreCall { () async throws(RoomStoreError) in try await reader.store.memberships(of: request.user) }
+        let records = try await RoomError.catching { try await reader.store.memberships(of: request.user) }
         let joined = Dictionary(
             records.filter { $0.membership == Membership.join }.map { ($0.roomID, Optional($0.streamOrdering)) },
             uniquingKeysWith: { first, _ in first }
@@ -151,23 +152,23 @@ public final class EventStreamService: Sendable {
         let rooms = Set(scope.rooms.keys)
         var changed = notifier.roomsWithEvents(after: after, among: rooms)
         if changed == nil {
-            changed = try await roomStoreCall { () async throws(RoomStoreError) in
+            changed = try await RoomError.catching {
                 try await store.roomsWithEvents(among: rooms, after: after, upTo: upTo)
             }
         }
         for roomID in changed ?? [] {
-            events += try await roomStoreCall { () async throws(RoomStoreError) in
+            events += try await RoomError.catching {
                 try await store.history(
                     in: roomID, from: .afterStream(after), to: .afterStream(upTo), direction: .forward, limit: request.limit
                 )
             }
         }
-        let records = try await roomStoreCall { () async throws(RoomStoreError) in try await store.memberships(of: request.user) }
+        let records = try await RoomError.catching { try await store.memberships(of: request.user) }
         let ownChanges = records.filter { $0.streamOrdering > after && $0.streamOrdering <= upTo && scope.rooms[$0.roomID] == nil }
         for record in ownChanges {
             joinedAt[record.roomID] = record.membership == Membership.join ? record.streamOrdering : nil
         }
-        events += try await roomStoreCall { () async throws(RoomStoreError) in try await store.events(ownChanges.map(\.eventID)) }
+        events += try await RoomError.catching { try await store.events(ownChanges.map(\.eventID)) }
         events.sort { $0.streamOrdering < $1.streamOrdering }
         let taken = Array(events.prefix(request.limit))
         // As Synapse: continue after the last event taken (the limit may have cut the rest), or from `upTo`.

@@ -1,6 +1,7 @@
 import MatrixTypes
 import Rooms
 import RoomStore
+import Storage
 
 /// A room's sync timeline filled up to the filter's `limit` with events the user gets, as Synapse's
 /// `_load_filtered_recents` fills it: events the history visibility hides, the timeline filter drops or an ignored
@@ -32,7 +33,7 @@ struct FilteredTimeline {
         var pageSize = limit
         var refills = 0
         while true {
-            let page = try await roomStoreCall { () async throws(RoomStoreError) in
+            let page = try await RoomError.catching {
                 try await reader.store.recentEvents(in: roomID, after: after, upTo: upper, limit: pageSize)
             }
             let readable = try await reader.readable(page.events, viewer: user, joinedAt: joinedAt)

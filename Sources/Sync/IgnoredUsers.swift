@@ -1,6 +1,7 @@
 import MatrixTypes
 import Rooms
 import RoomStore
+import Storage
 
 /// The users someone ignores (``IgnoredUserList``), read once per sync. The timeline leaves out their non-state
 /// events (``EventFilter/ignoredSenders``) and the invite section their invites, as Synapse does.
@@ -15,7 +16,7 @@ struct IgnoredUsers: Sendable {
     /// Whether the invite `record` stands for came from an ignored user (one event read, only when someone is ignored).
     func hidesInvite(_ record: MembershipRecord, store: RoomStore) async throws(RoomError) -> Bool {
         guard !users.isEmpty else { return false }
-        let invite = try await roomStoreCall { () async throws(RoomStoreError) in try await store.events([record.eventID]) }.first
+        let invite = try await RoomError.catching { try await store.events([record.eventID]) }.first
         return invite.map { users.contains(JSONKey($0.sender.rawValue)) } ?? false
     }
 }

@@ -2,6 +2,7 @@ public import MatrixTypes
 import Replication
 public import Rooms
 public import RoomStore
+import Storage
 
 /// The deprecated `GET /initialSync` and `GET /rooms/{roomId}/initialSync` (Synapse's `InitialSyncHandler`): a
 /// snapshot of every room the user is in (or one room, which peekers of a `world_readable` room may read too)
@@ -31,7 +32,7 @@ public final class InitialSyncService: Sendable {
     public func snapshot(of viewer: ClientEventFormat.Viewer, limit: Int, archived: Bool) async throws(RoomError) -> JSONValue {
         let user = viewer.userID
         let current = sync.currentToken()
-        let records = try await roomStoreCall { () async throws(RoomStoreError) in try await reader.store.memberships(of: user) }
+        let records = try await RoomError.catching { try await reader.store.memberships(of: user) }
             .filter { record in
                 record.membership == Membership.join || record.membership == Membership.invite
                     || (archived && record.membership == Membership.leave && !record.forgotten)
@@ -45,7 +46,7 @@ public final class InitialSyncService: Sendable {
                 "visibility": try await directory.isListed(record.roomID) ? "public" : "private",
             ]
             if record.membership == Membership.invite {
-                let invite = try await roomStoreCall { () async throws(RoomStoreError) in try await reader.store.events([record.eventID]) }
+                let invite = try await RoomError.catching { try await reader.store.events([record.eventID]) }
                 room["inviter"] = invite.first.map { .string($0.sender.rawValue) } ?? .null
                 room["invite"] = try await reader.format(invite, in: record.roomID, viewer: viewer).first ?? .null
             } else {
@@ -103,7 +104,7 @@ public final class InitialSyncService: Sendable {
     private func roomContents(
         _ roomID: RoomID, viewer: ClientEventFormat.Viewer, access: RoomReader.Access, limit: Int, current: SyncToken
     ) async throws(RoomError) -> JSONValue {
-        let recent = try await roomStoreCall { () async throws(RoomStoreError) in
+        let recent = try await RoomError.catching {
             try await reader.store.recentEvents(in: roomID, after: nil, upTo: access.upTo, limit: limit)
         }
         let readable = try await reader.readable(recent.events, viewer: viewer.userID, joinedAt: access.joinedAt, peeking: access.peeking)
@@ -124,7 +125,7 @@ public final class InitialSyncService: Sendable {
     private func ownMembershipOnly(_ record: MembershipRecord, viewer: ClientEventFormat.Viewer, current: SyncToken) async throws(RoomError)
         -> JSONValue
     {
-        let own = try await roomStoreCall { () async throws(RoomStoreError) in try await reader.store.events([record.eventID]) }
+        let own = try await RoomError.catching { try await reader.store.events([record.eventID]) }
         var end = current
         end.events = record.streamOrdering
         return [

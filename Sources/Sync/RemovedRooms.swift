@@ -1,6 +1,7 @@
 import MatrixTypes
 import Rooms
 import RoomStore
+import Storage
 
 /// The rooms an initial sync lists as left even without `include_leave`: those the user was kicked or banned from,
 /// which Synapse always sends down; only rooms the user left themselves wait for `include_leave`.
@@ -12,7 +13,7 @@ enum RemovedRooms {
         let banned = current.filter { $0.membership.hasSameBytes(as: Membership.ban) }.map(\.roomID)
         let left = current.filter { $0.membership.hasSameBytes(as: Membership.leave) }.map(\.eventID)
         guard !left.isEmpty else { return Set(banned) }
-        let leaves = try await roomStoreCall { () async throws(RoomStoreError) in try await store.events(left) }
+        let leaves = try await RoomError.catching { try await store.events(left) }
         return Set(banned).union(leaves.filter { $0.sender != user }.map(\.roomID))
     }
 }

@@ -2,6 +2,7 @@ import MatrixTypes
 import Replication
 import Rooms
 import RoomStore
+import Storage
 
 /// Builds one `/sync` response for the stream range `(since, upTo]`.
 struct SyncResponseBuilder: Sendable {
@@ -46,7 +47,7 @@ struct SyncResponseBuilder: Sendable {
             changedRooms = notifier.roomsWithEvents(after: sinceEvents, among: joined)
             if changedRooms == nil {
                 // One indexed probe per joined room, however old the token: never a scan of every room's events.
-                changedRooms = try await roomStoreCall { () async throws(RoomStoreError) in
+                changedRooms = try await RoomError.catching {
                     try await store.roomsWithEvents(among: joined, after: sinceEvents, upTo: upTo.events)
                 }
             }
@@ -171,7 +172,7 @@ struct SyncResponseBuilder: Sendable {
 
     /// A left room the user never joined (a rejected invite, a ban from outside): only their own membership event.
     private func onlyEvent(_ record: MembershipRecord) async throws(RoomError) -> JSONValue {
-        let events = try await roomStoreCall { () async throws(RoomStoreError) in try await store.events([record.eventID]) }
+        let events = try await RoomError.catching { try await store.events([record.eventID]) }
         return [
             "timeline": [
                 "events": .array(try await reader.format(events, in: record.roomID, viewer: viewer, includeRoomID: false)),
@@ -236,7 +237,7 @@ struct SyncResponseBuilder: Sendable {
     private func joinedDuringRange(_ record: MembershipRecord, since: Int64?) async throws(RoomError) -> Bool {
         guard let since, record.streamOrdering > since else { return false }
         guard let previous = try await stateMap(record.roomID, atStream: since)[.member(request.user.rawValue)] else { return true }
-        let event = try await roomStoreCall { () async throws(RoomStoreError) in try await store.events([previous]) }.first
+        let event = try await RoomError.catching { try await store.events([previous]) }.first
         let membership = event.flatMap { try? JSONValue.parse($0.json) }?["content"]?["membership"]?.stringValue
         return membership != Membership.join
     }
@@ -264,7 +265,7 @@ struct SyncResponseBuilder: Sendable {
         )
         let ids = missing.compactMap { summary.heroMembers[$0] }
         guard !ids.isEmpty else { return [] }
-        return try await roomStoreCall { () async throws(RoomStoreError) in try await store.events(ids) }
+        return try await RoomError.catching { try await store.events(ids) }
     }
 
     private static func memberSlot(_ event: RoomEvent) -> StateKey? {
@@ -272,12 +273,12 @@ struct SyncResponseBuilder: Sendable {
     }
 
     private func stateMap(_ roomID: RoomID, atStream stream: Int64) async throws(RoomError) -> [StateKey: EventID] {
-        try await roomStoreCall { () async throws(RoomStoreError) in try await store.state(in: roomID, atStream: stream) } ?? [:]
+        try await RoomError.catching { try await store.state(in: roomID, atStream: stream) } ?? [:]
     }
 
     private func stateEvents(_ roomID: RoomID, atStream stream: Int64) async throws(RoomError) -> [RoomEvent] {
         let ids = try await stateMap(roomID, atStream: stream)
-        return try await roomStoreCall { () async throws(RoomStoreError) in try await store.events(Array(ids.values)) }
+        return try await RoomError.catching { try await store.events(Array(ids.values)) }
     }
 
     /// The stripped state an invitee sees: the room's identifying state plus the invite itself.

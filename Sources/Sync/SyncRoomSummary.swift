@@ -1,6 +1,7 @@
 import MatrixTypes
 import Rooms
 import RoomStore
+import Storage
 
 /// A room's `summary` in `/sync`, as Synapse's `compute_summary` builds it: the joined and invited member counts,
 /// and `m.heroes` only when the room has neither a name nor a canonical alias to be called by.
@@ -12,7 +13,7 @@ struct SyncRoomSummary {
     static let heroLimit = 5
 
     static func load(_ roomID: RoomID, for user: UserID, store: RoomStore) async throws(RoomError) -> SyncRoomSummary {
-        let members = try await roomStoreCall { () async throws(RoomStoreError) in try await store.memberSummary(of: roomID) }
+        let members = try await RoomError.catching { try await store.memberSummary(of: roomID) }
         var json: JSONValue = [
             "m.joined_member_count": .integer(Int64(members.joinedCount)),
             "m.invited_member_count": .integer(Int64(members.invitedCount)),
@@ -32,7 +33,7 @@ struct SyncRoomSummary {
     /// checks `content.get("name")` and `content.get("alias")`), so clients need no heroes to call it.
     private static func isNamed(_ roomID: RoomID, store: RoomStore) async throws(RoomError) -> Bool {
         let slots: [(StateKey, String)] = [(StateKey("m.room.name", ""), "name"), (StateKey("m.room.canonical_alias", ""), "alias")]
-        let current = try await roomStoreCall { () async throws(RoomStoreError) in
+        let current = try await RoomError.catching {
             try await store.currentSlots(slots.map(\.0), in: [roomID])
         }[roomID] ?? [:]
         return slots.contains { slot, field in

@@ -6,6 +6,7 @@ public import Replication
 public import Rooms
 import RoomStore
 import Synchronization
+import Storage
 
 /// `/sync`: initial and incremental, long-polling on the notifier. Every section reads only rows between the
 /// request's token and the current positions, which are read from memory.
@@ -105,7 +106,7 @@ public final class SyncService: Sendable {
         token.receipts = min(token.receipts, current.receipts)
         token.accountData = min(token.accountData, current.accountData)
         guard token.events > current.events else { return token }
-        let allocated = try await roomStoreCall { () async throws(RoomStoreError) in try await reader.store.maxAllocated() }
+        let allocated = try await RoomError.catching { try await reader.store.maxAllocated() }
         if token.events > allocated {
             logger.warning("bounding a sync token from the future", metadata: ["events": "\(token.events)", "bound": "\(current.events)"])
             token.events = current.events
@@ -125,7 +126,7 @@ public final class SyncService: Sendable {
             return cached.records
         }
         let mark = notifier.mark()
-        let records = try await roomStoreCall { () async throws(RoomStoreError) in try await reader.store.memberships(of: user) }
+        let records = try await RoomError.catching { try await reader.store.memberships(of: user) }
         membershipCache.withLock { $0[user] = (records, mark) }
         return records
     }
@@ -146,14 +147,5 @@ public final class SyncService: Sendable {
 
     static func joined(_ records: [MembershipRecord]) -> Set<RoomID> {
         Set(records.filter { $0.membership == Membership.join }.map(\.roomID))
-    }
-}
-
-/// Runs room store calls from code that reports `RoomError`.
-nonisolated(nonsending) func roomStoreCall<T>(_ body: () async throws(RoomStoreError) -> T) async throws(RoomError) -> T {
-    do {
-        return try await body()
-    } catch {
-        throw .storage(error)
     }
 }

@@ -148,7 +148,7 @@ enum TimelineQueries {
     }
 
     static func decode(_ row: Row) throws(RoomStoreError) -> RoomEvent {
-        let raw = try storage { () throws(StorageError) in
+        let raw = try RoomStoreError.catchingNow {
             (
                 event: try row.decode("event_id", as: String.self), room: try row.decode("room_id", as: String.self),
                 type: try row.decode("event_type", as: String.self), stateKey: try row.decode("state_key", as: String?.self),

@@ -28,7 +28,7 @@ public final class AccountDataService: Sendable {
             throw .badRequest("You cannot ignore yourself")
         }
         let encoded = String(decoding: content.encoded(), as: UTF8.self)
-        let (_, position) = try await databaseCall {
+        let (_, position) = try await RoomError.catching {
             try await streamIDs.write { transaction, streamID in
                 try transaction.execute(
                     """
@@ -43,7 +43,7 @@ public final class AccountDataService: Sendable {
     }
 
     public func get(type: String, user: UserID, roomID: RoomID?) async throws(RoomError) -> JSONValue {
-        let text = try await databaseCall {
+        let text = try await RoomError.catching {
             try await database.read { connection -> String? in
                 try connection.queryOne(
                     "SELECT content FROM account_data WHERE user_id = ? AND room_id = ? AND data_type = ?",
@@ -59,7 +59,7 @@ public final class AccountDataService: Sendable {
 
     /// The user's blobs changed after stream position `after` (all of them when `nil`) up to `upTo`.
     public func changes(of user: UserID, after: Int64?, upTo: Int64) async throws(RoomError) -> [Entry] {
-        let rows = try await databaseCall {
+        let rows = try await RoomError.catching {
             try await database.read { connection in
                 try connection.query(
                     "SELECT room_id, data_type, content FROM account_data WHERE user_id = ? AND stream_id > ? AND stream_id <= ?",
@@ -67,7 +67,7 @@ public final class AccountDataService: Sendable {
                 )
             }
         }
-        return try await databaseCall {
+        return try await RoomError.catching {
             try rows.compactMap { row in
                 let room: String = try row.decode("room_id")
                 guard let content = try? JSONValue.parse(try row.decode("content", as: String.self)) else { return nil }

@@ -11,7 +11,7 @@ public final class AliasService: Sendable {
     }
 
     public func roomID(for alias: RoomAlias) async throws(RoomError) -> RoomID? {
-        let text = try await databaseCall {
+        let text = try await RoomError.catching {
             try await database.read { connection -> String? in
                 try connection.queryOne("SELECT room_id FROM room_aliases WHERE room_alias = ?", [.text(alias.rawValue)])?.decode(0)
             }
@@ -29,7 +29,7 @@ public final class AliasService: Sendable {
     }
 
     func bind(_ alias: RoomAlias, to roomID: RoomID) async throws(RoomError) {
-        try await databaseCall {
+        try await RoomError.catching {
             try await database.write { transaction in
                 _ = try transaction.execute(
                     "UPDATE room_aliases SET room_id = ? WHERE room_alias = ?", [.text(roomID.rawValue), .text(alias.rawValue)]
@@ -62,7 +62,7 @@ public final class AliasService: Sendable {
 
     /// The room an alias names (`nil` while reserved for a room being created) and who created it.
     func entry(_ alias: RoomAlias) async throws(RoomError) -> (roomID: RoomID?, creator: String)? {
-        try await databaseCall {
+        try await RoomError.catching {
             try await database.read { connection -> (RoomID?, String)? in
                 guard let row = try connection.queryOne(
                     "SELECT room_id, creator FROM room_aliases WHERE room_alias = ?", [.text(alias.rawValue)]
@@ -74,7 +74,7 @@ public final class AliasService: Sendable {
     }
 
     func remove(_ alias: RoomAlias) async throws(RoomError) {
-        _ = try await databaseCall {
+        _ = try await RoomError.catching {
             try await database.write { transaction in
                 try transaction.execute("DELETE FROM room_aliases WHERE room_alias = ?", [.text(alias.rawValue)])
             }
@@ -82,7 +82,7 @@ public final class AliasService: Sendable {
     }
 
     public func aliases(of roomID: RoomID) async throws(RoomError) -> [String] {
-        try await databaseCall {
+        try await RoomError.catching {
             try await database.read { connection in
                 try connection.query("SELECT room_alias FROM room_aliases WHERE room_id = ? ORDER BY room_alias", [.text(roomID.rawValue)])
                     .map { try $0.decode(0, as: String.self) }
@@ -91,7 +91,7 @@ public final class AliasService: Sendable {
     }
 
     public func setListed(_ listed: Bool, roomID: RoomID) async throws(RoomError) {
-        try await databaseCall {
+        try await RoomError.catching {
             try await database.write { transaction in
                 if listed {
                     // Listed with its joined member count, which the room's writer keeps current from here on.
@@ -112,7 +112,7 @@ public final class AliasService: Sendable {
     }
 
     public func isListed(_ roomID: RoomID) async throws(RoomError) -> Bool {
-        try await databaseCall {
+        try await RoomError.catching {
             try await database.read { connection in
                 try connection.queryOne("SELECT 1 FROM room_directory WHERE room_id = ?", [.text(roomID.rawValue)]) != nil
             }
@@ -123,7 +123,7 @@ public final class AliasService: Sendable {
     /// after `cursor`, or strictly before it when `backward` (then nearest first). Reads only the rows it returns.
     func listedRooms(after cursor: DirectoryCursor?, backward: Bool = false, limit: Int) async throws(RoomError) -> [DirectoryCursor] {
         guard limit > 0 else { return [] }
-        return try await databaseCall {
+        return try await RoomError.catching {
             try await database.read { connection in
                 var conditions = ""
                 var params: [SQLValue] = []
@@ -146,7 +146,7 @@ public final class AliasService: Sendable {
 
     /// How many rooms are listed.
     func listedCount() async throws(RoomError) -> Int64 {
-        try await databaseCall {
+        try await RoomError.catching {
             try await database.read { connection in try connection.queryValue("SELECT COUNT(*) FROM room_directory", as: Int64.self) }
         }
     }

@@ -25,7 +25,7 @@ public final class FilterService: Sendable {
         guard user == requester else { throw .forbidden("Cannot create filters for other users") }
         try Self.validate(filter)
         let text = String(decoding: filter.encoded(), as: UTF8.self)
-        let id = try await databaseCall {
+        let id = try await RoomError.catching {
             try await database.write { transaction -> Int64 in
                 let next = try transaction.queryValue(
                     "SELECT COALESCE(MAX(filter_id), -1) + 1 FROM user_filters WHERE user_id = ?", [.text(user.rawValue)], as: Int64.self
@@ -80,7 +80,7 @@ public final class FilterService: Sendable {
     public func get(_ filterID: String, user: UserID, requester: UserID) async throws(RoomError) -> JSONValue {
         guard user == requester else { throw .forbidden("Cannot get filters for other users") }
         guard let id = Int64(filterID) else { throw .filterNotFound }
-        let text = try await databaseCall {
+        let text = try await RoomError.catching {
             try await database.read { connection -> String? in
                 try connection.queryOne(
                     "SELECT filter_json FROM user_filters WHERE user_id = ? AND filter_id = ?", [.text(user.rawValue), .integer(id)]

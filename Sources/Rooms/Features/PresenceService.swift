@@ -3,6 +3,7 @@ public import MatrixTypes
 public import Replication
 import RoomStore
 import Synchronization
+import Storage
 
 /// Users' presence (`online`, `unavailable`, `offline`, a status message, when last active), held only in memory on
 /// the main process, one entry per user who set it. Positions count changes since `epoch`, shared with typing (the
@@ -81,7 +82,7 @@ public final class PresenceService: Sendable {
         guard !changed.isEmpty else { return [] }
         var visible: Set<UserID> = [user]
         for room in rooms where !changed.keys.allSatisfy(visible.contains) {
-            let members = try await roomStore { () async throws(RoomStoreError) in try await store.members(of: room, membership: Membership.join) }
+            let members = try await RoomError.catching { try await store.members(of: room, membership: Membership.join) }
             visible.formUnion(members)
         }
         let now = clock()
@@ -128,7 +129,7 @@ public final class PresenceService: Sendable {
     private static func bytes(_ text: String?) -> [UInt8]? { text.map { Array($0.utf8) } }
 
     private func joinedRooms(of user: UserID) async throws(RoomError) -> Set<RoomID> {
-        let records = try await roomStore { () async throws(RoomStoreError) in try await store.memberships(of: user) }
+        let records = try await RoomError.catching { try await store.memberships(of: user) }
         return Set(records.filter { $0.membership == Membership.join }.map(\.roomID))
     }
 }

@@ -40,13 +40,13 @@ public final class ProfileService: Sendable {
     }
 
     private func joinedRooms(of user: UserID) async throws(RoomError) -> Set<[UInt8]> {
-        let rooms = try await roomStore { () async throws(RoomStoreError) in try await store.rooms(of: user, membership: "join") }
+        let rooms = try await RoomError.catching { try await store.rooms(of: user, membership: "join") }
         return Set(rooms.map { Array($0.rawValue.utf8) })
     }
 
     /// The profile of a local user; `roomNotFound`-style 404 when the user does not exist.
     public func profile(of user: UserID) async throws(RoomError) -> Profile {
-        let row = try await databaseCall {
+        let row = try await RoomError.catching {
             try await database.read { connection -> (exists: Bool, row: Row?) in
                 let exists = try connection.queryOne("SELECT 1 FROM users WHERE user_id = ?", [.text(user.rawValue)]) != nil
                 let row = try connection.queryOne(
@@ -57,7 +57,7 @@ public final class ProfileService: Sendable {
         }
         guard row.exists else { throw .profileNotFound }
         guard let stored = row.row else { return Profile(displayName: user.localpart, avatarURL: nil) }
-        return try await databaseCall {
+        return try await RoomError.catching {
             Profile(displayName: try stored.decode("displayname"), avatarURL: try stored.decode("avatar_url"))
         }
     }
@@ -97,7 +97,7 @@ public final class ProfileService: Sendable {
     }
 
     private func save(_ profile: Profile, of user: UserID, guest: Bool = false) async throws(RoomError) {
-        try await databaseCall {
+        try await RoomError.catching {
             try await database.write { transaction in
                 try transaction.execute(
                     """
@@ -110,7 +110,7 @@ public final class ProfileService: Sendable {
         }
         let change = fanOuts.begin(user)
         defer { fanOuts.end(change, of: user) }
-        let rooms = try await roomStore { () async throws(RoomStoreError) in try await store.rooms(of: user, membership: "join") }
+        let rooms = try await RoomError.catching { try await store.rooms(of: user, membership: "join") }
         let content = await memberContent("join", of: user)
         for roomID in rooms {
             guard fanOuts.isNewest(change, of: user) else {

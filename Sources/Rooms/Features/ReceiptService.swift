@@ -24,7 +24,7 @@ public final class ReceiptService: Sendable {
     public func post(type: String, eventID: EventID, threadID: String?, user: UserID, roomID: RoomID) async throws(RoomError) {
         if let threadID, threadID.isEmpty || threadID.utf8.contains(0) { throw .badRequest("Invalid thread_id") }
         let now = clock()
-        let (_, position) = try await databaseCall {
+        let (_, position) = try await RoomError.catching {
             try await streamIDs.write { transaction, streamID in
                 try transaction.execute(
                     """
@@ -45,7 +45,7 @@ public final class ReceiptService: Sendable {
     public func receipts(in rooms: Set<RoomID>, after: Int64?, upTo: Int64, viewer: UserID) async throws(RoomError) -> [RoomID: JSONValue] {
         guard !rooms.isEmpty else { return [:] }
         let ids = rooms.map(\.rawValue)
-        let rows = try await databaseCall {
+        let rows = try await RoomError.catching {
             try await database.read { connection in
                 try connection.query(
                     """

@@ -1,5 +1,6 @@
 import MatrixTypes
 import RoomStore
+import Storage
 
 /// Synapse's check of a new `m.room.canonical_alias`: its `alias`, when changed, and each `alt_aliases` entry not
 /// already listed must exist and point to the room, so the event never advertises an alias that leads elsewhere.
@@ -25,7 +26,7 @@ struct CanonicalAliasCheck {
 
     /// The current `m.room.canonical_alias` content of the room, if it has one.
     static func current(in roomID: RoomID, store: RoomStore) async throws(RoomError) -> JSONValue? {
-        try await roomStore { () async throws(RoomStoreError) in try await store.currentSlots([key], in: [roomID]) }[roomID]?[key]
+        try await RoomError.catching { try await store.currentSlots([key], in: [roomID]) }[roomID]?[key]
             .flatMap { try? JSONValue.parse($0.json) }?["content"]
     }
 

@@ -1,6 +1,7 @@
 public import MatrixTypes
 import RoomStore
 import Synchronization
+import Storage
 
 /// Aliases and the public room list, with the room state that decides who may change them.
 public final class DirectoryService: Sendable {
@@ -163,7 +164,7 @@ public final class DirectoryService: Sendable {
     /// each read at once.
     private func summaries(of rooms: [DirectoryCursor]) async throws(RoomError) -> [JSONObject?] {
         let ids = rooms.compactMap { try? RoomID($0.roomID) }
-        let slots = try await roomStore { () async throws(RoomStoreError) in
+        let slots = try await RoomError.catching {
             try await reader.store.currentSlots(Self.summarySlots, in: ids)
         }
         return rooms.map { room -> JSONObject? in

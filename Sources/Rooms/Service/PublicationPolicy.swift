@@ -40,7 +40,7 @@ public struct PublicationPolicy: Sendable {
 
     /// Server admins may change any room's listing (unlisting it, or listing it where the rules allow them).
     func isAdmin(_ user: UserID) async throws(RoomError) -> Bool {
-        try await databaseCall {
+        try await RoomError.catching {
             try await database.read { connection in
                 try connection.queryOne("SELECT is_admin FROM users WHERE user_id = ?", [.text(user.rawValue)])?.decode(0, as: Bool.self) ?? false
             }

@@ -1,6 +1,7 @@
 import Accounts
 import MatrixTypes
 import RoomStore
+import Storage
 
 extension RoomReader {
     /// Marks the events of `events` whose sender deactivated with `erase: true` and that `viewer` was not joined
@@ -13,11 +14,11 @@ extension RoomReader {
         let checked = events.filter { event in joinedAt.map { event.streamOrdering < $0 } ?? true }
         guard !checked.isEmpty else { return events }
         let users = ErasedUsers(database: store.database)
-        let erased = try await databaseCall { try await users.among(Set(checked.map(\.sender))) }
+        let erased = try await RoomError.catching { try await users.among(Set(checked.map(\.sender))) }
         let suspects = checked.filter { erased.contains($0.sender) }
         guard !suspects.isEmpty else { return events }
         let memberKey = StateKey.member(viewer.rawValue)
-        let slots = try await roomStore { () async throws(RoomStoreError) in try await store.slots([memberKey], at: suspects) }
+        let slots = try await RoomError.catching { try await store.slots([memberKey], at: suspects) }
         var hidden = Set<EventID>()
         for event in suspects {
             let rank = HistoryVisibility.rank(slots.after[event.eventID]?[memberKey])

@@ -3,6 +3,7 @@ import MatrixCrypto
 public import MatrixTypes
 public import Replication
 public import RoomStore
+import Storage
 
 /// What members read from rooms: events, state, members and history, each limited to what the reader may see
 /// (up to their leave or ban after having joined, and of that what the history visibility in force at each event
@@ -36,7 +37,7 @@ public final class RoomReader: Sendable {
     /// Members read as members; anyone else (invited, never joined, forgotten) peeks, while the room's current
     /// history visibility is `world_readable` (Synapse's `check_user_in_room_or_world_readable`).
     public func access(_ roomID: RoomID, viewer: UserID) async throws(RoomError) -> Access {
-        let record = try await roomStore { () async throws(RoomStoreError) in try await store.membershipRecord(of: viewer, in: roomID) }
+        let record = try await RoomError.catching { try await store.membershipRecord(of: viewer, in: roomID) }
         switch record?.membership {
         case Membership.join?: return Access(upTo: Int64.max, joinedAt: record?.streamOrdering)
         case Membership.leave?, Membership.ban?:
@@ -56,13 +57,13 @@ public final class RoomReader: Sendable {
     /// Whether the room's current `m.room.history_visibility` is `world_readable`, so anyone may read it.
     public func isWorldReadable(_ roomID: RoomID) async throws(RoomError) -> Bool {
         let key = StateKey(HistoryVisibility.eventType, "")
-        let current = try await roomStore { () async throws(RoomStoreError) in try await store.currentSlots([key], in: [roomID]) }
+        let current = try await RoomError.catching { try await store.currentSlots([key], in: [roomID]) }
         return HistoryVisibility.setting(current[roomID]?[key]) == .worldReadable
     }
 
     /// Whether `user` is joined to `roomID` now (reading it as a peeker is not being in it).
     public func isJoined(_ roomID: RoomID, user: UserID) async throws(RoomError) -> Bool {
-        try await roomStore { () async throws(RoomStoreError) in try await store.membershipRecord(of: user, in: roomID) }?.membership
+        try await RoomError.catching { try await store.membershipRecord(of: user, in: roomID) }?.membership
             == Membership.join
     }
 
@@ -76,7 +77,7 @@ public final class RoomReader: Sendable {
         func sinceJoin(_ event: RoomEvent) -> Bool { joinedAt.map { event.streamOrdering >= $0 } ?? false }
         let checked = events.filter { !sinceJoin($0) }
         guard !checked.isEmpty else { return events }
-        let slots = try await roomStore { () async throws(RoomStoreError) in
+        let slots = try await RoomError.catching {
             try await store.slots(HistoryVisibility.slots(for: viewer), at: checked)
         }
         let allowed = Set(HistoryVisibility.visible(checked, to: viewer, slots: slots, peeking: peeking).map(\.eventID))
@@ -95,9 +96,9 @@ public final class RoomReader: Sendable {
     public func membership(of user: UserID, in roomID: RoomID, atStream stream: Int64) async throws(RoomError)
         -> (membership: String, event: RoomEvent)?
     {
-        let state = try await roomStore { () async throws(RoomStoreError) in try await store.state(in: roomID, atStream: stream) }
+        let state = try await RoomError.catching { try await store.state(in: roomID, atStream: stream) }
         guard let id = state?[.member(user.rawValue)],
-            let event = try await roomStore({ () async throws(RoomStoreError) in try await store.events([id]) }).first,
+            let event = try await RoomError.catching({ try await store.events([id]) }).first,
             let membership = (try? JSONValue.parse(event.json))?["content"]?["membership"]?.stringValue
         else { return nil }
         return (membership, event)
@@ -122,7 +123,7 @@ public final class RoomReader: Sendable {
     ) async throws(RoomError) -> [JSONValue] {
         guard !events.isEmpty else { return [] }
         let version = try await versions.version(of: roomID)
-        let replaced = withPreviousState ? try await roomStore { () async throws(RoomStoreError) in try await store.replacedState(of: events) } : [:]
+        let replaced = withPreviousState ? try await RoomError.catching { try await store.replacedState(of: events) } : [:]
         let now = clock()
         return events.map { event in
             ClientEventFormat.json(
@@ -162,8 +163,8 @@ public final class RoomReader: Sendable {
     /// The content (or whole event) of one state entry.
     public func stateEvent(_ key: StateKey, of roomID: RoomID, viewer: UserID) async throws(RoomError) -> RoomEvent {
         let limit = try await access(roomID, viewer: viewer).upTo
-        let state = try await roomStore { () async throws(RoomStoreError) in try await store.state(in: roomID, atStream: limit) }
-        guard let id = state?[key], let event = try await roomStore({ () async throws(RoomStoreError) in try await store.visibleEvent(id) })
+        let state = try await RoomError.catching { try await store.state(in: roomID, atStream: limit) }
+        guard let id = state?[key], let event = try await RoomError.catching({ try await store.visibleEvent(id) })
         else { throw .eventNotFound }
         return event
     }
@@ -191,7 +192,7 @@ public final class RoomReader: Sendable {
     }
 
     public func joinedRooms(of user: UserID) async throws(RoomError) -> [RoomID] {
-        try await roomStore { () async throws(RoomStoreError) in try await store.rooms(of: user, membership: Membership.join) }
+        try await RoomError.catching { try await store.rooms(of: user, membership: Membership.join) }
     }
 
     /// One page of history; `end` is `nil` when no further page exists.
@@ -201,7 +202,7 @@ public final class RoomReader: Sendable {
     ) async throws(RoomError) -> (chunk: [JSONValue], start: RoomToken, end: RoomToken?) {
         let access = try await access(roomID, viewer: viewer.userID)
         let start = from ?? (direction == .backward ? .stream(min(access.upTo, store.persistedUpTo)) : .stream(0))
-        let page = try await roomStore { () async throws(RoomStoreError) in
+        let page = try await RoomError.catching {
             try await store.history(
                 in: roomID, from: Self.bound(start), to: to.map(Self.bound), direction: direction, limit: limit
             )
@@ -237,12 +238,12 @@ public final class RoomReader: Sendable {
             throw .forbidden("You don't have permission to access that event")
         }
         let beforeCount = limit / 2
-        let before = beforeCount == 0 ? [] : try await roomStore { () async throws(RoomStoreError) in
+        let before = beforeCount == 0 ? [] : try await RoomError.catching {
             try await store.history(in: roomID, from: .before(event.position), to: nil, direction: .backward, limit: beforeCount)
         }
         let readableBefore = try await readable(before, viewer: viewer.userID, joinedAt: access.joinedAt, peeking: access.peeking)
         let afterStart = RoomPosition(topological: event.topologicalOrdering, stream: event.streamOrdering + 1)
-        let after = limit - beforeCount == 0 ? [] : try await roomStore { () async throws(RoomStoreError) in
+        let after = limit - beforeCount == 0 ? [] : try await RoomError.catching {
             try await store.history(in: roomID, from: .before(afterStart), to: nil, direction: .forward, limit: limit - beforeCount)
         }
         let readableAfter = try await readable(
@@ -268,7 +269,7 @@ public final class RoomReader: Sendable {
     private func readableEvent(
         _ eventID: EventID, in roomID: RoomID, viewer: UserID, access: Access, hidden: RoomError = .eventNotFound
     ) async throws(RoomError) -> RoomEvent {
-        guard let event = try await roomStore({ () async throws(RoomStoreError) in try await store.visibleEvent(eventID) }),
+        guard let event = try await RoomError.catching({ try await store.visibleEvent(eventID) }),
             event.roomID == roomID
         else { throw .eventNotFound }
         guard event.streamOrdering <= access.upTo, let shown = try await readable([event], viewer: viewer, joinedAt: access.joinedAt, peeking: access.peeking).first
@@ -280,11 +281,11 @@ public final class RoomReader: Sendable {
     /// (Synapse's `_user_can_see_state_at_event`, at the last event up to there).
     private func checkStateReadable(_ roomID: RoomID, atStream stream: Int64, viewer: UserID, access: Access) async throws(RoomError) {
         if let joinedAt = access.joinedAt, stream >= joinedAt { return }
-        let last = try await roomStore { () async throws(RoomStoreError) in
+        let last = try await RoomError.catching {
             try await store.recentEvents(in: roomID, after: nil, upTo: stream, limit: 1)
         }.events
         guard !last.isEmpty else { throw .eventNotFound }
-        let slots = try await roomStore { () async throws(RoomStoreError) in
+        let slots = try await RoomError.catching {
             try await store.slots(HistoryVisibility.slots(for: viewer), at: last)
         }
         guard let state = slots.after[last[0].eventID],
@@ -293,9 +294,9 @@ public final class RoomReader: Sendable {
     }
 
     func stateEvents(_ roomID: RoomID, atStream limit: Int64) async throws(RoomError) -> [RoomEvent] {
-        guard let state = try await roomStore({ () async throws(RoomStoreError) in try await store.state(in: roomID, atStream: limit) })
+        guard let state = try await RoomError.catching({ try await store.state(in: roomID, atStream: limit) })
         else { throw .roomNotFound }
-        return try await roomStore { () async throws(RoomStoreError) in try await store.events(Array(state.values)) }
+        return try await RoomError.catching { try await store.events(Array(state.values)) }
             .sorted { $0.streamOrdering < $1.streamOrdering }
     }
 

@@ -2,6 +2,7 @@ import Accounts
 public import Logging
 public import MatrixTypes
 public import RoomStore
+import Storage
 
 /// Room actions of local users: creating rooms, membership, sending, state and redactions. Every change goes
 /// through the room writer as an intent.
@@ -98,7 +99,7 @@ public final class RoomService: Sendable {
         case Membership.join?, Membership.invite?, Membership.knock?: throw .badRequest("The user must leave the room before forgetting it")
         default: break
         }
-        _ = try await roomStore { () async throws(RoomStoreError) in try await store.forget(roomID, user: user) }
+        _ = try await RoomError.catching { try await store.forget(roomID, user: user) }
     }
 
     public func leave(_ roomID: RoomID, user: UserID, guest: Bool = false) async throws(RoomError) {
@@ -260,6 +261,6 @@ public final class RoomService: Sendable {
 extension RoomStore {
     /// The membership string, reporting failures as `RoomError`.
     func membershipIfAny(of user: UserID, in roomID: RoomID) async throws(RoomError) -> String? {
-        try await roomStore { () async throws(RoomStoreError) in try await membership(of: user, in: roomID) }
+        try await RoomError.catching { try await membership(of: user, in: roomID) }
     }
 }

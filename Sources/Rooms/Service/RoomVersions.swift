@@ -1,6 +1,7 @@
 import MatrixTypes
 import RoomStore
 import Synchronization
+import Storage
 
 /// Each room's version, read once from its create event: every client view of an event (redaction rules) and every
 /// event built needs it.
@@ -14,8 +15,8 @@ final class RoomVersions: Sendable {
 
     func version(of roomID: RoomID) async throws(RoomError) -> RoomVersion {
         if let known = cache.withLock({ $0[roomID] }) { return known }
-        guard let createID = try await roomStore({ () async throws(RoomStoreError) in try await store.state(in: roomID, atStream: Int64.max) })?[.create],
-            let create = try await roomStore({ () async throws(RoomStoreError) in try await store.event(createID) })
+        guard let createID = try await RoomError.catching({ try await store.state(in: roomID, atStream: Int64.max) })?[.create],
+            let create = try await RoomError.catching({ try await store.event(createID) })
         else { throw .roomNotFound }
         let version = try Self.version(ofCreateEvent: create.json)
         cache.withLock { $0[roomID] = version }

@@ -1,20 +1,21 @@
 import MatrixCrypto
 import MatrixTypes
 import RoomStore
+import Storage
 
 /// Reads a room's snapshot from the store when the writer first touches it after a start.
 struct RoomSnapshotLoader {
     let store: RoomStore
 
     func load(_ roomID: RoomID) async throws(RoomError) -> RoomSnapshot {
-        let extremityIDs = try await roomStore { () async throws(RoomStoreError) in try await store.forwardExtremities(in: roomID) }
+        let extremityIDs = try await RoomError.catching { try await store.forwardExtremities(in: roomID) }
         guard !extremityIDs.isEmpty else { throw .roomNotFound }
-        let extremityEvents = try await roomStore { () async throws(RoomStoreError) in try await store.events(extremityIDs) }
+        let extremityEvents = try await RoomError.catching { try await store.events(extremityIDs) }
         guard let deepest = extremityEvents.max(by: { $0.position < $1.position }),
-            let state = try await roomStore({ () async throws(RoomStoreError) in try await store.state(after: deepest.eventID) }),
+            let state = try await RoomError.catching({ try await store.state(after: deepest.eventID) }),
             let createID = state[.create]
         else { throw .roomNotFound }
-        let stateEvents = try await roomStore { () async throws(RoomStoreError) in try await store.events(Array(state.values)) }
+        let stateEvents = try await RoomError.catching { try await store.events(Array(state.values)) }
         guard let createEvent = stateEvents.first(where: { $0.eventID == createID }) else { throw .roomNotFound }
         let version = try RoomVersions.version(ofCreateEvent: createEvent.json)
         var statePDUs: [StateKey: PDU] = [:]

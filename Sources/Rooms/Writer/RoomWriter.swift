@@ -5,6 +5,7 @@ public import MatrixCrypto
 public import MatrixTypes
 public import Replication
 public import RoomStore
+import Storage
 
 /// The only creator of local events (design §3). Intents queue here; everything waiting when a batch starts is
 /// built in order against in-memory room snapshots, then persisted in one transaction, then published.
@@ -141,7 +142,7 @@ public actor RoomWriter {
     /// The events client transactions produced earlier, looked up for the whole batch at once.
     private func persistedEvents(for keys: [ClientTransaction]) async throws(RoomError) -> [ClientTransaction: WrittenEvent] {
         guard !keys.isEmpty else { return [:] }
-        return try await roomStore { () async throws(RoomStoreError) in try await store.events(for: keys) }
+        return try await RoomError.catching { try await store.events(for: keys) }
             .mapValues { WrittenEvent(eventID: $0.eventID, roomID: $0.roomID, streamOrdering: $0.streamOrdering) }
     }
 
@@ -158,7 +159,7 @@ public actor RoomWriter {
     }
 
     private func persistedEvent(_ eventID: EventID) async throws(RoomError) -> WrittenEvent {
-        guard let event = try await roomStore({ () async throws(RoomStoreError) in try await store.event(eventID) }) else {
+        guard let event = try await RoomError.catching({ try await store.event(eventID) }) else {
             throw .eventNotFound
         }
         return WrittenEvent(eventID: event.eventID, roomID: event.roomID, streamOrdering: event.streamOrdering)
@@ -246,7 +247,7 @@ public actor RoomWriter {
     private func unclaimedRoom(_ first: PDU, intent: EventIntent, version: RoomVersion, claimed: Set<RoomID>) async throws(RoomError) -> PDU {
         var event = first
         for attempt in 1...Self.roomIDAttempts {
-            let stored = try await roomStore { () async throws(RoomStoreError) in try await store.event(event.eventID) }
+            let stored = try await RoomError.catching { try await store.event(event.eventID) }
             if !claimed.contains(event.roomID), stored == nil { return event }
             guard attempt < Self.roomIDAttempts, let timestamp = event.json["origin_server_ts"]?.integerValue else { break }
             event = try builder.build(intent, in: nil, version: version, roomID: nil, timestamp: timestamp + 1)
@@ -260,7 +261,7 @@ public actor RoomWriter {
     /// Redacting someone else's event needs the `redact` power level; the target must be in the same room (an event
     /// of another room is a bad request, as Synapse answers).
     private func checkRedaction(of target: EventID, by sender: UserID, in snapshot: RoomSnapshot?) async throws(RoomError) {
-        guard let snapshot, let event = try await roomStore({ () async throws(RoomStoreError) in try await store.event(target) })
+        guard let snapshot, let event = try await RoomError.catching({ try await store.event(target) })
         else { throw .eventNotFound }
         guard event.roomID == snapshot.roomID else { throw .badRequest("Cannot redact event from a different room") }
         if event.sender == sender { return }
@@ -302,13 +303,4 @@ public actor RoomWriter {
 /// Milliseconds since the Unix epoch.
 @Sendable public func currentMilliseconds() -> Int64 {
     Int64((Date().timeIntervalSince1970 * 1000).rounded(.down))
-}
-
-/// Runs room store calls from code that reports `RoomError`.
-nonisolated(nonsending) func roomStore<T>(_ body: () async throws(RoomStoreError) -> T) async throws(RoomError) -> T {
-    do {
-        return try await body()
-    } catch {
-        throw .storage(error)
-    }
 }
