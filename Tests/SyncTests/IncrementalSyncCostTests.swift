@@ -7,14 +7,7 @@ import Testing
 /// lazy-loading record, the cached memberships), without touching the database.
 @Suite struct IncrementalSyncCostTests {
     @Test func aWokenIncrementalSyncOfNewMessagesReadsNoDatabase() async throws {
-        try await withEachDatabase { database in
-            let counting = CountingDatabase(database)
-            let stack = try await SyncStack.make(database: counting, presenceEnabled: false)
-            let alice = try UserID("@alice:sync.test")
-            let bob = try UserID("@bob:sync.test")
-            let room = try await stack.createRoom(alice)
-            try await stack.name(room, "chat", by: alice)
-            try await stack.join(bob, room)
+        try await withNamedRoom { counting, stack, alice, bob, room in
             try await stack.send(bob, room, "hello")
             // The first response sends bob's member event; the next request, continuing from it, confirms it held.
             var token = try #require(try await stack.sync(alice, lazy: true)["next_batch"]?.stringValue)
@@ -37,14 +30,7 @@ import Testing
     /// sender's slot alone. No membership changed, so the room's summary is not recomputed (as in Synapse, which
     /// recomputes it only for member events in the timeline or, in a gap, in the state).
     @Test func aNewSendersMemberEventIsReadAloneWithoutASummary() async throws {
-        try await withEachDatabase { database in
-            let counting = CountingDatabase(database)
-            let stack = try await SyncStack.make(database: counting, presenceEnabled: false)
-            let alice = try UserID("@alice:sync.test")
-            let bob = try UserID("@bob:sync.test")
-            let room = try await stack.createRoom(alice)
-            try await stack.name(room, "chat", by: alice)
-            try await stack.join(bob, room)
+        try await withNamedRoom { counting, stack, alice, bob, room in
             try await stack.send(alice, room, "hello")
             // A one-event timeline, and a named room (no heroes): alice's device never sees bob's join.
             var token = try #require(try await stack.sync(alice, timelineLimit: 1, lazy: true)["next_batch"]?.stringValue)
@@ -58,6 +44,20 @@ import Testing
             let state = joined?["state"]?["events"]?.arrayValue ?? []
             #expect(state.map { $0["state_key"]?.stringValue } == [bob.rawValue])
             #expect(joined?["summary"] == nil, "no membership changed")
+        }
+    }
+
+    /// Alice's named room (no heroes needed), which bob has joined, on each engine, with database calls counted.
+    private func withNamedRoom(_ body: (CountingDatabase, SyncStack, UserID, UserID, RoomID) async throws -> Void) async throws {
+        try await withEachDatabase { database in
+            let counting = CountingDatabase(database)
+            let stack = try await SyncStack.make(database: counting, presenceEnabled: false)
+            let alice = try UserID("@alice:sync.test")
+            let bob = try UserID("@bob:sync.test")
+            let room = try await stack.createRoom(alice)
+            try await stack.name(room, "chat", by: alice)
+            try await stack.join(bob, room)
+            try await body(counting, stack, alice, bob, room)
         }
     }
 }
