@@ -78,7 +78,7 @@ let package = Package(
         .target(name: "Sync", dependencies: ["MatrixTypes", "Replication", "Storage", "RoomStore", "Rooms", logging, metrics], swiftSettings: strict),
 
         // Layers 6-7: HTTP plumbing and route collections.
-        .target(name: "MatrixHTTP", dependencies: ["MatrixTypes", "Accounts", "Rooms", hummingbird, httpTypes, nio, logging], swiftSettings: strict),
+        .target(name: "MatrixHTTP", dependencies: ["MatrixTypes", "Accounts", hummingbird, httpTypes, nio, logging], swiftSettings: strict),
         .target(
             name: "ClientAPI",
             dependencies: ["MatrixTypes", "MatrixHTTP", "Accounts", "Rooms", "RoomStore", "Sync", "Replication", httpTypes],

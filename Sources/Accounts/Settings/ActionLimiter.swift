@@ -6,6 +6,12 @@ public protocol ActionLimiter: Sendable {
     func limit(_ key: String, record: Bool) -> Int?
 }
 
+/// An `ActionLimiter` that can also weigh several actions at once: all are allowed (and, with `record`, counted)
+/// or none. `createRoom` checks its whole invite list this way, as Synapse does.
+public protocol WeightedActionLimiter: ActionLimiter {
+    func limit(_ key: String, cost: Double, record: Bool) -> Int?
+}
+
 /// The `rc_*` limits enforced inside the account services.
 public struct AccountLimits: Sendable {
     /// `rc_registration`, per client address: every registration request counts, whatever its outcome.

@@ -19,8 +19,11 @@ public enum ErrorMapping {
     /// Maps any error to the `MatrixError` a client sees. Errors that are not the client's fault are
     /// logged here with their detail and answered with a generic message, never a stack trace.
     public static func matrixError(for error: any Error, logger: Logger) -> MatrixError {
-        if let mapped = authenticationError(error) ?? accountsError(error) ?? roomsError(error, logger: logger) { return mapped }
+        if let mapped = authenticationError(error) { return mapped }
         switch error {
+        case let error as any ClientFacingError:
+            if let fault = error.serverFault { logger.error("request failed", metadata: ["fault": "\(fault)"]) }
+            return error.clientError
         case let error as MatrixError:
             return error
         case let error as JSONParseError:

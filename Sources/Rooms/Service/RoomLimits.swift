@@ -1,11 +1,5 @@
 public import Accounts
 
-/// An `ActionLimiter` that can also weigh several actions at once: all are allowed (and, with `record`, counted)
-/// or none. `createRoom` checks its whole invite list this way, as Synapse does.
-public protocol WeightedActionLimiter: ActionLimiter {
-    func limit(_ key: String, cost: Double, record: Bool) -> Int?
-}
-
 /// The `rc_*` limits that need to know what a room action does, applied where Synapse applies them. `rc_message`
 /// is not here: it is charged per user on every route that sends an event, before the body is read.
 public struct RoomLimits: Sendable {

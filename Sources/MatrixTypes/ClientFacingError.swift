@@ -1,0 +1,13 @@
+/// A service's error that knows what a client is told. The HTTP layer's one error mapping asks any error for it, so
+/// it knows no service, and each service keeps the spec codes of its errors next to the errors themselves.
+public protocol ClientFacingError: Error {
+    /// The spec's error the client receives.
+    var clientError: MatrixError { get }
+    /// For a failure that is the server's own (a storage failure, a bug): what the server log records. The client
+    /// sees only `clientError`.
+    var serverFault: String? { get }
+}
+
+extension ClientFacingError {
+    public var serverFault: String? { nil }
+}
