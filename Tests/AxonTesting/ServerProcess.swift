@@ -54,9 +54,12 @@ public final class ServerProcess: Sendable {
         _ = await child.waitForExit()
     }
 
-    /// Runs an executable to completion and returns its exit status and combined output.
-    public static func runToCompletion(_ executable: String, _ arguments: [String]) async throws -> (status: Int32, output: String) {
-        try await ChildProcess.run(executablePath(executable), arguments)
+    /// Runs an executable to completion (in `currentDirectory`, else the runner's) and returns its exit status and
+    /// combined output.
+    public static func runToCompletion(
+        _ executable: String, _ arguments: [String], currentDirectory: URL? = nil
+    ) async throws -> (status: Int32, output: String) {
+        try await ChildProcess.run(executablePath(executable), arguments, currentDirectory: currentDirectory?.path)
     }
 
     private static func executablePath(_ name: String) -> String {

@@ -89,10 +89,11 @@ public enum HomeserverKind: String, CaseIterable, Sendable, CustomStringConverti
     private static func runSynapse(_ body: (String, String) async throws -> Void) async throws {
         guard let python = TestEnvironment.synapsePython else { throw ServerProcess.ProcessFailure(description: "no Synapse venv") }
         let dir = try TestEnvironment.temporaryDirectory("synapse-client-suite")
+        // In the config directory: the generated log config names `<working directory>/homeserver.log`.
         let generated = try await ServerProcess.runToCompletion(python, [
             "-m", "synapse.app.homeserver", "--server-name", "suite.synapse", "--config-path", dir.appendingPathComponent("homeserver.yaml").path,
             "--generate-config", "--report-stats=no", "--config-directory", dir.path, "--data-directory", dir.path,
-        ])
+        ], currentDirectory: dir)
         guard generated.status == 0 else { throw ServerProcess.ProcessFailure(description: "synapse --generate-config: \(generated.output)") }
         let port = try await FreePort.next()
         let override = dir.appendingPathComponent("suite.yaml").path

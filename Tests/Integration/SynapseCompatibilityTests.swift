@@ -10,10 +10,11 @@ struct SynapseCompatibilityTests {
     func synapseConfig(serverName: String) async throws -> URL {
         let dir = try TestEnvironment.temporaryDirectory("synapse-config")
         let python = try #require(TestEnvironment.synapsePython)
+        // In the config directory: the generated log config names `<working directory>/homeserver.log`.
         let result = try await ServerProcess.runToCompletion(python, [
             "-m", "synapse.app.homeserver", "--server-name", serverName, "--config-path", dir.appendingPathComponent("homeserver.yaml").path,
             "--generate-config", "--report-stats=no", "--config-directory", dir.path, "--data-directory", dir.path,
-        ])
+        ], currentDirectory: dir)
         try #require(result.status == 0, "\(result.output)")
         return dir
     }
