@@ -63,42 +63,57 @@ let package = Package(
         .target(name: "StorageSQLite", dependencies: ["Storage", "CSQLite", nio, nioPosix, logging], swiftSettings: strict),
         .target(name: "StoragePostgres", dependencies: ["Storage", "CLibPQ", nio, nioPosix, logging], swiftSettings: strict),
 
-        // Layer 5: services.
+        // Layers 5-8: services; features beside or above the rooms they concern, sync above all it reads.
         .target(
             name: "Accounts",
             dependencies: ["MatrixTypes", "MatrixCrypto", "Storage", "CSodium", crypto, logging, nio, nioPosix],
             swiftSettings: strict
         ),
         .target(name: "RoomStore", dependencies: ["MatrixTypes", "Storage", logging, metrics], swiftSettings: strict),
+        .target(name: "AccountData", dependencies: ["MatrixTypes", "Storage", "Replication"], swiftSettings: strict),
+        .target(name: "Filters", dependencies: ["MatrixTypes", "Storage"], swiftSettings: strict),
+        .target(name: "Presence", dependencies: ["MatrixTypes", "Storage", "RoomStore", "Replication"], swiftSettings: strict),
         .target(
             name: "Rooms",
-            dependencies: ["MatrixTypes", "MatrixCrypto", "EventAuth", "Storage", "RoomStore", "Replication", "Accounts", logging],
+            dependencies: ["MatrixTypes", "MatrixCrypto", "EventAuth", "Storage", "RoomStore", "Replication", "Accounts", "AccountData", logging],
             swiftSettings: strict
         ),
-        .target(name: "Sync", dependencies: ["MatrixTypes", "Replication", "Storage", "RoomStore", "Rooms", logging, metrics], swiftSettings: strict),
+        .target(name: "Receipts", dependencies: ["MatrixTypes", "Storage", "Replication", "Rooms", "AccountData"], swiftSettings: strict),
+        .target(name: "Typing", dependencies: ["MatrixTypes", "Storage", "Replication", "Rooms"], swiftSettings: strict),
+        .target(
+            name: "Sync",
+            dependencies: [
+                "MatrixTypes", "Replication", "Storage", "RoomStore", "Rooms", "AccountData", "Receipts", "Typing", "Presence", logging, metrics,
+            ],
+            swiftSettings: strict
+        ),
 
-        // Layers 6-7: HTTP plumbing and route collections.
+        // Layers 9-10: HTTP plumbing and route collections.
         .target(name: "MatrixHTTP", dependencies: ["MatrixTypes", "Accounts", hummingbird, httpTypes, nio, logging], swiftSettings: strict),
         .target(
             name: "ClientAPI",
-            dependencies: ["MatrixTypes", "MatrixHTTP", "Accounts", "Rooms", "RoomStore", "Sync", "Replication", httpTypes],
+            dependencies: [
+                "MatrixTypes", "MatrixHTTP", "Accounts", "Rooms", "RoomStore", "Sync", "Replication", "AccountData", "Filters", "Receipts",
+                "Typing", "Presence", httpTypes,
+            ],
             swiftSettings: strict
         ),
         .target(name: "AdminAPI", dependencies: ["MatrixTypes", "MatrixHTTP", "Accounts", httpTypes], swiftSettings: strict),
 
-        // Layer 8: composition root.
+        // Layer 11: composition root.
         .target(
             name: "AxonRuntime",
             dependencies: [
                 "MatrixTypes", "MatrixCrypto", "AxonConfig", "Storage", "StorageSQLite", "StoragePostgres",
-                "MatrixHTTP", "ClientAPI", "AdminAPI", "Accounts", "Replication", "RoomStore", "Rooms", "Sync", hummingbird, httpTypes, nio, nioPosix, lifecycle, logging,
+                "MatrixHTTP", "ClientAPI", "AdminAPI", "Accounts", "Replication", "RoomStore", "Rooms", "Sync", "AccountData", "Filters",
+                "Receipts", "Typing", "Presence", hummingbird, httpTypes, nio, nioPosix, lifecycle, logging,
                 argumentParser, httpClient, crypto, metrics, prometheus,
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
         ),
 
-        // Layer 9: executables.
+        // Layer 12: executables.
         .executableTarget(name: "axon", dependencies: ["AxonRuntime"], swiftSettings: strict),
 
         // Test support and suites.
@@ -119,6 +134,8 @@ let package = Package(
             exclude: ["Differential"], swiftSettings: strict
         ),
         .testTarget(name: "AccountsTests", dependencies: ["Accounts", "MatrixTypes", "Storage", "AxonTesting"], swiftSettings: strict),
+        .testTarget(name: "AccountDataTests", dependencies: ["AccountData", "MatrixTypes"], swiftSettings: strict),
+        .testTarget(name: "FiltersTests", dependencies: ["Filters", "MatrixTypes", "Storage", "AxonTesting"], swiftSettings: strict),
         .testTarget(name: "RoomStoreTests", dependencies: ["RoomStore", "MatrixTypes", "Storage", "AxonTesting"], swiftSettings: strict),
         .testTarget(
             name: "RoomsTests",
@@ -127,7 +144,10 @@ let package = Package(
         ),
         .testTarget(
             name: "SyncTests",
-            dependencies: ["Sync", "Rooms", "RoomStore", "Replication", "MatrixCrypto", "MatrixTypes", "Storage", "AxonTesting", logging],
+            dependencies: [
+                "Sync", "Rooms", "RoomStore", "Replication", "MatrixCrypto", "MatrixTypes", "Storage", "AccountData", "Receipts", "Typing",
+                "Presence", "AxonTesting", logging,
+            ],
             swiftSettings: strict
         ),
         .testTarget(name: "AxonConfigTests", dependencies: ["AxonConfig", "AxonTesting", "MatrixTypes"], swiftSettings: strict),

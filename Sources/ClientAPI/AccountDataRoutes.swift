@@ -1,7 +1,7 @@
-public import MatrixHTTP
-public import Rooms
+public import AccountData
 import Accounts
 import HTTPTypes
+public import MatrixHTTP
 import MatrixTypes
 
 /// Global and per-room account data, and room tags (stored as the room's `m.tag` account data).

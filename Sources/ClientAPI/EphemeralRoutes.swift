@@ -1,8 +1,9 @@
-public import MatrixHTTP
-public import Rooms
 import Accounts
 import HTTPTypes
+public import MatrixHTTP
 import MatrixTypes
+public import Receipts
+public import Typing
 
 /// Typing notifications, read receipts and read markers.
 public enum EphemeralRoutes {
@@ -32,88 +33,47 @@ public enum EphemeralRoutes {
         }
     }
 
-    public static func routes(
-        typing: TypingService, receipts: ReceiptService, reader: RoomReader, accountData: AccountDataService, limiters: Limiters
-    ) -> [Route] {
-        ClientPath.expand("/rooms/{roomId}/typing/{userId}").map { typingRoute($0, typing, reader, limiters.typing) }
-            + ClientPath.expand("/rooms/{roomId}/receipt/{receiptType}/{eventId}").map {
-                receipt($0, receipts, reader, accountData, limiters.receipts)
-            }
-            + ClientPath.expand("/rooms/{roomId}/read_markers").map { markers($0, receipts, reader, accountData, limiters.receipts) }
+    public static func routes(typing: TypingService, markers: ReadMarkerService, limiters: Limiters) -> [Route] {
+        ClientPath.expand("/rooms/{roomId}/typing/{userId}").map { typingRoute($0, typing, limiters.typing) }
+            + ClientPath.expand("/rooms/{roomId}/receipt/{receiptType}/{eventId}").map { receipt($0, markers, limiters.receipts) }
+            + ClientPath.expand("/rooms/{roomId}/read_markers").map { readMarkers($0, markers, limiters.receipts) }
     }
 
-    static func typingRoute(_ path: String, _ typing: TypingService, _ reader: RoomReader, _ limiter: RateLimiter) -> Route {
+    static func typingRoute(_ path: String, _ typing: TypingService, _ limiter: RateLimiter) -> Route {
         Route(.put, path, resource: .client, role: .main, auth: .user, shape: typingShape, rateLimiter: limiter) { request in
             let roomID: RoomID = try request.identifier("roomId")
-            let user: UserID = try request.identifier("userId")
-            guard user == request.requester.userID else { throw MatrixError.forbidden("Cannot set another user's typing state") }
-            guard try await reader.isJoined(roomID, user: user) else {
-                throw MatrixError.forbidden("You are not in this room")
-            }
-            typing.setTyping(
-                request.body["typing"] == .bool(true), user: user, roomID: roomID, timeout: request.body["timeout"]?.integerValue ?? 30_000
+            try await typing.set(
+                request.body["typing"] == .bool(true), user: try request.identifier("userId"), requester: request.requester.userID,
+                roomID: roomID, timeout: request.body["timeout"]?.integerValue ?? 30_000
             )
             return .json([:])
         }
     }
 
-    static func receipt(
-        _ path: String, _ receipts: ReceiptService, _ reader: RoomReader, _ accountData: AccountDataService, _ limiter: RateLimiter
-    ) -> Route {
+    static func receipt(_ path: String, _ markers: ReadMarkerService, _ limiter: RateLimiter) -> Route {
         Route(.post, path, resource: .client, role: .main, auth: .user, shape: receiptShape, rateLimiter: limiter) { request in
-            let type = request.pathParameter("receiptType")
-            let marker = MarkerUpdate(
-                roomID: try request.identifier("roomId"), user: request.requester.userID,
-                threadID: request.body["thread_id"]?.stringValue
+            let roomID: RoomID = try request.identifier("roomId")
+            try await markers.post(
+                request.pathParameter("receiptType"), eventID: try request.identifier("eventId"),
+                threadID: request.body["thread_id"]?.stringValue, user: request.requester.userID, roomID: roomID
             )
-            let eventID: EventID = try request.identifier("eventId")
-            switch type {
-            case "m.fully_read": try await marker.setFullyRead(eventID, reader: reader, accountData: accountData)
-            case _ where ReceiptService.types.contains(type): try await marker.post(type, eventID, reader: reader, receipts: receipts)
-            default: throw MatrixError.invalidParameter("Receipt type must be m.read, m.read.private or m.fully_read")
-            }
             return .json([:])
         }
     }
 
-    static func markers(
-        _ path: String, _ receipts: ReceiptService, _ reader: RoomReader, _ accountData: AccountDataService, _ limiter: RateLimiter
-    ) -> Route {
+    static func readMarkers(_ path: String, _ markers: ReadMarkerService, _ limiter: RateLimiter) -> Route {
         Route(.post, path, resource: .client, role: .main, auth: .user, shape: markersShape, rateLimiter: limiter) { request in
-            let marker = MarkerUpdate(roomID: try request.identifier("roomId"), user: request.requester.userID, threadID: nil)
+            let roomID: RoomID = try request.identifier("roomId")
             func eventID(_ key: String) throws(MatrixError) -> EventID? {
                 guard let text = request.body[key]?.stringValue else { return nil }
                 guard let id = try? EventID(text) else { throw .invalidParameter("'\(key)' must be an event ID") }
                 return id
             }
-            // Every marker is checked before any is written, so a bad one changes nothing.
-            let fullyRead = try eventID("m.fully_read")
-            let receiptsToPost = try ["m.read", "m.read.private"].compactMap { type in try eventID(type).map { (type, $0) } }
-            for id in [fullyRead].compactMap({ $0 }) + receiptsToPost.map(\.1) { try await marker.checkVisible(id, reader: reader) }
-            if let fullyRead { try await marker.setFullyRead(fullyRead, reader: reader, accountData: accountData) }
-            for (type, id) in receiptsToPost { try await marker.post(type, id, reader: reader, receipts: receipts) }
+            try await markers.setMarkers(
+                fullyRead: try eventID("m.fully_read"), read: try eventID("m.read"), readPrivate: try eventID("m.read.private"),
+                user: request.requester.userID, roomID: roomID
+            )
             return .json([:])
         }
-    }
-}
-
-/// A read marker or receipt from one user in one room, for an event they can see.
-private struct MarkerUpdate {
-    let roomID: RoomID
-    let user: UserID
-    let threadID: String?
-
-    func post(_ type: String, _ eventID: EventID, reader: RoomReader, receipts: ReceiptService) async throws {
-        try await checkVisible(eventID, reader: reader)
-        try await receipts.post(type: type, eventID: eventID, threadID: threadID, user: user, roomID: roomID)
-    }
-
-    func setFullyRead(_ eventID: EventID, reader: RoomReader, accountData: AccountDataService) async throws {
-        try await checkVisible(eventID, reader: reader)
-        try await accountData.put(["event_id": .string(eventID.rawValue)], type: "m.fully_read", user: user, roomID: roomID)
-    }
-
-    func checkVisible(_ eventID: EventID, reader: RoomReader) async throws {
-        _ = try await reader.event(eventID, in: roomID, viewer: .init(userID: user, deviceID: nil))
     }
 }

@@ -1,7 +1,7 @@
-public import MatrixHTTP
-public import Rooms
 import Accounts
+public import Filters
 import HTTPTypes
+public import MatrixHTTP
 import MatrixTypes
 
 /// `POST /user/{userId}/filter` and `GET /user/{userId}/filter/{filterId}`.

@@ -1,8 +1,8 @@
-public import MatrixHTTP
-public import Rooms
 import Accounts
 import HTTPTypes
+public import MatrixHTTP
 import MatrixTypes
+public import Presence
 
 /// `GET`/`PUT /presence/{userId}/status`, for registered users only (Synapse refuses guests).
 public enum PresenceRoutes {
@@ -26,12 +26,10 @@ public enum PresenceRoutes {
 
     static func put(_ path: String, _ presence: PresenceService, _ limiter: RateLimiter) -> Route {
         Route(.put, path, resource: .client, role: .main, auth: .user, shape: statusShape, rateLimiter: limiter) { request in
-            let user: UserID = try request.identifier("userId")
-            guard user == request.requester.userID else { throw MatrixError.forbidden("Can only set your own presence state") }
-            guard let state = request.body["presence"]?.stringValue, PresenceService.states.contains(state) else {
-                throw MatrixError.invalidParameter("Invalid presence state")
-            }
-            try await presence.set(state, statusMessage: request.body["status_msg"]?.stringValue, user: user)
+            try await presence.set(
+                request.body["presence"]?.stringValue ?? "", statusMessage: request.body["status_msg"]?.stringValue,
+                user: try request.identifier("userId"), requester: request.requester.userID
+            )
             return .json([:])
         }
     }

@@ -1,9 +1,10 @@
-public import MatrixHTTP
-public import Rooms
+public import AccountData
 import Accounts
 import HTTPTypes
+public import MatrixHTTP
 import MatrixTypes
 import Replication
+public import Rooms
 import RoomStore
 
 /// Reading rooms: events, state, members, history and the rooms a user is in. Client readers serve these.
@@ -132,7 +133,7 @@ public enum RoomReadRoutes {
     }
 
     /// The request's filter, also leaving out what the users the reader ignores sent, as Synapse does.
-    static func eventFilter(_ json: JSONValue, _ request: AuthenticatedRequest, _ accountData: AccountDataService) async throws(RoomError)
+    static func eventFilter(_ json: JSONValue, _ request: AuthenticatedRequest, _ accountData: AccountDataService) async throws(AccountDataError)
         -> EventFilter
     {
         var filter = EventFilter(json: json)

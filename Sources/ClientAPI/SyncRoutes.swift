@@ -1,10 +1,11 @@
-public import MatrixHTTP
-public import Rooms
-public import Sync
 import Accounts
+public import Filters
 import HTTPTypes
+public import MatrixHTTP
 import MatrixTypes
 import Replication
+public import Rooms
+public import Sync
 
 /// `GET /sync`, long-polling on client readers.
 public enum SyncRoutes {

@@ -10,15 +10,11 @@ public enum RoomError: Error, Sendable {
     case eventNotFound
     case aliasNotFound
     case profileNotFound
-    case filterNotFound
-    case accountDataNotFound
     case aliasInUse
     /// An alias an `m.room.canonical_alias` event names that does not point to the room.
     case badAlias(String)
     case unsupportedRoomVersion(String)
     case badRequest(String)
-    /// A well-formed request the spec answers with `M_BAD_JSON`.
-    case badJSON(String)
     /// `createRoom` parameters that imply a room the auth rules refuse (a v12 creator given a power level, a
     /// creator without the power to set the name it asked for).
     case invalidRoomState(String)

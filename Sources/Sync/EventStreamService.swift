@@ -1,8 +1,12 @@
+public import AccountData
 public import MatrixTypes
+public import Presence
+public import Receipts
 public import Replication
 public import Rooms
 import RoomStore
 import Storage
+public import Typing
 
 /// The deprecated `GET /events` stream (Synapse's `EventStreamHandler`): what is new after a sync token in the
 /// user's joined rooms, or in one room they are joined to or may peek into (`world_readable`), long-polling on the
@@ -65,7 +69,7 @@ public final class EventStreamService: Sendable {
         let deadline = ContinuousClock.now + request.timeout
         let scope = try await scope(of: request)
         let from = bounded(request.from ?? sync.currentToken())
-        if request.setsPresence { try await presence.syncing(request.user, presence: "online") }
+        if request.setsPresence { try await RoomError.catching { try await presence.syncing(request.user, presence: "online") } }
         while true {
             let mark = notifier.mark()
             let current = sync.currentToken()
@@ -120,17 +124,22 @@ public final class EventStreamService: Sendable {
             ])
         }
         if upTo.receipts > from.receipts {
-            let content = try await receipts.receipts(in: rooms, after: from.receipts, upTo: upTo.receipts, viewer: request.user)
+            let content = try await RoomError.catching {
+                try await receipts.receipts(in: rooms, after: from.receipts, upTo: upTo.receipts, viewer: request.user)
+            }
             for (room, receipt) in content.sorted(by: { $0.key.rawValue.utf8.lexicographicallyPrecedes($1.key.rawValue.utf8) }) {
                 chunk.append(["type": "m.receipt", "room_id": .string(room.rawValue), "content": receipt])
             }
         }
         guard !scope.peeking else { return (chunk, end) }
-        chunk += try await presence.changes(
-            for: request.user, rooms: rooms, after: from.presence, upTo: upTo.presence, epoch: from.typingEpoch
-        )
+        chunk += try await RoomError.catching {
+            try await presence.changes(for: request.user, rooms: rooms, after: from.presence, upTo: upTo.presence, epoch: from.typingEpoch)
+        }
         if upTo.accountData > from.accountData {
-            for entry in try await accountData.changes(of: request.user, after: from.accountData, upTo: upTo.accountData) {
+            let entries = try await RoomError.catching {
+                try await accountData.changes(of: request.user, after: from.accountData, upTo: upTo.accountData)
+            }
+            for entry in entries {
                 var event: JSONObject = ["type": .string(entry.type), "content": entry.content]
                 if let room = entry.roomID { event["room_id"] = .string(room.rawValue) }
                 chunk.append(.object(event))

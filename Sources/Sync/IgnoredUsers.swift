@@ -1,3 +1,4 @@
+import AccountData
 import MatrixTypes
 import Rooms
 import RoomStore
@@ -10,7 +11,7 @@ struct IgnoredUsers: Sendable {
     let users: Set<JSONKey>
 
     static func load(for user: UserID, from accountData: AccountDataService) async throws(RoomError) -> IgnoredUsers {
-        IgnoredUsers(users: try await IgnoredUserList.load(for: user, from: accountData))
+        IgnoredUsers(users: try await RoomError.catching { try await IgnoredUserList.load(for: user, from: accountData) })
     }
 
     /// Whether the invite `record` stands for came from an ignored user (one event read, only when someone is ignored).

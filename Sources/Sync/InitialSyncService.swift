@@ -1,4 +1,7 @@
+public import AccountData
 public import MatrixTypes
+public import Presence
+public import Receipts
 import Replication
 public import Rooms
 public import RoomStore
@@ -38,7 +41,7 @@ public final class InitialSyncService: Sendable {
                     || (archived && record.membership == Membership.leave && !record.forgotten)
             }
             .sorted { $0.streamOrdering < $1.streamOrdering }
-        let entries = try await accountData.changes(of: user, after: nil, upTo: current.accountData)
+        let entries = try await RoomError.catching { try await accountData.changes(of: user, after: nil, upTo: current.accountData) }
         var rooms: [JSONValue] = []
         for record in records {
             var room: JSONObject = [
@@ -65,7 +68,9 @@ public final class InitialSyncService: Sendable {
         let joined = Set(records.filter { $0.membership == Membership.join }.map(\.roomID))
         return [
             "rooms": .array(rooms),
-            "presence": .array(try await presence.changes(for: user, rooms: joined, after: nil, upTo: current.presence, epoch: nil)),
+            "presence": .array(try await RoomError.catching {
+                try await presence.changes(for: user, rooms: joined, after: nil, upTo: current.presence, epoch: nil)
+            }),
             "account_data": .array(Self.accountData(entries, in: nil)),
             "receipts": .array(try await receiptEvents(in: joined, viewer: user, upTo: current.receipts)),
             "end": .string(current.description),
@@ -89,12 +94,12 @@ public final class InitialSyncService: Sendable {
         } else {
             if !access.peeking { room["membership"] = .string(Membership.join) }
             let members = try await reader.state(of: roomID, access: access).filter { $0.type == EventType.member }
-            room["presence"] = .array(try await presence.changes(
-                for: viewer.userID, rooms: [roomID], after: nil, upTo: current.presence, epoch: nil
-            ).filter { event in members.contains { $0.stateKey == event["sender"]?.stringValue } })
+            room["presence"] = .array(try await RoomError.catching {
+                try await presence.changes(for: viewer.userID, rooms: [roomID], after: nil, upTo: current.presence, epoch: nil)
+            }.filter { event in members.contains { $0.stateKey == event["sender"]?.stringValue } })
             room["receipts"] = .array(try await receiptEvents(in: [roomID], viewer: viewer.userID, upTo: current.receipts))
         }
-        let entries = try await accountData.changes(of: viewer.userID, after: nil, upTo: current.accountData)
+        let entries = try await RoomError.catching { try await accountData.changes(of: viewer.userID, after: nil, upTo: current.accountData) }
         room["account_data"] = .array(Self.accountData(entries, in: roomID))
         return .object(room)
     }
@@ -139,7 +144,7 @@ public final class InitialSyncService: Sendable {
 
     /// `m.receipt` events, one per room.
     private func receiptEvents(in rooms: Set<RoomID>, viewer: UserID, upTo: Int64) async throws(RoomError) -> [JSONValue] {
-        try await receipts.receipts(in: rooms, after: nil, upTo: upTo, viewer: viewer)
+        try await RoomError.catching { try await receipts.receipts(in: rooms, after: nil, upTo: upTo, viewer: viewer) }
             .sorted { $0.key.rawValue.utf8.lexicographicallyPrecedes($1.key.rawValue.utf8) }
             .map { room, content in ["type": "m.receipt", "room_id": .string(room.rawValue), "content": content] }
     }

@@ -1,8 +1,12 @@
+import AccountData
 import MatrixTypes
+import Presence
+import Receipts
 import Replication
 import Rooms
 import RoomStore
 import Storage
+import Typing
 
 /// Builds one `/sync` response for the stream range `(since, upTo]`.
 struct SyncResponseBuilder: Sendable {
@@ -54,10 +58,11 @@ struct SyncResponseBuilder: Sendable {
         }
         let ephemeral = try await ephemeralEvents(in: joined)
         let roomAccountData = try await accountDataChanges()
-        let presenceEvents = try await presence.changes(
-            for: request.user, rooms: joined, after: isInitial ? nil : since?.presence, upTo: upTo.presence,
-            epoch: since?.typingEpoch
-        ).filter { request.filter.presence.matches(type: "m.presence", sender: $0["sender"]?.stringValue ?? "") }
+        let presenceEvents = try await RoomError.catching {
+            try await presence.changes(
+                for: request.user, rooms: joined, after: isInitial ? nil : since?.presence, upTo: upTo.presence, epoch: since?.typingEpoch
+            )
+        }.filter { request.filter.presence.matches(type: "m.presence", sender: $0["sender"]?.stringValue ?? "") }
 
         var removed: Set<RoomID> = []
         if sinceEvents == nil, !request.filter.includeLeave { removed = try await RemovedRooms.among(memberships, user: request.user, store: store) }
@@ -309,7 +314,9 @@ struct SyncResponseBuilder: Sendable {
         }
         let receiptsSince = isInitial ? nil : since?.receipts
         guard receiptsSince != upTo.receipts else { return result }
-        let receiptContent = try await receipts.receipts(in: rooms, after: receiptsSince, upTo: upTo.receipts, viewer: request.user)
+        let receiptContent = try await RoomError.catching {
+            try await receipts.receipts(in: rooms, after: receiptsSince, upTo: upTo.receipts, viewer: request.user)
+        }
         for (room, content) in receiptContent {
             result[room, default: []].append(["type": "m.receipt", "content": content])
         }
@@ -319,7 +326,7 @@ struct SyncResponseBuilder: Sendable {
     private func accountDataChanges() async throws(RoomError) -> (global: [JSONValue], rooms: [RoomID: [JSONValue]]) {
         let accountDataSince = isInitial ? nil : since?.accountData
         guard accountDataSince != upTo.accountData else { return ([], [:]) }
-        let entries = try await accountData.changes(of: request.user, after: accountDataSince, upTo: upTo.accountData)
+        let entries = try await RoomError.catching { try await accountData.changes(of: request.user, after: accountDataSince, upTo: upTo.accountData) }
         var global: [JSONValue] = []
         var rooms: [RoomID: [JSONValue]] = [:]
         for entry in entries {

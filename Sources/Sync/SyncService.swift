@@ -1,12 +1,16 @@
+public import AccountData
 import CoreMetrics
 import Foundation
 public import Logging
 public import MatrixTypes
+public import Presence
+public import Receipts
 public import Replication
 public import Rooms
 import RoomStore
-import Synchronization
 import Storage
+import Synchronization
+public import Typing
 
 /// `/sync`: initial and incremental, long-polling on the notifier. Every section reads only rows between the
 /// request's token and the current positions, which are read from memory.
@@ -56,7 +60,7 @@ public final class SyncService: Sendable {
 
     public func sync(_ request: SyncRequest) async throws(RoomError) -> JSONValue {
         let deadline = ContinuousClock.now + request.timeout
-        try await presence.syncing(request.user, presence: request.setPresence)
+        try await RoomError.catching { try await presence.syncing(request.user, presence: request.setPresence) }
         var since = request.since
         if let asked = since {
             guard let servable = try await servable(asked) else { return SyncResponseBuilder.empty(next: asked) }

@@ -1,6 +1,7 @@
 import AxonTesting
 import Foundation
 import MatrixTypes
+import Presence
 import Replication
 import Rooms
 import Sync
@@ -19,7 +20,7 @@ import Testing
             let stack = try await SyncStack.make(database: database)
             let alice = try UserID("@alice:sync.test")
             _ = try await stack.createRoom(alice)
-            try await stack.presence.set("unavailable", statusMessage: "away", user: alice)
+            try await stack.presence.set("unavailable", statusMessage: "away", user: alice, requester: alice)
             let first = try await stack.sync(alice)
             var legacy = try SyncTokenTests.token(first)
             legacy.presence = 0
@@ -41,7 +42,7 @@ import Testing
             let onlineNow = (initial["presence"]?["events"]?.arrayValue ?? []).map { $0["sender"]?.stringValue }
             #expect(onlineNow == [bob.rawValue], "a sync sets its user online; alice never did: \(initial)")
             let token = try #require(initial["next_batch"]?.stringValue)
-            try await stack.presence.set("online", statusMessage: nil, user: alice)
+            try await stack.presence.set("online", statusMessage: nil, user: alice, requester: alice)
             let later = try await stack.sync(bob, since: token, timeout: .seconds(5))
             let events = later["presence"]?["events"]?.arrayValue ?? []
             #expect(events.map { $0["sender"]?.stringValue } == [alice.rawValue], "\(later)")
@@ -54,7 +55,7 @@ import Testing
             let stack = try await SyncStack.make(database: database, presenceEnabled: false)
             let alice = try UserID("@alice:sync.test")
             _ = try await stack.createRoom(alice)
-            try await stack.presence.set("online", statusMessage: "here", user: alice)
+            try await stack.presence.set("online", statusMessage: "here", user: alice, requester: alice)
             #expect(try await stack.presence.status(of: alice, viewer: alice) == ["presence": "offline"])
             // Nobody is asked about: another user reads offline too, as Synapse answers before checking rooms.
             #expect(try await stack.presence.status(of: try UserID("@nobody:sync.test"), viewer: alice) == ["presence": "offline"])

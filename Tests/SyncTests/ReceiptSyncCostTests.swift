@@ -1,5 +1,6 @@
 import AxonTesting
 import MatrixTypes
+import Receipts
 import Rooms
 import Storage
 import Testing

@@ -1,13 +1,17 @@
+import AccountData
 import AxonTesting
 import Foundation
 import Logging
 import MatrixCrypto
 import MatrixTypes
+import Presence
+import Receipts
 import Replication
 import RoomStore
 import Rooms
 import Storage
 import Sync
+import Typing
 
 /// One process's rooms and sync over a database, built from the real parts: a room writer per `events` writer
 /// instance (each with its own stream ID allocator), one bus, one reader, and the sync service.
@@ -48,7 +52,7 @@ struct SyncStack {
             bus: bus
         )
         let notifier = Notifier(bus: bus, persisted: { merged.persistedUpTo }, advances: merged.positions())
-        let typing = TypingService(bus: bus)
+        let typing = TypingService(bus: bus, reader: reader)
         let presence = PresenceService(enabled: presenceEnabled, epoch: typing.epoch, store: stores[0], bus: bus)
         let sync = SyncService(
             reader: reader, receipts: receipts, accountData: accountData, typing: typing, presence: presence, notifier: notifier,

@@ -1,17 +1,22 @@
+import AccountData
 import Accounts
 import AdminAPI
 public import AxonConfig
 import ClientAPI
+import Filters
 public import Logging
 public import MatrixCrypto
 public import MatrixHTTP
 import MatrixTypes
+import Presence
 public import Prometheus
+import Receipts
 import Replication
-import RoomStore
 import Rooms
+import RoomStore
 public import Storage
 import Sync
+import Typing
 
 /// Wires services and route collections for one process. Tests build the same composition, so what
 /// they exercise is what `axon` serves.
@@ -88,7 +93,7 @@ public struct Composition: Sendable {
             database: database, streamIDs: try await StreamIDAllocator.open(stream: "receipts", instance: instance, database: database),
             bus: bus
         )
-        let typing = TypingService(bus: bus)
+        let typing = TypingService(bus: bus, reader: reader)
         let presence = PresenceService(enabled: config.server.presenceEnabled, epoch: typing.epoch, store: store, bus: bus)
         let filters = FilterService(database: database)
         let notifier = Notifier(bus: bus, persisted: { store.persistedUpTo }, advances: store.positions())
@@ -114,7 +119,7 @@ public struct Composition: Sendable {
             )
             + AccountDataRoutes.routes(accountData, writeLimiter: RateLimiter(config.rateLimits.accountData))
             + EphemeralRoutes.routes(
-                typing: typing, receipts: receipts, reader: reader, accountData: accountData,
+                typing: typing, markers: ReadMarkerService(receipts: receipts, accountData: accountData, reader: reader),
                 limiters: .init(typing: RateLimiter(config.rateLimits.typing), receipts: RateLimiter(config.rateLimits.receipts))
             )
             + PresenceRoutes.routes(presence, limiter: RateLimiter(config.rateLimits.presencePerUser))

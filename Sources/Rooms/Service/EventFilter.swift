@@ -1,3 +1,4 @@
+import AccountData
 public import MatrixTypes
 public import RoomStore
 

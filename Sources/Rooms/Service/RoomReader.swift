@@ -1,3 +1,4 @@
+import AccountData
 import EventAuth
 import MatrixCrypto
 public import MatrixTypes

@@ -1,5 +1,4 @@
 import EventAuth
-import Foundation
 public import Logging
 public import MatrixCrypto
 public import MatrixTypes
@@ -298,9 +297,4 @@ public actor RoomWriter {
             bus.publish(StreamNotice(stream: .events, position: ordering, roomID: event.roomID, users: users))
         }
     }
-}
-
-/// Milliseconds since the Unix epoch.
-@Sendable public func currentMilliseconds() -> Int64 {
-    Int64((Date().timeIntervalSince1970 * 1000).rounded(.down))
 }

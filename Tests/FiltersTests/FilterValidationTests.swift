@@ -1,5 +1,5 @@
+import Filters
 import MatrixTypes
-import Rooms
 import Testing
 
 /// Filters are checked against the spec's definition, field by field, as Synapse checks them against its schema.

@@ -1,5 +1,5 @@
+import AccountData
 import MatrixTypes
-import Rooms
 import Testing
 
 /// `m.ignored_user_list` is read as Synapse reads it: the keys of `ignored_users`, compared byte for byte; any

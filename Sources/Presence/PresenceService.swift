@@ -2,8 +2,8 @@ import Foundation
 public import MatrixTypes
 public import Replication
 import RoomStore
-import Synchronization
 import Storage
+import Synchronization
 
 /// Users' presence (`online`, `unavailable`, `offline`, a status message, when last active), held only in memory on
 /// the main process, one entry per user who set it. Positions count changes since `epoch`, shared with typing (the
@@ -46,8 +46,11 @@ public final class PresenceService: Sendable {
 
     public var position: Int64 { state.withLock { $0.position } }
 
-    /// `PUT /presence/{userId}/status`: sets the state and replaces the status message (cleared when absent).
-    public func set(_ presence: String, statusMessage: String?, user: UserID) async throws(RoomError) {
+    /// `PUT /presence/{userId}/status`: `requester` sets their own state and replaces the status message (cleared
+    /// when absent).
+    public func set(_ presence: String, statusMessage: String?, user: UserID, requester: UserID) async throws(PresenceError) {
+        guard user == requester else { throw .notOwnState }
+        guard Self.states.contains(where: { $0.hasSameBytes(as: presence) }) else { throw .invalidState }
         try await update(user) { entry in
             entry.presence = presence
             entry.statusMessage = statusMessage
@@ -55,17 +58,17 @@ public final class PresenceService: Sendable {
     }
 
     /// `/sync?set_presence=`: `offline` leaves the state alone, as in Synapse; the status message is kept.
-    public func syncing(_ user: UserID, presence: String) async throws(RoomError) {
+    public func syncing(_ user: UserID, presence: String) async throws(PresenceError) {
         guard presence != "offline" else { return }
         try await update(user) { $0.presence = presence }
     }
 
     /// `GET /presence/{userId}/status` as `viewer` sees it: their own, or that of someone sharing a room with them.
-    public func status(of user: UserID, viewer: UserID) async throws(RoomError) -> JSONObject {
+    public func status(of user: UserID, viewer: UserID) async throws(PresenceError) -> JSONObject {
         guard enabled else { return ["presence": "offline"] }
         if user != viewer {
             let shared = try await joinedRooms(of: viewer).intersection(try await joinedRooms(of: user))
-            guard !shared.isEmpty else { throw .forbidden("You are not allowed to see their presence.") }
+            guard !shared.isEmpty else { throw .notVisible }
         }
         return content(state.withLock { $0.entries[user] }, now: clock())
     }
@@ -74,7 +77,7 @@ public final class PresenceService: Sendable {
     /// (everyone's current presence, offline left out, for an initial sync or a token from another epoch).
     public func changes(
         for user: UserID, rooms: Set<RoomID>, after: Int64?, upTo: Int64, epoch tokenEpoch: Int64?
-    ) async throws(RoomError) -> [JSONValue] {
+    ) async throws(PresenceError) -> [JSONValue] {
         guard enabled else { return [] }
         let initial = after == nil || tokenEpoch != epoch
         let since = initial ? 0 : after ?? 0
@@ -82,7 +85,7 @@ public final class PresenceService: Sendable {
         guard !changed.isEmpty else { return [] }
         var visible: Set<UserID> = [user]
         for room in rooms where !changed.keys.allSatisfy(visible.contains) {
-            let members = try await RoomError.catching { try await store.members(of: room, membership: Membership.join) }
+            let members = try await PresenceError.catching { try await store.members(of: room, membership: Membership.join) }
             visible.formUnion(members)
         }
         let now = clock()
@@ -103,7 +106,7 @@ public final class PresenceService: Sendable {
 
     /// Applies `change`, refreshing the last-active time while online, and announces a visible change to the user
     /// and their rooms' members.
-    private func update(_ user: UserID, _ change: (inout Entry) -> Void) async throws(RoomError) {
+    private func update(_ user: UserID, _ change: (inout Entry) -> Void) async throws(PresenceError) {
         guard enabled else { return }
         let now = clock()
         let position = state.withLock { state -> Int64? in
@@ -128,8 +131,8 @@ public final class PresenceService: Sendable {
 
     private static func bytes(_ text: String?) -> [UInt8]? { text.map { Array($0.utf8) } }
 
-    private func joinedRooms(of user: UserID) async throws(RoomError) -> Set<RoomID> {
-        let records = try await RoomError.catching { try await store.memberships(of: user) }
+    private func joinedRooms(of user: UserID) async throws(PresenceError) -> Set<RoomID> {
+        let records = try await PresenceError.catching { try await store.memberships(of: user) }
         return Set(records.filter { $0.membership == Membership.join }.map(\.roomID))
     }
 }

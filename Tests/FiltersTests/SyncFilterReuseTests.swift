@@ -1,6 +1,6 @@
 import AxonTesting
+import Filters
 import MatrixTypes
-import Rooms
 import Storage
 import Testing
 
@@ -22,7 +22,7 @@ import Testing
             let second = try await counting.calls { try await filters.syncFilter(id, user: alice) }
             #expect(second.value == stored)
             #expect(second.calls == 0, "the second use reads no database")
-            await #expect(throws: RoomError.self, "another user's filter of the same number is not theirs") {
+            await #expect(throws: FilterError.self, "another user's filter of the same number is not theirs") {
                 try await filters.syncFilter(id, user: bob)
             }
 
@@ -31,7 +31,7 @@ import Testing
             #expect(try filters.inlineSyncFilter(inline) == ["room": ["state": ["lazy_load_members": true]]])
             #expect(try filters.inlineSyncFilter("{not json") == nil)
             for _ in 0..<2 {
-                #expect(throws: RoomError.self) { try filters.inlineSyncFilter(#"{"room":{"timeline":{"limit":"five"}}}"#) }
+                #expect(throws: FilterError.self) { try filters.inlineSyncFilter(#"{"room":{"timeline":{"limit":"five"}}}"#) }
             }
         }
     }

@@ -21,46 +21,37 @@ public final class FilterService: Sendable {
         self.database = database
     }
 
-    public func create(_ filter: JSONValue, user: UserID, requester: UserID) async throws(RoomError) -> String {
+    public func create(_ filter: JSONValue, user: UserID, requester: UserID) async throws(FilterError) -> String {
         guard user == requester else { throw .forbidden("Cannot create filters for other users") }
         try Self.validate(filter)
         let text = String(decoding: filter.encoded(), as: UTF8.self)
-        let id = try await RoomError.catching {
-            try await database.write { transaction -> Int64 in
-                let next = try transaction.queryValue(
-                    "SELECT COALESCE(MAX(filter_id), -1) + 1 FROM user_filters WHERE user_id = ?", [.text(user.rawValue)], as: Int64.self
-                )
-                try transaction.execute(
-                    "INSERT INTO user_filters (user_id, filter_id, filter_json) VALUES (?, ?, ?)",
-                    [.text(user.rawValue), .integer(next), .text(text)]
-                )
-                return next
-            }
+        let id = try await FilterError.catching {
+            try await database.write { transaction in try UserFiltersTable.insert(userID: user.rawValue, json: text, in: transaction) }
         }
         return String(id)
     }
 
     /// Refuses a filter that does not fit the spec's definition (`M_BAD_JSON`), uploaded or given inline to `/sync`.
-    public static func validate(_ filter: JSONValue) throws(RoomError) {
-        if let problem = FilterValidation.problem(in: filter) { throw .badJSON(problem) }
+    public static func validate(_ filter: JSONValue) throws(FilterError) {
+        if let problem = FilterValidation.problem(in: filter) { throw .invalid(problem) }
     }
 
     /// A stored filter named by `/sync`'s `filter` parameter: an unknown ID is a bad parameter there (`400
     /// M_INVALID_PARAM`, as Synapse answers), not a missing resource.
-    public func syncFilter(_ filterID: String, user: UserID) async throws(RoomError) -> JSONValue {
+    public func syncFilter(_ filterID: String, user: UserID) async throws(FilterError) -> JSONValue {
         let key = Int64(filterID).map { ParsedKey.stored(user: Array(user.rawValue.utf8), id: $0) }
         if let key, let known = parsed.withLock({ $0[key] }) { return known }
         do {
             let filter = try await get(filterID, user: user, requester: user)
             if let key { remember(filter, as: key) }
             return filter
-        } catch .filterNotFound {
-            throw .badRequest("No such filter")
+        } catch .notFound {
+            throw .unknownSyncFilter
         }
     }
 
     /// A filter given inline to `/sync`: `nil` when the text is not JSON; `M_BAD_JSON` when it is not a filter.
-    public func inlineSyncFilter(_ text: String) throws(RoomError) -> JSONValue? {
+    public func inlineSyncFilter(_ text: String) throws(FilterError) -> JSONValue? {
         let bytes = Array(text.utf8)
         let key = bytes.count <= Self.longestCachedInline ? ParsedKey.inline(bytes) : nil
         if let key, let known = parsed.withLock({ $0[key] }) { return known }
@@ -77,17 +68,13 @@ public final class FilterService: Sendable {
         }
     }
 
-    public func get(_ filterID: String, user: UserID, requester: UserID) async throws(RoomError) -> JSONValue {
+    public func get(_ filterID: String, user: UserID, requester: UserID) async throws(FilterError) -> JSONValue {
         guard user == requester else { throw .forbidden("Cannot get filters for other users") }
-        guard let id = Int64(filterID) else { throw .filterNotFound }
-        let text = try await RoomError.catching {
-            try await database.read { connection -> String? in
-                try connection.queryOne(
-                    "SELECT filter_json FROM user_filters WHERE user_id = ? AND filter_id = ?", [.text(user.rawValue), .integer(id)]
-                )?.decode(0)
-            }
+        guard let id = Int64(filterID) else { throw .notFound }
+        let text = try await FilterError.catching {
+            try await database.read { connection in try UserFiltersTable.json(userID: user.rawValue, filterID: id, in: connection) }
         }
-        guard let text, let filter = try? JSONValue.parse(text) else { throw .filterNotFound }
+        guard let text, let filter = try? JSONValue.parse(text) else { throw .notFound }
         return filter
     }
 }

@@ -1,6 +1,8 @@
 import Foundation
 public import MatrixTypes
 public import Replication
+public import Rooms
+import Storage
 import Synchronization
 
 /// Who is typing where, held only in memory (design §3): positions count changes since `epoch`, this process's
@@ -17,18 +19,27 @@ public final class TypingService: Sendable {
     public let epoch: Int64
     private let state = Mutex(State())
     private let bus: any ReplicationBus
+    private let reader: RoomReader
     private let clock: @Sendable () -> Int64
 
-    public init(bus: any ReplicationBus, clock: @escaping @Sendable () -> Int64 = currentMilliseconds) {
+    public init(bus: any ReplicationBus, reader: RoomReader, clock: @escaping @Sendable () -> Int64 = currentMilliseconds) {
         self.bus = bus
+        self.reader = reader
         self.clock = clock
         epoch = clock()
     }
 
     public var position: Int64 { state.withLock { $0.position } }
 
-    /// Marks `user` typing in `roomID` for `timeout` milliseconds, or stopped.
-    public func setTyping(_ typing: Bool, user: UserID, roomID: RoomID, timeout: Int64) {
+    /// `PUT /rooms/{roomId}/typing/{userId}`: `requester` marks themselves typing in a room they are joined to for
+    /// `timeout` milliseconds (two minutes at most), or stopped.
+    public func set(_ typing: Bool, user: UserID, requester: UserID, roomID: RoomID, timeout: Int64) async throws(TypingError) {
+        guard user == requester else { throw .notOwnState }
+        guard try await TypingError.catching({ try await reader.isJoined(roomID, user: user) }) else { throw .notJoined }
+        record(typing, user: user, roomID: roomID, timeout: timeout)
+    }
+
+    private func record(_ typing: Bool, user: UserID, roomID: RoomID, timeout: Int64) {
         let now = clock()
         let position = state.withLock { state -> Int64? in
             var users = state.typing[roomID] ?? [:]

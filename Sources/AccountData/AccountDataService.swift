@@ -1,0 +1,68 @@
+public import MatrixTypes
+public import Replication
+public import Storage
+
+/// Per-user JSON blobs, global or per room (`m.direct`, `m.fully_read`, `m.tag`, …), on the `account_data` stream.
+public final class AccountDataService: Sendable {
+    /// One changed blob; `roomID` is `nil` for global data.
+    public struct Entry: Sendable {
+        public var roomID: RoomID?
+        public var type: String
+        public var content: JSONValue
+    }
+
+    private let database: any Database
+    private let streamIDs: StreamIDAllocator
+    private let bus: any ReplicationBus
+
+    public init(database: any Database, streamIDs: StreamIDAllocator, bus: any ReplicationBus) {
+        self.database = database
+        self.streamIDs = streamIDs
+        self.bus = bus
+    }
+
+    public var position: Int64 { streamIDs.persistedUpTo }
+
+    public func put(_ content: JSONValue, type: String, user: UserID, roomID: RoomID?) async throws(AccountDataError) {
+        if roomID == nil, type.hasSameBytes(as: IgnoredUserList.type), IgnoredUserList.users(in: content).contains(JSONKey(user.rawValue)) {
+            throw .cannotIgnoreSelf
+        }
+        let encoded = String(decoding: content.encoded(), as: UTF8.self)
+        let (_, position) = try await AccountDataError.catching {
+            try await streamIDs.write { transaction, streamID in
+                try AccountDataTable.upsert(
+                    userID: user.rawValue, roomID: roomID?.rawValue ?? "", type: type, content: encoded, streamID: streamID, in: transaction
+                )
+            }
+        }
+        bus.publish(StreamNotice(stream: .accountData, position: position, users: [user]))
+    }
+
+    public func get(type: String, user: UserID, roomID: RoomID?) async throws(AccountDataError) -> JSONValue {
+        let text = try await AccountDataError.catching {
+            try await database.read { connection in
+                try AccountDataTable.content(userID: user.rawValue, roomID: roomID?.rawValue ?? "", type: type, in: connection)
+            }
+        }
+        guard let text, let content = try? JSONValue.parse(text), content.objectValue?.isEmpty == false || type == "m.tag" else {
+            throw .notFound
+        }
+        return content
+    }
+
+    /// The user's blobs changed after stream position `after` (all of them when `nil`) up to `upTo`. A row whose
+    /// content or room ID no longer parses is left out.
+    public func changes(of user: UserID, after: Int64?, upTo: Int64) async throws(AccountDataError) -> [Entry] {
+        let rows = try await AccountDataError.catching {
+            try await database.read { connection in
+                try AccountDataTable.changed(userID: user.rawValue, after: after ?? Int64.min, upTo: upTo, in: connection)
+            }
+        }
+        return rows.compactMap { row in
+            guard let content = try? JSONValue.parse(row.content) else { return nil }
+            if row.roomID.isEmpty { return Entry(roomID: nil, type: row.type, content: content) }
+            guard let roomID = try? RoomID(row.roomID) else { return nil }
+            return Entry(roomID: roomID, type: row.type, content: content)
+        }
+    }
+}

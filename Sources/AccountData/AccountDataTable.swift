@@ -1,0 +1,41 @@
+import Storage
+
+/// One stored blob; `roomID` is empty for global data.
+struct AccountDataRow: Sendable {
+    var roomID: String
+    var type: String
+    var content: String
+}
+
+/// The only SQL touching `account_data` (created by migration 0004, `RoomFeatures`): one row per user, room (empty
+/// for global data) and type, carrying the `account_data` stream ID of its last change.
+enum AccountDataTable {
+    static func upsert(
+        userID: String, roomID: String, type: String, content: String, streamID: Int64, in transaction: any Transaction
+    ) throws(StorageError) {
+        try transaction.execute(
+            """
+            INSERT INTO account_data (user_id, room_id, data_type, content, stream_id) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT (user_id, room_id, data_type) DO UPDATE SET content = excluded.content, stream_id = excluded.stream_id
+            """,
+            [.text(userID), .text(roomID), .text(type), .text(content), .integer(streamID)]
+        )
+    }
+
+    static func content(userID: String, roomID: String, type: String, in connection: any Connection) throws(StorageError) -> String? {
+        try connection.queryOne(
+            "SELECT content FROM account_data WHERE user_id = ? AND room_id = ? AND data_type = ?",
+            [.text(userID), .text(roomID), .text(type)]
+        )?.decode(0)
+    }
+
+    /// The user's rows changed in `(after, upTo]` of the stream.
+    static func changed(userID: String, after: Int64, upTo: Int64, in connection: any Connection) throws(StorageError) -> [AccountDataRow] {
+        try connection.query(
+            "SELECT room_id, data_type, content FROM account_data WHERE user_id = ? AND stream_id > ? AND stream_id <= ?",
+            [.text(userID), .integer(after), .integer(upTo)]
+        ).map { row throws(StorageError) in
+            AccountDataRow(roomID: try row.decode("room_id"), type: try row.decode("data_type"), content: try row.decode("content"))
+        }
+    }
+}

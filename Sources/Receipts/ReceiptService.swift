@@ -1,0 +1,61 @@
+public import MatrixTypes
+public import Replication
+public import Storage
+
+/// Read receipts (`m.read`, `m.read.private`, threaded) on the `receipts` stream. A user's receipt of a type in a
+/// thread replaces the previous one.
+public final class ReceiptService: Sendable {
+    public static let types: Set<String> = ["m.read", "m.read.private"]
+
+    private let database: any Database
+    private let streamIDs: StreamIDAllocator
+    private let bus: any ReplicationBus
+    private let clock: @Sendable () -> Int64
+
+    public init(database: any Database, streamIDs: StreamIDAllocator, bus: any ReplicationBus, clock: @escaping @Sendable () -> Int64 = currentMilliseconds) {
+        self.database = database
+        self.streamIDs = streamIDs
+        self.bus = bus
+        self.clock = clock
+    }
+
+    public var position: Int64 { streamIDs.persistedUpTo }
+
+    /// Stores the receipt; whether the user may see the event is the caller's to check (`ReadMarkerService`).
+    public func post(type: String, eventID: EventID, threadID: String?, user: UserID, roomID: RoomID) async throws(ReceiptError) {
+        if let threadID, threadID.isEmpty || threadID.utf8.contains(0) { throw .invalidThreadID }
+        let row = ReceiptRow(
+            roomID: roomID.rawValue, type: type, userID: user.rawValue, threadID: threadID ?? "", eventID: eventID.rawValue, timestamp: clock()
+        )
+        let (_, position) = try await ReceiptError.catching {
+            try await streamIDs.write { transaction, streamID in try ReceiptsTable.upsert(row, streamID: streamID, in: transaction) }
+        }
+        bus.publish(StreamNotice(stream: .receipts, position: position, roomID: roomID, users: [user]))
+    }
+
+    /// The `m.receipt` event content per room for receipts changed in `(after, upTo]` (all when `after` is `nil`).
+    /// Private receipts are shown to their owner only.
+    public func receipts(in rooms: Set<RoomID>, after: Int64?, upTo: Int64, viewer: UserID) async throws(ReceiptError) -> [RoomID: JSONValue] {
+        guard !rooms.isEmpty else { return [:] }
+        let rows = try await ReceiptError.catching {
+            try await database.read { connection in
+                try ReceiptsTable.changed(inRooms: rooms.map(\.rawValue), after: after ?? Int64.min, upTo: upTo, in: connection)
+            }
+        }
+        var content: [RoomID: JSONObject] = [:]
+        for row in rows {
+            guard let room = try? RoomID(row.roomID) else { continue }
+            if row.type.hasSameBytes(as: "m.read.private"), !row.userID.hasSameBytes(as: viewer.rawValue) { continue }
+            var receipt: JSONObject = ["ts": .integer(row.timestamp)]
+            if !row.threadID.isEmpty { receipt["thread_id"] = .string(row.threadID) }
+            var roomContent = content[room] ?? [:]
+            var forEvent = roomContent[row.eventID] ?? [:]
+            var forType = forEvent[row.type] ?? [:]
+            forType[row.userID] = .object(receipt)
+            forEvent[row.type] = forType
+            roomContent[row.eventID] = forEvent
+            content[room] = roomContent
+        }
+        return content.mapValues(JSONValue.object)
+    }
+}
