@@ -78,12 +78,15 @@ let package = Package(
             dependencies: ["MatrixTypes", "MatrixCrypto", "EventAuth", "Storage", "RoomStore", "Replication", "Accounts", "AccountData", logging],
             swiftSettings: strict
         ),
+        .target(name: "Profiles", dependencies: ["MatrixTypes", "Storage", "RoomStore", "Rooms", "Accounts", logging], swiftSettings: strict),
+        .target(name: "Directory", dependencies: ["MatrixTypes", "Storage", "RoomStore", "Rooms", "Accounts"], swiftSettings: strict),
         .target(name: "Receipts", dependencies: ["MatrixTypes", "Storage", "Replication", "Rooms", "AccountData"], swiftSettings: strict),
         .target(name: "Typing", dependencies: ["MatrixTypes", "Storage", "Replication", "Rooms"], swiftSettings: strict),
         .target(
             name: "Sync",
             dependencies: [
-                "MatrixTypes", "Replication", "Storage", "RoomStore", "Rooms", "AccountData", "Receipts", "Typing", "Presence", logging, metrics,
+                "MatrixTypes", "Replication", "Storage", "RoomStore", "Rooms", "AccountData", "Receipts", "Typing", "Presence", "Directory",
+                logging, metrics,
             ],
             swiftSettings: strict
         ),
@@ -94,7 +97,7 @@ let package = Package(
             name: "ClientAPI",
             dependencies: [
                 "MatrixTypes", "MatrixHTTP", "Accounts", "Rooms", "RoomStore", "Sync", "Replication", "AccountData", "Filters", "Receipts",
-                "Typing", "Presence", httpTypes,
+                "Typing", "Presence", "Profiles", "Directory", httpTypes,
             ],
             swiftSettings: strict
         ),
@@ -106,7 +109,7 @@ let package = Package(
             dependencies: [
                 "MatrixTypes", "MatrixCrypto", "AxonConfig", "Storage", "StorageSQLite", "StoragePostgres",
                 "MatrixHTTP", "ClientAPI", "AdminAPI", "Accounts", "Replication", "RoomStore", "Rooms", "Sync", "AccountData", "Filters",
-                "Receipts", "Typing", "Presence", hummingbird, httpTypes, nio, nioPosix, lifecycle, logging,
+                "Receipts", "Typing", "Presence", "Profiles", "Directory", hummingbird, httpTypes, nio, nioPosix, lifecycle, logging,
                 argumentParser, httpClient, crypto, metrics, prometheus,
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
@@ -136,6 +139,16 @@ let package = Package(
         .testTarget(name: "AccountsTests", dependencies: ["Accounts", "MatrixTypes", "Storage", "AxonTesting"], swiftSettings: strict),
         .testTarget(name: "AccountDataTests", dependencies: ["AccountData", "MatrixTypes"], swiftSettings: strict),
         .testTarget(name: "FiltersTests", dependencies: ["Filters", "MatrixTypes", "Storage", "AxonTesting"], swiftSettings: strict),
+        .testTarget(
+            name: "ProfilesTests",
+            dependencies: ["Profiles", "Rooms", "RoomStore", "Accounts", "Replication", "MatrixCrypto", "MatrixTypes", "Storage", "AxonTesting", logging],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "DirectoryTests",
+            dependencies: ["Directory", "Rooms", "RoomStore", "Accounts", "Replication", "MatrixCrypto", "MatrixTypes", "Storage", "AxonTesting", logging],
+            swiftSettings: strict
+        ),
         .testTarget(name: "RoomStoreTests", dependencies: ["RoomStore", "MatrixTypes", "Storage", "AxonTesting"], swiftSettings: strict),
         .testTarget(
             name: "RoomsTests",

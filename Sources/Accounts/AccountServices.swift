@@ -11,6 +11,7 @@ public struct AccountServices: Sendable {
     public let devices: DeviceService
     public let sharedSecret: SharedSecretRegistration
     public let openID: OpenIDTokenService
+    public let users: UserLookup
 
     /// - Parameter tokenCache: where resolved access tokens are kept; keeping none is the safe choice for a process
     ///   that shares its tokens with other processes.
@@ -33,6 +34,7 @@ public struct AccountServices: Sendable {
         login = LoginService(passwords: passwords, issuer: issuer, accountLimiter: limits.loginAccount, failureLimiter: limits.loginFailures)
         logout = LogoutService(database: database, tokens: tokenCache)
         account = AccountService(database: database, reauthentication: reauthentication, hasher: hasher, tokens: tokenCache)
+        users = UserLookup(database: database)
         openID = OpenIDTokenService(database: database, clock: clock, serverName: settings.serverName)
         devices = DeviceService(database: database, reauthentication: reauthentication, serverName: settings.serverName, tokens: tokenCache)
         sharedSecret = SharedSecretRegistration(

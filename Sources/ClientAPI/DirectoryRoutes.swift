@@ -1,7 +1,7 @@
-public import MatrixHTTP
-public import Rooms
 import Accounts
+public import Directory
 import HTTPTypes
+public import MatrixHTTP
 import MatrixTypes
 
 /// Room aliases (`/directory/room/{roomAlias}`, `/rooms/{roomId}/aliases`) and the public room directory

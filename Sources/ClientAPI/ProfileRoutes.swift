@@ -1,8 +1,8 @@
-public import MatrixHTTP
-public import Rooms
 import Accounts
 import HTTPTypes
+public import MatrixHTTP
 import MatrixTypes
+public import Profiles
 
 /// `/profile/{userId}` and its `displayname` and `avatar_url` fields. Changes write member events into every
 /// joined room, so they run on the main process.

@@ -8,7 +8,6 @@ extension RoomError: ClientFacingError {
         case .roomNotFound: .notFound("Unknown room")
         case .eventNotFound: .notFound("Event not found.")
         case .aliasNotFound: .notFound("Room alias not found")
-        case .profileNotFound: .notFound("Profile was not found")
         case .aliasInUse: MatrixError(.roomInUse, "Room alias already taken")
         case .badAlias(let alias): MatrixError(.badAlias, "Room alias \(alias) does not point to the room")
         case .unsupportedRoomVersion(let version):

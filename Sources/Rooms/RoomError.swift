@@ -9,7 +9,6 @@ public enum RoomError: Error, Sendable {
     case roomNotFound
     case eventNotFound
     case aliasNotFound
-    case profileNotFound
     case aliasInUse
     /// An alias an `m.room.canonical_alias` event names that does not point to the room.
     case badAlias(String)

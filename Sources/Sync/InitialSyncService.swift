@@ -1,4 +1,5 @@
 public import AccountData
+public import Directory
 public import MatrixTypes
 public import Presence
 public import Receipts
@@ -44,9 +45,10 @@ public final class InitialSyncService: Sendable {
         let entries = try await RoomError.catching { try await accountData.changes(of: user, after: nil, upTo: current.accountData) }
         var rooms: [JSONValue] = []
         for record in records {
+            let listed = try await RoomError.catching { try await directory.isListed(record.roomID) }
             var room: JSONObject = [
                 "room_id": .string(record.roomID.rawValue), "membership": .string(record.membership),
-                "visibility": try await directory.isListed(record.roomID) ? "public" : "private",
+                "visibility": listed ? "public" : "private",
             ]
             if record.membership == Membership.invite {
                 let invite = try await RoomError.catching { try await reader.store.events([record.eventID]) }

@@ -3,12 +3,14 @@ import Accounts
 import AdminAPI
 public import AxonConfig
 import ClientAPI
+import Directory
 import Filters
 public import Logging
 public import MatrixCrypto
 public import MatrixHTTP
 import MatrixTypes
 import Presence
+import Profiles
 public import Prometheus
 import Receipts
 import Replication
@@ -70,19 +72,19 @@ public struct Composition: Sendable {
         let bus = InProcessBus()
         let store = try await RoomStore.open(database: database, instance: instance, logger: logger)
         let writer = RoomWriter(store: store, serverName: serverName, signingKey: signingKey, bus: bus, logger: logger)
+        let users = UserLookup(database: database)
         let profiles = ProfileService(
-            database: database, writer: writer, store: store,
+            database: database, users: users, writer: writer, store: store,
             sharedRoomsOnly: config.server.limitProfileRequestsToUsersWhoShareRooms, logger: logger
         )
-        let aliases = AliasService(database: database)
         let publication = PublicationPolicy(
             rules: config.server.roomListPublicationRules.map { .init(userID: $0.userID, roomID: $0.roomID, alias: $0.alias, allow: $0.allow) },
-            database: database
+            users: users
         )
         let rooms = RoomService(
-            store: store, writer: writer, profiles: profiles, aliases: aliases, publication: publication, serverName: serverName,
-            defaultVersion: RoomVersion(identifier: config.server.defaultRoomVersion) ?? .v10, limits: Self.roomLimits(config.rateLimits),
-            logger: logger
+            store: store, writer: writer, profiles: profiles, aliases: RoomAliasRegistry(database: database, publication: publication),
+            serverName: serverName, defaultVersion: RoomVersion(identifier: config.server.defaultRoomVersion) ?? .v10,
+            limits: Self.roomLimits(config.rateLimits), logger: logger
         )
         let reader = RoomReader(store: store)
         let accountData = AccountDataService(
@@ -100,7 +102,7 @@ public struct Composition: Sendable {
         let sync = SyncService(
             reader: reader, receipts: receipts, accountData: accountData, typing: typing, presence: presence, notifier: notifier, logger: logger
         )
-        let directory = DirectoryService(aliases: aliases, reader: reader, writer: writer, serverName: serverName, publication: publication)
+        let directory = DirectoryService(database: database, reader: reader, writer: writer, serverName: serverName, publication: publication)
         // One `rc_message` bucket per user, whichever route writes the event.
         let messageLimiter = RateLimiter(config.rateLimits.message)
         return RoomMembershipRoutes.routes(rooms, messageLimiter: messageLimiter)

@@ -7,7 +7,7 @@ import Storage
 /// Entries the current event already names are not checked again, so a room keeps working after an alias is deleted.
 struct CanonicalAliasCheck {
     let store: RoomStore
-    let aliases: AliasService
+    let aliases: any RoomAliases
 
     static let key = StateKey("m.room.canonical_alias", "")
 

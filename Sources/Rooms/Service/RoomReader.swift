@@ -62,6 +62,12 @@ public final class RoomReader: Sendable {
         return HistoryVisibility.setting(current[roomID]?[key]) == .worldReadable
     }
 
+    /// The current events in `keys` of each of `rooms` (a room with no state is left out), read at once. No
+    /// visibility check: for the public directory's summaries of the rooms it lists, which anyone may read.
+    public func currentState(_ keys: [StateKey], in rooms: [RoomID]) async throws(RoomError) -> [RoomID: [StateKey: RoomEvent]] {
+        try await RoomError.catching { try await store.currentSlots(keys, in: rooms) }
+    }
+
     /// Whether `user` is joined to `roomID` now (reading it as a peeker is not being in it).
     public func isJoined(_ roomID: RoomID, user: UserID) async throws(RoomError) -> Bool {
         try await RoomError.catching { try await store.membershipRecord(of: user, in: roomID) }?.membership

@@ -10,16 +10,15 @@ public final class RoomService: Sendable {
     let store: RoomStore
     let writer: RoomWriter
     let versions: RoomVersions
-    let profiles: ProfileService
-    let aliases: AliasService
-    let publication: PublicationPolicy
+    let profiles: any MemberProfiles
+    let aliases: any RoomAliases
     let serverName: ServerName
     let defaultVersion: RoomVersion
     let limits: RoomLimits
     let logger: Logger
 
     public init(
-        store: RoomStore, writer: RoomWriter, profiles: ProfileService, aliases: AliasService, publication: PublicationPolicy,
+        store: RoomStore, writer: RoomWriter, profiles: any MemberProfiles, aliases: any RoomAliases,
         serverName: ServerName, defaultVersion: RoomVersion, limits: RoomLimits, logger: Logger
     ) {
         self.store = store
@@ -27,7 +26,6 @@ public final class RoomService: Sendable {
         self.versions = RoomVersions(store: store)
         self.profiles = profiles
         self.aliases = aliases
-        self.publication = publication
         self.serverName = serverName
         self.defaultVersion = defaultVersion
         self.limits = limits
@@ -62,12 +60,7 @@ public final class RoomService: Sendable {
         }
         let roomID = written[0].roomID
         if let alias { try await aliases.bind(alias, to: roomID) }
-        // As Synapse does, a room whose publication the rules refuse is still created, only not listed.
-        if request.visibility == "public",
-            publication.allows(creator, roomID: roomID, aliases: alias.map { [$0.rawValue] } ?? [])
-        {
-            try await aliases.setListed(true, roomID: roomID)
-        }
+        if request.visibility == "public" { try await aliases.publishNewRoom(roomID, creator: creator, alias: alias) }
         return roomID
     }
 
@@ -137,12 +130,9 @@ public final class RoomService: Sendable {
         }
         let membership = action.membership
         try await chargeMembership(membership, of: target, in: roomID, by: sender)
-        var content: JSONValue = ["membership": .string(membership)]
+        var content: JSONValue = membership == Membership.invite
+            ? await profiles.memberContent(membership, of: target) : ["membership": .string(membership)]
         if let reason { content["reason"] = .string(reason) }
-        if membership == Membership.invite, let profile = try? await profiles.profile(of: target) {
-            if let name = profile.displayName { content["displayname"] = .string(name) }
-            if let avatar = profile.avatarURL { content["avatar_url"] = .string(avatar) }
-        }
         try await setMembership(membership, of: target, in: roomID, by: sender, content: content)
     }
 

@@ -11,7 +11,7 @@ import Storage
 ///
 /// Building, hashing, signing and authorising happen before the transaction opens; the transaction only inserts.
 public actor RoomWriter {
-    private let store: RoomStore
+    let store: RoomStore
     private let builder: EventBuilder
     private let bus: any ReplicationBus
     private let logger: Logger

@@ -1,10 +1,12 @@
+import Accounts
 import AxonTesting
+import Directory
 import Logging
 import MatrixCrypto
 import MatrixTypes
 import Replication
-import RoomStore
 import Rooms
+import RoomStore
 import Storage
 import Testing
 
@@ -21,11 +23,11 @@ import Testing
                 store: store, serverName: try ServerName("dir.test"), signingKey: try SigningKey.generate(), bus: InProcessBus(),
                 logger: Logger(label: "dir")
             )
-            let aliases = AliasService(database: database)
-            let reader = RoomReader(store: store)
             let directory = DirectoryService(
-                aliases: aliases, reader: reader, writer: writer, serverName: try ServerName("dir.test"),
-                publication: PublicationPolicy(rules: [PublicationPolicy.Rule(userID: "*", roomID: "*", alias: "*", allow: true)], database: database)
+                database: database, reader: RoomReader(store: store), writer: writer, serverName: try ServerName("dir.test"),
+                publication: PublicationPolicy(
+                    rules: [PublicationPolicy.Rule(userID: "*", roomID: "*", alias: "*", allow: true)], users: UserLookup(database: database)
+                )
             )
             let owner = try UserID("@owner:dir.test")
             var joined: [String: Int64] = [:]

@@ -1,10 +1,12 @@
+import Accounts
 import AxonTesting
+import Directory
 import Logging
 import MatrixCrypto
 import MatrixTypes
 import Replication
-import RoomStore
 import Rooms
+import RoomStore
 import Storage
 import Testing
 
@@ -29,17 +31,17 @@ import Testing
             ]))[0].roomID
             func directory(_ rules: [PublicationPolicy.Rule]) -> DirectoryService {
                 DirectoryService(
-                    aliases: AliasService(database: database), reader: RoomReader(store: store), writer: writer, serverName: server,
-                    publication: PublicationPolicy(rules: rules, database: database)
+                    database: database, reader: RoomReader(store: store), writer: writer, serverName: server,
+                    publication: PublicationPolicy(rules: rules, users: UserLookup(database: database))
                 )
             }
             let none = directory([])
-            await #expect(throws: RoomError.self, "an admin with the room's top power level is refused without rules") {
+            await #expect(throws: DirectoryError.self, "an admin with the room's top power level is refused without rules") {
                 try await none.setListed(true, roomID: room, requester: owner)
             }
             #expect(try await none.isListed(room) == false)
             let denyOwner = directory([PublicationPolicy.Rule(userID: owner.rawValue, roomID: "*", alias: "*", allow: false)])
-            await #expect(throws: RoomError.self) { try await denyOwner.setListed(true, roomID: room, requester: owner) }
+            await #expect(throws: DirectoryError.self) { try await denyOwner.setListed(true, roomID: room, requester: owner) }
             let allowAll = directory([PublicationPolicy.Rule(userID: "*", roomID: "*", alias: "*", allow: true)])
             try await allowAll.setListed(true, roomID: room, requester: owner)
             #expect(try await none.isListed(room))

@@ -1,7 +1,8 @@
 public import MatrixTypes
 import RoomStore
-import Synchronization
+public import Rooms
 import Storage
+import Synchronization
 
 /// Aliases and the public room list, with the room state that decides who may change them.
 public final class DirectoryService: Sendable {
@@ -12,23 +13,23 @@ public final class DirectoryService: Sendable {
     private let publication: PublicationPolicy
     private let countCache = Mutex<(count: Int64, at: ContinuousClock.Instant)?>(nil)
 
-    public init(aliases: AliasService, reader: RoomReader, writer: RoomWriter, serverName: ServerName, publication: PublicationPolicy) {
-        self.aliases = aliases
+    public init(database: any Database, reader: RoomReader, writer: RoomWriter, serverName: ServerName, publication: PublicationPolicy) {
+        self.aliases = AliasService(database: database)
         self.reader = reader
         self.writer = writer
         self.serverName = serverName
         self.publication = publication
     }
 
-    public func resolve(_ alias: RoomAlias) async throws(RoomError) -> RoomID {
+    public func resolve(_ alias: RoomAlias) async throws(DirectoryError) -> RoomID {
         guard let roomID = try await aliases.roomID(for: alias) else { throw .aliasNotFound }
         return roomID
     }
 
     /// Adds a local alias for a room the requester is joined to.
-    public func createAlias(_ alias: RoomAlias, roomID: RoomID, requester: UserID) async throws(RoomError) {
-        guard alias.serverName == serverName else { throw .badRequest("Room alias must be local") }
-        guard try await reader.isJoined(roomID, user: requester) else {
+    public func createAlias(_ alias: RoomAlias, roomID: RoomID, requester: UserID) async throws(DirectoryError) {
+        guard alias.serverName == serverName else { throw .notLocalAlias }
+        guard try await isJoined(roomID, requester) else {
             throw .forbidden("You must be in the room to give it an alias")
         }
         try await aliases.create(alias, roomID: roomID, creator: requester)
@@ -37,7 +38,7 @@ public final class DirectoryService: Sendable {
     /// Deletes an alias for its creator, and, as Synapse allows, for server admins and members with the power to
     /// change the room's canonical alias. The room's `m.room.canonical_alias` then stops naming it, when the
     /// requester may change that event (as in Synapse, the deletion stands either way).
-    public func deleteAlias(_ alias: RoomAlias, requester: UserID) async throws(RoomError) {
+    public func deleteAlias(_ alias: RoomAlias, requester: UserID) async throws(DirectoryError) {
         guard let entry = try await aliases.entry(alias) else { throw .aliasNotFound }
         if !entry.creator.hasSameBytes(as: requester.rawValue) {
             guard let roomID = entry.roomID, try await mayManageAliases(of: roomID, requester: requester) else {
@@ -45,41 +46,40 @@ public final class DirectoryService: Sendable {
             }
         }
         try await aliases.remove(alias)
-        guard let roomID = entry.roomID, let current = try await CanonicalAliasCheck.current(in: roomID, store: reader.store),
-            let content = CanonicalAliasCheck.content(current, without: alias)
-        else { return }
-        let intent = EventIntent(sender: requester, type: CanonicalAliasCheck.key.type, stateKey: "", content: content)
-        do {
-            _ = try await writer.write(WriteUnit(target: .existing(roomID), intents: [intent]))
-        } catch {
-            guard case .forbidden = error else { throw error }
-        }
+        guard let roomID = entry.roomID else { return }
+        try await DirectoryError.catching { try await writer.dropDeletedAlias(alias, in: roomID, requester: requester) }
     }
 
     /// Server admins, and members who may send `m.room.canonical_alias` (Synapse's `check_can_change_room_list`).
-    private func mayManageAliases(of roomID: RoomID, requester: UserID) async throws(RoomError) -> Bool {
+    private func mayManageAliases(of roomID: RoomID, requester: UserID) async throws(DirectoryError) -> Bool {
         if try await publication.isAdmin(requester) { return true }
-        guard try await reader.isJoined(roomID, user: requester) else { return false }
-        return try await reader.maySendState(CanonicalAliasCheck.key.type, user: requester, in: roomID)
+        guard try await isJoined(roomID, requester) else { return false }
+        return try await DirectoryError.catching { try await reader.maySendState(Self.canonicalAlias, user: requester, in: roomID) }
     }
 
-    public func aliases(of roomID: RoomID, viewer: UserID) async throws(RoomError) -> [String] {
-        _ = try await reader.access(roomID, viewer: viewer)
+    private static let canonicalAlias = "m.room.canonical_alias"
+
+    private func isJoined(_ roomID: RoomID, _ user: UserID) async throws(DirectoryError) -> Bool {
+        try await DirectoryError.catching { try await reader.isJoined(roomID, user: user) }
+    }
+
+    public func aliases(of roomID: RoomID, viewer: UserID) async throws(DirectoryError) -> [String] {
+        _ = try await DirectoryError.catching { try await reader.access(roomID, viewer: viewer) }
         return try await aliases.aliases(of: roomID)
     }
 
-    public func isListed(_ roomID: RoomID) async throws(RoomError) -> Bool {
+    public func isListed(_ roomID: RoomID) async throws(DirectoryError) -> Bool {
         try await aliases.isListed(roomID)
     }
 
     /// Lists or unlists a room for a member of it; listing also needs `room_list_publication_rules` to allow
     /// it, for server admins too.
-    public func setListed(_ listed: Bool, roomID: RoomID, requester: UserID) async throws(RoomError) {
-        guard try await reader.isJoined(roomID, user: requester) else {
+    public func setListed(_ listed: Bool, roomID: RoomID, requester: UserID) async throws(DirectoryError) {
+        guard try await isJoined(roomID, requester) else {
             throw .forbidden("You must be in the room to publish it")
         }
         // Synapse lets those who may set the canonical alias change the listing (and server admins).
-        var mayList = try await reader.maySendState("m.room.canonical_alias", user: requester, in: roomID)
+        var mayList = try await DirectoryError.catching { try await reader.maySendState(Self.canonicalAlias, user: requester, in: roomID) }
         if !mayList { mayList = try await publication.isAdmin(requester) }
         guard mayList else {
             throw .forbidden("You do not have the power level to change the room's directory listing")
@@ -102,7 +102,7 @@ public final class DirectoryService: Sendable {
 
     /// `{chunk, next_batch?, prev_batch?, total_room_count_estimate}` over listed rooms, most joined members first.
     /// A page reads only its own rooms (a search at most `searchBudget` of them), whatever the directory's size.
-    public func publicRooms(limit requested: Int?, since: String?, searchTerm: String?) async throws(RoomError) -> JSONValue {
+    public func publicRooms(limit requested: Int?, since: String?, searchTerm: String?) async throws(DirectoryError) -> JSONValue {
         let limit = min(max(requested ?? Self.maxLimit, 0), Self.maxLimit)
         let position = since.flatMap(DirectoryCursor.parse)
         let backward = position?.backward ?? false
@@ -147,7 +147,7 @@ public final class DirectoryService: Sendable {
     }
 
     /// The listed-room count, counted at most once per `countLifetime` (and again after a listing changes here).
-    private func listedCount() async throws(RoomError) -> Int64 {
+    private func listedCount() async throws(DirectoryError) -> Int64 {
         let now = ContinuousClock.now
         if let cached = countCache.withLock({ $0 }), now - cached.at < Self.countLifetime { return cached.count }
         let count = try await aliases.listedCount()
@@ -162,11 +162,9 @@ public final class DirectoryService: Sendable {
 
     /// Directory entries for a page of listed rooms (`nil` for a room with no state), from a few state slots of
     /// each read at once.
-    private func summaries(of rooms: [DirectoryCursor]) async throws(RoomError) -> [JSONObject?] {
+    private func summaries(of rooms: [DirectoryCursor]) async throws(DirectoryError) -> [JSONObject?] {
         let ids = rooms.compactMap { try? RoomID($0.roomID) }
-        let slots = try await RoomError.catching {
-            try await reader.store.currentSlots(Self.summarySlots, in: ids)
-        }
+        let slots = try await DirectoryError.catching { try await reader.currentState(Self.summarySlots, in: ids) }
         return rooms.map { room -> JSONObject? in
             guard let roomID = try? RoomID(room.roomID), let state = slots[roomID] else { return nil }
             var entry: JSONObject = ["room_id": .string(room.roomID), "num_joined_members": .integer(room.joinedMembers)]

@@ -1,10 +1,12 @@
+import Accounts
 import AxonTesting
 import Logging
 import MatrixCrypto
 import MatrixTypes
+import Profiles
 import Replication
-import RoomStore
 import Rooms
+import RoomStore
 import Storage
 import Testing
 
@@ -20,7 +22,7 @@ import Testing
             let writer = RoomWriter(
                 store: store, serverName: try ServerName("fan.test"), signingKey: try SigningKey.generate(), bus: InProcessBus(), logger: logger
             )
-            let profiles = ProfileService(database: database, writer: writer, store: store, logger: logger)
+            let profiles = ProfileService(database: database, users: UserLookup(database: database), writer: writer, store: store, logger: logger)
             let alice = try UserID("@alice:fan.test")
             try await database.write { transaction in
                 try transaction.execute("INSERT INTO users (user_id, created_ts) VALUES (?, 0)", [.text(alice.rawValue)])

@@ -1,10 +1,12 @@
+import Accounts
 import AxonTesting
 import Logging
 import MatrixCrypto
 import MatrixTypes
+import Profiles
 import Replication
-import RoomStore
 import Rooms
+import RoomStore
 import Storage
 import Testing
 
@@ -18,8 +20,9 @@ import Testing
             let writer = RoomWriter(
                 store: store, serverName: try ServerName("lookup.test"), signingKey: try SigningKey.generate(), bus: InProcessBus(), logger: logger
             )
-            let limited = ProfileService(database: database, writer: writer, store: store, sharedRoomsOnly: true, logger: logger)
-            let open = ProfileService(database: database, writer: writer, store: store, logger: logger)
+            let users = UserLookup(database: database)
+            let limited = ProfileService(database: database, users: users, writer: writer, store: store, sharedRoomsOnly: true, logger: logger)
+            let open = ProfileService(database: database, users: users, writer: writer, store: store, logger: logger)
             let alice = try UserID("@alice:lookup.test")
             let bob = try UserID("@bob:lookup.test")
             let carol = try UserID("@carol:lookup.test")
@@ -56,7 +59,7 @@ import Testing
         do {
             _ = try await lookUp()
             return false
-        } catch RoomError.forbidden {
+        } catch ProfileError.forbidden {
             return true
         } catch {
             return false

@@ -1,5 +1,6 @@
+public import Accounts
 public import MatrixTypes
-public import Storage
+import Storage
 
 /// Who may publish a room to the directory: whoever the first matching `room_list_publication_rules` entry
 /// allows. No match denies, and, as in Synapse, server admins are held to the rules too, so with no rules (Synapse's
@@ -27,11 +28,11 @@ public struct PublicationPolicy: Sendable {
     }
 
     private let rules: [Rule]
-    private let database: any Database
+    private let users: UserLookup
 
-    public init(rules: [Rule], database: any Database) {
+    public init(rules: [Rule], users: UserLookup) {
         self.rules = rules
-        self.database = database
+        self.users = users
     }
 
     func allows(_ user: UserID, roomID: RoomID, aliases: [String]) -> Bool {
@@ -39,20 +40,17 @@ public struct PublicationPolicy: Sendable {
     }
 
     /// Server admins may change any room's listing (unlisting it, or listing it where the rules allow them).
-    func isAdmin(_ user: UserID) async throws(RoomError) -> Bool {
-        try await RoomError.catching {
-            try await database.read { connection in
-                try connection.queryOne("SELECT is_admin FROM users WHERE user_id = ?", [.text(user.rawValue)])?.decode(0, as: Bool.self) ?? false
-            }
-        }
+    func isAdmin(_ user: UserID) async throws(DirectoryError) -> Bool {
+        try await DirectoryError.catching { try await users.isServerAdmin(user) }
     }
 }
 
-/// Shell-style patterns as Synapse's directory rules use them: `*` any run, `?` one character, the rest literal.
+/// Shell-style patterns as Synapse's directory rules use them: `*` any run, `?` one code point, the rest literal,
+/// compared by code point.
 enum Glob {
     static func matches(_ pattern: String, _ text: String) -> Bool {
-        let pattern = Array(pattern)
-        let text = Array(text)
+        let pattern = Array(pattern.unicodeScalars)
+        let text = Array(text.unicodeScalars)
         var p = 0, t = 0, star = -1, resume = 0
         while t < text.count {
             if p < pattern.count, pattern[p] == "?" || pattern[p] == text[t] {

@@ -1,6 +1,8 @@
+public import Accounts
 public import Logging
 public import MatrixTypes
-import RoomStore
+public import RoomStore
+public import Rooms
 public import Storage
 
 /// A user's display name and avatar. A change is also written into every room the user is joined to, through the
@@ -12,6 +14,7 @@ public final class ProfileService: Sendable {
     }
 
     private let database: any Database
+    private let users: UserLookup
     private let writer: RoomWriter
     private let store: RoomStore
     private let fanOuts = ProfileFanOuts()
@@ -19,8 +22,11 @@ public final class ProfileService: Sendable {
     /// `limit_profile_requests_to_users_who_share_rooms`.
     private let sharedRoomsOnly: Bool
 
-    public init(database: any Database, writer: RoomWriter, store: RoomStore, sharedRoomsOnly: Bool = false, logger: Logger) {
+    public init(
+        database: any Database, users: UserLookup, writer: RoomWriter, store: RoomStore, sharedRoomsOnly: Bool = false, logger: Logger
+    ) {
         self.database = database
+        self.users = users
         self.writer = writer
         self.store = store
         self.sharedRoomsOnly = sharedRoomsOnly
@@ -29,7 +35,7 @@ public final class ProfileService: Sendable {
 
     /// A profile lookup through the client API. With `sharedRoomsOnly`, a requester may read only their own profile
     /// and those of users they share a joined room with (MSC1301); an anonymous lookup is not limited, as in Synapse.
-    public func lookUp(_ user: UserID, by requester: UserID?) async throws(RoomError) -> Profile {
+    public func lookUp(_ user: UserID, by requester: UserID?) async throws(ProfileError) -> Profile {
         if sharedRoomsOnly, let requester, !user.rawValue.hasSameBytes(as: requester.rawValue) {
             let mine = try await joinedRooms(of: requester)
             guard !mine.isDisjoint(with: try await joinedRooms(of: user)) else {
@@ -39,78 +45,57 @@ public final class ProfileService: Sendable {
         return try await profile(of: user)
     }
 
-    private func joinedRooms(of user: UserID) async throws(RoomError) -> Set<[UInt8]> {
-        let rooms = try await RoomError.catching { try await store.rooms(of: user, membership: "join") }
+    private func joinedRooms(of user: UserID) async throws(ProfileError) -> Set<[UInt8]> {
+        let rooms = try await ProfileError.catching { try await store.rooms(of: user, membership: "join") }
         return Set(rooms.map { Array($0.rawValue.utf8) })
     }
 
-    /// The profile of a local user; `roomNotFound`-style 404 when the user does not exist.
-    public func profile(of user: UserID) async throws(RoomError) -> Profile {
-        let row = try await RoomError.catching {
-            try await database.read { connection -> (exists: Bool, row: Row?) in
-                let exists = try connection.queryOne("SELECT 1 FROM users WHERE user_id = ?", [.text(user.rawValue)]) != nil
-                let row = try connection.queryOne(
-                    "SELECT displayname, avatar_url FROM profiles WHERE user_id = ?", [.text(user.rawValue)]
-                )
-                return (exists, row)
-            }
+    /// The profile of a local user (`notFound` when there is no such user). A stored profile is read alone: only
+    /// users who exist have one; otherwise the accounts say whether the user exists, and the name is the localpart.
+    public func profile(of user: UserID) async throws(ProfileError) -> Profile {
+        let stored = try await ProfileError.catching {
+            try await database.read { connection in try ProfilesTable.find(userID: user.rawValue, in: connection) }
         }
-        guard row.exists else { throw .profileNotFound }
-        guard let stored = row.row else { return Profile(displayName: user.localpart, avatarURL: nil) }
-        return try await RoomError.catching {
-            Profile(displayName: try stored.decode("displayname"), avatarURL: try stored.decode("avatar_url"))
-        }
+        if let stored { return Profile(displayName: stored.displayName, avatarURL: stored.avatarURL) }
+        guard try await ProfileError.catching({ try await users.exists(user) }) else { throw .notFound }
+        return Profile(displayName: user.localpart, avatarURL: nil)
     }
 
     /// A `guest`'s new member events keep following the guest access rules.
-    public func setDisplayName(_ name: String?, of user: UserID, requester: UserID, guest: Bool = false) async throws(RoomError) {
+    public func setDisplayName(_ name: String?, of user: UserID, requester: UserID, guest: Bool = false) async throws(ProfileError) {
         if let name, name.utf8.count > 256 || name.utf8.contains(0) {
-            throw .badRequest("displayname must be at most 256 bytes, without NUL characters")
+            throw .invalid("displayname must be at most 256 bytes, without NUL characters")
         }
         var profile = try await editable(user, requester: requester)
         profile.displayName = name
         try await save(profile, of: user, guest: guest)
     }
 
-    public func setAvatarURL(_ url: String?, of user: UserID, requester: UserID) async throws(RoomError) {
+    public func setAvatarURL(_ url: String?, of user: UserID, requester: UserID) async throws(ProfileError) {
         if let url, url.utf8.count > 1_000 || url.utf8.contains(0) {
-            throw .badRequest("avatar_url must be at most 1000 bytes, without NUL characters")
+            throw .invalid("avatar_url must be at most 1000 bytes, without NUL characters")
         }
         var profile = try await editable(user, requester: requester)
         profile.avatarURL = url
         try await save(profile, of: user)
     }
 
-    /// The `m.room.member` content for `membership` carrying the user's profile, as Synapse sends on joins.
-    public func memberContent(_ membership: String, of user: UserID) async -> JSONValue {
-        var content: JSONObject = ["membership": .string(membership)]
-        if let profile = try? await profile(of: user) {
-            if let name = profile.displayName { content["displayname"] = .string(name) }
-            if let avatar = profile.avatarURL { content["avatar_url"] = .string(avatar) }
-        }
-        return .object(content)
-    }
-
-    private func editable(_ user: UserID, requester: UserID) async throws(RoomError) -> Profile {
+    private func editable(_ user: UserID, requester: UserID) async throws(ProfileError) -> Profile {
         guard user == requester else { throw .forbidden("You may only change your own profile") }
         return try await profile(of: user)
     }
 
-    private func save(_ profile: Profile, of user: UserID, guest: Bool = false) async throws(RoomError) {
-        try await RoomError.catching {
+    private func save(_ profile: Profile, of user: UserID, guest: Bool = false) async throws(ProfileError) {
+        try await ProfileError.catching {
             try await database.write { transaction in
-                try transaction.execute(
-                    """
-                    INSERT INTO profiles (user_id, displayname, avatar_url) VALUES (?, ?, ?)
-                    ON CONFLICT (user_id) DO UPDATE SET displayname = excluded.displayname, avatar_url = excluded.avatar_url
-                    """,
-                    [.text(user.rawValue), SQLValue(profile.displayName), SQLValue(profile.avatarURL)]
+                try ProfilesTable.upsert(
+                    userID: user.rawValue, displayName: profile.displayName, avatarURL: profile.avatarURL, in: transaction
                 )
             }
         }
         let change = fanOuts.begin(user)
         defer { fanOuts.end(change, of: user) }
-        let rooms = try await RoomError.catching { try await store.rooms(of: user, membership: "join") }
+        let rooms = try await ProfileError.catching { try await store.rooms(of: user, membership: "join") }
         let content = await memberContent("join", of: user)
         for roomID in rooms {
             guard fanOuts.isNewest(change, of: user) else {
@@ -124,5 +109,16 @@ public final class ProfileService: Sendable {
                 logger.warning("profile change not written to room", metadata: ["room": "\(roomID)", "error": "\(error)"])
             }
         }
+    }
+}
+
+extension ProfileService: MemberProfiles {
+    public func memberContent(_ membership: String, of user: UserID) async -> JSONValue {
+        var content: JSONObject = ["membership": .string(membership)]
+        if let profile = try? await profile(of: user) {
+            if let name = profile.displayName { content["displayname"] = .string(name) }
+            if let avatar = profile.avatarURL { content["avatar_url"] = .string(avatar) }
+        }
+        return .object(content)
     }
 }

@@ -1,0 +1,18 @@
+public import MatrixTypes
+
+extension RoomWriter {
+    /// After `alias` was deleted, the room's `m.room.canonical_alias` stops naming it (Synapse's
+    /// `_update_canonical_alias`), sent by `requester` when they may change that event; as in Synapse, the deletion
+    /// stands either way.
+    public func dropDeletedAlias(_ alias: RoomAlias, in roomID: RoomID, requester: UserID) async throws(RoomError) {
+        guard let current = try await CanonicalAliasCheck.current(in: roomID, store: store),
+            let content = CanonicalAliasCheck.content(current, without: alias)
+        else { return }
+        let intent = EventIntent(sender: requester, type: CanonicalAliasCheck.key.type, stateKey: "", content: content)
+        do {
+            _ = try await write(WriteUnit(target: .existing(roomID), intents: [intent]))
+        } catch {
+            guard case .forbidden = error else { throw error }
+        }
+    }
+}
