@@ -152,14 +152,14 @@ let package = Package(
         .testTarget(name: "RoomStoreTests", dependencies: ["RoomStore", "MatrixTypes", "Storage", "AxonTesting"], swiftSettings: strict),
         .testTarget(
             name: "RoomsTests",
-            dependencies: ["Rooms", "RoomStore", "Replication", "MatrixCrypto", "MatrixTypes", "Storage", "AxonTesting", logging],
+            dependencies: ["Rooms", "RoomStore", "Replication", "MatrixCrypto", "MatrixTypes", "Storage", "Accounts", "AxonTesting", logging],
             swiftSettings: strict
         ),
         .testTarget(
             name: "SyncTests",
             dependencies: [
                 "Sync", "Rooms", "RoomStore", "Replication", "MatrixCrypto", "MatrixTypes", "Storage", "AccountData", "Receipts", "Typing",
-                "Presence", "AxonTesting", logging,
+                "Presence", "Accounts", "AxonTesting", logging,
             ],
             swiftSettings: strict
         ),

@@ -3,14 +3,7 @@ public import Replication
 public import Storage
 
 /// Per-user JSON blobs, global or per room (`m.direct`, `m.fully_read`, `m.tag`, …), on the `account_data` stream.
-public final class AccountDataService: Sendable {
-    /// One changed blob; `roomID` is `nil` for global data.
-    public struct Entry: Sendable {
-        public var roomID: RoomID?
-        public var type: String
-        public var content: JSONValue
-    }
-
+public final class AccountDataService: AccountDataReads {
     private let database: any Database
     private let streamIDs: StreamIDAllocator
     private let bus: any ReplicationBus
@@ -52,7 +45,7 @@ public final class AccountDataService: Sendable {
 
     /// The user's blobs changed after stream position `after` (all of them when `nil`) up to `upTo`. A row whose
     /// content or room ID no longer parses is left out.
-    public func changes(of user: UserID, after: Int64?, upTo: Int64) async throws(AccountDataError) -> [Entry] {
+    public func changes(of user: UserID, after: Int64?, upTo: Int64) async throws(AccountDataError) -> [AccountDataEntry] {
         let rows = try await AccountDataError.catching {
             try await database.read { connection in
                 try AccountDataTable.changed(userID: user.rawValue, after: after ?? Int64.min, upTo: upTo, in: connection)
@@ -60,9 +53,9 @@ public final class AccountDataService: Sendable {
         }
         return rows.compactMap { row in
             guard let content = try? JSONValue.parse(row.content) else { return nil }
-            if row.roomID.isEmpty { return Entry(roomID: nil, type: row.type, content: content) }
+            if row.roomID.isEmpty { return AccountDataEntry(roomID: nil, type: row.type, content: content) }
             guard let roomID = try? RoomID(row.roomID) else { return nil }
-            return Entry(roomID: roomID, type: row.type, content: content)
+            return AccountDataEntry(roomID: roomID, type: row.type, content: content)
         }
     }
 }

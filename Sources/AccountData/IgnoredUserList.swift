@@ -10,7 +10,7 @@ public enum IgnoredUserList {
     }
 
     /// The users `user` ignores now (nobody when the account data was never set).
-    public static func load(for user: UserID, from accountData: AccountDataService) async throws(AccountDataError) -> Set<JSONKey> {
+    public static func load(for user: UserID, from accountData: any AccountDataReads) async throws(AccountDataError) -> Set<JSONKey> {
         do {
             return users(in: try await accountData.get(type: type, user: user, roomID: nil))
         } catch .notFound {

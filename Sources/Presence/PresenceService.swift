@@ -8,7 +8,7 @@ import Synchronization
 /// Users' presence (`online`, `unavailable`, `offline`, a status message, when last active), held only in memory on
 /// the main process, one entry per user who set it. Positions count changes since `epoch`, shared with typing (the
 /// process's start), so a sync token from before a restart is answered with the current presence.
-public final class PresenceService: Sendable {
+public final class PresenceService: PresenceSource {
     public static let states: Set<String> = ["online", "unavailable", "offline"]
     /// How recently an online user must have been active to count as `currently_active` (Synapse's granularity).
     static let currentlyActiveWindow: Int64 = 60_000

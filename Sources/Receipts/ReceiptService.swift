@@ -4,7 +4,7 @@ public import Storage
 
 /// Read receipts (`m.read`, `m.read.private`, threaded) on the `receipts` stream. A user's receipt of a type in a
 /// thread replaces the previous one.
-public final class ReceiptService: Sendable {
+public final class ReceiptService: ReceiptReads {
     public static let types: Set<String> = ["m.read", "m.read.private"]
 
     private let database: any Database

@@ -15,7 +15,7 @@ import Synchronization
 ///
 /// Only the room's writer persists; every process may read.
 public final class RoomStore: Sendable {
-    public let database: any Database
+    let database: any Database
     public let policy: StateGroupPolicy
     private let streamIDs: StreamIDAllocator
     /// Events committed, for the metrics endpoint (database work per event is the ratio of the two counts).

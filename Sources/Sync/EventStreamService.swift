@@ -44,23 +44,12 @@ public final class EventStreamService: Sendable {
     }
 
     private let sync: SyncService
-    private let reader: RoomReader
-    private let receipts: ReceiptService
-    private let accountData: AccountDataService
-    private let typing: TypingService
-    private let presence: PresenceService
+    private let sources: SyncSources
     private let notifier: Notifier
 
-    public init(
-        sync: SyncService, reader: RoomReader, receipts: ReceiptService, accountData: AccountDataService, typing: TypingService,
-        presence: PresenceService, notifier: Notifier
-    ) {
+    public init(sync: SyncService, sources: SyncSources, notifier: Notifier) {
         self.sync = sync
-        self.reader = reader
-        self.receipts = receipts
-        self.accountData = accountData
-        self.typing = typing
-        self.presence = presence
+        self.sources = sources
         self.notifier = notifier
     }
 
@@ -69,7 +58,7 @@ public final class EventStreamService: Sendable {
         let deadline = ContinuousClock.now + request.timeout
         let scope = try await scope(of: request)
         let from = bounded(request.from ?? sync.currentToken())
-        if request.setsPresence { try await RoomError.catching { try await presence.syncing(request.user, presence: "online") } }
+        if request.setsPresence { try await RoomError.catching { try await sources.presence.syncing(request.user, presence: "online") } }
         while true {
             let mark = notifier.mark()
             let current = sync.currentToken()
@@ -85,14 +74,14 @@ public final class EventStreamService: Sendable {
 
     /// As Synapse: one named room is read if joined or `world_readable` (403 otherwise); without one, every joined room.
     private func scope(of request: Request) async throws(RoomError) -> Scope {
-        let records = try await RoomError.catching { try await reader.store.memberships(of: request.user) }
+        let records = try await RoomError.catching { try await sources.memberships.memberships(of: request.user) }
         let joined = Dictionary(
             records.filter { $0.membership == Membership.join }.map { ($0.roomID, Optional($0.streamOrdering)) },
             uniquingKeysWith: { first, _ in first }
         )
         guard let roomID = request.roomID else { return Scope(rooms: joined, peeking: false) }
         if let joinedAt = joined[roomID] { return Scope(rooms: [roomID: joinedAt], peeking: false) }
-        guard try await reader.isWorldReadable(roomID) else { throw .forbidden("Non-joined access not allowed") }
+        guard try await sources.reader.isWorldReadable(roomID) else { throw .forbidden("Non-joined access not allowed") }
         return Scope(rooms: [roomID: nil], peeking: true)
     }
 
@@ -118,14 +107,14 @@ public final class EventStreamService: Sendable {
             end.events = last
         }
         let rooms = Set(scope.rooms.keys)
-        for (room, users) in typing.typing(in: rooms, after: from.typing, epoch: from.typingEpoch) {
+        for (room, users) in sources.typing.typing(in: rooms, after: from.typing, epoch: from.typingEpoch) {
             chunk.append([
                 "type": "m.typing", "room_id": .string(room.rawValue), "content": ["user_ids": .array(users.map { .string($0.rawValue) })],
             ])
         }
         if upTo.receipts > from.receipts {
             let content = try await RoomError.catching {
-                try await receipts.receipts(in: rooms, after: from.receipts, upTo: upTo.receipts, viewer: request.user)
+                try await sources.receipts.receipts(in: rooms, after: from.receipts, upTo: upTo.receipts, viewer: request.user)
             }
             for (room, receipt) in content.sorted(by: { $0.key.rawValue.utf8.lexicographicallyPrecedes($1.key.rawValue.utf8) }) {
                 chunk.append(["type": "m.receipt", "room_id": .string(room.rawValue), "content": receipt])
@@ -133,11 +122,11 @@ public final class EventStreamService: Sendable {
         }
         guard !scope.peeking else { return (chunk, end) }
         chunk += try await RoomError.catching {
-            try await presence.changes(for: request.user, rooms: rooms, after: from.presence, upTo: upTo.presence, epoch: from.typingEpoch)
+            try await sources.presence.changes(for: request.user, rooms: rooms, after: from.presence, upTo: upTo.presence, epoch: from.typingEpoch)
         }
         if upTo.accountData > from.accountData {
             let entries = try await RoomError.catching {
-                try await accountData.changes(of: request.user, after: from.accountData, upTo: upTo.accountData)
+                try await sources.accountData.changes(of: request.user, after: from.accountData, upTo: upTo.accountData)
             }
             for entry in entries {
                 var event: JSONObject = ["type": .string(entry.type), "content": entry.content]
@@ -154,7 +143,6 @@ public final class EventStreamService: Sendable {
     private func roomEvents(_ request: Request, scope: Scope, after: Int64, upTo: Int64) async throws(RoomError)
         -> (events: [JSONValue], last: Int64)
     {
-        let store = reader.store
         var events: [RoomEvent] = []
         var joinedAt = scope.rooms
         // Only rooms with events in range are read: from memory, or one indexed probe per room for an old token.
@@ -162,22 +150,22 @@ public final class EventStreamService: Sendable {
         var changed = notifier.roomsWithEvents(after: after, among: rooms)
         if changed == nil {
             changed = try await RoomError.catching {
-                try await store.roomsWithEvents(among: rooms, after: after, upTo: upTo)
+                try await sources.timeline.roomsWithEvents(among: rooms, after: after, upTo: upTo)
             }
         }
         for roomID in changed ?? [] {
             events += try await RoomError.catching {
-                try await store.history(
+                try await sources.timeline.history(
                     in: roomID, from: .afterStream(after), to: .afterStream(upTo), direction: .forward, limit: request.limit
                 )
             }
         }
-        let records = try await RoomError.catching { try await store.memberships(of: request.user) }
+        let records = try await RoomError.catching { try await sources.memberships.memberships(of: request.user) }
         let ownChanges = records.filter { $0.streamOrdering > after && $0.streamOrdering <= upTo && scope.rooms[$0.roomID] == nil }
         for record in ownChanges {
             joinedAt[record.roomID] = record.membership == Membership.join ? record.streamOrdering : nil
         }
-        events += try await RoomError.catching { try await store.events(ownChanges.map(\.eventID)) }
+        events += try await RoomError.catching { try await sources.timeline.events(ownChanges.map(\.eventID)) }
         events.sort { $0.streamOrdering < $1.streamOrdering }
         let taken = Array(events.prefix(request.limit))
         // As Synapse: continue after the last event taken (the limit may have cut the rest), or from `upTo`.
@@ -185,10 +173,10 @@ public final class EventStreamService: Sendable {
         var formatted: [(stream: Int64, json: JSONValue)] = []
         let viewer = ClientEventFormat.Viewer(userID: request.user, deviceID: request.deviceID)
         for (roomID, roomEvents) in Dictionary(grouping: taken, by: \.roomID) {
-            let readable = try await reader.readable(
+            let readable = try await sources.reader.readable(
                 roomEvents, viewer: request.user, joinedAt: joinedAt[roomID] ?? nil, peeking: scope.peeking
             )
-            let json = try await reader.format(readable, in: roomID, viewer: viewer, withPreviousState: true)
+            let json = try await sources.reader.format(readable, in: roomID, viewer: viewer, withPreviousState: true)
             formatted += zip(readable.map(\.streamOrdering), json).map { ($0, $1) }
         }
         return (formatted.sorted { $0.stream < $1.stream }.map(\.json), last)

@@ -23,7 +23,7 @@ struct FilteredTimeline {
     /// current join took effect (from there on the history visibility does not apply).
     static func load(
         _ roomID: RoomID, after: Int64?, upTo: Int64, joinedAt: Int64?, user: UserID, filter: SyncFilter, ignored: IgnoredUsers,
-        reader: RoomReader
+        sources: SyncSources
     ) async throws(RoomError) -> FilteredTimeline {
         let limit = filter.timelineLimit
         var passes = filter.timeline
@@ -34,9 +34,9 @@ struct FilteredTimeline {
         var refills = 0
         while true {
             let page = try await RoomError.catching {
-                try await reader.store.recentEvents(in: roomID, after: after, upTo: upper, limit: pageSize)
+                try await sources.timeline.recentEvents(in: roomID, after: after, upTo: upper, limit: pageSize)
             }
-            let readable = try await reader.readable(page.events, viewer: user, joinedAt: joinedAt)
+            let readable = try await sources.reader.readable(page.events, viewer: user, joinedAt: joinedAt)
             loaded.events = page.events + loaded.events
             loaded.timeline = readable.filter(passes.matches) + loaded.timeline
             loaded.limited = page.limited

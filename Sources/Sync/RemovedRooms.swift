@@ -8,12 +8,12 @@ import Storage
 enum RemovedRooms {
     /// Of `records` (the user's memberships), the rooms someone else removed them from; the leave events are read
     /// in one go.
-    static func among(_ records: [MembershipRecord], user: UserID, store: RoomStore) async throws(RoomError) -> Set<RoomID> {
+    static func among(_ records: [MembershipRecord], user: UserID, timeline: any TimelineReads) async throws(RoomError) -> Set<RoomID> {
         let current = records.filter { !$0.forgotten }
         let banned = current.filter { $0.membership.hasSameBytes(as: Membership.ban) }.map(\.roomID)
         let left = current.filter { $0.membership.hasSameBytes(as: Membership.leave) }.map(\.eventID)
         guard !left.isEmpty else { return Set(banned) }
-        let leaves = try await RoomError.catching { try await store.events(left) }
+        let leaves = try await RoomError.catching { try await timeline.events(left) }
         return Set(banned).union(leaves.filter { $0.sender != user }.map(\.roomID))
     }
 }

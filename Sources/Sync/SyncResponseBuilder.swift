@@ -23,16 +23,11 @@ struct SyncResponseBuilder: Sendable {
     let since: SyncToken?
     let upTo: SyncToken
     let memberships: [MembershipRecord]
-    let reader: RoomReader
-    let receipts: ReceiptService
-    let accountData: AccountDataService
-    let typing: TypingService
-    let presence: PresenceService
+    let sources: SyncSources
     let notifier: Notifier
     let lazyMembers: LazyMemberRecord
     let ignored: IgnoredUsers
 
-    private var store: RoomStore { reader.store }
     private var viewer: ClientEventFormat.Viewer {
         .init(userID: request.user, deviceID: request.deviceID, format: request.filter.eventFormat)
     }
@@ -52,20 +47,20 @@ struct SyncResponseBuilder: Sendable {
             if changedRooms == nil {
                 // One indexed probe per joined room, however old the token: never a scan of every room's events.
                 changedRooms = try await RoomError.catching {
-                    try await store.roomsWithEvents(among: joined, after: sinceEvents, upTo: upTo.events)
+                    try await sources.timeline.roomsWithEvents(among: joined, after: sinceEvents, upTo: upTo.events)
                 }
             }
         }
         let ephemeral = try await ephemeralEvents(in: joined)
         let roomAccountData = try await accountDataChanges()
         let presenceEvents = try await RoomError.catching {
-            try await presence.changes(
+            try await sources.presence.changes(
                 for: request.user, rooms: joined, after: isInitial ? nil : since?.presence, upTo: upTo.presence, epoch: since?.typingEpoch
             )
         }.filter { request.filter.presence.matches(type: "m.presence", sender: $0["sender"]?.stringValue ?? "") }
 
         var removed: Set<RoomID> = []
-        if sinceEvents == nil, !request.filter.includeLeave { removed = try await RemovedRooms.among(memberships, user: request.user, store: store) }
+        if sinceEvents == nil, !request.filter.includeLeave { removed = try await RemovedRooms.among(memberships, user: request.user, timeline: sources.timeline) }
         let context = SectionContext(
             sinceEvents: sinceEvents, changedRooms: changedRooms, ephemeral: ephemeral, roomAccountData: roomAccountData.rooms, removed: removed
         )
@@ -137,14 +132,14 @@ struct SyncResponseBuilder: Sendable {
             room["account_data"] = ["events": .array(context.roomAccountData[record.roomID] ?? [])]
             return .join(room, lazySent: sent)
         case Membership.invite where changedSince:
-            guard try await !ignored.hidesInvite(record, store: store) else { return nil }
+            guard try await !ignored.hidesInvite(record, timeline: sources.timeline) else { return nil }
             return .invite(["invite_state": ["events": .array(try await strippedState(record))]])
         case Membership.leave, Membership.ban:
             guard changedSince, !record.forgotten, sinceEvents != nil || request.filter.includeLeave || context.removed.contains(record.roomID)
             else { return nil }
             let joinedAndLeft = try await joinedDuringRange(record, since: sinceEvents)
             var room =
-                try await reader.wasJoined(before: record)
+                try await sources.reader.wasJoined(before: record)
                 ? try await timelineAndState(
                     record.roomID, after: sinceEvents, upTo: record.streamOrdering, fresh: sinceEvents == nil || joinedAndLeft,
                     joinedAt: nil
@@ -166,7 +161,7 @@ struct SyncResponseBuilder: Sendable {
                 records.append(record)
                 continue
             }
-            guard let earlier = try await reader.membership(of: request.user, in: record.roomID, atStream: upTo.events) else { continue }
+            guard let earlier = try await sources.reader.membership(of: request.user, in: record.roomID, atStream: upTo.events) else { continue }
             records.append(MembershipRecord(
                 userID: record.userID, roomID: record.roomID, membership: earlier.membership, eventID: earlier.event.eventID,
                 streamOrdering: earlier.event.streamOrdering, forgotten: false
@@ -177,10 +172,10 @@ struct SyncResponseBuilder: Sendable {
 
     /// A left room the user never joined (a rejected invite, a ban from outside): only their own membership event.
     private func onlyEvent(_ record: MembershipRecord) async throws(RoomError) -> JSONValue {
-        let events = try await RoomError.catching { try await store.events([record.eventID]) }
+        let events = try await RoomError.catching { try await sources.timeline.events([record.eventID]) }
         return [
             "timeline": [
-                "events": .array(try await reader.format(events, in: record.roomID, viewer: viewer, includeRoomID: false)),
+                "events": .array(try await sources.reader.format(events, in: record.roomID, viewer: viewer, includeRoomID: false)),
                 "limited": false, "prev_batch": .string(RoomToken.stream(record.streamOrdering).description),
             ],
             "state": ["events": []],
@@ -195,7 +190,7 @@ struct SyncResponseBuilder: Sendable {
     {
         let filter = request.filter
         let recent = try await FilteredTimeline.load(
-            roomID, after: after, upTo: upTo, joinedAt: joinedAt, user: request.user, filter: filter, ignored: ignored, reader: reader
+            roomID, after: after, upTo: upTo, joinedAt: joinedAt, user: request.user, filter: filter, ignored: ignored, sources: sources
         )
         let timeline = recent.timeline
         let lazy = filter.lazyLoadMembers
@@ -206,7 +201,7 @@ struct SyncResponseBuilder: Sendable {
             held = needed.subtracting(lazyMembers.unsent(needed, user: request.user, device: request.deviceID, room: roomID))
         }
         let delta = try await SyncStateDelta(
-            store: store, roomID: roomID, recent: recent.events, limited: recent.limited, timeline: timeline,
+            sources: sources, roomID: roomID, recent: recent.events, limited: recent.limited, timeline: timeline,
             since: fresh ? nil : after, upTo: upTo, lazyMembers: lazy ? needed : nil, heldMembers: held
         ).compute()
         var (state, lazySent) = lazy ? lazyLoaded(delta, roomID: roomID, timeline: timeline) : (delta.events, [])
@@ -214,7 +209,7 @@ struct SyncResponseBuilder: Sendable {
             recent.events.first.map { .topological(depth: $0.topologicalOrdering, stream: $0.streamOrdering) } ?? .stream(upTo)
         var room: JSONValue = [
             "timeline": [
-                "events": .array(try await reader.format(timeline, in: roomID, viewer: viewer, includeRoomID: false, withPreviousState: true)),
+                "events": .array(try await sources.reader.format(timeline, in: roomID, viewer: viewer, includeRoomID: false, withPreviousState: true)),
                 "limited": .bool(recent.limited),
                 "prev_batch": .string(prevBatch.description),
             ],
@@ -224,7 +219,7 @@ struct SyncResponseBuilder: Sendable {
         // members in a gap, where it notes false positives).
         let membersChanged = recent.events.contains { $0.type == EventType.member } || delta.changed.contains { $0.type == EventType.member }
         if fresh || membersChanged {
-            let summary = try await SyncRoomSummary.load(roomID, for: request.user, store: store)
+            let summary = try await SyncRoomSummary.load(roomID, for: request.user, state: sources.state)
             room["summary"] = summary.json
             if lazy {
                 let heroes = try await unsentHeroes(summary, known: lazySent, roomID: roomID)
@@ -233,7 +228,7 @@ struct SyncResponseBuilder: Sendable {
             }
         }
         let sorted = state.sorted { $0.streamOrdering < $1.streamOrdering }
-        room["state"] = ["events": .array(try await reader.format(sorted, in: roomID, viewer: viewer, includeRoomID: false))]
+        room["state"] = ["events": .array(try await sources.reader.format(sorted, in: roomID, viewer: viewer, includeRoomID: false))]
         return (room, lazySent)
     }
 
@@ -242,7 +237,7 @@ struct SyncResponseBuilder: Sendable {
     private func joinedDuringRange(_ record: MembershipRecord, since: Int64?) async throws(RoomError) -> Bool {
         guard let since, record.streamOrdering > since else { return false }
         guard let previous = try await stateMap(record.roomID, atStream: since)[.member(request.user.rawValue)] else { return true }
-        let event = try await RoomError.catching { try await store.events([previous]) }.first
+        let event = try await RoomError.catching { try await sources.timeline.events([previous]) }.first
         let membership = event.flatMap { try? JSONValue.parse($0.json) }?["content"]?["membership"]?.stringValue
         return membership != Membership.join
     }
@@ -270,7 +265,7 @@ struct SyncResponseBuilder: Sendable {
         )
         let ids = missing.compactMap { summary.heroMembers[$0] }
         guard !ids.isEmpty else { return [] }
-        return try await RoomError.catching { try await store.events(ids) }
+        return try await RoomError.catching { try await sources.timeline.events(ids) }
     }
 
     private static func memberSlot(_ event: RoomEvent) -> StateKey? {
@@ -278,12 +273,12 @@ struct SyncResponseBuilder: Sendable {
     }
 
     private func stateMap(_ roomID: RoomID, atStream stream: Int64) async throws(RoomError) -> [StateKey: EventID] {
-        try await RoomError.catching { try await store.state(in: roomID, atStream: stream) } ?? [:]
+        try await RoomError.catching { try await sources.state.state(in: roomID, atStream: stream) } ?? [:]
     }
 
     private func stateEvents(_ roomID: RoomID, atStream stream: Int64) async throws(RoomError) -> [RoomEvent] {
         let ids = try await stateMap(roomID, atStream: stream)
-        return try await RoomError.catching { try await store.events(Array(ids.values)) }
+        return try await RoomError.catching { try await sources.timeline.events(Array(ids.values)) }
     }
 
     /// The stripped state an invitee sees: the room's identifying state plus the invite itself.
@@ -309,13 +304,13 @@ struct SyncResponseBuilder: Sendable {
         var result: [RoomID: [JSONValue]] = [:]
         let typingSince = isInitial ? -1 : since?.typing ?? -1
         let typingEpoch = isInitial ? -1 : since?.typingEpoch ?? -1
-        for (room, users) in typing.typing(in: rooms, after: typingSince, epoch: typingEpoch) {
+        for (room, users) in sources.typing.typing(in: rooms, after: typingSince, epoch: typingEpoch) {
             result[room, default: []].append(["type": "m.typing", "content": ["user_ids": .array(users.map { .string($0.rawValue) })]])
         }
         let receiptsSince = isInitial ? nil : since?.receipts
         guard receiptsSince != upTo.receipts else { return result }
         let receiptContent = try await RoomError.catching {
-            try await receipts.receipts(in: rooms, after: receiptsSince, upTo: upTo.receipts, viewer: request.user)
+            try await sources.receipts.receipts(in: rooms, after: receiptsSince, upTo: upTo.receipts, viewer: request.user)
         }
         for (room, content) in receiptContent {
             result[room, default: []].append(["type": "m.receipt", "content": content])
@@ -326,7 +321,7 @@ struct SyncResponseBuilder: Sendable {
     private func accountDataChanges() async throws(RoomError) -> (global: [JSONValue], rooms: [RoomID: [JSONValue]]) {
         let accountDataSince = isInitial ? nil : since?.accountData
         guard accountDataSince != upTo.accountData else { return ([], [:]) }
-        let entries = try await RoomError.catching { try await accountData.changes(of: request.user, after: accountDataSince, upTo: upTo.accountData) }
+        let entries = try await RoomError.catching { try await sources.accountData.changes(of: request.user, after: accountDataSince, upTo: upTo.accountData) }
         var global: [JSONValue] = []
         var rooms: [RoomID: [JSONValue]] = [:]
         for entry in entries {

@@ -12,13 +12,13 @@ struct SyncRoomSummary {
 
     static let heroLimit = 5
 
-    static func load(_ roomID: RoomID, for user: UserID, store: RoomStore) async throws(RoomError) -> SyncRoomSummary {
-        let members = try await RoomError.catching { try await store.memberSummary(of: roomID) }
+    static func load(_ roomID: RoomID, for user: UserID, state: any RoomStateReads) async throws(RoomError) -> SyncRoomSummary {
+        let members = try await RoomError.catching { try await state.memberSummary(of: roomID) }
         var json: JSONValue = [
             "m.joined_member_count": .integer(Int64(members.joinedCount)),
             "m.invited_member_count": .integer(Int64(members.invitedCount)),
         ]
-        guard try await !isNamed(roomID, store: store) else { return SyncRoomSummary(json: json, heroMembers: [:]) }
+        guard try await !isNamed(roomID, state: state) else { return SyncRoomSummary(json: json, heroMembers: [:]) }
         let others = members.first.filter { $0.userID != user }
         let present = others.filter { $0.membership == Membership.join || $0.membership == Membership.invite }
         let gone = others.filter { $0.membership == Membership.leave || $0.membership == Membership.ban }
@@ -31,10 +31,10 @@ struct SyncRoomSummary {
 
     /// Whether the room's current name or canonical alias is set to something Python counts as true (Synapse
     /// checks `content.get("name")` and `content.get("alias")`), so clients need no heroes to call it.
-    private static func isNamed(_ roomID: RoomID, store: RoomStore) async throws(RoomError) -> Bool {
+    private static func isNamed(_ roomID: RoomID, state: any RoomStateReads) async throws(RoomError) -> Bool {
         let slots: [(StateKey, String)] = [(StateKey("m.room.name", ""), "name"), (StateKey("m.room.canonical_alias", ""), "alias")]
         let current = try await RoomError.catching {
-            try await store.currentSlots(slots.map(\.0), in: [roomID])
+            try await state.currentSlots(slots.map(\.0), in: [roomID])
         }[roomID] ?? [:]
         return slots.contains { slot, field in
             current[slot].flatMap { try? JSONValue.parse($0.json) }?["content"]?[field].map(isTruthy) ?? false

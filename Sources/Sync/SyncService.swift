@@ -15,11 +15,7 @@ public import Typing
 /// `/sync`: initial and incremental, long-polling on the notifier. Every section reads only rows between the
 /// request's token and the current positions, which are read from memory.
 public final class SyncService: Sendable {
-    private let reader: RoomReader
-    private let receipts: ReceiptService
-    private let accountData: AccountDataService
-    private let typing: TypingService
-    private let presence: PresenceService
+    private let sources: SyncSources
     private let notifier: Notifier
     private let lazyMembers = LazyMemberRecord()
     /// Each user's memberships and the notifier mark they were read at; a notice naming the user makes them stale.
@@ -36,15 +32,8 @@ public final class SyncService: Sendable {
     /// long-poll woken by news that holds nothing for it builds one and waits on.
     private let built = Counter(label: "axon_sync_responses_built_total")
 
-    public init(
-        reader: RoomReader, receipts: ReceiptService, accountData: AccountDataService, typing: TypingService,
-        presence: PresenceService, notifier: Notifier, logger: Logger, catchUpTimeout: Duration = .seconds(10)
-    ) {
-        self.reader = reader
-        self.receipts = receipts
-        self.accountData = accountData
-        self.typing = typing
-        self.presence = presence
+    public init(sources: SyncSources, notifier: Notifier, logger: Logger, catchUpTimeout: Duration = .seconds(10)) {
+        self.sources = sources
         self.notifier = notifier
         self.logger = logger
         self.catchUpTimeout = catchUpTimeout
@@ -53,14 +42,14 @@ public final class SyncService: Sendable {
     /// The positions every stream has reached, from memory.
     public func currentToken() -> SyncToken {
         SyncToken(
-            events: notifier.eventsPosition, receipts: receipts.position, accountData: accountData.position,
-            typingEpoch: typing.epoch, typing: typing.position, presence: presence.position
+            events: notifier.eventsPosition, receipts: sources.receipts.position, accountData: sources.accountData.position,
+            typingEpoch: sources.typing.epoch, typing: sources.typing.position, presence: sources.presence.position
         )
     }
 
     public func sync(_ request: SyncRequest) async throws(RoomError) -> JSONValue {
         let deadline = ContinuousClock.now + request.timeout
-        try await RoomError.catching { try await presence.syncing(request.user, presence: request.setPresence) }
+        try await RoomError.catching { try await sources.presence.syncing(request.user, presence: request.setPresence) }
         var since = request.since
         if let asked = since {
             guard let servable = try await servable(asked) else { return SyncResponseBuilder.empty(next: asked) }
@@ -83,7 +72,7 @@ public final class SyncService: Sendable {
             let builder = SyncResponseBuilder(
                 request: request, since: since, upTo: current,
                 memberships: try await memberships(of: request.user, fresh: since == nil || request.fullState),
-                reader: reader, receipts: receipts, accountData: accountData, typing: typing, presence: presence, notifier: notifier,
+                sources: sources, notifier: notifier,
                 lazyMembers: lazyMembers, ignored: try await ignoredUsers(of: request.user)
             )
             let response = try await builder.build()
@@ -110,7 +99,7 @@ public final class SyncService: Sendable {
         token.receipts = min(token.receipts, current.receipts)
         token.accountData = min(token.accountData, current.accountData)
         guard token.events > current.events else { return token }
-        let allocated = try await RoomError.catching { try await reader.store.maxAllocated() }
+        let allocated = try await RoomError.catching { try await sources.timeline.maxAllocated() }
         if token.events > allocated {
             logger.warning("bounding a sync token from the future", metadata: ["events": "\(token.events)", "bound": "\(current.events)"])
             token.events = current.events
@@ -130,15 +119,15 @@ public final class SyncService: Sendable {
             return cached.records
         }
         let mark = notifier.mark()
-        let records = try await RoomError.catching { try await reader.store.memberships(of: user) }
+        let records = try await RoomError.catching { try await sources.memberships.memberships(of: user) }
         membershipCache.withLock { $0[user] = (records, mark) }
         return records
     }
 
     private func ignoredUsers(of user: UserID) async throws(RoomError) -> IgnoredUsers {
-        let position = accountData.position
+        let position = sources.accountData.position
         if let cached = ignoredCache.withLock({ $0[user] }), cached.position == position { return cached.ignored }
-        let ignored = try await IgnoredUsers.load(for: user, from: accountData)
+        let ignored = try await IgnoredUsers.load(for: user, from: sources.accountData)
         ignoredCache.withLock { cache in
             if cache.count >= Self.cachedUsers { cache.removeAll(keepingCapacity: true) }
             cache[user] = (ignored, position)

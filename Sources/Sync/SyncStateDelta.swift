@@ -9,7 +9,7 @@ import Storage
 /// start of the timeline"; taking the end into account as well keeps a state change that a fork (or a timeline
 /// filter) put out of the timeline from being lost.
 struct SyncStateDelta {
-    let store: RoomStore
+    let sources: SyncSources
     let roomID: RoomID
     /// Every event of the range before the visibility and timeline filters, oldest first.
     let recent: [RoomEvent]
@@ -40,7 +40,7 @@ struct SyncStateDelta {
         let end = try await stateMap(atStream: upTo)
         var start = end
         if let first = timeline.first {
-            let after = try await RoomError.catching { try await store.state(after: first.eventID) }
+            let after = try await RoomError.catching { try await sources.state.state(after: first.eventID) }
             if let after { start = after } else { start = try await stateMap(atStream: first.streamOrdering) }
         }
         var previous: [StateKey: EventID] = [:]
@@ -52,7 +52,7 @@ struct SyncStateDelta {
             end: restrictAll ? restricted(end) : end, previous: restrictAll ? restricted(previous) : previous,
             lazyLoading: lazyMembers != nil
         )
-        let events = try await RoomError.catching { try await store.events(Array(ids.values)) }
+        let events = try await RoomError.catching { try await sources.timeline.events(Array(ids.values)) }
         return Result(events: events, changed: changedSlots(ids, previous: previous))
     }
 
@@ -61,7 +61,7 @@ struct SyncStateDelta {
     /// those are read. `nil` when the history is not linear.
     private func linearDelta(since: Int64) async throws(RoomError) -> Result? {
         guard let oldest = recent.first, let newest = recent.last else { return Result(events: [], changed: []) }
-        let last = try await RoomError.catching { try await store.lastEventID(in: roomID, upTo: since) }
+        let last = try await RoomError.catching { try await sources.timeline.lastEventID(in: roomID, upTo: since) }
         var previous = last
         for event in recent {
             guard let parent = previous, Self.prevEvents(of: event) == [parent] else { return nil }
@@ -71,7 +71,7 @@ struct SyncStateDelta {
         slots.formUnion(slots.isEmpty ? (lazyMembers ?? []).subtracting(heldMembers) : lazyMembers ?? [])
         guard !slots.isEmpty else { return Result(events: [], changed: []) }
         let anchors = [oldest, newest] + (timeline.first.map { [$0] } ?? [])
-        let read = try await RoomError.catching { try await store.slots(Array(slots), at: anchors) }
+        let read = try await RoomError.catching { try await sources.state.slots(Array(slots), at: anchors) }
         let before = read.beforeOldest
         let end = read.after[newest.eventID] ?? before
         let start = timeline.first.flatMap { read.after[$0.eventID] } ?? end
@@ -97,7 +97,7 @@ struct SyncStateDelta {
     }
 
     private func stateMap(atStream stream: Int64) async throws(RoomError) -> [StateKey: EventID] {
-        try await RoomError.catching { try await store.state(in: roomID, atStream: stream) } ?? [:]
+        try await RoomError.catching { try await sources.state.state(in: roomID, atStream: stream) } ?? [:]
     }
 
     /// Synapse's `_calculate_state`. With lazy loading, the members at the timeline's start are sent even if the

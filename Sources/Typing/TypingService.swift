@@ -7,7 +7,7 @@ import Synchronization
 
 /// Who is typing where, held only in memory (design §3): positions count changes since `epoch`, this process's
 /// start, so a token from before a restart is recognised and answered with the current state.
-public final class TypingService: Sendable {
+public final class TypingService: TypingReads {
     private struct State {
         var position: Int64 = 0
         /// Room → user → expiry (ms since the epoch).

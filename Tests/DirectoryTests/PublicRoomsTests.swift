@@ -24,7 +24,7 @@ import Testing
                 logger: Logger(label: "dir")
             )
             let directory = DirectoryService(
-                database: database, reader: RoomReader(store: store), writer: writer, serverName: try ServerName("dir.test"),
+                database: database, reader: RoomReader(store: store, erasedUsers: ErasedUsers(database: database)), writer: writer, serverName: try ServerName("dir.test"),
                 publication: PublicationPolicy(
                     rules: [PublicationPolicy.Rule(userID: "*", roomID: "*", alias: "*", allow: true)], users: UserLookup(database: database)
                 )

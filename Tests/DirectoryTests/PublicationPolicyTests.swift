@@ -31,7 +31,7 @@ import Testing
             ]))[0].roomID
             func directory(_ rules: [PublicationPolicy.Rule]) -> DirectoryService {
                 DirectoryService(
-                    database: database, reader: RoomReader(store: store), writer: writer, serverName: server,
+                    database: database, reader: RoomReader(store: store, erasedUsers: ErasedUsers(database: database)), writer: writer, serverName: server,
                     publication: PublicationPolicy(rules: rules, users: UserLookup(database: database))
                 )
             }

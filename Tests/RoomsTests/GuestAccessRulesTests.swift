@@ -1,10 +1,11 @@
+import Accounts
 import AxonTesting
 import Logging
 import MatrixCrypto
 import MatrixTypes
 import Replication
-import RoomStore
 import Rooms
+import RoomStore
 import Storage
 import Testing
 
@@ -38,7 +39,7 @@ import Testing
                 ]))
             }
             func member(_ user: UserID) async throws -> (sender: String?, content: JSONValue?) {
-                let state = try await RoomReader(store: store).state(of: roomID, viewer: alice)
+                let state = try await RoomReader(store: store, erasedUsers: ErasedUsers(database: database)).state(of: roomID, viewer: alice)
                 let event = try #require(state.first { $0.type == EventType.member && $0.stateKey == user.rawValue })
                 let json = try JSONValue.parse(event.json)
                 return (json["sender"]?.stringValue, json["content"])

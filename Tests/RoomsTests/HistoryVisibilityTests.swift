@@ -1,10 +1,11 @@
+import Accounts
 import AxonTesting
 import Logging
 import MatrixCrypto
 import MatrixTypes
 import Replication
-import RoomStore
 import Rooms
+import RoomStore
 import Storage
 import Testing
 
@@ -127,7 +128,7 @@ struct VisibilityRoom {
             EventIntent(sender: alice, type: EventType.joinRules, stateKey: "", content: ["join_rule": "public"]),
             EventIntent(sender: alice, type: "m.room.history_visibility", stateKey: "", content: ["history_visibility": .string(visibility)]),
         ]))
-        return VisibilityRoom(id: created[0].roomID, alice: alice, writer: writer, reader: RoomReader(store: store))
+        return VisibilityRoom(id: created[0].roomID, alice: alice, writer: writer, reader: RoomReader(store: store, erasedUsers: ErasedUsers(database: database)))
     }
 
     func say(_ body: String) async throws -> WrittenEvent {

@@ -1,4 +1,5 @@
 import AccountData
+import Accounts
 import AxonTesting
 import Foundation
 import Logging
@@ -7,8 +8,8 @@ import MatrixTypes
 import Presence
 import Receipts
 import Replication
-import RoomStore
 import Rooms
+import RoomStore
 import Storage
 import Sync
 import Typing
@@ -43,7 +44,7 @@ struct SyncStack {
             writers.append(RoomWriter(store: store, serverName: serverName, signingKey: key, bus: bus, logger: Logger(label: "sync-test")))
         }
         let merged = MergedStreamPosition(Array(stores.prefix(seenWriters ?? writerCount)))
-        let reader = RoomReader(store: stores[0])
+        let reader = RoomReader(store: stores[0], erasedUsers: ErasedUsers(database: database))
         let receipts = ReceiptService(
             database: database, streamIDs: try await StreamIDAllocator.open(stream: "receipts", instance: "main", database: database), bus: bus
         )
@@ -54,10 +55,11 @@ struct SyncStack {
         let notifier = Notifier(bus: bus, persisted: { merged.persistedUpTo }, advances: merged.positions())
         let typing = TypingService(bus: bus, reader: reader)
         let presence = PresenceService(enabled: presenceEnabled, epoch: typing.epoch, store: stores[0], bus: bus)
-        let sync = SyncService(
-            reader: reader, receipts: receipts, accountData: accountData, typing: typing, presence: presence, notifier: notifier,
-            logger: Logger(label: "sync-test"), catchUpTimeout: catchUpTimeout
+        let sources = SyncSources(
+            reader: reader, timeline: stores[0], state: stores[0], memberships: stores[0], receipts: receipts, accountData: accountData,
+            typing: typing, presence: presence
         )
+        let sync = SyncService(sources: sources, notifier: notifier, logger: Logger(label: "sync-test"), catchUpTimeout: catchUpTimeout)
         return SyncStack(stores: stores, writers: writers, reader: reader, receipts: receipts, sync: sync, presence: presence, merged: merged)
     }
 

@@ -86,7 +86,7 @@ public struct Composition: Sendable {
             serverName: serverName, defaultVersion: RoomVersion(identifier: config.server.defaultRoomVersion) ?? .v10,
             limits: Self.roomLimits(config.rateLimits), logger: logger
         )
-        let reader = RoomReader(store: store)
+        let reader = RoomReader(store: store, erasedUsers: ErasedUsers(database: database))
         let accountData = AccountDataService(
             database: database, streamIDs: try await StreamIDAllocator.open(stream: "account_data", instance: instance, database: database),
             bus: bus
@@ -99,9 +99,11 @@ public struct Composition: Sendable {
         let presence = PresenceService(enabled: config.server.presenceEnabled, epoch: typing.epoch, store: store, bus: bus)
         let filters = FilterService(database: database)
         let notifier = Notifier(bus: bus, persisted: { store.persistedUpTo }, advances: store.positions())
-        let sync = SyncService(
-            reader: reader, receipts: receipts, accountData: accountData, typing: typing, presence: presence, notifier: notifier, logger: logger
+        let sources = SyncSources(
+            reader: reader, timeline: store, state: store, memberships: store, receipts: receipts, accountData: accountData, typing: typing,
+            presence: presence
         )
+        let sync = SyncService(sources: sources, notifier: notifier, logger: logger)
         let directory = DirectoryService(database: database, reader: reader, writer: writer, serverName: serverName, publication: publication)
         // One `rc_message` bucket per user, whichever route writes the event.
         let messageLimiter = RateLimiter(config.rateLimits.message)
@@ -109,12 +111,8 @@ public struct Composition: Sendable {
             + RoomEventRoutes.routes(rooms, messageLimiter: messageLimiter)
             + RoomReadRoutes.routes(reader, accountData: accountData)
             + SyncRoutes.routes(sync, filters: filters)
-            + EventStreamRoutes.routes(EventStreamService(
-                sync: sync, reader: reader, receipts: receipts, accountData: accountData, typing: typing, presence: presence, notifier: notifier
-            ))
-            + InitialSyncRoutes.routes(InitialSyncService(
-                sync: sync, reader: reader, receipts: receipts, accountData: accountData, presence: presence, directory: directory
-            ))
+            + EventStreamRoutes.routes(EventStreamService(sync: sync, sources: sources, notifier: notifier))
+            + InitialSyncRoutes.routes(InitialSyncService(sync: sync, sources: sources, directory: directory))
             + ProfileRoutes.routes(
                 profiles, lookupLimiter: RateLimiter(config.rateLimits.profile), messageLimiter: messageLimiter,
                 requireAuthentication: config.server.requireAuthForProfileRequests

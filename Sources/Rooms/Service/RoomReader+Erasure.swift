@@ -13,8 +13,7 @@ extension RoomReader {
     func markingErasedSenders(_ events: [RoomEvent], viewer: UserID, joinedAt: Int64?) async throws(RoomError) -> [RoomEvent] {
         let checked = events.filter { event in joinedAt.map { event.streamOrdering < $0 } ?? true }
         guard !checked.isEmpty else { return events }
-        let users = ErasedUsers(database: store.database)
-        let erased = try await RoomError.catching { try await users.among(Set(checked.map(\.sender))) }
+        let erased = try await RoomError.catching { try await erasedUsers.among(Set(checked.map(\.sender))) }
         let suspects = checked.filter { erased.contains($0.sender) }
         guard !suspects.isEmpty else { return events }
         let memberKey = StateKey.member(viewer.rawValue)

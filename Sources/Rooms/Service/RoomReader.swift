@@ -1,4 +1,5 @@
 import AccountData
+public import Accounts
 import EventAuth
 import MatrixCrypto
 public import MatrixTypes
@@ -10,13 +11,16 @@ import Storage
 /// (up to their leave or ban after having joined, and of that what the history visibility in force at each event
 /// shows them).
 public final class RoomReader: Sendable {
-    public let store: RoomStore
+    let store: RoomStore
     let versions: RoomVersions
+    /// Whose events are shown redacted to those who were not there (``markingErasedSenders(_:viewer:joinedAt:)``).
+    let erasedUsers: ErasedUsers
     let clock: @Sendable () -> Int64
 
-    public init(store: RoomStore, clock: @escaping @Sendable () -> Int64 = currentMilliseconds) {
+    public init(store: RoomStore, erasedUsers: ErasedUsers, clock: @escaping @Sendable () -> Int64 = currentMilliseconds) {
         self.store = store
         self.versions = RoomVersions(store: store)
+        self.erasedUsers = erasedUsers
         self.clock = clock
     }
 
