@@ -92,7 +92,7 @@ let package = Package(
         ),
 
         // Layers 9-10: HTTP plumbing and route collections.
-        .target(name: "MatrixHTTP", dependencies: ["MatrixTypes", "Accounts", hummingbird, httpTypes, nio, logging], swiftSettings: strict),
+        .target(name: "MatrixHTTP", dependencies: ["MatrixTypes", hummingbird, httpTypes, nio, logging], swiftSettings: strict),
         .target(
             name: "ClientAPI",
             dependencies: [
@@ -101,7 +101,7 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .target(name: "AdminAPI", dependencies: ["MatrixTypes", "MatrixHTTP", "Accounts", httpTypes], swiftSettings: strict),
+        .target(name: "AdminAPI", dependencies: ["MatrixTypes", "MatrixHTTP", "Accounts", "ClientAPI", httpTypes], swiftSettings: strict),
 
         // Layer 11: composition root.
         .target(

@@ -1,6 +1,7 @@
 public import Accounts
-public import MatrixHTTP
+import ClientAPI
 import HTTPTypes
+public import MatrixHTTP
 public import MatrixTypes
 
 /// `GET`/`POST /_synapse/admin/v1/register`: Synapse's shared-secret registration, which

@@ -6,8 +6,12 @@ public protocol ClientFacingError: Error {
     /// For a failure that is the server's own (a storage failure, a bug): what the server log records. The client
     /// sees only `clientError`.
     var serverFault: String? { get }
+    /// The whole response body when it is more than the spec's `{errcode, error}` (the user-interactive auth
+    /// challenge, with its flows); `nil` for the usual body made from `clientError`.
+    var responseBody: JSONValue? { get }
 }
 
 extension ClientFacingError {
     public var serverFault: String? { nil }
+    public var responseBody: JSONValue? { nil }
 }

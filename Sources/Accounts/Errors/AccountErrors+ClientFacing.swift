@@ -66,6 +66,23 @@ extension UIAError: ClientFacingError {
         case .parametersTooLarge(let limit): MatrixError(.tooLarge, "The request's parameters exceed the \(limit) bytes an auth session keeps")
         }
     }
+
+    /// A challenge answers `{"session", "flows": [{"stages"}], "params", "completed"}`, with `errcode` and `error`
+    /// when the stage just attempted failed.
+    public var responseBody: JSONValue? {
+        guard case .incomplete(let challenge) = self else { return nil }
+        var body: JSONObject = [
+            "session": .string(challenge.session),
+            "flows": .array(challenge.flows.map { ["stages": .array($0.map(JSONValue.string))] }),
+            "params": [:],
+        ]
+        if let completed = challenge.completed { body["completed"] = .array(completed.map(JSONValue.string)) }
+        if let failure = challenge.failure?.clientError {
+            body["errcode"] = .string(failure.code.rawValue)
+            body["error"] = .string(failure.message)
+        }
+        return .object(body)
+    }
 }
 
 extension SharedSecretError: ClientFacingError {

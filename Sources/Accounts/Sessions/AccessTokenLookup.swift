@@ -2,7 +2,7 @@ import MatrixTypes
 import Storage
 
 /// Resolves the access token on each authenticated request to its account, from the cache when it holds it.
-public struct AccessTokenLookup: Sendable {
+public struct AccessTokenLookup: AccessTokenResolver {
     let database: any Database
     let cache: AccessTokenCache
 

@@ -1,4 +1,4 @@
-public import Accounts
+public import MatrixTypes
 
 /// What an authenticated route's handler receives: the request plus its requester, never optional, so
 /// handlers cannot forget to check who is calling. Request fields read through, as `request.body`.

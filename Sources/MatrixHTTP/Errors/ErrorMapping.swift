@@ -7,10 +7,10 @@ public enum ErrorMapping {
     /// The response for any error: the spec's error object, plus the fields some errors carry (the flows of a
     /// user-interactive-auth challenge, `soft_logout` for a refused token).
     public static func response(for error: any Error, logger: Logger) -> MatrixResponse {
-        if let challenge = uiaChallenge(error) {
-            return .json(body(of: challenge, logger: logger), status: .unauthorized)
-        }
         let matrixError = matrixError(for: error, logger: logger)
+        if let body = (error as? any ClientFacingError)?.responseBody {
+            return .json(body, status: .init(code: matrixError.status))
+        }
         var body = body(of: matrixError)
         if case AuthenticationError.unknownToken = error { body["soft_logout"] = false }
         return .json(body, status: .init(code: matrixError.status))

@@ -1,4 +1,4 @@
-public import Accounts
+public import MatrixTypes
 
 /// Account and room services apply `rc_*` limits themselves, keyed by account, address, room or target, with
 /// the same leaky bucket the responder uses per route.

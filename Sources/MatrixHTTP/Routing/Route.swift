@@ -1,6 +1,5 @@
-public import Accounts
 public import HTTPTypes
-import MatrixTypes
+public import MatrixTypes
 
 /// One endpoint: the single source of truth for dispatch, listener resources, worker routing and the
 /// bad-input suite.

@@ -1,4 +1,4 @@
-public import Accounts
+public import MatrixTypes
 
 /// The `rc_*` limits that need to know what a room action does, applied where Synapse applies them. `rc_message`
 /// is not here: it is charged per user on every route that sends an event, before the body is read.

@@ -1,5 +1,3 @@
-public import MatrixTypes
-
 /// The account behind a request's access token.
 public struct Requester: Sendable, Hashable {
     public let userID: UserID
@@ -14,4 +12,11 @@ public struct Requester: Sendable, Hashable {
         self.isGuest = isGuest
         self.accessTokenID = accessTokenID
     }
+}
+
+/// Turns an access token into the account behind it; the HTTP responder calls it before any authenticated handler,
+/// and the accounts implement it.
+public protocol AccessTokenResolver: Sendable {
+    /// `nil` for a token that is unknown or was revoked.
+    func requester(forAccessToken token: String) async throws -> Requester?
 }
