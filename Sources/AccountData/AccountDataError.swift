@@ -12,7 +12,7 @@ public enum AccountDataError: Error, Sendable, Equatable {
 
 extension AccountDataError: StorageFailureWrapping {
     public init(wrapping error: any Error) {
-        self = .storage(error as? StorageError ?? .queryFailed(message: "\(error)"))
+        self = .storage(StorageError(wrapping: error))
     }
 }
 

@@ -17,7 +17,7 @@ extension DirectoryError: StorageFailureWrapping {
     public init(wrapping error: any Error) {
         switch error {
         case let error as RoomError: self = .room(error)
-        default: self = .storage(error as? StorageError ?? .queryFailed(message: "\(error)"))
+        default: self = .storage(StorageError(wrapping: error))
         }
     }
 }

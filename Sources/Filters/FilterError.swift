@@ -15,7 +15,7 @@ public enum FilterError: Error, Sendable, Equatable {
 
 extension FilterError: StorageFailureWrapping {
     public init(wrapping error: any Error) {
-        self = .storage(error as? StorageError ?? .queryFailed(message: "\(error)"))
+        self = .storage(StorageError(wrapping: error))
     }
 }
 

@@ -13,7 +13,7 @@ public enum ProfileError: Error, Sendable, Equatable {
 
 extension ProfileError: StorageFailureWrapping {
     public init(wrapping error: any Error) {
-        self = .storage(error as? StorageError ?? .queryFailed(message: "\(error)"))
+        self = .storage(StorageError(wrapping: error))
     }
 }
 

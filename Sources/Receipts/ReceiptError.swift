@@ -19,7 +19,7 @@ extension ReceiptError: StorageFailureWrapping {
         switch error {
         case let error as RoomError: self = .room(error)
         case let error as AccountDataError: self = .accountData(error)
-        default: self = .storage(error as? StorageError ?? .queryFailed(message: "\(error)"))
+        default: self = .storage(StorageError(wrapping: error))
         }
     }
 }

@@ -22,6 +22,6 @@ extension RoomStoreError: CustomStringConvertible {
 
 extension RoomStoreError: StorageFailureWrapping {
     public init(wrapping error: any Error) {
-        self = .storage(error as? StorageError ?? .queryFailed(message: "\(error)"))
+        self = .storage(StorageError(wrapping: error))
     }
 }

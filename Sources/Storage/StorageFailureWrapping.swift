@@ -28,3 +28,11 @@ extension StorageFailureWrapping {
         }
     }
 }
+
+/// A storage error wraps anything else as a failed query carrying its description, so a module's error can hold one
+/// `StorageError` for every failure below it.
+extension StorageError: StorageFailureWrapping {
+    public init(wrapping error: any Error) {
+        self = error as? StorageError ?? .queryFailed(message: "\(error)")
+    }
+}

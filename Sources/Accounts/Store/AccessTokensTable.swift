@@ -8,7 +8,8 @@ struct AccessTokenRow: Sendable {
     var isGuest: Bool
 }
 
-/// The only SQL touching `access_tokens`. Tokens are looked up by their hash; the token itself is never stored.
+/// The only SQL touching `access_tokens` (migration 0002, `Accounts`). Tokens are looked up by their hash; the token
+/// itself is never stored.
 enum AccessTokensTable {
     static func insert(
         hash: String, userID: String, deviceID: String, at now: Int64, in transaction: any Transaction

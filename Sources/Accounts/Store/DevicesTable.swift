@@ -8,7 +8,7 @@ public struct DeviceInfo: Sendable, Equatable {
     public var lastSeenTimestamp: Int64?
 }
 
-/// The only SQL touching `devices`.
+/// The only SQL touching `devices` (migration 0002, `Accounts`).
 enum DevicesTable {
     /// Creates the device unless the user already has one with this ID (logging in again on a known device
     /// keeps its display name). Returns whether it was created.

@@ -1,6 +1,6 @@
 import Storage
 
-/// The only SQL touching `erased_users`: users who deactivated with `erase: true`.
+/// The only SQL touching `erased_users` (migration 0010, `OpenIDAndErasure`): users who deactivated with `erase: true`.
 enum ErasedUsersTable {
     static func insert(_ userID: String, in transaction: any Transaction) throws(StorageError) {
         try transaction.execute(

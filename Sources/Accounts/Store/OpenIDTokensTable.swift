@@ -1,6 +1,7 @@
 import Storage
 
-/// The only SQL touching `open_id_tokens`. Tokens are looked up by their hash; the token itself is never stored.
+/// The only SQL touching `open_id_tokens` (migration 0010, `OpenIDAndErasure`). Tokens are looked up by their hash; the
+/// token itself is never stored.
 enum OpenIDTokensTable {
     static func insert(hash: String, userID: String, validUntil: Int64, in transaction: any Transaction) throws(StorageError) {
         try transaction.execute(

@@ -1,7 +1,7 @@
 import Storage
 
-/// The only SQL touching `registration_nonces`. Nonces live in the database (Synapse keeps them in process
-/// memory) so one fetched from any process is accepted by any other on the same database.
+/// The only SQL touching `registration_nonces` (migration 0002, `Accounts`). Nonces live in the database (Synapse keeps
+/// them in process memory) so one fetched from any process is accepted by any other on the same database.
 enum RegistrationNoncesTable {
     static func insert(_ nonce: String, at now: Int64, in transaction: any Transaction) throws(StorageError) {
         try transaction.execute("INSERT INTO registration_nonces (nonce, created_ts) VALUES (?, ?)", [.text(nonce), .integer(now)])

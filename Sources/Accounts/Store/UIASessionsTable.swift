@@ -15,7 +15,7 @@ struct UIASessionRow: Sendable {
     var registeredUserID: String?
 }
 
-/// The only SQL touching `ui_auth_sessions` and `ui_auth_session_stages`.
+/// The only SQL touching `ui_auth_sessions` and `ui_auth_session_stages` (migration 0002, `Accounts`).
 enum UIASessionsTable {
     static func insert(_ session: UIASessionRow, in transaction: any Transaction) throws(StorageError) {
         try transaction.execute(

@@ -10,7 +10,7 @@ struct UserRow: Sendable {
     var deactivated: Bool
 }
 
-/// The only SQL touching `users` and `generated_localparts`.
+/// The only SQL touching `users` and `generated_localparts` (migration 0002, `Accounts`).
 enum UsersTable {
     static func insert(_ user: UserRow, createdAt: Int64, in transaction: any Transaction) throws(StorageError) {
         try transaction.execute(

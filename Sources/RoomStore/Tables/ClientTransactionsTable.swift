@@ -1,7 +1,8 @@
 import MatrixTypes
 import Storage
 
-/// The only SQL touching `client_transactions`: which event a client transaction produced.
+/// The only SQL touching `client_transactions` (migration 0006, `TransactionScopes`): which event a client transaction
+/// produced.
 enum ClientTransactionsTable {
     /// Records which event each client transaction produced, a few hundred per statement. Fails with
     /// `.uniqueViolation` when one of them already produced an event.

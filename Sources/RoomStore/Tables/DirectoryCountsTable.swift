@@ -1,6 +1,7 @@
 import Storage
 
-/// The only SQL keeping `room_directory.joined_members` current: the listing order of `/publicRooms`.
+/// The only SQL keeping `room_directory.joined_members` (migration 0004, `RoomFeatures`) current: the listing order of
+/// `/publicRooms`.
 enum DirectoryCountsTable {
     /// Recounts the room's joined members if the room is listed (an unlisted room matches no row and costs no count).
     /// Recounting rather than adding a difference corrects any drift from a listing that raced a membership change.

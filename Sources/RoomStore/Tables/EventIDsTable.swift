@@ -1,7 +1,8 @@
 import MatrixTypes
 import Storage
 
-/// The only SQL touching `event_ids`, which interns event IDs (including events referenced before they arrive).
+/// The only SQL touching `event_ids` (migration 0003, `Rooms`), which interns event IDs (including events referenced
+/// before they arrive).
 enum EventIDsTable {
     static func intern(_ eventID: EventID, in transaction: any Transaction) throws(StorageError) -> Int64 {
         try internedID(

@@ -1,7 +1,8 @@
 import MatrixTypes
 import Storage
 
-/// The only SQL touching `event_state_groups`: the group holding the room's state after each non-outlier event.
+/// The only SQL touching `event_state_groups` (migration 0003, `Rooms`): the group holding the room's state after each
+/// non-outlier event.
 enum EventStateGroupsTable {
     /// Records the state group after each event, a statement per 500 events.
     static func insert(_ rows: [(eventNID: Int64, group: Int64)], in transaction: any Transaction) throws(StorageError) {

@@ -1,7 +1,8 @@
 import MatrixTypes
 import Storage
 
-/// The only SQL touching `events`: raw JSON bytes plus the columns timelines, sync and federation index on.
+/// The only SQL touching `events` (migration 0003, `Rooms`): raw JSON bytes plus the columns timelines, sync and
+/// federation index on.
 enum EventsTable {
     /// One row to insert.
     struct NewRow {

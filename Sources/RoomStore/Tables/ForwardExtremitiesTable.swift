@@ -1,6 +1,7 @@
 import Storage
 
-/// The only SQL touching `forward_extremities`: each room's events that no stored event lists as a prev event yet.
+/// The only SQL touching `forward_extremities` (migration 0003, `Rooms`): each room's events that no stored event lists
+/// as a prev event yet.
 enum ForwardExtremitiesTable {
     /// Makes `eventNIDs` extremities in place of the prev events they build on (`prevNIDs`, which never include one
     /// of `eventNIDs`).

@@ -1,7 +1,7 @@
 import MatrixTypes
 import Storage
 
-/// The only SQL touching `room_ids`, which interns room IDs for the joins on `room_nid`.
+/// The only SQL touching `room_ids` (migration 0003, `Rooms`), which interns room IDs for the joins on `room_nid`.
 enum RoomIDsTable {
     static func intern(_ roomID: RoomID, in transaction: any Transaction) throws(StorageError) -> Int64 {
         try internedID(table: "room_ids", id: "room_nid", columns: ["room_id"], values: [.text(roomID.rawValue)], in: transaction)

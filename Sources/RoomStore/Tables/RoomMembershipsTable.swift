@@ -1,6 +1,6 @@
 import Storage
 
-/// The only SQL touching `room_memberships`: each user's current membership of each room.
+/// The only SQL touching `room_memberships` (migration 0003, `Rooms`): each user's current membership of each room.
 enum RoomMembershipsTable {
     static func upsert(roomNID: Int64, userID: String, membership: String, eventNID: Int64, in transaction: any Transaction)
         throws(StorageError)

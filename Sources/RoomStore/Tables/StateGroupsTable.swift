@@ -20,7 +20,7 @@ struct StateGroupEntry: Sendable {
     var eventID: String
 }
 
-/// The only SQL touching `state_groups` and `state_group_entries`.
+/// The only SQL touching `state_groups` and `state_group_entries` (migration 0003, `Rooms`).
 ///
 /// A group with no `prev_group` is a snapshot holding every entry; otherwise it holds only the entries that differ
 /// from `prev_group`, and reading it walks the chain back to its snapshot, nearer groups winning.

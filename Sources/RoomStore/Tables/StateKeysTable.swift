@@ -1,7 +1,8 @@
 import MatrixTypes
 import Storage
 
-/// The only SQL touching `state_keys`, which interns `(type, state_key)` pairs for state group entries.
+/// The only SQL touching `state_keys` (migration 0003, `Rooms`), which interns `(type, state_key)` pairs for state
+/// group entries.
 enum StateKeysTable {
     static func intern(_ key: StateKey, in transaction: any Transaction) throws(StorageError) -> Int64 {
         try internedID(
