@@ -129,6 +129,12 @@ let package = Package(
             path: "Tests/AxonTesting",
             swiftSettings: strict
         ),
+        .target(
+            name: "RoomTesting",
+            dependencies: ["Rooms", "RoomStore", "AccountData", "Accounts", "Replication", "Storage"],
+            path: "Tests/RoomTesting",
+            swiftSettings: strict
+        ),
         .testTarget(name: "ArchitectureTests", swiftSettings: strict),
         .testTarget(name: "MatrixTypesTests", dependencies: ["MatrixTypes", "AxonTesting"], swiftSettings: strict),
         .testTarget(name: "MatrixCryptoTests", dependencies: ["MatrixCrypto", "MatrixTypes"], swiftSettings: strict),
@@ -137,29 +143,37 @@ let package = Package(
             exclude: ["Differential"], swiftSettings: strict
         ),
         .testTarget(name: "AccountsTests", dependencies: ["Accounts", "MatrixTypes", "Storage", "AxonTesting"], swiftSettings: strict),
-        .testTarget(name: "AccountDataTests", dependencies: ["AccountData", "MatrixTypes"], swiftSettings: strict),
+        .testTarget(
+            name: "AccountDataTests", dependencies: ["AccountData", "MatrixTypes", "Replication", "Storage", "AxonTesting"], swiftSettings: strict
+        ),
         .testTarget(name: "FiltersTests", dependencies: ["Filters", "MatrixTypes", "Storage", "AxonTesting"], swiftSettings: strict),
         .testTarget(
             name: "ProfilesTests",
-            dependencies: ["Profiles", "Rooms", "RoomStore", "Accounts", "Replication", "MatrixCrypto", "MatrixTypes", "Storage", "AxonTesting", logging],
+            dependencies: [
+                "Profiles", "Rooms", "RoomStore", "Accounts", "Replication", "MatrixCrypto", "MatrixTypes", "Storage", "RoomTesting", "AxonTesting",
+                logging,
+            ],
             swiftSettings: strict
         ),
         .testTarget(
             name: "DirectoryTests",
-            dependencies: ["Directory", "Rooms", "RoomStore", "Accounts", "Replication", "MatrixCrypto", "MatrixTypes", "Storage", "AxonTesting", logging],
+            dependencies: [
+                "Directory", "Rooms", "RoomStore", "Accounts", "Replication", "MatrixCrypto", "MatrixTypes", "Storage", "RoomTesting", "AxonTesting",
+                logging,
+            ],
             swiftSettings: strict
         ),
         .testTarget(name: "RoomStoreTests", dependencies: ["RoomStore", "MatrixTypes", "Storage", "AxonTesting"], swiftSettings: strict),
         .testTarget(
             name: "RoomsTests",
-            dependencies: ["Rooms", "RoomStore", "Replication", "MatrixCrypto", "MatrixTypes", "Storage", "Accounts", "AxonTesting", logging],
+            dependencies: ["Rooms", "RoomStore", "Replication", "MatrixCrypto", "MatrixTypes", "Storage", "RoomTesting", "AxonTesting", logging],
             swiftSettings: strict
         ),
         .testTarget(
             name: "SyncTests",
             dependencies: [
                 "Sync", "Rooms", "RoomStore", "Replication", "MatrixCrypto", "MatrixTypes", "Storage", "AccountData", "Receipts", "Typing",
-                "Presence", "Accounts", "AxonTesting", logging,
+                "Presence", "Accounts", "RoomTesting", "AxonTesting", logging,
             ],
             swiftSettings: strict
         ),

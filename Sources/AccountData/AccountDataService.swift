@@ -31,13 +31,43 @@ public final class AccountDataService: AccountDataReads {
         bus.publish(StreamNotice(stream: .accountData, position: position, users: [user]))
     }
 
+    /// The room's tags (`m.tag` account data's `tags`), empty when none were set.
+    public func tags(of user: UserID, in roomID: RoomID) async throws(AccountDataError) -> JSONValue {
+        do {
+            return try await get(type: Self.tagType, user: user, roomID: roomID)["tags"] ?? [:]
+        } catch .notFound {
+            return [:]
+        }
+    }
+
+    /// Sets (`content` an object) or removes (`nil`) one tag, reading and writing the room's `m.tag` in one
+    /// transaction so concurrent changes to different tags all stand.
+    public func setTag(_ tag: String, to content: JSONValue?, user: UserID, in roomID: RoomID) async throws(AccountDataError) {
+        let (_, position) = try await AccountDataError.catching {
+            try await streamIDs.write { transaction, streamID in
+                let stored = try AccountDataTable.contentForUpdate(
+                    userID: user.rawValue, roomID: roomID.rawValue, type: Self.tagType, streamID: streamID, in: transaction
+                )
+                var tags = stored.flatMap { try? JSONValue.parse($0) }?["tags"]?.objectValue ?? [:]
+                tags[tag] = content
+                let encoded = String(decoding: JSONValue.object(["tags": .object(tags)]).encoded(), as: UTF8.self)
+                try AccountDataTable.upsert(
+                    userID: user.rawValue, roomID: roomID.rawValue, type: Self.tagType, content: encoded, streamID: streamID, in: transaction
+                )
+            }
+        }
+        bus.publish(StreamNotice(stream: .accountData, position: position, users: [user]))
+    }
+
+    private static let tagType = "m.tag"
+
     public func get(type: String, user: UserID, roomID: RoomID?) async throws(AccountDataError) -> JSONValue {
         let text = try await AccountDataError.catching {
             try await database.read { connection in
                 try AccountDataTable.content(userID: user.rawValue, roomID: roomID?.rawValue ?? "", type: type, in: connection)
             }
         }
-        guard let text, let content = try? JSONValue.parse(text), content.objectValue?.isEmpty == false || type == "m.tag" else {
+        guard let text, let content = try? JSONValue.parse(text), content.objectValue?.isEmpty == false || type.hasSameBytes(as: Self.tagType) else {
             throw .notFound
         }
         return content

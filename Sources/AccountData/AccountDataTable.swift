@@ -29,6 +29,26 @@ enum AccountDataTable {
         )?.decode(0)
     }
 
+    /// The row's content, held against other writers until `transaction` ends, so a read-modify-write loses no
+    /// concurrent change. SQLite has one writer at a time already; on PostgreSQL a missing row is first created empty
+    /// (at `streamID`, which the caller's write then takes over) so there is a row to lock.
+    static func contentForUpdate(
+        userID: String, roomID: String, type: String, streamID: Int64, in transaction: any Transaction
+    ) throws(StorageError) -> String? {
+        guard transaction.dialect == .postgres else { return try content(userID: userID, roomID: roomID, type: type, in: transaction) }
+        try transaction.execute(
+            """
+            INSERT INTO account_data (user_id, room_id, data_type, content, stream_id) VALUES (?, ?, ?, '{}', ?)
+            ON CONFLICT (user_id, room_id, data_type) DO NOTHING
+            """,
+            [.text(userID), .text(roomID), .text(type), .integer(streamID)]
+        )
+        return try transaction.queryOne(
+            "SELECT content FROM account_data WHERE user_id = ? AND room_id = ? AND data_type = ? FOR UPDATE",
+            [.text(userID), .text(roomID), .text(type)]
+        )?.decode(0)
+    }
+
     /// The user's rows changed in `(after, upTo]` of the stream.
     static func changed(userID: String, after: Int64, upTo: Int64, in connection: any Connection) throws(StorageError) -> [AccountDataRow] {
         try connection.query(

@@ -40,38 +40,36 @@ public enum AccountDataRoutes {
 
     static func tags(_ path: String, _ data: AccountDataService) -> Route {
         Route(.get, path, resource: .client, role: .clientReader, auth: .user) { request in
-            let (user, roomID) = try owner(request, room: true)
-            let tags = (try? await data.get(type: "m.tag", user: user, roomID: roomID))?["tags"] ?? [:]
-            return .json(["tags": tags])
+            let user = try owner(request)
+            return .json(["tags": try await data.tags(of: user, in: try request.identifier("roomId"))])
         }
     }
 
     static func putTag(_ path: String, _ data: AccountDataService, _ limiter: RateLimiter) -> Route {
         Route(.put, path, resource: .client, role: .main, auth: .user, shape: tagShape, rateLimiter: limiter) { request in
-            try await editTags(request, data) { tags, tag in tags[tag] = request.body }
+            let user = try owner(request)
+            try await data.setTag(request.pathParameter("tag"), to: request.body, user: user, in: try request.identifier("roomId"))
+            return .json([:])
         }
     }
 
     static func deleteTag(_ path: String, _ data: AccountDataService, _ limiter: RateLimiter) -> Route {
         Route(.delete, path, resource: .client, role: .main, auth: .user, rateLimiter: limiter) { request in
-            try await editTags(request, data) { tags, tag in tags[tag] = nil }
+            let user = try owner(request)
+            try await data.setTag(request.pathParameter("tag"), to: nil, user: user, in: try request.identifier("roomId"))
+            return .json([:])
         }
     }
 
-    private static func editTags(
-        _ request: AuthenticatedRequest, _ data: AccountDataService, _ change: (inout JSONObject, String) -> Void
-    ) async throws -> MatrixResponse {
-        let (user, roomID) = try owner(request, room: true)
-        var tags = (try? await data.get(type: "m.tag", user: user, roomID: roomID))?["tags"]?.objectValue ?? [:]
-        change(&tags, request.pathParameter("tag"))
-        try await data.put(["tags": .object(tags)], type: "m.tag", user: user, roomID: roomID)
-        return .json([:])
+    /// The path's user, who must be the requester.
+    private static func owner(_ request: AuthenticatedRequest) throws -> UserID {
+        let user: UserID = try request.identifier("userId")
+        guard user == request.requester.userID else { throw MatrixError.forbidden("Cannot access account data for other users.") }
+        return user
     }
 
     /// The path's user, who must be the requester, and room when the route has one.
     private static func owner(_ request: AuthenticatedRequest, room: Bool) throws -> (UserID, RoomID?) {
-        let user: UserID = try request.identifier("userId")
-        guard user == request.requester.userID else { throw MatrixError.forbidden("Cannot access account data for other users.") }
-        return (user, room ? try request.identifier("roomId") : nil)
+        (try owner(request), room ? try request.identifier("roomId") : nil)
     }
 }

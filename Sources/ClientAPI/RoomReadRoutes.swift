@@ -1,4 +1,3 @@
-public import AccountData
 import Accounts
 import HTTPTypes
 public import MatrixHTTP
@@ -23,25 +22,23 @@ public enum RoomReadRoutes {
         QueryField("filter", .string, example: "{}"),
     ])
 
-    /// `accountData`: where `/event`, `/messages` and `/context` read the users the reader ignores.
-    public static func routes(_ reader: RoomReader, accountData: AccountDataService) -> [Route] {
-        ClientPath.expand("/rooms/{roomId}/event/{eventId}").map { event($0, reader, accountData) }
+    public static func routes(_ reader: RoomReader) -> [Route] {
+        ClientPath.expand("/rooms/{roomId}/event/{eventId}").map { event($0, reader) }
             + ClientPath.expand("/rooms/{roomId}/state").map { state($0, reader) }
             + ClientPath.expand("/rooms/{roomId}/state/{eventType}").map { stateEvent($0, hasKey: false, reader) }
             + ClientPath.expand("/rooms/{roomId}/state/{eventType}/{stateKey}").map { stateEvent($0, hasKey: true, reader) }
             + ClientPath.expand("/rooms/{roomId}/members").map { members($0, reader) }
             + ClientPath.expand("/rooms/{roomId}/joined_members").map { joinedMembers($0, reader) }
             + ClientPath.expand("/joined_rooms").map { joinedRooms($0, reader) }
-            + ClientPath.expand("/rooms/{roomId}/messages").map { messages($0, reader, accountData) }
-            + ClientPath.expand("/rooms/{roomId}/context/{eventId}").map { context($0, reader, accountData) }
+            + ClientPath.expand("/rooms/{roomId}/messages").map { messages($0, reader) }
+            + ClientPath.expand("/rooms/{roomId}/context/{eventId}").map { context($0, reader) }
     }
 
-    static func event(_ path: String, _ reader: RoomReader, _ accountData: AccountDataService) -> Route {
+    static func event(_ path: String, _ reader: RoomReader) -> Route {
         Route(.get, path, resource: .client, role: .clientReader, auth: .userOrGuest) { request in
             // A malformed event ID names no event: not found, as Synapse answers.
             guard let eventID = try? EventID(request.pathParameter("eventId")) else { throw RoomError.eventNotFound }
-            let ignoring = try await IgnoredUserList.load(for: request.requester.userID, from: accountData)
-            return .json(try await reader.event(eventID, in: try request.identifier("roomId"), viewer: viewer(request), ignoring: ignoring))
+            return .json(try await reader.event(eventID, in: try request.identifier("roomId"), viewer: viewer(request)))
         }
     }
 
@@ -100,14 +97,14 @@ public enum RoomReadRoutes {
         }
     }
 
-    static func messages(_ path: String, _ reader: RoomReader, _ accountData: AccountDataService) -> Route {
+    static func messages(_ path: String, _ reader: RoomReader) -> Route {
         Route(.get, path, resource: .client, role: .clientReader, auth: .userOrGuest, shape: messagesQuery) { request in
             let filter = try request.query["filter"].map(jsonFilter) ?? [:]
             let limit = Int(request.query["limit"].flatMap { Int64($0) } ?? 10)
             let page = try await reader.messages(
                 in: try request.identifier("roomId"), viewer: viewer(request), from: try request.query["from"].map(roomToken),
                 to: try request.query["to"].map(roomToken), direction: request.query["dir"] == "f" ? .forward : .backward,
-                limit: min(max(limit, 0), 1000), filter: try await eventFilter(filter, request, accountData)
+                limit: min(max(limit, 0), 1000), filter: EventFilter(json: filter)
             )
             var body: JSONObject = ["chunk": .array(page.chunk), "start": .string(page.start.description)]
             if let end = page.end { body["end"] = .string(end.description) }
@@ -120,25 +117,16 @@ public enum RoomReadRoutes {
         QueryField("filter", .string, example: "{}"),
     ])
 
-    static func context(_ path: String, _ reader: RoomReader, _ accountData: AccountDataService) -> Route {
+    static func context(_ path: String, _ reader: RoomReader) -> Route {
         Route(.get, path, resource: .client, role: .clientReader, auth: .userOrGuest, shape: contextQuery) { request in
             guard let eventID = try? EventID(request.pathParameter("eventId")) else { throw RoomError.eventNotFound }
             let filter = try request.query["filter"].map(jsonFilter) ?? [:]
             let limit = Int(request.query["limit"].flatMap { Int64($0) } ?? 10)
             return .json(try await reader.context(
                 of: eventID, in: try request.identifier("roomId"), viewer: viewer(request), limit: min(limit, 100),
-                filter: try await eventFilter(filter, request, accountData)
+                filter: EventFilter(json: filter)
             ))
         }
-    }
-
-    /// The request's filter, also leaving out what the users the reader ignores sent, as Synapse does.
-    static func eventFilter(_ json: JSONValue, _ request: AuthenticatedRequest, _ accountData: AccountDataService) async throws(AccountDataError)
-        -> EventFilter
-    {
-        var filter = EventFilter(json: json)
-        filter.ignoredSenders = try await IgnoredUserList.load(for: request.requester.userID, from: accountData)
-        return filter
     }
 
     static func viewer(_ request: AuthenticatedRequest) -> ClientEventFormat.Viewer {

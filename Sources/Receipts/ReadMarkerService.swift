@@ -50,6 +50,6 @@ public final class ReadMarkerService: Sendable {
     }
 
     private func checkVisible(_ eventID: EventID, user: UserID, roomID: RoomID) async throws(ReceiptError) {
-        _ = try await ReceiptError.catching { try await reader.event(eventID, in: roomID, viewer: .init(userID: user, deviceID: nil)) }
+        try await ReceiptError.catching { try await reader.checkReadable(eventID, in: roomID, user: user) }
     }
 }

@@ -7,6 +7,7 @@ import MatrixTypes
 import Replication
 import Rooms
 import RoomStore
+import RoomTesting
 import Storage
 import Testing
 
@@ -24,7 +25,8 @@ import Testing
                 logger: Logger(label: "dir")
             )
             let directory = DirectoryService(
-                database: database, reader: RoomReader(store: store, erasedUsers: ErasedUsers(database: database)), writer: writer, serverName: try ServerName("dir.test"),
+                database: database, reader: try await makeRoomReader(store: store, database: database), writer: writer,
+                serverName: try ServerName("dir.test"),
                 publication: PublicationPolicy(
                     rules: [PublicationPolicy.Rule(userID: "*", roomID: "*", alias: "*", allow: true)], users: UserLookup(database: database)
                 )

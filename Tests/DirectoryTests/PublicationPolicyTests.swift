@@ -7,6 +7,7 @@ import MatrixTypes
 import Replication
 import Rooms
 import RoomStore
+import RoomTesting
 import Storage
 import Testing
 
@@ -29,9 +30,10 @@ import Testing
                 EventIntent(sender: owner, type: EventType.member, stateKey: owner.rawValue, content: ["membership": "join"]),
                 EventIntent(sender: owner, type: EventType.powerLevels, stateKey: "", content: ["users": [owner.rawValue: 100]]),
             ]))[0].roomID
+            let reader = try await makeRoomReader(store: store, database: database)
             func directory(_ rules: [PublicationPolicy.Rule]) -> DirectoryService {
                 DirectoryService(
-                    database: database, reader: RoomReader(store: store, erasedUsers: ErasedUsers(database: database)), writer: writer, serverName: server,
+                    database: database, reader: reader, writer: writer, serverName: server,
                     publication: PublicationPolicy(rules: rules, users: UserLookup(database: database))
                 )
             }

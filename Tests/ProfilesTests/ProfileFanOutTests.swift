@@ -7,6 +7,7 @@ import Profiles
 import Replication
 import Rooms
 import RoomStore
+import RoomTesting
 import Storage
 import Testing
 
@@ -44,7 +45,7 @@ import Testing
 
             let written = try await memberEvents(database) - before
             #expect(written < 2 * Int64(Self.roomCount), "\(written) member events: the older change kept writing after the newer began")
-            let reader = RoomReader(store: store, erasedUsers: ErasedUsers(database: database))
+            let reader = try await makeRoomReader(store: store, database: database)
             for roomID in rooms {
                 let member = try await reader.state(of: roomID, viewer: alice).first { $0.type == EventType.member }
                 let content = try JSONValue.parse(try #require(member).json)["content"]

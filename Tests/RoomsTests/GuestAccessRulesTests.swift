@@ -1,4 +1,3 @@
-import Accounts
 import AxonTesting
 import Logging
 import MatrixCrypto
@@ -6,6 +5,7 @@ import MatrixTypes
 import Replication
 import Rooms
 import RoomStore
+import RoomTesting
 import Storage
 import Testing
 
@@ -39,7 +39,7 @@ import Testing
                 ]))
             }
             func member(_ user: UserID) async throws -> (sender: String?, content: JSONValue?) {
-                let state = try await RoomReader(store: store, erasedUsers: ErasedUsers(database: database)).state(of: roomID, viewer: alice)
+                let state = try await makeRoomReader(store: store, database: database).state(of: roomID, viewer: alice)
                 let event = try #require(state.first { $0.type == EventType.member && $0.stateKey == user.rawValue })
                 let json = try JSONValue.parse(event.json)
                 return (json["sender"]?.stringValue, json["content"])

@@ -1,4 +1,3 @@
-import Accounts
 import AxonTesting
 import Logging
 import MatrixCrypto
@@ -6,6 +5,7 @@ import MatrixTypes
 import Replication
 import Rooms
 import RoomStore
+import RoomTesting
 import Storage
 import Testing
 
@@ -128,7 +128,7 @@ struct VisibilityRoom {
             EventIntent(sender: alice, type: EventType.joinRules, stateKey: "", content: ["join_rule": "public"]),
             EventIntent(sender: alice, type: "m.room.history_visibility", stateKey: "", content: ["history_visibility": .string(visibility)]),
         ]))
-        return VisibilityRoom(id: created[0].roomID, alice: alice, writer: writer, reader: RoomReader(store: store, erasedUsers: ErasedUsers(database: database)))
+        return VisibilityRoom(id: created[0].roomID, alice: alice, writer: writer, reader: try await makeRoomReader(store: store, database: database))
     }
 
     func say(_ body: String) async throws -> WrittenEvent {

@@ -1,4 +1,3 @@
-import Accounts
 import AxonTesting
 import Logging
 import MatrixCrypto
@@ -6,6 +5,7 @@ import MatrixTypes
 import Replication
 import Rooms
 import RoomStore
+import RoomTesting
 import Storage
 import Testing
 
@@ -19,7 +19,7 @@ import Testing
             let writer = RoomWriter(
                 store: store, serverName: serverName, signingKey: try SigningKey.generate(), bus: InProcessBus(), logger: Logger(label: "large")
             )
-            let reader = RoomReader(store: store, erasedUsers: ErasedUsers(database: database))
+            let reader = try await makeRoomReader(store: store, database: database)
             let creator = try UserID("@creator:large.test")
             let created = try await writer.write(WriteUnit(target: .new(.v10), intents: [
                 EventIntent(sender: creator, type: EventType.create, stateKey: "", content: ["room_version": "10", "creator": .string(creator.rawValue)]),

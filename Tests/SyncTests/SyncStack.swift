@@ -10,6 +10,7 @@ import Receipts
 import Replication
 import Rooms
 import RoomStore
+import RoomTesting
 import Storage
 import Sync
 import Typing
@@ -44,13 +45,10 @@ struct SyncStack {
             writers.append(RoomWriter(store: store, serverName: serverName, signingKey: key, bus: bus, logger: Logger(label: "sync-test")))
         }
         let merged = MergedStreamPosition(Array(stores.prefix(seenWriters ?? writerCount)))
-        let reader = RoomReader(store: stores[0], erasedUsers: ErasedUsers(database: database))
+        let accountData = try await makeAccountData(database: database, bus: bus)
+        let reader = RoomReader(store: stores[0], erasedUsers: ErasedUsers(database: database), accountData: accountData)
         let receipts = ReceiptService(
             database: database, streamIDs: try await StreamIDAllocator.open(stream: "receipts", instance: "main", database: database), bus: bus
-        )
-        let accountData = AccountDataService(
-            database: database, streamIDs: try await StreamIDAllocator.open(stream: "account_data", instance: "main", database: database),
-            bus: bus
         )
         let notifier = Notifier(bus: bus, persisted: { merged.persistedUpTo }, advances: merged.positions())
         let typing = TypingService(bus: bus, reader: reader)

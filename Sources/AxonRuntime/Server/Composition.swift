@@ -86,11 +86,11 @@ public struct Composition: Sendable {
             serverName: serverName, defaultVersion: RoomVersion(identifier: config.server.defaultRoomVersion) ?? .v10,
             limits: Self.roomLimits(config.rateLimits), logger: logger
         )
-        let reader = RoomReader(store: store, erasedUsers: ErasedUsers(database: database))
         let accountData = AccountDataService(
             database: database, streamIDs: try await StreamIDAllocator.open(stream: "account_data", instance: instance, database: database),
             bus: bus
         )
+        let reader = RoomReader(store: store, erasedUsers: ErasedUsers(database: database), accountData: accountData)
         let receipts = ReceiptService(
             database: database, streamIDs: try await StreamIDAllocator.open(stream: "receipts", instance: instance, database: database),
             bus: bus
@@ -109,7 +109,7 @@ public struct Composition: Sendable {
         let messageLimiter = RateLimiter(config.rateLimits.message)
         return RoomMembershipRoutes.routes(rooms, messageLimiter: messageLimiter)
             + RoomEventRoutes.routes(rooms, messageLimiter: messageLimiter)
-            + RoomReadRoutes.routes(reader, accountData: accountData)
+            + RoomReadRoutes.routes(reader)
             + SyncRoutes.routes(sync, filters: filters)
             + EventStreamRoutes.routes(EventStreamService(sync: sync, sources: sources, notifier: notifier))
             + InitialSyncRoutes.routes(InitialSyncService(sync: sync, sources: sources, directory: directory))

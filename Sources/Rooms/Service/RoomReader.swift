@@ -1,4 +1,4 @@
-import AccountData
+public import AccountData
 public import Accounts
 import EventAuth
 import MatrixCrypto
@@ -15,12 +15,19 @@ public final class RoomReader: Sendable {
     let versions: RoomVersions
     /// Whose events are shown redacted to those who were not there (``markingErasedSenders(_:viewer:joinedAt:)``).
     let erasedUsers: ErasedUsers
+    /// Where each reader's ignore list is kept: `/event`, `/messages` and `/context` leave out what those they
+    /// ignore sent, as Synapse does.
+    let accountData: any AccountDataReads
     let clock: @Sendable () -> Int64
 
-    public init(store: RoomStore, erasedUsers: ErasedUsers, clock: @escaping @Sendable () -> Int64 = currentMilliseconds) {
+    public init(
+        store: RoomStore, erasedUsers: ErasedUsers, accountData: any AccountDataReads,
+        clock: @escaping @Sendable () -> Int64 = currentMilliseconds
+    ) {
         self.store = store
         self.versions = RoomVersions(store: store)
         self.erasedUsers = erasedUsers
+        self.accountData = accountData
         self.clock = clock
     }
 
@@ -146,19 +153,32 @@ public final class RoomReader: Sendable {
     /// As Synapse answers: an event the viewer may not read is unknown (`404`), not forbidden. Someone the room
     /// does not let in reads it as a peeker: only what history visibility showed the world when it was written.
     /// An event an ignored user sent (`ignoring`) is unknown too, as Synapse answers.
-    public func event(
-        _ eventID: EventID, in roomID: RoomID, viewer: ClientEventFormat.Viewer, ignoring: Set<JSONKey> = []
-    ) async throws(RoomError) -> JSONValue {
+    public func event(_ eventID: EventID, in roomID: RoomID, viewer: ClientEventFormat.Viewer) async throws(RoomError) -> JSONValue {
+        let event = try await visibleEvent(eventID, in: roomID, viewer: viewer.userID)
+        guard !IgnoredUserList.hides(event, ignoring: try await ignoredUsers(of: viewer.userID)) else { throw .eventNotFound }
+        return try await format([event], in: roomID, viewer: viewer)[0]
+    }
+
+    /// Checks that `user` may read `eventID` (what a receipt or read marker may name), whoever sent it.
+    public func checkReadable(_ eventID: EventID, in roomID: RoomID, user: UserID) async throws(RoomError) {
+        _ = try await visibleEvent(eventID, in: roomID, viewer: user)
+    }
+
+    /// The event as `viewer` may read it, reading as a peeker when not a member.
+    private func visibleEvent(_ eventID: EventID, in roomID: RoomID, viewer: UserID) async throws(RoomError) -> RoomEvent {
         let access: Access
         do {
-            access = try await self.access(roomID, viewer: viewer.userID)
+            access = try await self.access(roomID, viewer: viewer)
         } catch {
             guard case .forbidden = error else { throw error }
             access = Access(upTo: Int64.max, joinedAt: nil, peeking: true)
         }
-        let event = try await readableEvent(eventID, in: roomID, viewer: viewer.userID, access: access)
-        guard !IgnoredUserList.hides(event, ignoring: ignoring) else { throw .eventNotFound }
-        return try await format([event], in: roomID, viewer: viewer)[0]
+        return try await readableEvent(eventID, in: roomID, viewer: viewer, access: access)
+    }
+
+    /// The users `user` ignores now.
+    private func ignoredUsers(of user: UserID) async throws(RoomError) -> Set<JSONKey> {
+        try await RoomError.catching { try await IgnoredUserList.load(for: user, from: accountData) }
     }
 
     /// The state events visible to `viewer` (current while joined or peeking).
@@ -212,6 +232,8 @@ public final class RoomReader: Sendable {
         limit: Int, filter: EventFilter
     ) async throws(RoomError) -> (chunk: [JSONValue], start: RoomToken, end: RoomToken?) {
         let access = try await access(roomID, viewer: viewer.userID)
+        var filter = filter
+        filter.ignoredSenders = try await ignoredUsers(of: viewer.userID)
         let start = from ?? (direction == .backward ? .stream(min(access.upTo, store.persistedUpTo)) : .stream(0))
         let page = try await RoomError.catching {
             try await store.history(
@@ -241,6 +263,8 @@ public final class RoomReader: Sendable {
         of eventID: EventID, in roomID: RoomID, viewer: ClientEventFormat.Viewer, limit: Int, filter: EventFilter
     ) async throws(RoomError) -> JSONValue {
         let access = try await access(roomID, viewer: viewer.userID)
+        var filter = filter
+        filter.ignoredSenders = try await ignoredUsers(of: viewer.userID)
         // As Synapse answers: an event that exists but is hidden from the viewer is forbidden, not unknown.
         let event = try await readableEvent(
             eventID, in: roomID, viewer: viewer.userID, access: access, hidden: .forbidden("You don't have permission to access that event")
