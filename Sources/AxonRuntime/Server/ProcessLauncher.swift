@@ -39,19 +39,24 @@ enum ProcessLauncher {
             throw StartupError("No HTTP listener could be started; check 'listeners' in the config.")
         }
 
+        let serviceManager = ServiceManagerNotifier(listeners: usable.count, logger: logger)
         let applications: [any Service] = usable.map { plan in
             Application(
                 responder: composition.responder(listenerResources: plan.served.resources, trustForwardedFor: plan.trustForwardedFor),
                 configuration: ApplicationConfiguration(address: plan.address.bindAddress, serverName: "Axon"),
                 onServerRunning: { _ in
                     logger.info("listening on \(plan.address)", metadata: ["resources": "\(plan.served.resources.map(\.rawValue).sorted())"])
+                    serviceManager.listenerRunning()
                 },
                 eventLoopGroupProvider: .shared(group),
                 logger: logger
             )
         }
         let serviceGroup = ServiceGroup(
-            configuration: .init(services: applications.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+            configuration: .init(
+                services: applications.map { .init(service: $0) } + [.init(service: ServiceManagerShutdownWatch(notifier: serviceManager))],
+                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger
+            )
         )
         do {
             try await serviceGroup.run()
