@@ -24,6 +24,8 @@ public final class SyncService: Sendable {
     /// Each user's ignore list and the account data position it was read at: it cannot change without that stream
     /// advancing, so a busy long-poll reads it once, not once per response.
     private let ignoredCache = Mutex<[UserID: (ignored: IgnoredUsers, position: Int64)]>([:])
+    /// The most users either cache holds; a new user past that clears it.
+    private let cachedUsers: Int
     private let logger: Logger
     /// How long a request whose token is ahead of this process (another writer's events not yet seen here) waits
     /// for it to catch up before answering empty with the same token (Synapse waits 10 s).
@@ -32,11 +34,16 @@ public final class SyncService: Sendable {
     /// long-poll woken by news that holds nothing for it builds one and waits on.
     private let built = Counter(label: "axon_sync_responses_built_total")
 
-    public init(sources: SyncSources, notifier: Notifier, logger: Logger, catchUpTimeout: Duration = .seconds(10)) {
+    /// - Parameter cachedUsers: how many users' memberships and ignore lists are kept; past that all are forgotten
+    ///   and read again (a read per user, not a loss).
+    public init(
+        sources: SyncSources, notifier: Notifier, logger: Logger, catchUpTimeout: Duration = .seconds(10), cachedUsers: Int = 10_000
+    ) {
         self.sources = sources
         self.notifier = notifier
         self.logger = logger
         self.catchUpTimeout = catchUpTimeout
+        self.cachedUsers = cachedUsers
     }
 
     /// The positions every stream has reached, from memory.
@@ -120,7 +127,10 @@ public final class SyncService: Sendable {
         }
         let mark = notifier.mark()
         let records = try await RoomError.catching { try await sources.memberships.memberships(of: user) }
-        membershipCache.withLock { $0[user] = (records, mark) }
+        membershipCache.withLock { cache in
+            if cache.count >= cachedUsers, cache[user] == nil { cache.removeAll(keepingCapacity: true) }
+            cache[user] = (records, mark)
+        }
         return records
     }
 
@@ -129,14 +139,11 @@ public final class SyncService: Sendable {
         if let cached = ignoredCache.withLock({ $0[user] }), cached.position == position { return cached.ignored }
         let ignored = try await IgnoredUsers.load(for: user, from: sources.accountData)
         ignoredCache.withLock { cache in
-            if cache.count >= Self.cachedUsers { cache.removeAll(keepingCapacity: true) }
+            if cache.count >= cachedUsers, cache[user] == nil { cache.removeAll(keepingCapacity: true) }
             cache[user] = (ignored, position)
         }
         return ignored
     }
-
-    /// Users whose ignore lists are kept; past that they are all read again (a read per user, not a loss).
-    static let cachedUsers = 10_000
 
     static func joined(_ records: [MembershipRecord]) -> Set<RoomID> {
         Set(records.filter { $0.membership == Membership.join }.map(\.roomID))

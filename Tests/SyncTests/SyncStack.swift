@@ -32,7 +32,7 @@ struct SyncStack {
     static func make(
         database: any Database, writerCount: Int = 1, seenWriters: Int? = nil,
         writerDatabase: (any Database) -> any Database = { $0 }, catchUpTimeout: Duration = .seconds(10),
-        presenceEnabled: Bool = true
+        presenceEnabled: Bool = true, cachedUsers: Int = 10_000
     ) async throws -> SyncStack {
         let bus = InProcessBus()
         let serverName = try ServerName("sync.test")
@@ -57,7 +57,9 @@ struct SyncStack {
             reader: reader, timeline: stores[0], state: stores[0], memberships: stores[0], receipts: receipts, accountData: accountData,
             typing: typing, presence: presence
         )
-        let sync = SyncService(sources: sources, notifier: notifier, logger: Logger(label: "sync-test"), catchUpTimeout: catchUpTimeout)
+        let sync = SyncService(
+            sources: sources, notifier: notifier, logger: Logger(label: "sync-test"), catchUpTimeout: catchUpTimeout, cachedUsers: cachedUsers
+        )
         return SyncStack(stores: stores, writers: writers, reader: reader, receipts: receipts, sync: sync, presence: presence, merged: merged)
     }
 
