@@ -50,6 +50,7 @@ let package = Package(
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         .systemLibrary(name: "CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
+        .systemLibrary(name: "CHiredis", pkgConfig: "hiredis", providers: [.apt(["libhiredis-dev"])]),
 
         // Layers 1-3: protocol types, crypto, config, storage abstractions.
         .target(name: "MatrixTypes", swiftSettings: strict),
@@ -57,11 +58,12 @@ let package = Package(
         .target(name: "EventAuth", dependencies: ["MatrixTypes", "MatrixCrypto"], swiftSettings: strict),
         .target(name: "AxonConfig", dependencies: ["MatrixTypes", .product(name: "Yams", package: "Yams")], swiftSettings: strict),
         .target(name: "Storage", dependencies: ["MatrixTypes", logging, metrics], swiftSettings: strict),
-        .target(name: "Replication", dependencies: ["MatrixTypes"], swiftSettings: strict),
+        .target(name: "Replication", dependencies: ["MatrixTypes", logging], swiftSettings: strict),
 
         // Layer 4: database engines.
         .target(name: "StorageSQLite", dependencies: ["Storage", "CSQLite", nio, nioPosix, logging], swiftSettings: strict),
         .target(name: "StoragePostgres", dependencies: ["Storage", "CLibPQ", nio, nioPosix, logging], swiftSettings: strict),
+        .target(name: "ReplicationRedis", dependencies: ["Replication", "CHiredis", logging, metrics], swiftSettings: strict),
 
         // Layers 5-8: services; features beside or above the rooms they concern, sync above all it reads.
         .target(
@@ -108,7 +110,7 @@ let package = Package(
             name: "AxonRuntime",
             dependencies: [
                 "MatrixTypes", "MatrixCrypto", "AxonConfig", "Storage", "StorageSQLite", "StoragePostgres",
-                "MatrixHTTP", "ClientAPI", "AdminAPI", "Accounts", "Replication", "RoomStore", "Rooms", "Sync", "AccountData", "Filters",
+                "MatrixHTTP", "ClientAPI", "AdminAPI", "Accounts", "Replication", "ReplicationRedis", "RoomStore", "Rooms", "Sync", "AccountData", "Filters",
                 "Receipts", "Typing", "Presence", "Profiles", "Directory", hummingbird, httpTypes, nio, nioPosix, lifecycle, logging,
                 argumentParser, httpClient, crypto, metrics, prometheus,
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -136,6 +138,9 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "ArchitectureTests", swiftSettings: strict),
+        .testTarget(
+            name: "ReplicationTests", dependencies: ["Replication", "ReplicationRedis", "MatrixTypes", "AxonTesting", logging], swiftSettings: strict
+        ),
         .testTarget(name: "MatrixTypesTests", dependencies: ["MatrixTypes", "AxonTesting"], swiftSettings: strict),
         .testTarget(name: "MatrixCryptoTests", dependencies: ["MatrixCrypto", "MatrixTypes"], swiftSettings: strict),
         .testTarget(

@@ -5,16 +5,21 @@ public import Storage
 /// Per-user JSON blobs, global or per room (`m.direct`, `m.fully_read`, `m.tag`, …), on the `account_data` stream.
 public final class AccountDataService: AccountDataReads {
     private let database: any Database
-    private let streamIDs: StreamIDAllocator
+    private let stream: StreamAccess
     private let bus: any ReplicationBus
 
-    public init(database: any Database, streamIDs: StreamIDAllocator, bus: any ReplicationBus) {
+    public init(database: any Database, stream: StreamAccess, bus: any ReplicationBus) {
         self.database = database
-        self.streamIDs = streamIDs
+        self.stream = stream
         self.bus = bus
     }
 
-    public var position: Int64 { streamIDs.persistedUpTo }
+    public var position: Int64 { stream.persistedUpTo }
+
+    /// The position now and after every advance.
+    public func positions() -> AsyncStream<Int64> {
+        stream.positions()
+    }
 
     public func put(_ content: JSONValue, type: String, user: UserID, roomID: RoomID?) async throws(AccountDataError) {
         if roomID == nil, type.hasSameBytes(as: IgnoredUserList.type), IgnoredUserList.users(in: content).contains(JSONKey(user.rawValue)) {
@@ -22,7 +27,7 @@ public final class AccountDataService: AccountDataReads {
         }
         let encoded = String(decoding: content.encoded(), as: UTF8.self)
         let (_, position) = try await AccountDataError.catching {
-            try await streamIDs.write { transaction, streamID in
+            try await stream.writer("account_data").write { transaction, streamID in
                 try AccountDataTable.upsert(
                     userID: user.rawValue, roomID: roomID?.rawValue ?? "", type: type, content: encoded, streamID: streamID, in: transaction
                 )
@@ -44,7 +49,7 @@ public final class AccountDataService: AccountDataReads {
     /// transaction so concurrent changes to different tags all stand.
     public func setTag(_ tag: String, to content: JSONValue?, user: UserID, in roomID: RoomID) async throws(AccountDataError) {
         let (_, position) = try await AccountDataError.catching {
-            try await streamIDs.write { transaction, streamID in
+            try await stream.writer("account_data").write { transaction, streamID in
                 let stored = try AccountDataTable.contentForUpdate(
                     userID: user.rawValue, roomID: roomID.rawValue, type: Self.tagType, streamID: streamID, in: transaction
                 )
@@ -87,5 +92,21 @@ public final class AccountDataService: AccountDataReads {
             guard let roomID = try? RoomID(row.roomID) else { return nil }
             return AccountDataEntry(roomID: roomID, type: row.type, content: content)
         }
+    }
+
+    /// The notices of the account data changed in `(after, upTo]`, read again for a process that missed them.
+    public func notices(after: Int64, upTo: Int64) async throws(AccountDataError) -> [StreamNotice] {
+        try await CatchUpPages.notices(
+            after: after,
+            page: { from throws(AccountDataError) in
+                try await AccountDataError.catching {
+                    try await database.read { connection in
+                        try AccountDataTable.owners(after: from, upTo: upTo, limit: CatchUpPages.pageSize, in: connection)
+                    }
+                }
+            },
+            position: \.streamID,
+            notice: { row in (try? UserID(row.userID)).map { StreamNotice(stream: .accountData, position: row.streamID, users: [$0]) } }
+        )
     }
 }

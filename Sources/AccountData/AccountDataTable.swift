@@ -58,4 +58,14 @@ enum AccountDataTable {
             AccountDataRow(roomID: try row.decode("room_id"), type: try row.decode("data_type"), content: try row.decode("content"))
         }
     }
+
+    /// Whose account data changed in `(after, upTo]`, the first `limit` rows in stream order.
+    static func owners(after: Int64, upTo: Int64, limit: Int, in connection: any Connection) throws(StorageError)
+        -> [(streamID: Int64, userID: String)]
+    {
+        try connection.query(
+            "SELECT stream_id, user_id FROM account_data WHERE stream_id > ? AND stream_id <= ? ORDER BY stream_id LIMIT ?",
+            [.integer(after), .integer(upTo), .integer(Int64(limit))]
+        ).map { row throws(StorageError) in (try row.decode("stream_id"), try row.decode("user_id")) }
+    }
 }

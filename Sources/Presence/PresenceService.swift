@@ -7,7 +7,8 @@ import Synchronization
 
 /// Users' presence (`online`, `unavailable`, `offline`, a status message, when last active), held only in memory on
 /// the main process, one entry per user who set it. Positions count changes since `epoch`, shared with typing (the
-/// process's start), so a sync token from before a restart is answered with the current presence.
+/// process's start), so a sync token from before a restart is answered with the current presence. A process that
+/// does not write presence holds a copy, kept from the writer's notices (`follow`).
 public final class PresenceService: PresenceSource {
     public static let states: Set<String> = ["online", "unavailable", "offline"]
     /// How recently an online user must have been active to count as `currently_active` (Synapse's granularity).
@@ -22,14 +23,14 @@ public final class PresenceService: PresenceSource {
     }
 
     private struct State {
+        var epoch: Int64
         var position: Int64 = 0
         var entries: [UserID: Entry] = [:]
     }
 
     /// `presence.enabled`: when off, everyone reads as offline and nothing is recorded.
     public let enabled: Bool
-    public let epoch: Int64
-    private let state = Mutex(State())
+    private let state: Mutex<State>
     private let store: RoomStore
     private let bus: any ReplicationBus
     private let clock: @Sendable () -> Int64
@@ -38,13 +39,31 @@ public final class PresenceService: PresenceSource {
         enabled: Bool, epoch: Int64, store: RoomStore, bus: any ReplicationBus, clock: @escaping @Sendable () -> Int64 = currentMilliseconds
     ) {
         self.enabled = enabled
-        self.epoch = epoch
+        self.state = Mutex(State(epoch: epoch))
         self.store = store
         self.bus = bus
         self.clock = clock
     }
 
+    public var epoch: Int64 { state.withLock { $0.epoch } }
     public var position: Int64 { state.withLock { $0.position } }
+
+    /// Keeps this copy equal to the writer's from the presence notices on `bus` (the followed streams).
+    public func follow(_ bus: any ReplicationBus) {
+        bus.subscribe { [weak self] notice in
+            guard let self, notice.stream == .presence, let user = notice.users.first, case .presence(let epoch, let row)? = notice.row else {
+                return
+            }
+            self.state.withLock { state in
+                if state.epoch != epoch { state = State(epoch: epoch) }
+                guard notice.position > state.position else { return }
+                state.position = notice.position
+                state.entries[user] = Entry(
+                    presence: row.presence, statusMessage: row.statusMessage, lastActive: row.lastActive, changed: notice.position
+                )
+            }
+        }
+    }
 
     /// `PUT /presence/{userId}/status`: `requester` sets their own state and replaces the status message (cleared
     /// when absent).
@@ -79,7 +98,7 @@ public final class PresenceService: PresenceSource {
         for user: UserID, rooms: Set<RoomID>, after: Int64?, upTo: Int64, epoch tokenEpoch: Int64?
     ) async throws(PresenceError) -> [JSONValue] {
         guard enabled else { return [] }
-        let initial = after == nil || tokenEpoch != epoch
+        let initial = after == nil || tokenEpoch != self.epoch
         let since = initial ? 0 : after ?? 0
         let changed = state.withLock { state in state.entries.filter { $0.value.changed > since && $0.value.changed <= upTo } }
         guard !changed.isEmpty else { return [] }
@@ -109,7 +128,7 @@ public final class PresenceService: PresenceSource {
     private func update(_ user: UserID, _ change: (inout Entry) -> Void) async throws(PresenceError) {
         guard enabled else { return }
         let now = clock()
-        let position = state.withLock { state -> Int64? in
+        let changed = state.withLock { state -> (position: Int64, epoch: Int64, entry: Entry)? in
             let old = state.entries[user]
             var entry = old ?? Entry(presence: "offline", statusMessage: nil, lastActive: 0, changed: 0)
             change(&entry)
@@ -122,10 +141,11 @@ public final class PresenceService: PresenceSource {
                 entry.changed = state.position
             }
             state.entries[user] = entry
-            return visible ? state.position : nil
+            return visible ? (state.position, state.epoch, entry) : nil
         }
-        guard let position else { return }
-        bus.publish(StreamNotice(stream: .presence, position: position, users: [user]))
+        guard let (position, epoch, entry) = changed else { return }
+        let row = PresenceRow(presence: entry.presence, statusMessage: entry.statusMessage, lastActive: entry.lastActive)
+        bus.publish(StreamNotice(stream: .presence, position: position, users: [user], row: .presence(epoch: epoch, state: row)))
         for room in try await joinedRooms(of: user) { bus.publish(StreamNotice(stream: .presence, position: position, roomID: room)) }
     }
 

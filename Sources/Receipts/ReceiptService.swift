@@ -8,18 +8,23 @@ public final class ReceiptService: ReceiptReads {
     public static let types: Set<String> = ["m.read", "m.read.private"]
 
     private let database: any Database
-    private let streamIDs: StreamIDAllocator
+    private let stream: StreamAccess
     private let bus: any ReplicationBus
     private let clock: @Sendable () -> Int64
 
-    public init(database: any Database, streamIDs: StreamIDAllocator, bus: any ReplicationBus, clock: @escaping @Sendable () -> Int64 = currentMilliseconds) {
+    public init(database: any Database, stream: StreamAccess, bus: any ReplicationBus, clock: @escaping @Sendable () -> Int64 = currentMilliseconds) {
         self.database = database
-        self.streamIDs = streamIDs
+        self.stream = stream
         self.bus = bus
         self.clock = clock
     }
 
-    public var position: Int64 { streamIDs.persistedUpTo }
+    public var position: Int64 { stream.persistedUpTo }
+
+    /// The position now and after every advance.
+    public func positions() -> AsyncStream<Int64> {
+        stream.positions()
+    }
 
     /// Stores the receipt; whether the user may see the event is the caller's to check (`ReadMarkerService`).
     public func post(type: String, eventID: EventID, threadID: String?, user: UserID, roomID: RoomID) async throws(ReceiptError) {
@@ -28,7 +33,7 @@ public final class ReceiptService: ReceiptReads {
             roomID: roomID.rawValue, type: type, userID: user.rawValue, threadID: threadID ?? "", eventID: eventID.rawValue, timestamp: clock()
         )
         let (_, position) = try await ReceiptError.catching {
-            try await streamIDs.write { transaction, streamID in try ReceiptsTable.upsert(row, streamID: streamID, in: transaction) }
+            try await stream.writer("receipts").write { transaction, streamID in try ReceiptsTable.upsert(row, streamID: streamID, in: transaction) }
         }
         bus.publish(StreamNotice(stream: .receipts, position: position, roomID: roomID, users: [user]))
     }
@@ -57,5 +62,24 @@ public final class ReceiptService: ReceiptReads {
             content[room] = roomContent
         }
         return content.mapValues(JSONValue.object)
+    }
+
+    /// The notices of the receipts changed in `(after, upTo]`, read again for a process that missed them.
+    public func notices(after: Int64, upTo: Int64) async throws(ReceiptError) -> [StreamNotice] {
+        try await CatchUpPages.notices(
+            after: after,
+            page: { from throws(ReceiptError) in
+                try await ReceiptError.catching {
+                    try await database.read { connection in
+                        try ReceiptsTable.changers(after: from, upTo: upTo, limit: CatchUpPages.pageSize, in: connection)
+                    }
+                }
+            },
+            position: \.streamID,
+            notice: { row in
+                guard let room = try? RoomID(row.roomID), let user = try? UserID(row.userID) else { return nil }
+                return StreamNotice(stream: .receipts, position: row.streamID, roomID: room, users: [user])
+            }
+        )
     }
 }

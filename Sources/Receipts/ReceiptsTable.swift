@@ -40,4 +40,14 @@ enum ReceiptsTable {
             )
         }
     }
+
+    /// Who changed a receipt in which room in `(after, upTo]`, the first `limit` rows in stream order.
+    static func changers(after: Int64, upTo: Int64, limit: Int, in connection: any Connection) throws(StorageError)
+        -> [(streamID: Int64, roomID: String, userID: String)]
+    {
+        try connection.query(
+            "SELECT stream_id, room_id, user_id FROM receipts WHERE stream_id > ? AND stream_id <= ? ORDER BY stream_id LIMIT ?",
+            [.integer(after), .integer(upTo), .integer(Int64(limit))]
+        ).map { row throws(StorageError) in (try row.decode("stream_id"), try row.decode("room_id"), try row.decode("user_id")) }
+    }
 }

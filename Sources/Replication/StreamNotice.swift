@@ -7,23 +7,57 @@ public enum StreamName: String, Sendable, CaseIterable {
     case accountData = "account_data"
     case typing
     case presence
+
+    /// Streams whose rows live in the database, so a reader that missed notices reads them again by position.
+    /// Typing and presence live in their writer's memory; their notices carry the whole row instead.
+    public var isDurable: Bool {
+        switch self {
+        case .events, .receipts, .accountData: true
+        case .typing, .presence: false
+        }
+    }
 }
 
 /// "Stream `stream` advanced to `position`": what a writer announces after a commit so readers wake.
 ///
 /// `roomID` and `users` say whom it concerns: a room's members, and users outside it it affects (an invitee,
-/// the owner of account data).
-public struct StreamNotice: Sendable {
+/// the owner of account data). `row` carries what a reader in another process needs to hold a copy of an in-memory
+/// stream.
+public struct StreamNotice: Sendable, Equatable {
     public var stream: StreamName
     public var position: Int64
     public var roomID: RoomID?
     public var users: [UserID]
+    public var row: StreamRow?
 
-    public init(stream: StreamName, position: Int64, roomID: RoomID? = nil, users: [UserID] = []) {
+    public init(stream: StreamName, position: Int64, roomID: RoomID? = nil, users: [UserID] = [], row: StreamRow? = nil) {
         self.stream = stream
         self.position = position
         self.roomID = roomID
         self.users = users
+        self.row = row
+    }
+}
+
+/// The state an in-memory stream changed to, so followers in other processes can answer from their own copy.
+public enum StreamRow: Sendable, Equatable {
+    /// Everyone typing in the notice's room now; `epoch` is the typing writer's start.
+    case typing(epoch: Int64, users: [UserID])
+    /// One user's presence now (the notice's only user); `epoch` is the presence writer's start.
+    case presence(epoch: Int64, state: PresenceRow)
+}
+
+/// A user's presence as its writer holds it.
+public struct PresenceRow: Sendable, Equatable {
+    public var presence: String
+    public var statusMessage: String?
+    /// When the user was last online (ms since the epoch); 0 when never.
+    public var lastActive: Int64
+
+    public init(presence: String, statusMessage: String?, lastActive: Int64) {
+        self.presence = presence
+        self.statusMessage = statusMessage
+        self.lastActive = lastActive
     }
 }
 

@@ -13,11 +13,12 @@ import Synchronization
 /// let state = try await store.state(after: event.eventID)
 /// ```
 ///
-/// Only the room's writer persists; every process may read.
+/// Only the room's writer persists; every process may read. A process that does not write events opens the store
+/// with `follow`, learning the `events` position from replication.
 public final class RoomStore: Sendable {
     let database: any Database
     public let policy: StateGroupPolicy
-    private let streamIDs: StreamIDAllocator
+    private let events: StreamAccess
     /// Events committed, for the metrics endpoint (database work per event is the ratio of the two counts).
     private let persisted = Counter(label: "axon_events_persisted_total")
     /// NIDs reads have found: nearly every read starts from a room ID or a state key, and their NIDs never change.
@@ -30,10 +31,10 @@ public final class RoomStore: Sendable {
     /// Slot reads in flight, which the long-polls one message wakes share.
     let sharedSlotReads = SharedReads<SlotsRead, StateSlots>()
 
-    private init(database: any Database, policy: StateGroupPolicy, streamIDs: StreamIDAllocator, recent: RecentTimelineLimits) {
+    private init(database: any Database, policy: StateGroupPolicy, events: StreamAccess, recent: RecentTimelineLimits) {
         self.database = database
         self.policy = policy
-        self.streamIDs = streamIDs
+        self.events = events
         self.recentTimelines = RecentTimelines(limits: recent)
         let roomNIDs = InternedIDCache<RoomID>(capacity: 20_000)
         self.knownRoomNIDs = roomNIDs
@@ -53,26 +54,46 @@ public final class RoomStore: Sendable {
         let streamIDs = try await RoomStoreError.catching {
             try await StreamIDAllocator.open(stream: "events", instance: instance, database: database, logger: logger)
         }
-        return RoomStore(database: database, policy: policy, streamIDs: streamIDs, recent: recent)
+        return RoomStore(database: database, policy: policy, events: .writing(streamIDs), recent: recent)
     }
 
-    /// The writer instance recorded on every event this store persists.
-    public var instanceName: String { streamIDs.instance }
+    /// Opens the store for reading only, in a process that learns the `events` position from replication.
+    public static func follow(
+        database: any Database, events position: any FollowedStreamPosition, policy: StateGroupPolicy = StateGroupPolicy()
+    ) -> RoomStore {
+        RoomStore(database: database, policy: policy, events: .following(position), recent: RecentTimelineLimits())
+    }
+
+    /// The writer instance recorded on every event this store persists (empty in a following store).
+    public var instanceName: String {
+        guard case .writing(let streamIDs) = events else { return "" }
+        return streamIDs.instance
+    }
 
     /// The `events` position below which every stream ordering is committed or abandoned.
-    public var persistedUpTo: Int64 { streamIDs.persistedUpTo }
+    public var persistedUpTo: Int64 { events.persistedUpTo }
 
     /// The persisted-up-to position now and after every advance (or when the writer becomes idle), for notifiers.
     public func positions() -> AsyncStream<Int64> {
-        streamIDs.positions()
+        events.positions()
     }
 
     /// This writer's progress, for merging with other writers of the `events` stream.
-    public var progress: StreamProgress { streamIDs.progress }
+    public var progress: StreamProgress {
+        switch events {
+        case .writing(let streamIDs): streamIDs.progress
+        case .following(let position): StreamProgress(position: position.persistedUpTo, idle: true, changes: 0)
+        }
+    }
 
     /// The highest stream ordering any writer has been given: a sync token beyond it is from the future.
     public func maxAllocated() async throws(RoomStoreError) -> Int64 {
-        try await RoomStoreError.catching { try await streamIDs.maxAllocated() }
+        try await RoomStoreError.catching {
+            switch events {
+            case .writing(let streamIDs): try await streamIDs.maxAllocated()
+            case .following: try await StreamIDAllocator.maxAllocated(stream: "events", database: database)
+            }
+        }
     }
 
     /// Persists `events` in order, in one transaction: all of them are stored or none is.
@@ -84,6 +105,7 @@ public final class RoomStore: Sendable {
     @discardableResult
     public func persist(_ events: [NewEvent], announce: (@Sendable ([Int64]) -> Void)? = nil) async throws(RoomStoreError) -> [Int64] {
         precondition(!events.isEmpty, "persist needs at least one event")
+        let streamIDs = try RoomStoreError.catchingNow { try self.events.writer("events") }
         let instanceName = instanceName
         let policy = policy
         let recentTimelines = recentTimelines
@@ -110,6 +132,11 @@ public final class RoomStore: Sendable {
         }
         persisted.increment(by: events.count)
         return orderings
+    }
+
+    /// The events with stream orderings in `(after, upTo]`, at most `limit` of them, in order.
+    public func writtenEvents(after: Int64, upTo: Int64, limit: Int) async throws(RoomStoreError) -> [EventStreamEntry] {
+        try await read { connection throws(StorageError) in try EventsTable.written(after: after, upTo: upTo, limit: limit, in: connection) }
     }
 
     public func event(_ eventID: EventID) async throws(RoomStoreError) -> StoredEvent? {

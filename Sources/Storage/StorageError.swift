@@ -27,6 +27,8 @@ public enum StorageError: Error, Sendable, Hashable {
     case typeMismatch(column: String?, expected: String, found: String)
     /// A query that must return one row returned none.
     case noRows
+    /// This process follows the stream but does not write it (a write was routed to the wrong process).
+    case notStreamWriter(String)
 }
 
 extension StorageError: CustomStringConvertible {
@@ -45,6 +47,7 @@ extension StorageError: CustomStringConvertible {
         case .typeMismatch(let column, let expected, let found):
             "column \(column ?? "?") holds \(found), expected \(expected)"
         case .noRows: "query returned no rows"
+        case .notStreamWriter(let stream): "this process does not write the \(stream) stream"
         }
     }
 }

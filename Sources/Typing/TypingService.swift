@@ -5,10 +5,12 @@ public import Rooms
 import Storage
 import Synchronization
 
-/// Who is typing where, held only in memory (design §3): positions count changes since `epoch`, this process's
-/// start, so a token from before a restart is recognised and answered with the current state.
+/// Who is typing where, held only in memory (design §3): positions count changes since `epoch`, the writer's
+/// start, so a token from before a restart is recognised and answered with the current state. A process that does
+/// not write typing holds a copy, kept from the writer's notices (`follow`).
 public final class TypingService: TypingReads {
     private struct State {
+        var epoch: Int64
         var position: Int64 = 0
         /// Room → user → expiry (ms since the epoch).
         var typing: [RoomID: [UserID: Int64]] = [:]
@@ -16,8 +18,9 @@ public final class TypingService: TypingReads {
         var changed: [RoomID: Int64] = [:]
     }
 
-    public let epoch: Int64
-    private let state = Mutex(State())
+    private let state: Mutex<State>
+    /// Two minutes, as Synapse caps a typing notification.
+    static let longestTimeout: Int64 = 120_000
     private let bus: any ReplicationBus
     private let reader: RoomReader
     private let clock: @Sendable () -> Int64
@@ -26,10 +29,30 @@ public final class TypingService: TypingReads {
         self.bus = bus
         self.reader = reader
         self.clock = clock
-        epoch = clock()
+        state = Mutex(State(epoch: clock()))
     }
 
+    public var epoch: Int64 { state.withLock { $0.epoch } }
     public var position: Int64 { state.withLock { $0.position } }
+
+    /// Keeps this copy equal to the writer's from the typing notices on `bus` (the followed streams). Until the first
+    /// notice, every token reads as from another epoch, so a sync gets whoever is typing from then on. An entry lasts
+    /// at most the longest typing timeout here, so a lost "stopped" notice cannot leave someone typing for ever.
+    public func follow(_ bus: any ReplicationBus) {
+        bus.subscribe { [weak self] notice in
+            guard let self, notice.stream == .typing, let room = notice.roomID, case .typing(let epoch, let users)? = notice.row else {
+                return
+            }
+            let expiry = self.clock() + Self.longestTimeout
+            self.state.withLock { state in
+                if state.epoch != epoch { state = State(epoch: epoch) }
+                guard notice.position > state.position else { return }
+                state.position = notice.position
+                state.typing[room] = Dictionary(users.map { ($0, expiry) }, uniquingKeysWith: { first, _ in first })
+                state.changed[room] = notice.position
+            }
+        }
+    }
 
     /// `PUT /rooms/{roomId}/typing/{userId}`: `requester` marks themselves typing in a room they are joined to for
     /// `timeout` milliseconds (two minutes at most), or stopped.
@@ -41,20 +64,20 @@ public final class TypingService: TypingReads {
 
     private func record(_ typing: Bool, user: UserID, roomID: RoomID, timeout: Int64) {
         let now = clock()
-        let position = state.withLock { state -> Int64? in
+        let notice = state.withLock { state -> StreamNotice? in
             var users = state.typing[roomID] ?? [:]
             let wasTyping = users[user].map { $0 > now } ?? false
-            users[user] = typing ? now + min(max(timeout, 0), 120_000) : nil
+            users[user] = typing ? now + min(max(timeout, 0), Self.longestTimeout) : nil
             state.typing[roomID] = users
             guard wasTyping != typing || typing else { return nil }
             state.position += 1
             state.changed[roomID] = state.position
-            return state.position
+            return Self.notice(state, room: roomID, now: now)
         }
-        if let position { bus.publish(StreamNotice(stream: .typing, position: position, roomID: roomID)) }
+        if let notice { bus.publish(notice) }
         if typing {
             Task { [weak self] in
-                try? await Task.sleep(for: .milliseconds(min(max(timeout, 0), 120_000) + 50))
+                try? await Task.sleep(for: .milliseconds(min(max(timeout, 0), Self.longestTimeout) + 50))
                 self?.expire()
             }
         }
@@ -67,9 +90,9 @@ public final class TypingService: TypingReads {
             var result: [RoomID: [UserID]] = [:]
             for room in rooms {
                 let changed = state.changed[room] ?? 0
-                guard tokenEpoch != epoch || changed > after else { continue }
+                guard tokenEpoch != state.epoch || changed > after else { continue }
                 let users = (state.typing[room] ?? [:]).filter { $0.value > now }.keys.sorted()
-                if tokenEpoch != epoch, users.isEmpty { continue }
+                if tokenEpoch != state.epoch, users.isEmpty { continue }
                 result[room] = users
             }
             return result
@@ -79,18 +102,24 @@ public final class TypingService: TypingReads {
     /// Drops expired entries, announcing each room whose typing set shrank.
     private func expire() {
         let now = clock()
-        let changes = state.withLock { state -> [(RoomID, Int64)] in
-            var changes: [(RoomID, Int64)] = []
+        let notices = state.withLock { state -> [StreamNotice] in
+            var notices: [StreamNotice] = []
             for (room, users) in state.typing {
                 let live = users.filter { $0.value > now }
                 guard live.count != users.count else { continue }
                 state.typing[room] = live
                 state.position += 1
                 state.changed[room] = state.position
-                changes.append((room, state.position))
+                notices.append(Self.notice(state, room: room, now: now))
             }
-            return changes
+            return notices
         }
-        for (room, position) in changes { bus.publish(StreamNotice(stream: .typing, position: position, roomID: room)) }
+        for notice in notices { bus.publish(notice) }
+    }
+
+    /// The notice of a room's change: who types there now, for copies in other processes.
+    private static func notice(_ state: State, room: RoomID, now: Int64) -> StreamNotice {
+        let users = (state.typing[room] ?? [:]).filter { $0.value > now }.keys.sorted()
+        return StreamNotice(stream: .typing, position: state.position, roomID: room, row: .typing(epoch: state.epoch, users: users))
     }
 }

@@ -11,7 +11,7 @@ import Testing
     @Test func concurrentChangesToDifferentTagsAllStand() async throws {
         try await withEachDatabase { database in
             let data = AccountDataService(
-                database: database, streamIDs: try await StreamIDAllocator.open(stream: "account_data", instance: "main", database: database),
+                database: database, stream: .writing(try await StreamIDAllocator.open(stream: "account_data", instance: "main", database: database)),
                 bus: InProcessBus()
             )
             let alice = try UserID("@alice:tags.test")

@@ -29,7 +29,7 @@ public enum HomeserverKind: String, CaseIterable, Sendable, CustomStringConverti
     }
 
     /// The rate limits both servers get, lifted so tests measure behaviour rather than throttling.
-    static let liftedLimits = """
+    public static let liftedLimits = """
         rc_message: {per_second: 100000, burst_count: 100000}
         rc_registration: {per_second: 100000, burst_count: 100000}
         rc_login: {address: {per_second: 100000, burst_count: 100000}, account: {per_second: 100000, burst_count: 100000}, failed_attempts: {per_second: 100000, burst_count: 100000}}

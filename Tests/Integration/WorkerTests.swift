@@ -24,14 +24,15 @@ struct WorkerTests {
         }
     }
 
-    /// Writes the shared config for a main process on `database`.
-    func topology(database: PostgresProcessDatabase) async throws -> Topology {
+    /// Writes the shared config for a main process on `database`, replicating through Redis at `redis` (`host:port`;
+    /// the suite's shared one by default).
+    static func topology(database: PostgresProcessDatabase, redis: String? = nil) async throws -> Topology {
         let dir = try TestEnvironment.temporaryDirectory("axon-workers")
         let keyPath = dir.appendingPathComponent("signing.key").path
         try SigningKey.keyFileContents([try SigningKey.generate()]).write(toFile: keyPath, atomically: true, encoding: .utf8)
         let mainPort = try await FreePort.next()
         let replicationPort = try await FreePort.next()
-        let redis = (ProcessInfo.processInfo.environment["AXON_TEST_REDIS"] ?? "127.0.0.1:6379").split(separator: ":")
+        let redis = (redis ?? ProcessInfo.processInfo.environment["AXON_TEST_REDIS"] ?? "127.0.0.1:6379").split(separator: ":")
         let shared = dir.appendingPathComponent("homeserver.yaml").path
         try """
             server_name: workers.test
@@ -42,6 +43,7 @@ struct WorkerTests {
             signing_key_path: \(keyPath)
             media_store_path: \(dir.path)/media
             redis: {enabled: true, host: \(redis[0]), port: \(redis.count > 1 ? String(redis[1]) : "6379")}
+            \(HomeserverKind.liftedLimits)
             instance_map:
               main: {host: 127.0.0.1, port: \(replicationPort)}
             """.write(toFile: shared, atomically: true, encoding: .utf8)
@@ -50,7 +52,7 @@ struct WorkerTests {
 
     @Test func workersStartOnlyAfterMainHasMigrated() async throws {
         try await PostgresProcessDatabase.withEmpty { database in
-            let topology = try await topology(database: database)
+            let topology = try await Self.topology(database: database)
             let readerPort = try await FreePort.next()
             let readerConfig = try topology.workerConfig(app: "synapse.app.generic_worker", name: "reader1", port: readerPort)
             let early = try await ServerProcess.runToCompletion("axon-client-reader", ["-c", topology.sharedConfig, "-c", readerConfig])
@@ -61,7 +63,7 @@ struct WorkerTests {
 
     @Test func clientReaderServesItsRoutesAndRefusesOthers() async throws {
         try await PostgresProcessDatabase.withEmpty { database in
-            let topology = try await topology(database: database)
+            let topology = try await Self.topology(database: database)
             let main = try ServerProcess(executable: "axon", arguments: ["-c", topology.sharedConfig], baseURL: topology.mainURL)
             try await main.whileRunning {
                 try await main.waitUntilHealthy()
@@ -72,7 +74,10 @@ struct WorkerTests {
                 )
                 try await reader.whileRunning {
                     try await reader.waitUntilHealthy()
-                    #expect(try await TestHTTP.request("GET", reader.baseURL + "/health/ready").status == 200)
+                    // Ready once it has heard from main over Redis (a heartbeat every two seconds).
+                    try await ClientReaderTests.eventually("the reader is ready") {
+                        try await TestHTTP.request("GET", reader.baseURL + "/health/ready").status == 200
+                    }
                     let versions = try await TestHTTP.request("GET", reader.baseURL + "/_matrix/client/versions")
                     #expect(versions.status == 200)
                     let elsewhere = try await TestHTTP.request("GET", reader.baseURL + "/_matrix/federation/v1/version")
@@ -91,7 +96,7 @@ struct WorkerTests {
     ])
     func unbuiltRolesAnswerHealthAndSayWhyTheyAreNotReady(executable: String, app: String, reason: String) async throws {
         try await PostgresProcessDatabase.withEmpty { database in
-            let topology = try await topology(database: database)
+            let topology = try await Self.topology(database: database)
             let main = try ServerProcess(executable: "axon", arguments: ["-c", topology.sharedConfig], baseURL: topology.mainURL)
             try await main.whileRunning {
                 try await main.waitUntilHealthy()
@@ -110,7 +115,7 @@ struct WorkerTests {
 
     @Test func workerConfigsAreCheckedAgainstTheExecutable() async throws {
         try await PostgresProcessDatabase.withEmpty { database in
-            let topology = try await topology(database: database)
+            let topology = try await Self.topology(database: database)
             let port = try await FreePort.next()
             let mediaConfig = try topology.workerConfig(app: "synapse.app.media_repository", name: "media1", port: port)
             let wrong = try await ServerProcess.runToCompletion("axon-client-reader", ["-c", topology.sharedConfig, "-c", mediaConfig])

@@ -14,6 +14,6 @@ public func makeRoomReader(store: RoomStore, database: any Database) async throw
 /// The account data service on `database`, announcing on a bus of its own.
 public func makeAccountData(database: any Database, bus: any ReplicationBus = InProcessBus()) async throws -> AccountDataService {
     AccountDataService(
-        database: database, streamIDs: try await StreamIDAllocator.open(stream: "account_data", instance: "main", database: database), bus: bus
+        database: database, stream: .writing(try await StreamIDAllocator.open(stream: "account_data", instance: "main", database: database)), bus: bus
     )
 }

@@ -48,7 +48,7 @@ struct SyncStack {
         let accountData = try await makeAccountData(database: database, bus: bus)
         let reader = RoomReader(store: stores[0], erasedUsers: ErasedUsers(database: database), accountData: accountData)
         let receipts = ReceiptService(
-            database: database, streamIDs: try await StreamIDAllocator.open(stream: "receipts", instance: "main", database: database), bus: bus
+            database: database, stream: .writing(try await StreamIDAllocator.open(stream: "receipts", instance: "main", database: database)), bus: bus
         )
         let notifier = Notifier(bus: bus, persisted: { merged.persistedUpTo }, advances: merged.positions())
         let typing = TypingService(bus: bus, reader: reader)

@@ -29,11 +29,13 @@ public struct Composition: Sendable {
     public let accounts: AccountServices
     public let registry: RouteRegistry
     let readiness: Readiness
+    /// The Redis connections in worker mode, run for the life of the process.
+    let replication: ReplicationLink?
     let logger: Logger
 
-    /// Room services exist only where the room writer runs (the main process) until replication carries the
-    /// streams to workers. `metrics`: the registry the process bootstrapped with `enable_metrics`, served on metrics
-    /// listeners and resources.
+    /// Room services exist in the main process, which writes the streams, and in client readers, which follow them;
+    /// each process answers only its role's routes. `metrics`: the registry the process bootstrapped with
+    /// `enable_metrics`, served on metrics listeners and resources.
     public init(
         config: HomeserverConfig, role: ProcessRole, database: any Database, signingKey: SigningKey,
         metrics: PrometheusCollectorRegistry? = nil, logger: Logger
@@ -42,7 +44,10 @@ public struct Composition: Sendable {
         self.role = role
         self.database = database
         self.logger = logger
-        let readiness = Readiness(Self.readinessChecks(role: role, database: database))
+        let streams: ProcessStreams? =
+            role == .main || role == .clientReader ? try await ProcessStreams.open(config: config, role: role, database: database, logger: logger) : nil
+        replication = streams?.link
+        let readiness = Readiness(Self.readinessChecks(role: role, database: database, replication: streams?.link))
         self.readiness = readiness
         guard let serverName = try? ServerName(config.server.serverName) else {
             preconditionFailure("the config loader accepts only valid server names, not \(config.server.serverName)")
@@ -55,22 +60,22 @@ public struct Composition: Sendable {
         )
         self.accounts = accounts
         let roomRoutes =
-            role == .main
-            ? try await Self.roomRoutes(config: config, database: database, serverName: serverName, signingKey: signingKey, logger: logger)
-            : []
+            streams.map { Self.roomRoutes(config: config, database: database, streams: $0, serverName: serverName, signingKey: signingKey, logger: logger) } ?? []
         registry = RouteRegistry(
             HealthRoutes.routes(readiness: readiness) + VersionsRoutes.routes() + (metrics.map(MetricsRoutes.routes) ?? [])
                 + Self.accountRoutes(accounts, config: config, serverName: serverName) + roomRoutes
         )
     }
 
-    /// Rooms, sync, profiles, account data, receipts, typing, filters and the directory, sharing one bus.
+    /// Rooms, sync, profiles, account data, receipts, typing, filters and the directory, sharing one bus. A client
+    /// reader builds the same services over the streams it follows; the writing ones are never reached there, because
+    /// it answers only its role's routes.
     private static func roomRoutes(
-        config: HomeserverConfig, database: any Database, serverName: ServerName, signingKey: SigningKey, logger: Logger
-    ) async throws -> [Route] {
-        let instance = config.worker.name ?? "main"
-        let bus = InProcessBus()
-        let store = try await RoomStore.open(database: database, instance: instance, logger: logger)
+        config: HomeserverConfig, database: any Database, streams: ProcessStreams, serverName: ServerName, signingKey: SigningKey,
+        logger: Logger
+    ) -> [Route] {
+        let bus = streams.bus
+        let store = streams.store
         let writer = RoomWriter(store: store, serverName: serverName, signingKey: signingKey, bus: bus, logger: logger)
         let users = UserLookup(database: database)
         let profiles = ProfileService(
@@ -86,17 +91,15 @@ public struct Composition: Sendable {
             serverName: serverName, defaultVersion: RoomVersion(identifier: config.server.defaultRoomVersion) ?? .v10,
             limits: Self.roomLimits(config.rateLimits), logger: logger
         )
-        let accountData = AccountDataService(
-            database: database, streamIDs: try await StreamIDAllocator.open(stream: "account_data", instance: instance, database: database),
-            bus: bus
-        )
+        let accountData = streams.accountData
         let reader = RoomReader(store: store, erasedUsers: ErasedUsers(database: database), accountData: accountData)
-        let receipts = ReceiptService(
-            database: database, streamIDs: try await StreamIDAllocator.open(stream: "receipts", instance: instance, database: database),
-            bus: bus
-        )
+        let receipts = streams.receipts
         let typing = TypingService(bus: bus, reader: reader)
         let presence = PresenceService(enabled: config.server.presenceEnabled, epoch: typing.epoch, store: store, bus: bus)
+        if streams.link?.follower != nil {
+            typing.follow(bus)
+            presence.follow(bus)
+        }
         let filters = FilterService(database: database)
         let notifier = Notifier(bus: bus, persisted: { store.persistedUpTo }, advances: store.positions())
         let sources = SyncSources(
@@ -189,7 +192,9 @@ public struct Composition: Sendable {
         )
     }
 
-    private static func readinessChecks(role: ProcessRole, database: any Database) -> [@Sendable () async -> ReadinessProblem?] {
+    private static func readinessChecks(
+        role: ProcessRole, database: any Database, replication: ReplicationLink?
+    ) -> [@Sendable () async -> ReadinessProblem?] {
         var checks: [@Sendable () async -> ReadinessProblem?] = [
             {
                 do {
@@ -200,6 +205,9 @@ public struct Composition: Sendable {
                 }
             }
         ]
+        if let replication {
+            checks.append { replication.problem() }
+        }
         if let missing = RoleAvailability.missingReason(role) {
             checks.append { ReadinessProblem(reason: missing, detail: nil) }
         }

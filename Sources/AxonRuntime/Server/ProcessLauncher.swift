@@ -54,7 +54,8 @@ enum ProcessLauncher {
         }
         let serviceGroup = ServiceGroup(
             configuration: .init(
-                services: applications.map { .init(service: $0) } + [.init(service: ServiceManagerShutdownWatch(notifier: serviceManager))],
+                services: applications.map { .init(service: $0) } + (composition.replication.map { [.init(service: $0)] } ?? [])
+                    + [.init(service: ServiceManagerShutdownWatch(notifier: serviceManager))],
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger
             )
         )

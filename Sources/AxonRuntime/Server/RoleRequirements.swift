@@ -5,17 +5,35 @@ import MatrixHTTP
 enum RoleRequirements {
     static func check(role: ProcessRole, config: HomeserverConfig) throws {
         let app = config.worker.app
+        try checkStreamWriters(config.worker.streamWriters)
         if role == .main {
             if let app {
                 throw StartupError("This config sets worker_app: \(app.rawValue), so it belongs to a worker; start the matching axon-* worker executable instead of axon.")
             }
             return
         }
+        guard case .postgres = config.database else {
+            throw StartupError("\(role.executableName) is a worker: workers share the main process's PostgreSQL database; SQLite serves one process only.")
+        }
+        guard config.redis.enabled else {
+            throw StartupError("\(role.executableName) is a worker: it follows the main process over Redis; set redis.enabled: true in the shared config.")
+        }
         guard let app else {
             throw StartupError("\(role.executableName) is a worker: give it the shared homeserver.yaml and a worker config that sets worker_app and worker_name.")
         }
         guard acceptedApps(for: role).contains(app) else {
             throw StartupError("worker_app '\(app.rawValue)' does not match \(role.executableName); it accepts \(acceptedApps(for: role).map(\.rawValue).sorted().joined(separator: ", ")).")
+        }
+    }
+
+    /// The main process writes every stream in this version; moving a stream's writer elsewhere is refused rather than
+    /// half done.
+    static func checkStreamWriters(_ writers: StreamWriters) throws {
+        let main = WorkerConfig.mainInstanceName
+        let moved = [("events", writers.events), ("typing", writers.typing), ("receipts", writers.receipts),
+            ("account_data", writers.accountData), ("presence", writers.presence)].filter { $0.1 != [main] }
+        guard moved.isEmpty else {
+            throw StartupError("stream_writers: only the main process writes \(moved.map(\.0).joined(separator: ", ")) in this version; remove those entries.")
         }
     }
 

@@ -53,4 +53,27 @@ enum EventsTable {
             streamOrderings.map(SQLValue.integer)
         ) != nil
     }
+
+    /// Events with stream orderings in `(after, upTo]`, the first `limit` of them in order: what a process that
+    /// missed their notices announces again.
+    static func written(after: Int64, upTo: Int64, limit: Int, in connection: any Connection) throws(StorageError) -> [EventStreamEntry] {
+        let rows = try connection.query(
+            """
+            SELECT e.stream_ordering, r.room_id, e.event_type, e.state_key FROM events e JOIN room_ids r ON r.room_nid = e.room_nid
+            WHERE e.stream_ordering > ? AND e.stream_ordering <= ? ORDER BY e.stream_ordering LIMIT ?
+            """,
+            [.integer(after), .integer(upTo), .integer(Int64(limit))]
+        )
+        var written: [EventStreamEntry] = []
+        for row in rows {
+            guard let roomID = try? RoomID(try row.decode("room_id", as: String.self)) else { continue }
+            written.append(
+                EventStreamEntry(
+                    streamOrdering: try row.decode("stream_ordering"), roomID: roomID, type: try row.decode("event_type"),
+                    stateKey: try row.decode("state_key")
+                )
+            )
+        }
+        return written
+    }
 }

@@ -292,9 +292,7 @@ public actor RoomWriter {
 
     private static func publish(_ events: [NewEvent], orderings: [Int64], on bus: any ReplicationBus) {
         for (event, ordering) in zip(events, orderings) {
-            var users: [UserID] = []
-            if event.membership != nil, let target = event.stateKey.flatMap({ try? UserID($0) }) { users.append(target) }
-            bus.publish(StreamNotice(stream: .events, position: ordering, roomID: event.roomID, users: users))
+            bus.publish(EventNotices.notice(roomID: event.roomID, ordering: ordering, memberTarget: event.membership != nil ? event.stateKey : nil))
         }
     }
 }

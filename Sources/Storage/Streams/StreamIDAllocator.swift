@@ -93,14 +93,37 @@ public final class StreamIDAllocator: Sendable {
     /// processes share the sequence): a stream position above it names rows that can never exist.
     public func maxAllocated() async throws -> Int64 {
         switch database.dialect {
-        case .sqlite:
-            return state.withLock { $0.tracker.lastAllocated }
-        case .postgres:
-            return try await database.read { connection in
+        case .sqlite: state.withLock { $0.tracker.lastAllocated }
+        case .postgres: try await Self.maxAllocated(stream: stream, database: database)
+        }
+    }
+
+    /// The highest ID any writer of `stream` has been given, for a process that writes none: from the sequence on
+    /// PostgreSQL, from the recorded positions on SQLite (whose single writer keeps them exact).
+    public static func maxAllocated(stream: String, database: any Database) async throws -> Int64 {
+        try await database.read { connection in
+            switch connection.dialect {
+            case .sqlite:
                 try connection.queryValue(
-                    "SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM \(self.sequenceName)", as: Int64.self
+                    "SELECT COALESCE(MAX(position), 0) FROM stream_positions WHERE stream_name = ?", [.text(stream)], as: Int64.self
+                )
+            case .postgres:
+                try connection.queryValue(
+                    "SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM axon_stream_\(stream)", as: Int64.self
                 )
             }
+        }
+    }
+
+    /// The position `instance` last recorded for `stream` (0 when none): where a process following that writer starts.
+    /// On PostgreSQL it may trail the writer's by the moments its deferred update takes, which only means a follower
+    /// starts a little early.
+    public static func recordedPosition(stream: String, instance: String, database: any Database) async throws -> Int64 {
+        try await database.read { connection in
+            try connection.queryValue(
+                "SELECT COALESCE(MAX(position), 0) FROM stream_positions WHERE stream_name = ? AND instance_name = ?",
+                [.text(stream), .text(instance)], as: Int64.self
+            )
         }
     }
 
