@@ -9,13 +9,13 @@ PREFIX ?= /usr/local
 
 # Debian packages: what the build links against, and what the tests start or drive.
 BUILD_PACKAGES := pkg-config libsqlite3-dev libpq-dev libhiredis-dev libsodium-dev
-TEST_PACKAGES := postgresql redis-server sqlite3 python3 python3-venv python3-dev libffi-dev libssl-dev
+TEST_PACKAGES := postgresql redis-server nginx openssl sqlite3 python3 python3-venv python3-dev libffi-dev libssl-dev
 # Independent peers the tests drive: Synapse (config, schema, federation) and matrix-nio (a real client).
 PYTHON_PEERS := matrix-synapse[postgres,redis]==1.163.2 matrix-nio==0.26.0
 VENV := .venv
 EXECUTABLES := axon axon-client-reader axon-federation-receiver axon-federation-sender axon-media axon-event-persister
 
-.PHONY: deps test-deps venv build release run test fixtures bench install clean
+.PHONY: deps test-deps venv build release run test fixtures bench nginx-sites install clean
 
 ## deps: install the Debian packages the build needs (idempotent; apt-get runs only when one is missing).
 deps:
@@ -51,6 +51,10 @@ test: test-deps venv
 ## load, initial and incremental sync of a 500-room account, memory; each run writes its own bench/results/ file.
 bench: test-deps venv
 	@bash Tests/tools/bench.sh
+
+## nginx-sites: regenerate nginx/*.conf from the route table and deploy/ (a test fails when they drift).
+nginx-sites: build
+	bash nginx/generate.sh .build/debug/axon nginx
 
 ## fixtures: regenerate the cross-check fixtures computed by Synapse (committed; tests compare against them).
 fixtures: venv

@@ -33,15 +33,19 @@ public final class PresenceService: PresenceSource {
     private let state: Mutex<State>
     private let store: RoomStore
     private let bus: any ReplicationBus
+    /// Set in a process that follows presence: syncing users are reported to the writer.
+    private let forwarding: (any PresenceForwarding)?
     private let clock: @Sendable () -> Int64
 
     public init(
-        enabled: Bool, epoch: Int64, store: RoomStore, bus: any ReplicationBus, clock: @escaping @Sendable () -> Int64 = currentMilliseconds
+        enabled: Bool, epoch: Int64, store: RoomStore, bus: any ReplicationBus, forwarding: (any PresenceForwarding)? = nil,
+        clock: @escaping @Sendable () -> Int64 = currentMilliseconds
     ) {
         self.enabled = enabled
         self.state = Mutex(State(epoch: epoch))
         self.store = store
         self.bus = bus
+        self.forwarding = forwarding
         self.clock = clock
     }
 
@@ -78,7 +82,8 @@ public final class PresenceService: PresenceSource {
 
     /// `/sync?set_presence=`: `offline` leaves the state alone, as in Synapse; the status message is kept.
     public func syncing(_ user: UserID, presence: String) async throws(PresenceError) {
-        guard presence != "offline" else { return }
+        guard presence != "offline", enabled else { return }
+        if let forwarding { return await forwarding.syncing(user, presence: presence) }
         try await update(user) { $0.presence = presence }
     }
 

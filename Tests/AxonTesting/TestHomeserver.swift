@@ -7,6 +7,8 @@ public enum HomeserverKind: String, CaseIterable, Sendable, CustomStringConverti
     case axonSQLite = "Axon on SQLite"
     case axonPostgres = "Axon on PostgreSQL"
     case synapse = "Synapse"
+    /// The main process and two client readers on PostgreSQL and Redis, behind nginx routing by the route table.
+    case axonWorkers = "Axon workers behind nginx"
     /// A server already running at `AXON_TEST_BASE_URL` (server name `AXON_TEST_SERVER_NAME`), such as a worker
     /// cluster behind nginx; it must allow open registration and lift rate limits as `liftedLimits` does.
     case external = "the server at AXON_TEST_BASE_URL"
@@ -24,6 +26,7 @@ public enum HomeserverKind: String, CaseIterable, Sendable, CustomStringConverti
         case .axonSQLite: true
         case .axonPostgres: TestPostgres.conninfo != nil
         case .synapse: TestEnvironment.synapsePython != nil
+        case .axonWorkers: WorkerCluster.isAvailable
         case .external: Self.externalURL != nil
         }
     }
@@ -55,6 +58,10 @@ public enum HomeserverKind: String, CaseIterable, Sendable, CustomStringConverti
             try await PostgresProcessDatabase.withEmpty { database in try await Self.runAxon(database: database.yaml, body) }
         case .synapse:
             try await Self.runSynapse(body)
+        case .axonWorkers:
+            try await PostgresProcessDatabase.withEmpty { database in
+                try await WorkerCluster.run(database: database) { cluster in try await body(cluster.baseURL, cluster.serverName) }
+            }
         case .external:
             guard let url = Self.externalURL, let name = TestEnvironment.environment["AXON_TEST_SERVER_NAME"] else {
                 throw ServerProcess.ProcessFailure(description: "set AXON_TEST_BASE_URL and AXON_TEST_SERVER_NAME")

@@ -6,7 +6,7 @@ public struct AxonCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "axon",
         abstract: "Axon, a Matrix homeserver.",
-        subcommands: [ServeCommand.self, GenerateConfigCommand.self, CheckConfigCommand.self, RegisterUserCommand.self],
+        subcommands: [ServeCommand.self, GenerateConfigCommand.self, CheckConfigCommand.self, RegisterUserCommand.self, RoutesCommand.self],
         defaultSubcommand: ServeCommand.self
     )
 

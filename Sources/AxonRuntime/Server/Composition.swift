@@ -95,8 +95,12 @@ public struct Composition: Sendable {
         let reader = RoomReader(store: store, erasedUsers: ErasedUsers(database: database), accountData: accountData)
         let receipts = streams.receipts
         let typing = TypingService(bus: bus, reader: reader)
-        let presence = PresenceService(enabled: config.server.presenceEnabled, epoch: typing.epoch, store: store, bus: bus)
-        if streams.link?.follower != nil {
+        let following = streams.link?.follower != nil
+        let presence = PresenceService(
+            enabled: config.server.presenceEnabled, epoch: typing.epoch, store: store, bus: bus,
+            forwarding: following ? MainProcessClient(config: config, logger: logger) : nil
+        )
+        if following {
             typing.follow(bus)
             presence.follow(bus)
         }
@@ -131,6 +135,7 @@ public struct Composition: Sendable {
                 directory,
                 allowPublicRoomsWithoutAuth: config.server.allowPublicRoomsWithoutAuth
             )
+            + ReplicationRoutes.routes(presence: presence, secret: ReplicationSecret(config.worker.replicationSecret?.revealed))
     }
 
     /// The responder for one listener. The monolith (`main`) answers every role's routes.

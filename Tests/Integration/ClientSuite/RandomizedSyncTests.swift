@@ -5,7 +5,8 @@ import Testing
 
 /// Concurrent senders in five rooms while ten users chain sync tokens with small timeline limits and fill every
 /// `limited` gap through `/messages`: each user must see every event of every room exactly once, in the room's
-/// order. Runs on Axon with PostgreSQL, where commits can finish out of stream order.
+/// order. Runs on Axon with PostgreSQL, where commits can finish out of stream order, and on the worker cluster
+/// behind nginx, where syncs are served by client readers following the writer over Redis.
 @Suite(.enabled(if: HomeserverKind.axonPostgres.isAvailable, "needs PostgreSQL (make test starts one)"))
 struct RandomizedSyncTests {
     static let roomCount = 5
@@ -13,8 +14,9 @@ struct RandomizedSyncTests {
     static let senderCount = 5
     static let messagesPerSender = 40
 
-    @Test func everyEventIsSeenOnceInOrderThroughSyncAndGapFilling() async throws {
-        try await HomeserverKind.axonPostgres.run { baseURL, _ in
+    @Test(arguments: [HomeserverKind.axonPostgres, .axonWorkers].filter(\.isAvailable))
+    func everyEventIsSeenOnceInOrderThroughSyncAndGapFilling(on kind: HomeserverKind) async throws {
+        try await kind.run { baseURL, _ in
             var registered: [SuiteClient] = []
             for _ in 0..<Self.userCount { registered.append(try await SuiteClient.register(baseURL, prefix: "r", recordSecrets: true)) }
             let users = registered

@@ -1,0 +1,128 @@
+import Foundation
+import MatrixCrypto
+
+/// Axon in worker mode on loopback: a private Redis, the main process and client readers on one PostgreSQL
+/// database, and nginx in front with the site `axon routes --nginx` generates for that topology.
+public enum WorkerCluster {
+    public static let nginx = "/usr/sbin/nginx"
+
+    public static var isAvailable: Bool {
+        PostgresProcessDatabase.isAvailable && RedisServer.isAvailable && FileManager.default.isExecutableFile(atPath: nginx)
+    }
+
+    /// The processes of one running cluster.
+    public struct Running: Sendable {
+        public let baseURL: String
+        public let serverName: String
+        public let main: ServerProcess
+        public let readers: [ServerProcess]
+        public let redis: RedisServer
+    }
+
+    /// Starts the cluster on `database` with `readers` client readers, runs `body`, and stops everything.
+    public static func run(
+        database: PostgresProcessDatabase, readers readerCount: Int = 2, serverName: String = "suite.axon",
+        _ body: (Running) async throws -> Void
+    ) async throws {
+        let redis = try await RedisServer()
+        let dir = try TestEnvironment.temporaryDirectory("axon-cluster")
+        let keyPath = dir.appendingPathComponent("signing.key").path
+        try SigningKey.keyFileContents([try SigningKey.generate()]).write(toFile: keyPath, atomically: true, encoding: .utf8)
+        let mainPort = try await FreePort.next()
+        let replicationPort = try await FreePort.next()
+        let shared = dir.appendingPathComponent("homeserver.yaml").path
+        try """
+            server_name: \(serverName)
+            listeners:
+              - {port: \(mainPort), bind_addresses: ['127.0.0.1'], type: http, x_forwarded: true, resources: [{names: [client, federation]}]}
+              - {port: \(replicationPort), bind_addresses: ['127.0.0.1'], type: http, resources: [{names: [replication]}]}
+            \(database.yaml)
+            signing_key_path: \(keyPath)
+            media_store_path: \(dir.path)/media
+            report_stats: false
+            redis: {enabled: true, host: 127.0.0.1, port: \(redis.port)}
+            instance_map:
+              main: {host: 127.0.0.1, port: \(replicationPort)}
+            \(HomeserverKind.liftedLimits)
+            """.write(toFile: shared, atomically: true, encoding: .utf8)
+        var readerConfigs: [(path: String, port: Int)] = []
+        for index in 1...readerCount {
+            let port = try await FreePort.next()
+            let path = dir.appendingPathComponent("client-reader\(index).yaml").path
+            try """
+                worker_app: synapse.app.generic_worker
+                worker_name: client-reader\(index)
+                worker_listeners:
+                  - {port: \(port), bind_addresses: ['127.0.0.1'], type: http, x_forwarded: true, resources: [{names: [client]}]}
+                """.write(toFile: path, atomically: true, encoding: .utf8)
+            readerConfigs.append((path, port))
+        }
+        let nginxPort = try await FreePort.next()
+        let site = try await ServerProcess.runToCompletion(
+            "axon", ["routes", "--nginx", "-c", shared, "--loopback-port", String(nginxPort)] + readerConfigs.flatMap { ["--worker", "axon-client-reader=\($0.path)"] }
+        )
+        guard site.status == 0 else { throw ServerProcess.ProcessFailure(description: "axon routes --nginx: \(site.output)") }
+        let nginxConfig = try writeNginxConfig(site: site.output, in: dir)
+
+        let main = try ServerProcess(executable: "axon", arguments: ["-c", shared], baseURL: "http://127.0.0.1:\(mainPort)")
+        try await main.whileRunning {
+            try await main.waitUntilHealthy()
+            let readers = try readerConfigs.map { config in
+                try ServerProcess(
+                    executable: "axon-client-reader", arguments: ["-c", shared, "-c", config.path], baseURL: "http://127.0.0.1:\(config.port)"
+                )
+            }
+            do {
+                let proxy = try ServerProcess(executable: nginx, arguments: ["-c", nginxConfig, "-e", "stderr"], baseURL: "http://127.0.0.1:\(nginxPort)")
+                try await proxy.whileRunning {
+                    for reader in readers { try await reader.waitUntilReady() }
+                    try await proxy.waitUntilHealthy()
+                    try await body(Running(baseURL: proxy.baseURL, serverName: serverName, main: main, readers: readers, redis: redis))
+                }
+            } catch {
+                for reader in readers { await reader.stop() }
+                throw error
+            }
+            for reader in readers { await reader.stop() }
+        }
+    }
+
+    /// A whole nginx configuration around `site`, with every path it writes under `dir`, running in the foreground.
+    public static func writeNginxConfig(site: String, in dir: URL) throws -> String {
+        let temp = dir.appendingPathComponent("nginx-temp").path
+        try FileManager.default.createDirectory(atPath: temp, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o777])
+        let sitePath = dir.appendingPathComponent("site.conf").path
+        try site.write(toFile: sitePath, atomically: true, encoding: .utf8)
+        let path = dir.appendingPathComponent("nginx.conf").path
+        try """
+            daemon off;
+            worker_processes 1;
+            pid \(dir.path)/nginx.pid;
+            error_log stderr warn;
+            events { worker_connections 1024; }
+            http {
+                access_log off;
+                client_body_temp_path \(temp)/body;
+                proxy_temp_path \(temp)/proxy;
+                fastcgi_temp_path \(temp)/fastcgi;
+                uwsgi_temp_path \(temp)/uwsgi;
+                scgi_temp_path \(temp)/scgi;
+                include \(sitePath);
+            }
+            """.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+}
+
+extension ServerProcess {
+    /// Waits until `/health/ready` answers 200 (a worker has heard from the main process), failing early if it exits.
+    public func waitUntilReady(timeout: Duration = .seconds(30)) async throws {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if let status = child.exitStatus { throw ProcessFailure(description: "exited with \(status):\n\(log)") }
+            if try await TestHTTP.request("GET", baseURL + "/health/ready").status == 200 { return }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw ProcessFailure(description: "not ready after \(timeout):\n\(log)")
+    }
+}
