@@ -64,12 +64,13 @@ fixtures: venv
 	$(VENV)/bin/python Tests/tools/generate-differential-fixtures.py Tests/EventAuthTests/Differential
 
 ## install: the executables, plus `register_new_matrix_user` (Synapse's name for `axon register-user`) so the
-## setup guide's commands work as written.
+## setup guide's commands work as written; then the systemd units, the `axon` user and its directories.
 install: release
 	install -d $(PREFIX)/bin
 	for exe in $(EXECUTABLES); do install -m 755 .build/release/$$exe $(PREFIX)/bin/$$exe; done
 	printf '#!/bin/sh\nexec "%s/bin/axon" register-user "$$@"\n' '$(PREFIX)' > $(PREFIX)/bin/register_new_matrix_user
 	chmod 755 $(PREFIX)/bin/register_new_matrix_user
+	bash deploy/install-systemd.sh
 
 clean:
 	rm -rf .build Benchmarks/.build $(VENV)

@@ -29,4 +29,16 @@ public enum FreePort {
             return false
         }
     }
+
+    /// Whether something accepts connections on `port` of 127.0.0.1 (probing a starting server by binding its port
+    /// would race the server's own bind).
+    public static func acceptsConnections(_ port: Int) async -> Bool {
+        do {
+            let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton).connect(host: "127.0.0.1", port: port).get()
+            try await channel.close()
+            return true
+        } catch {
+            return false
+        }
+    }
 }

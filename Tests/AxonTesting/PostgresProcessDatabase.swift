@@ -9,6 +9,11 @@ public struct PostgresProcessDatabase: Sendable {
 
     public static var isAvailable: Bool { TestPostgres.conninfo != nil }
 
+    public init(name: String, yaml: String) {
+        self.name = name
+        self.yaml = yaml
+    }
+
     /// Creates an empty database, runs `body`, then drops the database.
     public static func withEmpty(_ body: (PostgresProcessDatabase) async throws -> Void) async throws {
         guard let conninfo = TestPostgres.conninfo else { throw MissingPostgres() }

@@ -1,6 +1,4 @@
 import Foundation
-import NIOCore
-import NIOPosix
 import Synchronization
 
 #if canImport(Glibc)
@@ -35,22 +33,11 @@ public final class RedisServer: Sendable {
         )
         process.withLock { $0 = child }
         for _ in 0..<250 {
-            if await accepts() { return }
+            if await FreePort.acceptsConnections(port) { return }
             guard child.isRunning else { break }
             try await Task.sleep(for: .milliseconds(20))
         }
         throw ServerProcess.ProcessFailure(description: "redis-server did not start on port \(port)")
-    }
-
-    /// Whether the port takes a connection (probing by binding it would race the server's own bind).
-    private func accepts() async -> Bool {
-        do {
-            let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton).connect(host: "127.0.0.1", port: port).get()
-            try await channel.close()
-            return true
-        } catch {
-            return false
-        }
     }
 
     /// Stops the server and waits for it to exit.

@@ -17,6 +17,13 @@ public enum WorkerCluster {
         public let main: ServerProcess
         public let readers: [ServerProcess]
         public let redis: RedisServer
+        /// How each reader was started, to start a replacement after killing one.
+        public let readerArguments: [[String]]
+
+        /// Starts client reader `index` again (after it was killed); the caller stops it.
+        public func startReader(_ index: Int) throws -> ServerProcess {
+            try ServerProcess(executable: "axon-client-reader", arguments: readerArguments[index], baseURL: readers[index].baseURL)
+        }
     }
 
     /// Starts the cluster on `database` with `readers` client readers, runs `body`, and stops everything.
@@ -67,17 +74,21 @@ public enum WorkerCluster {
         let main = try ServerProcess(executable: "axon", arguments: ["-c", shared], baseURL: "http://127.0.0.1:\(mainPort)")
         try await main.whileRunning {
             try await main.waitUntilHealthy()
-            let readers = try readerConfigs.map { config in
-                try ServerProcess(
-                    executable: "axon-client-reader", arguments: ["-c", shared, "-c", config.path], baseURL: "http://127.0.0.1:\(config.port)"
-                )
+            let readerArguments = readerConfigs.map { ["-c", shared, "-c", $0.path] }
+            let readers = try zip(readerConfigs, readerArguments).map { config, arguments in
+                try ServerProcess(executable: "axon-client-reader", arguments: arguments, baseURL: "http://127.0.0.1:\(config.port)")
             }
             do {
                 let proxy = try ServerProcess(executable: nginx, arguments: ["-c", nginxConfig, "-e", "stderr"], baseURL: "http://127.0.0.1:\(nginxPort)")
                 try await proxy.whileRunning {
                     for reader in readers { try await reader.waitUntilReady() }
                     try await proxy.waitUntilHealthy()
-                    try await body(Running(baseURL: proxy.baseURL, serverName: serverName, main: main, readers: readers, redis: redis))
+                    try await body(
+                        Running(
+                            baseURL: proxy.baseURL, serverName: serverName, main: main, readers: readers, redis: redis,
+                            readerArguments: readerArguments
+                        )
+                    )
                 }
             } catch {
                 for reader in readers { await reader.stop() }

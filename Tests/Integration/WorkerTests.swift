@@ -50,14 +50,24 @@ struct WorkerTests {
         return Topology(directory: dir, sharedConfig: shared, mainURL: "http://127.0.0.1:\(mainPort)")
     }
 
-    @Test func workersStartOnlyAfterMainHasMigrated() async throws {
+    @Test func aWorkerStartedBeforeMainWaitsForTheSchemaInsteadOfExiting() async throws {
         try await PostgresProcessDatabase.withEmpty { database in
             let topology = try await Self.topology(database: database)
             let readerPort = try await FreePort.next()
             let readerConfig = try topology.workerConfig(app: "synapse.app.generic_worker", name: "reader1", port: readerPort)
-            let early = try await ServerProcess.runToCompletion("axon-client-reader", ["-c", topology.sharedConfig, "-c", readerConfig])
-            #expect(early.status != 0)
-            #expect(early.output.contains("migrat"), "\(early.output)")
+            let reader = try ServerProcess(
+                executable: "axon-client-reader", arguments: ["-c", topology.sharedConfig, "-c", readerConfig], baseURL: "http://127.0.0.1:\(readerPort)"
+            )
+            try await reader.whileRunning {
+                try await ClientReaderTests.eventually("the reader says it waits") { reader.log.contains("waiting for the main process to migrate") }
+                try await Task.sleep(for: .seconds(3))
+                #expect(reader.child.isRunning, "still waiting, not exited: \(reader.log)")
+                let main = try ServerProcess(executable: "axon", arguments: ["-c", topology.sharedConfig], baseURL: topology.mainURL)
+                try await main.whileRunning {
+                    try await main.waitUntilHealthy()
+                    try await reader.waitUntilReady()
+                }
+            }
         }
     }
 

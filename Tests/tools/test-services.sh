@@ -3,6 +3,7 @@
 #
 #   test-services.sh start DIR   # data, sockets, logs and pidfiles under DIR; writes DIR/env
 #   test-services.sh stop DIR    # stops what `start DIR` started (idempotent)
+#   test-services.sh restart-postgres DIR   # restarts that PostgreSQL, keeping its data (fault tests)
 #
 # DIR/env exports AXON_TEST_POSTGRES (a libpq conninfo) and AXON_TEST_REDIS (host:port).
 # Tests trade durability for speed (fsync off); AXON_SERVICES_DURABLE=1 keeps PostgreSQL's durable defaults, for
@@ -12,7 +13,7 @@
 set -euo pipefail
 
 usage() {
-    echo "usage: $0 start|stop DIR" >&2
+    echo "usage: $0 start|stop|restart-postgres DIR" >&2
     exit 2
 }
 
@@ -137,6 +138,11 @@ export AXON_TEST_POSTGRES='host=127.0.0.1 port=$(cat "$dir/postgres/port") user=
 export AXON_TEST_REDIS='127.0.0.1:$(cat "$dir/redis/port")'
 ENV
     echo "PostgreSQL on 127.0.0.1:$(cat "$dir/postgres/port"), Redis on 127.0.0.1:$(cat "$dir/redis/port"); source $dir/env"
+    ;;
+restart-postgres)
+    dir=$(cd "$dir" && pwd)
+    as_pg "$(pg_bindir)/pg_ctl" -D "$dir/postgres/data" -l "$dir/postgres/server.log" -m fast -w -t 60 restart >"$dir/postgres/pg_ctl.log" 2>&1 \
+        || { cat "$dir/postgres/pg_ctl.log" "$dir/postgres/server.log" >&2; exit 1; }
     ;;
 stop)
     [[ -d $dir ]] || exit 0

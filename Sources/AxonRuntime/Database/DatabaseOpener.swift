@@ -4,10 +4,25 @@ import Storage
 import StoragePostgres
 import StorageSQLite
 
-/// Opens the configured engine. Only the main process migrates; workers check that the schema is current
-/// and refuse to run against an older one.
+/// Opens the configured engine. Only the main process migrates; workers check that the schema is current and, while
+/// it is older (the main process has not migrated yet), wait for it rather than exit into a restart loop.
 enum DatabaseOpener {
+    /// How long a worker waits for the main process to migrate before giving up.
+    static let schemaWait: Duration = .seconds(600)
+
     static func open(_ config: DatabaseConfig, migrate: Bool, logger: Logger) async throws -> any Database {
+        let deadline = ContinuousClock.now + schemaWait
+        while true {
+            do {
+                return try await openOnce(config, migrate: migrate, logger: logger)
+            } catch StorageError.schemaBehind(let current, let required) where !migrate && ContinuousClock.now < deadline {
+                logger.notice("waiting for the main process to migrate the database schema", metadata: ["current": "\(current)", "required": "\(required)"])
+                try await Task.sleep(for: .seconds(2))
+            }
+        }
+    }
+
+    private static func openOnce(_ config: DatabaseConfig, migrate: Bool, logger: Logger) async throws -> any Database {
         let database: any Database
         switch config {
         case .sqlite(let sqlite):

@@ -43,6 +43,13 @@ final class ReplicationLink: Service {
         publisher.stop()
     }
 
+    /// Returns once the publisher (and a follower's subscriber) first reached Redis.
+    func waitUntilConnected() async {
+        while !(publisher.isConnected && subscriber?.isSubscribed != false) {
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+    }
+
     /// Why this process cannot serve fresh data now, if it cannot.
     func problem() -> ReadinessProblem? {
         guard publisher.isConnected else { return ReadinessProblem(reason: "Redis unreachable", detail: nil) }

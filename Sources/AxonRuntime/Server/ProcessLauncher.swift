@@ -39,14 +39,20 @@ enum ProcessLauncher {
             throw StartupError("No HTTP listener could be started; check 'listeners' in the config.")
         }
 
-        let serviceManager = ServiceManagerNotifier(listeners: usable.count, logger: logger)
+        let serviceManager = ServiceManagerNotifier(parts: usable.count + (composition.replication == nil ? 0 : 1), logger: logger)
+        if let replication = composition.replication {
+            Task {
+                await replication.waitUntilConnected()
+                serviceManager.partReady()
+            }
+        }
         let applications: [any Service] = usable.map { plan in
             Application(
                 responder: composition.responder(listenerResources: plan.served.resources, trustForwardedFor: plan.trustForwardedFor),
                 configuration: ApplicationConfiguration(address: plan.address.bindAddress, serverName: "Axon"),
                 onServerRunning: { _ in
                     logger.info("listening on \(plan.address)", metadata: ["resources": "\(plan.served.resources.map(\.rawValue).sorted())"])
-                    serviceManager.listenerRunning()
+                    serviceManager.partReady()
                 },
                 eventLoopGroupProvider: .shared(group),
                 logger: logger

@@ -12,13 +12,14 @@ import Synchronization
 final class ServiceManagerNotifier: Sendable {
     /// `sun_path`'s bytes: the path, or for an abstract name a NUL then the name.
     private let address: [UInt8]?
-    private let listeners: Int
+    private let parts: Int
     private let running = Atomic<Int>(0)
     private let logger: Logger
 
-    /// - Parameter listeners: how many listeners must be serving before the process reports ready.
-    init(listeners: Int, logger: Logger, socket: String? = getenv("NOTIFY_SOCKET").map { String(cString: $0) }) {
-        self.listeners = listeners
+    /// - Parameter parts: how many parts (each listener, and the replication connections in worker mode) must be up
+    ///   before the process reports ready.
+    init(parts: Int, logger: Logger, socket: String? = getenv("NOTIFY_SOCKET").map { String(cString: $0) }) {
+        self.parts = parts
         self.logger = logger
         guard let socket, !socket.isEmpty else {
             address = nil
@@ -27,9 +28,9 @@ final class ServiceManagerNotifier: Sendable {
         address = socket.hasPrefix("@") ? [0] + Array(socket.utf8.dropFirst()) : Array(socket.utf8)
     }
 
-    /// One listener is serving; once all are (and so the schema is migrated and every service built), `READY=1`.
-    func listenerRunning() {
-        if running.add(1, ordering: .relaxed).newValue == listeners { send("READY=1\nSTATUS=Serving") }
+    /// One part is up; once all are (and so the schema is migrated and every service built), `READY=1`.
+    func partReady() {
+        if running.add(1, ordering: .relaxed).newValue == parts { send("READY=1\nSTATUS=Serving") }
     }
 
     /// Shutdown began (SIGTERM or SIGINT): `STOPPING=1`, so the manager waits for the exit instead of calling it a

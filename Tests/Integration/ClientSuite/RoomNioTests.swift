@@ -5,10 +5,11 @@ import Testing
 
 /// matrix-nio, an independent client, through a two-user room: invite, join, 50 messages each way, back
 /// pagination, typing, receipts, a display name change and a leave, every event exactly once in each user's
-/// sync. Run against Synapse too, which shows the scenario asks only what a real server does.
+/// sync. Run against Synapse too, which shows the scenario asks only what a real server does, and against the worker
+/// cluster behind nginx.
 @Suite(.enabled(if: TestEnvironment.synapsePython != nil, "needs the venv with matrix-nio (make venv)"))
 struct RoomNioTests {
-    @Test(arguments: [HomeserverKind.axonSQLite, .synapse])
+    @Test(arguments: [HomeserverKind.axonSQLite, .synapse, .axonWorkers].filter(\.isAvailable))
     func twoUsersChatThroughNio(on kind: HomeserverKind) async throws {
         try await kind.run { baseURL, _ in
             let run = try await CommandRun.run(
