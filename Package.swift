@@ -58,7 +58,7 @@ let package = Package(
         .target(name: "EventAuth", dependencies: ["MatrixTypes", "MatrixCrypto"], swiftSettings: strict),
         .target(name: "AxonConfig", dependencies: ["MatrixTypes", .product(name: "Yams", package: "Yams")], swiftSettings: strict),
         .target(name: "Storage", dependencies: ["MatrixTypes", logging, metrics], swiftSettings: strict),
-        .target(name: "Replication", dependencies: ["MatrixTypes", logging], swiftSettings: strict),
+        .target(name: "Replication", dependencies: ["MatrixTypes", logging, metrics], swiftSettings: strict),
 
         // Layer 4: database engines.
         .target(name: "StorageSQLite", dependencies: ["Storage", "CSQLite", nio, nioPosix, logging], swiftSettings: strict),
@@ -94,7 +94,7 @@ let package = Package(
         ),
 
         // Layers 9-10: HTTP plumbing and route collections.
-        .target(name: "MatrixHTTP", dependencies: ["MatrixTypes", hummingbird, httpTypes, nio, logging], swiftSettings: strict),
+        .target(name: "MatrixHTTP", dependencies: ["MatrixTypes", hummingbird, httpTypes, nio, logging, metrics], swiftSettings: strict),
         .target(
             name: "ClientAPI",
             dependencies: [

@@ -21,6 +21,9 @@ public final class ReceiptService: ReceiptReads {
 
     public var position: Int64 { stream.persistedUpTo }
 
+    /// Where a reader must get to see every change made so far.
+    public var allocatedUpTo: Int64 { stream.allocatedUpTo }
+
     /// The position now and after every advance.
     public func positions() -> AsyncStream<Int64> {
         stream.positions()

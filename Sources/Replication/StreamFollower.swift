@@ -1,3 +1,4 @@
+import CoreMetrics
 public import Logging
 import Synchronization
 
@@ -114,6 +115,23 @@ public final class StreamFollower: Sendable {
         return positions
     }
 
+    /// Returns once `stream` reaches `position` or `timeout` passes; whether it got there.
+    public func waitUntil(_ stream: StreamName, reaches position: Int64, timeout: Duration) async -> Bool {
+        await withTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                for await current in self.positions(of: stream) where current >= position { return true }
+                return false
+            }
+            group.addTask {
+                try? await Task.sleep(for: timeout)
+                return false
+            }
+            let reached = await group.next() ?? false
+            group.cancelAll()
+            return reached
+        }
+    }
+
     /// How long ago each writer of a followed stream was last heard from (`nil`: not since this process started).
     public func silence(now: ContinuousClock.Instant = .now) -> [String: Duration?] {
         state.withLock { state in
@@ -170,7 +188,9 @@ public final class StreamFollower: Sendable {
         guard position > from || pending else { return }
         if pending, position > from {
             do {
-                for notice in try await catchUp(stream, from, position) { notices.publish(notice) }
+                let missed = try await catchUp(stream, from, position)
+                Counter(label: "axon_replication_catch_ups_total", dimensions: [("stream", stream.rawValue)]).increment()
+                for notice in missed { notices.publish(notice) }
             } catch {
                 logger.warning(
                     "could not catch up a replicated stream; retrying at its next position",
@@ -183,6 +203,7 @@ public final class StreamFollower: Sendable {
             state.pending.remove(stream)
             guard position > (state.positions[stream] ?? 0) else { return }
             state.positions[stream] = position
+            Gauge(label: "axon_stream_position", dimensions: [("stream", stream.rawValue)]).record(position)
             for observer in state.observers.values where observer.stream == stream { observer.continuation.yield(position) }
         }
     }

@@ -73,6 +73,9 @@ public final class RoomStore: Sendable {
     /// The `events` position below which every stream ordering is committed or abandoned.
     public var persistedUpTo: Int64 { events.persistedUpTo }
 
+    /// The highest stream ordering this process has handed out (its persisted position where it only follows).
+    public var allocatedUpTo: Int64 { events.allocatedUpTo }
+
     /// The persisted-up-to position now and after every advance (or when the writer becomes idle), for notifiers.
     public func positions() -> AsyncStream<Int64> {
         events.positions()

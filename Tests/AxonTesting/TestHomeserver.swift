@@ -9,6 +9,8 @@ public enum HomeserverKind: String, CaseIterable, Sendable, CustomStringConverti
     case synapse = "Synapse"
     /// The main process and two client readers on PostgreSQL and Redis, behind nginx routing by the route table.
     case axonWorkers = "Axon workers behind nginx"
+    /// Every request to one client reader, which forwards what the main process serves (writes) to it.
+    case axonForwarding = "an Axon client reader forwarding to main"
     /// A server already running at `AXON_TEST_BASE_URL` (server name `AXON_TEST_SERVER_NAME`), such as a worker
     /// cluster behind nginx; it must allow open registration and lift rate limits as `liftedLimits` does.
     case external = "the server at AXON_TEST_BASE_URL"
@@ -26,7 +28,7 @@ public enum HomeserverKind: String, CaseIterable, Sendable, CustomStringConverti
         case .axonSQLite: true
         case .axonPostgres: TestPostgres.conninfo != nil
         case .synapse: TestEnvironment.synapsePython != nil
-        case .axonWorkers: WorkerCluster.isAvailable
+        case .axonWorkers, .axonForwarding: WorkerCluster.isAvailable
         case .external: Self.externalURL != nil
         }
     }
@@ -61,6 +63,10 @@ public enum HomeserverKind: String, CaseIterable, Sendable, CustomStringConverti
         case .axonWorkers:
             try await PostgresProcessDatabase.withEmpty { database in
                 try await WorkerCluster.run(database: database) { cluster in try await body(cluster.baseURL, cluster.serverName) }
+            }
+        case .axonForwarding:
+            try await PostgresProcessDatabase.withEmpty { database in
+                try await WorkerCluster.run(database: database, readers: 1) { cluster in try await body(cluster.readers[0].baseURL, cluster.serverName) }
             }
         case .external:
             guard let url = Self.externalURL, let name = TestEnvironment.environment["AXON_TEST_SERVER_NAME"] else {

@@ -41,12 +41,13 @@ public enum WorkerCluster {
         try """
             server_name: \(serverName)
             listeners:
-              - {port: \(mainPort), bind_addresses: ['127.0.0.1'], type: http, x_forwarded: true, resources: [{names: [client, federation]}]}
+              - {port: \(mainPort), bind_addresses: ['127.0.0.1'], type: http, x_forwarded: true, resources: [{names: [client, federation, metrics]}]}
               - {port: \(replicationPort), bind_addresses: ['127.0.0.1'], type: http, resources: [{names: [replication]}]}
             \(database.yaml)
             signing_key_path: \(keyPath)
             media_store_path: \(dir.path)/media
             report_stats: false
+            enable_metrics: true
             redis: {enabled: true, host: 127.0.0.1, port: \(redis.port)}
             instance_map:
               main: {host: 127.0.0.1, port: \(replicationPort)}
@@ -60,7 +61,7 @@ public enum WorkerCluster {
                 worker_app: synapse.app.generic_worker
                 worker_name: client-reader\(index)
                 worker_listeners:
-                  - {port: \(port), bind_addresses: ['127.0.0.1'], type: http, x_forwarded: true, resources: [{names: [client]}]}
+                  - {port: \(port), bind_addresses: ['127.0.0.1'], type: http, x_forwarded: true, resources: [{names: [client, federation, metrics]}]}
                 """.write(toFile: path, atomically: true, encoding: .utf8)
             readerConfigs.append((path, port))
         }

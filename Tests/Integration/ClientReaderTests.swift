@@ -113,10 +113,13 @@ struct ClientReaderTests {
             #expect(event["content"]?["body"] == "hello from main")
             #expect(try await bob.reader.ok("GET", "/user/\(SuiteClient.escape(bob.main.userID))/account_data/org.example.colour")["colour"] == "teal")
 
-            // A write sent to the reader is refused clearly, never half done.
-            let misrouted = try await bob.reader.call("PUT", "/rooms/\(SuiteClient.escape(roomID))/send/m.room.message/x1", ["msgtype": "m.text", "body": "no"])
-            #expect(misrouted.status == 404)
-            #expect(misrouted.errcode == "M_UNRECOGNIZED")
+            // A write sent to the reader is handed to main, and the reader has seen it by the time it answers.
+            let latest = try #require(try await bob.reader.sync(since: next)["next_batch"]?.stringValue)
+            let forwarded = try await bob.reader.send(roomID, "written through the reader", txn: "through-reader")
+            let immediate = try await bob.reader.sync(since: latest)
+            #expect(immediate.timeline(roomID).contains { $0["event_id"] == .string(forwarded) }, "\(immediate)")
+            #expect(try await bob.reader.send(roomID, "written through the reader", txn: "through-reader") == forwarded, "a retried txn names the same event")
+            #expect(main.log.contains("/send/m.room.message/through-reader"), "main wrote it")
         }
     }
 

@@ -44,6 +44,11 @@ import Testing
         _ = try await fixture.login("nobody", password: "wrong")
         let after = try await TestHTTP.request("GET", url)
         #expect(try #require(sample(reads, in: after.body)) > readsBefore)
+        let logins = after.body.split(separator: "\n").filter {
+            $0.hasPrefix("axon_http_requests_total{") && $0.contains(#"method="POST""#) && $0.contains(#"/login""#) && $0.contains(#"status="403""#)
+        }
+        #expect(logins.count == 1, "requests are counted per method, route template and status: \(after.body)")
+        #expect(after.body.contains("axon_http_request_duration_seconds"), "and timed per route")
 
         let onClientListener = try await TestHTTP.request("GET", fixture.baseURL + "/_synapse/metrics")
         #expect(onClientListener.status == 404)

@@ -29,6 +29,17 @@ struct WorkerClusterTests {
                 }
                 #expect(counts.allSatisfy { $0[0] == 3 } == false && counts.allSatisfy { $0[1] == 3 } == false, "both readers serve users")
                 #expect(!cluster.main.log.contains("/sync?"), "main served no /sync")
+                // The processes' own metrics say the same.
+                func served(_ process: ServerProcess, _ route: String) async throws -> Int {
+                    let text = try await TestHTTP.request("GET", process.baseURL + "/_synapse/metrics").body
+                    return text.split(separator: "\n").filter { $0.hasPrefix("axon_http_requests_total{") && $0.contains(#"route="\#(route)""#) }
+                        .compactMap { Double($0.split(separator: " ").last ?? "") }.reduce(0) { $0 + Int($1) }
+                }
+                var readerSyncs = 0
+                for reader in cluster.readers { readerSyncs += try await served(reader, "/_matrix/client/v3/sync") }
+                #expect(readerSyncs == users.count * 3, "the readers served every /sync")
+                #expect(try await served(cluster.main, "/_matrix/client/v3/sync") == 0)
+                #expect(try await served(cluster.main, "/_matrix/client/v3/rooms/{roomId}/send/{eventType}/{txnId}") == 1)
                 #expect(cluster.main.log.contains("/send/m.room.message/"), "sends reach main")
                 #expect(!readerLogs.contains { $0.contains("/send/m.room.message/") })
             }

@@ -1,5 +1,6 @@
 import AccountData
 import AxonConfig
+import CoreMetrics
 import Logging
 import Receipts
 import Replication
@@ -23,6 +24,12 @@ struct ProcessStreams {
     let accountData: AccountDataService
     /// The Redis side in worker mode; `nil` in a monolith.
     let link: ReplicationLink?
+
+    /// `events=N,receipts=N,account_data=N`: how far a worker must read to see everything this process wrote so far.
+    func writtenPositions() -> String {
+        "\(StreamName.events.rawValue)=\(store.allocatedUpTo),\(StreamName.receipts.rawValue)=\(receipts.allocatedUpTo),"
+            + "\(StreamName.accountData.rawValue)=\(accountData.allocatedUpTo)"
+    }
 
     static func open(config: HomeserverConfig, role: ProcessRole, database: any Database, logger: Logger) async throws -> ProcessStreams {
         guard config.redis.enabled else {
@@ -63,7 +70,11 @@ struct ProcessStreams {
         publisher.withLock { $0 = link }
         for (stream, _, advances) in positions {
             Task {
-                for await position in advances { link.publisher.send(.position(stream, position)) }
+                let gauge = Gauge(label: "axon_stream_position", dimensions: [("stream", stream.rawValue)])
+                for await position in advances {
+                    link.publisher.send(.position(stream, position))
+                    gauge.record(position)
+                }
             }
         }
         return ProcessStreams(bus: bus, store: streams.store, receipts: streams.receipts, accountData: streams.accountData, link: link)

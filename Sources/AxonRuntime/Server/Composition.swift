@@ -31,6 +31,8 @@ public struct Composition: Sendable {
     let readiness: Readiness
     /// The Redis connections in worker mode, run for the life of the process.
     let replication: ReplicationLink?
+    /// Forwarding between a worker and the main process.
+    let forwarding: MatrixResponder.Replication
     let logger: Logger
 
     /// Room services exist in the main process, which writes the streams, and in client readers, which follow them;
@@ -47,6 +49,7 @@ public struct Composition: Sendable {
         let streams: ProcessStreams? =
             role == .main || role == .clientReader ? try await ProcessStreams.open(config: config, role: role, database: database, logger: logger) : nil
         replication = streams?.link
+        forwarding = Self.forwarding(config: config, role: role, streams: streams, logger: logger)
         let readiness = Readiness(Self.readinessChecks(role: role, database: database, replication: streams?.link))
         self.readiness = readiness
         guard let serverName = try? ServerName(config.server.serverName) else {
@@ -98,7 +101,7 @@ public struct Composition: Sendable {
         let following = streams.link?.follower != nil
         let presence = PresenceService(
             enabled: config.server.presenceEnabled, epoch: typing.epoch, store: store, bus: bus,
-            forwarding: following ? MainProcessClient(config: config, logger: logger) : nil
+            forwarding: following ? MainProcessClient(config: config, follower: streams.link?.follower, logger: logger) : nil
         )
         if following {
             typing.follow(bus)
@@ -142,11 +145,22 @@ public struct Composition: Sendable {
     public func responder(listenerResources: some Sequence<RouteResource>, trustForwardedFor: Bool) -> MatrixResponder {
         MatrixResponder(
             registry: registry,
-            served: ServedRoutes(listenerResources: listenerResources, role: role == .main ? nil : role),
+            served: ServedRoutes(listenerResources: listenerResources, role: role == .main ? nil : role, forwardsToMain: forwarding.forwarding != nil),
             limits: BodyLimits(upload: config.media.maxUploadSize),
             trustForwardedFor: trustForwardedFor,
             accessTokens: accounts.tokens,
+            replication: forwarding,
             logger: logger
+        )
+    }
+
+    /// A client reader forwards the main process's routes to it; the main process answers them with its positions.
+    private static func forwarding(config: HomeserverConfig, role: ProcessRole, streams: ProcessStreams?, logger: Logger) -> MatrixResponder.Replication {
+        let secret = ReplicationSecret(config.worker.replicationSecret?.revealed)
+        guard config.redis.enabled, let streams else { return MatrixResponder.Replication(secret: secret) }
+        if role == .main { return MatrixResponder.Replication(secret: secret, positions: { streams.writtenPositions() }) }
+        return MatrixResponder.Replication(
+            forwarding: MainProcessClient(config: config, follower: streams.link?.follower, logger: logger), secret: secret
         )
     }
 

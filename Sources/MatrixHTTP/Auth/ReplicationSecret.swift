@@ -1,9 +1,8 @@
 public import HTTPTypes
 public import MatrixTypes
 
-/// `worker_replication_secret`: what internal replication requests between Axon's processes carry as
-/// `Authorization: Bearer <secret>`. Without one configured the replication listener is trusted as private, as in
-/// Synapse.
+/// `worker_replication_secret`: what internal requests between Axon's processes carry in
+/// `X-Axon-Replication-Secret`. Without one configured the replication listener is trusted as private, as in Synapse.
 public struct ReplicationSecret: Sendable {
     private let secret: [UInt8]?
 
@@ -12,16 +11,15 @@ public struct ReplicationSecret: Sendable {
     }
 
     /// The header value a caller sends, `nil` when no secret is configured.
-    public var authorization: String? {
-        secret.map { "Bearer " + String(decoding: $0, as: UTF8.self) }
+    public var headerValue: String? {
+        secret.map { String(decoding: $0, as: UTF8.self) }
     }
 
     /// Refuses a request without the secret, comparing in constant time.
     public func check(_ headers: HTTPFields) throws(MatrixError) {
         guard let secret else { return }
-        let given = Array((headers[.authorization] ?? "").utf8)
-        let expected = Array("Bearer ".utf8) + secret
-        guard given.count == expected.count, zip(given, expected).reduce(UInt8(0), { $0 | ($1.0 ^ $1.1) }) == 0 else {
+        let given = Array((headers[.axonReplicationSecret] ?? "").utf8)
+        guard given.count == secret.count, zip(given, secret).reduce(UInt8(0), { $0 | ($1.0 ^ $1.1) }) == 0 else {
             throw MatrixError(.forbidden, "Replication requests need the worker_replication_secret.", status: 403)
         }
     }

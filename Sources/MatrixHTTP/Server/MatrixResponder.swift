@@ -1,3 +1,4 @@
+import CoreMetrics
 import Foundation
 import HTTPTypes
 public import Hummingbird
@@ -15,18 +16,36 @@ public struct MatrixResponder: HTTPResponder {
     let limits: BodyLimits
     let trustForwardedFor: Bool
     let accessTokens: (any AccessTokenResolver)?
+    let replication: Replication
     let logger: Logger
+
+    /// How this process takes part in forwarding (worker mode).
+    public struct Replication: Sendable {
+        /// A worker's way to the main process, for the main process's routes.
+        public var forwarding: (any RequestForwarding)?
+        /// What forwarded requests must carry.
+        public var secret: ReplicationSecret
+        /// The main process's stream positions after answering a forwarded request (`X-Axon-Positions`).
+        public var positions: (@Sendable () -> String)?
+
+        public init(forwarding: (any RequestForwarding)? = nil, secret: ReplicationSecret = ReplicationSecret(nil), positions: (@Sendable () -> String)? = nil) {
+            self.forwarding = forwarding
+            self.secret = secret
+            self.positions = positions
+        }
+    }
 
     /// - Parameter accessTokens: resolves tokens for authenticated routes; without one, every token is unknown.
     public init(
         registry: RouteRegistry, served: ServedRoutes, limits: BodyLimits, trustForwardedFor: Bool,
-        accessTokens: (any AccessTokenResolver)? = nil, logger: Logger
+        accessTokens: (any AccessTokenResolver)? = nil, replication: Replication = Replication(), logger: Logger
     ) {
         self.registry = registry
         self.served = served
         self.limits = limits
         self.trustForwardedFor = trustForwardedFor
         self.accessTokens = accessTokens
+        self.replication = replication
         self.logger = logger
     }
 
@@ -36,11 +55,13 @@ public struct MatrixResponder: HTTPResponder {
         let rawPath = request.uri.path[...]
         let rawQuery = request.uri.query.map { $0[...] }
         let response: Response
+        var routeLabel = "preflight"
         if request.method == .options {
             response = Response(status: .noContent, headers: CORS.headers)
         } else {
-            response = await answer(&request, rawPath: rawPath, rawQuery: rawQuery, context: context)
+            (response, routeLabel) = await answer(&request, rawPath: rawPath, rawQuery: rawQuery, context: context)
         }
+        Self.record(method: request.method, route: routeLabel, status: response.status.code, since: started)
         logger.info(
             "\(request.method) \(RequestLog.redactedTarget(path: rawPath, query: rawQuery)) \(response.status.code)",
             metadata: ["ms": "\(Self.milliseconds(since: started))", "peer": "\(remoteAddress(of: request, context: context))"]
@@ -48,14 +69,72 @@ public struct MatrixResponder: HTTPResponder {
         return response
     }
 
-    private func answer(_ request: inout Request, rawPath: Substring, rawQuery: Substring?, context: AxonRequestContext) async -> Response {
+    /// The response and the route it went to (its template, for metrics; `unmatched` when none).
+    private func answer(
+        _ request: inout Request, rawPath: Substring, rawQuery: Substring?, context: AxonRequestContext
+    ) async -> (Response, String) {
+        var label = "unmatched"
         do {
+            let forwarded = request.headers[.axonForwarded] != nil && served.acceptsForwarded
+            if forwarded { try replication.secret.check(request.headers) }
             let matched = try match(request, rawPath: rawPath)
+            label = matched.route.path.description
+            switch try served.disposition(of: matched.route, forwarded: forwarded) {
+            case .forwardToMain:
+                label += " (forwarded)"
+                return (Self.encode(try await forward(&request, route: matched.route, rawPath: rawPath, rawQuery: rawQuery, context: context)), label)
+            case .answer where forwarded:
+                var response = try await handle(&request, matched, rawQuery: rawQuery, remote: remoteAddress(of: request, context: context, trusted: true))
+                if let positions = replication.positions { response.headers[.axonPositions] = positions() }
+                return (response, label)
+            case .answer:
+                return (try await handle(&request, matched, rawQuery: rawQuery, remote: remoteAddress(of: request, context: context)), label)
+            }
+        } catch {
+            return (Self.encode(ErrorMapping.response(for: error, logger: logger)), label)
+        }
+    }
+
+    /// Requests and their latency per route, method and status (`/_synapse/metrics` with `enable_metrics`).
+    private static func record(method: HTTPRequest.Method, route: String, status: Int, since started: ContinuousClock.Instant) {
+        let dimensions = [("method", method.rawValue), ("route", route)]
+        Counter(label: "axon_http_requests_total", dimensions: dimensions + [("status", String(status))]).increment()
+        let elapsed = (ContinuousClock.now - started).components
+        Timer(label: "axon_http_request_duration_seconds", dimensions: dimensions)
+            .recordNanoseconds(elapsed.seconds * 1_000_000_000 + elapsed.attoseconds / 1_000_000_000)
+    }
+
+    /// Hands the request to the main process unread but for its size, and answers with what it answered.
+    private func forward(
+        _ request: inout Request, route: Route, rawPath: Substring, rawQuery: Substring?, context: AxonRequestContext
+    ) async throws -> MatrixResponse {
+        guard let forwarding = replication.forwarding else { throw MatrixError.unrecognized() }
+        let limit = limits.limit(for: route.shape.body)
+        if let declared = request.headers[.contentLength].flatMap({ Int($0) }), declared > limit { throw MatrixError.tooLarge(limit: limit) }
+        let body: ByteBuffer
+        do {
+            body = try await request.collectBody(upTo: limit)
+        } catch let error as HTTPError where error.status == .contentTooLarge {
+            throw MatrixError.tooLarge(limit: limit)
+        }
+        return try await forwarding.forward(
+            ForwardedRequest(
+                method: request.method, target: rawQuery.map { "\(rawPath)?\($0)" } ?? String(rawPath),
+                authorization: request.headers[.authorization], contentType: request.headers[.contentType],
+                clientAddress: remoteAddress(of: request, context: context), body: body
+            )
+        )
+    }
+
+    /// Authenticates, validates, rate-limits and runs the handler.
+    private func handle(
+        _ request: inout Request, _ matched: (route: Route, parameters: [String: String]), rawQuery: Substring?, remote: String
+    ) async throws -> Response {
+        do {
             let shape = matched.route.shape
             let query = try QueryParameters(rawQuery: rawQuery)
             let requester = try await authenticate(matched.route, headers: request.headers, query: query)
             try validate(query, against: shape.query)
-            let remote = remoteAddress(of: request, context: context)
             // Before the body is read, so a throttled client cannot make the server read and parse its bodies.
             // Per user when the request is authenticated, else per address, as Synapse keys its limiters.
             if let limiter = matched.route.rateLimiter,
@@ -114,7 +193,6 @@ public struct MatrixResponder: HTTPResponder {
         case .methodNotAllowed:
             throw .unrecognized(status: 405)
         case .found(let route, let parameters):
-            try served.check(route)
             return (route, parameters)
         }
     }
@@ -154,8 +232,10 @@ public struct MatrixResponder: HTTPResponder {
         }
     }
 
-    private func remoteAddress(of request: Request, context: AxonRequestContext) -> String {
-        if trustForwardedFor, let forwarded = request.headers[.xForwardedFor] {
+    /// The client's address: the peer's, or the first `X-Forwarded-For` entry where the proxy (or, for a forwarded
+    /// request, the worker) is trusted to set it.
+    private func remoteAddress(of request: Request, context: AxonRequestContext, trusted: Bool = false) -> String {
+        if trustForwardedFor || trusted, let forwarded = request.headers[.xForwardedFor] {
             let first = forwarded.split(separator: ",").first.map { $0.trimmingCharacters(in: .whitespaces) }
             if let first, !first.isEmpty { return first }
         }

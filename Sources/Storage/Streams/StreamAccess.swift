@@ -14,6 +14,14 @@ public enum StreamAccess: Sendable {
         }
     }
 
+    /// Where a reader must get to see everything written so far: the highest ID handed out, in the writer.
+    public var allocatedUpTo: Int64 {
+        switch self {
+        case .writing(let streamIDs): streamIDs.allocatedUpTo
+        case .following(let position): position.persistedUpTo
+        }
+    }
+
     /// The position now and after every advance; slow consumers see only the newest value.
     public func positions() -> AsyncStream<Int64> {
         switch self {

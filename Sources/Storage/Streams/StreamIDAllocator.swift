@@ -84,6 +84,11 @@ public final class StreamIDAllocator: Sendable {
         state.withLock { $0.tracker.position }
     }
 
+    /// The highest ID this writer has handed out: once `persistedUpTo` reaches it, everything written so far is readable.
+    public var allocatedUpTo: Int64 {
+        state.withLock { $0.tracker.lastAllocated }
+    }
+
     /// The position, whether anything this writer allocated is still unfinished, and a change count, read at once.
     public var progress: StreamProgress {
         state.withLock { StreamProgress(position: $0.tracker.position, idle: $0.tracker.isIdle, changes: $0.tracker.changes) }

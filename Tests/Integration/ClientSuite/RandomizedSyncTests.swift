@@ -6,7 +6,8 @@ import Testing
 /// Concurrent senders in five rooms while ten users chain sync tokens with small timeline limits and fill every
 /// `limited` gap through `/messages`: each user must see every event of every room exactly once, in the room's
 /// order. Runs on Axon with PostgreSQL, where commits can finish out of stream order, and on the worker cluster
-/// behind nginx, where syncs are served by client readers following the writer over Redis.
+/// behind nginx, where syncs are served by client readers following the writer over Redis, and through one client
+/// reader that forwards every write to the main process.
 @Suite(.enabled(if: HomeserverKind.axonPostgres.isAvailable, "needs PostgreSQL (make test starts one)"))
 struct RandomizedSyncTests {
     static let roomCount = 5
@@ -14,7 +15,7 @@ struct RandomizedSyncTests {
     static let senderCount = 5
     static let messagesPerSender = 40
 
-    @Test(arguments: [HomeserverKind.axonPostgres, .axonWorkers].filter(\.isAvailable))
+    @Test(arguments: [HomeserverKind.axonPostgres, .axonWorkers, .axonForwarding].filter(\.isAvailable))
     func everyEventIsSeenOnceInOrderThroughSyncAndGapFilling(on kind: HomeserverKind) async throws {
         try await kind.run { baseURL, _ in
             var registered: [SuiteClient] = []
