@@ -31,6 +31,9 @@ public final class StreamFollower: Sendable {
         var pending: Set<StreamName>
         var overflowed = false
         var lastHeard: [String: ContinuousClock.Instant] = [:]
+        /// The newest position each stream's writer announced, and since when this process has been short of it.
+        var announced: [StreamName: Int64] = [:]
+        var behindSince: [StreamName: ContinuousClock.Instant] = [:]
         var observers: [UInt64: (stream: StreamName, continuation: AsyncStream<Int64>.Continuation)] = [:]
         var nextObserver: UInt64 = 0
     }
@@ -132,6 +135,18 @@ public final class StreamFollower: Sendable {
         }
     }
 
+    /// The streams this process has not caught up with: how many positions short of what their writer announced, and
+    /// for how long.
+    public func lag(now: ContinuousClock.Instant = .now) -> [StreamName: (positions: Int64, for: Duration)] {
+        state.withLock { state in
+            var lag: [StreamName: (positions: Int64, for: Duration)] = [:]
+            for (stream, since) in state.behindSince {
+                lag[stream] = ((state.announced[stream] ?? 0) - (state.positions[stream] ?? 0), now - since)
+            }
+            return lag
+        }
+    }
+
     /// How long ago each writer of a followed stream was last heard from (`nil`: not since this process started).
     public func silence(now: ContinuousClock.Instant = .now) -> [String: Duration?] {
         state.withLock { state in
@@ -184,7 +199,12 @@ public final class StreamFollower: Sendable {
 
     /// Moves `stream` to `position`, first announcing the rows in between when messages may have been missed.
     private func advance(_ stream: StreamName, to position: Int64, catchUp: CatchUp) async {
-        let (from, pending) = state.withLock { ($0.positions[stream] ?? 0, $0.pending.contains(stream)) }
+        let (from, pending) = state.withLock { state in
+            let applied = state.positions[stream] ?? 0
+            state.announced[stream] = max(state.announced[stream] ?? 0, position)
+            if position > applied, state.behindSince[stream] == nil { state.behindSince[stream] = .now }
+            return (applied, state.pending.contains(stream))
+        }
         guard position > from || pending else { return }
         if pending, position > from {
             do {
@@ -201,6 +221,7 @@ public final class StreamFollower: Sendable {
         }
         state.withLock { state in
             state.pending.remove(stream)
+            if position >= (state.announced[stream] ?? 0) { state.behindSince[stream] = nil }
             guard position > (state.positions[stream] ?? 0) else { return }
             state.positions[stream] = position
             Gauge(label: "axon_stream_position", dimensions: [("stream", stream.rawValue)]).record(position)

@@ -119,9 +119,12 @@ struct StreamFollowerTests {
             return (after + 1...upTo).map { StreamNotice(stream: .events, position: $0, roomID: room) }
         }
         send(follower, 1, .position(.events, 12))
+        while follower.lag()[.events] == nil { await Task.yield() }
+        #expect(follower.lag()[.events]?.positions == 2, "behind the writer's position until caught up")
         send(follower, 2, .ping)
         send(follower, 3, .position(.events, 12))
         await waitFor(follower, .events, at: 12)
         #expect(recorder.notices.withLock { $0.map(\.position) } == [11, 12])
+        #expect(follower.lag().isEmpty)
     }
 }

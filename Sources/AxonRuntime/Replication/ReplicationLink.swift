@@ -61,6 +61,11 @@ final class ReplicationLink: Service {
                 return ReadinessProblem(reason: "no replication from \(writer) for \(silence.components.seconds) s", detail: nil)
             }
         }
+        for (stream, lag) in follower.lag().sorted(by: { $0.key.rawValue < $1.key.rawValue }) where lag.for > Self.silenceLimit {
+            return ReadinessProblem(
+                reason: "replication of \(stream.rawValue) behind by \(lag.positions) positions for \(lag.for.components.seconds) s", detail: nil
+            )
+        }
         return nil
     }
 
