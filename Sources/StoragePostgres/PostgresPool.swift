@@ -16,6 +16,7 @@ final class PostgresPool: Sendable {
 
     let configuration: PostgresConfiguration
     private let counters: DatabaseCounters
+    private let poolUse = PoolUse(engine: .postgres)
     private let threads: NIOThreadPool
     private let state: Locked<State>
     private let logger: Logger
@@ -55,8 +56,11 @@ final class PostgresPool: Sendable {
         _ use: DatabaseCounters.Use, _ body: @escaping @Sendable (PostgresConnection) throws -> T
     ) async throws -> T {
         guard !isClosed else { throw StorageError.closed }
+        let job = poolUse.queued()
+        defer { job.end() }
         do {
             return try await threads.runIfActive { [self] in
+                job.start()
                 let connection = try checkout()
                 connection.use = use
                 defer { checkin(connection) }

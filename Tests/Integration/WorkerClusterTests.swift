@@ -40,6 +40,9 @@ struct WorkerClusterTests {
                 #expect(readerSyncs == users.count * 3, "the readers served every /sync")
                 #expect(try await served(cluster.main, "/_matrix/client/v3/sync") == 0)
                 #expect(try await served(cluster.main, "/_matrix/client/v3/rooms/{roomId}/send/{eventType}/{txnId}") == 1)
+                let mainMetrics = try await TestHTTP.request("GET", cluster.main.baseURL + "/_synapse/metrics").body
+                #expect(mainMetrics.contains(#"axon_database_pool_jobs{engine="postgres",state="waiting"}"#), "pool use is reported")
+                #expect(mainMetrics.contains(#"axon_stream_position{stream="events"}"#), "and each stream's position")
                 #expect(cluster.main.log.contains("/send/m.room.message/"), "sends reach main")
                 #expect(!readerLogs.contains { $0.contains("/send/m.room.message/") })
             }

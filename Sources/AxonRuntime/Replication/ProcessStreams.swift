@@ -98,6 +98,8 @@ struct ProcessStreams {
         let accountData = AccountDataService(
             database: database, stream: .following(FollowedPosition(follower: follower, stream: .accountData)), bus: bus
         )
+        // Nothing reaches the follower before the link's subscriber starts with the service group, after the notifier and
+        // the typing and presence copies have subscribed to `bus`: none of them misses a notice.
         follower.start { stream, after, upTo in
             switch stream {
             case .events: try await EventNotices.read(from: store, after: after, upTo: upTo)

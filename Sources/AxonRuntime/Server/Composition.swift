@@ -49,7 +49,7 @@ public struct Composition: Sendable {
         let streams: ProcessStreams? =
             role == .main || role == .clientReader ? try await ProcessStreams.open(config: config, role: role, database: database, logger: logger) : nil
         replication = streams?.link
-        forwarding = Self.forwarding(config: config, role: role, streams: streams, logger: logger)
+        forwarding = Self.forwarding(config: config, role: role, database: database, streams: streams, logger: logger)
         let readiness = Readiness(Self.readinessChecks(role: role, database: database, replication: streams?.link))
         self.readiness = readiness
         guard let serverName = try? ServerName(config.server.serverName) else {
@@ -154,13 +154,21 @@ public struct Composition: Sendable {
         )
     }
 
-    /// A client reader forwards the main process's routes to it; the main process answers them with its positions.
-    private static func forwarding(config: HomeserverConfig, role: ProcessRole, streams: ProcessStreams?, logger: Logger) -> MatrixResponder.Replication {
+    /// A client reader forwards the main process's routes to it and catches up before other reads; the main process
+    /// answers forwarded requests with its positions.
+    private static func forwarding(
+        config: HomeserverConfig, role: ProcessRole, database: any Database, streams: ProcessStreams?, logger: Logger
+    ) -> MatrixResponder.Replication {
         let secret = ReplicationSecret(config.worker.replicationSecret?.revealed)
         guard config.redis.enabled, let streams else { return MatrixResponder.Replication(secret: secret) }
         if role == .main { return MatrixResponder.Replication(secret: secret, positions: { streams.writtenPositions() }) }
+        var catchUp: (@Sendable () async -> Void)?
+        if let follower = streams.link?.follower {
+            let barrier = WriterCatchUp(follower: follower, database: database, logger: logger)
+            catchUp = { await barrier.wait() }
+        }
         return MatrixResponder.Replication(
-            forwarding: MainProcessClient(config: config, follower: streams.link?.follower, logger: logger), secret: secret
+            forwarding: MainProcessClient(config: config, follower: streams.link?.follower, logger: logger), secret: secret, catchUp: catchUp
         )
     }
 

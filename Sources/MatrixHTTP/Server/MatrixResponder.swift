@@ -27,11 +27,18 @@ public struct MatrixResponder: HTTPResponder {
         public var secret: ReplicationSecret
         /// The main process's stream positions after answering a forwarded request (`X-Axon-Positions`).
         public var positions: (@Sendable () -> String)?
+        /// A worker's wait, before a request that does not long-poll, until it has seen what the writers had written
+        /// when the request arrived: a client reading right after writing through another process sees its write.
+        public var catchUp: (@Sendable () async -> Void)?
 
-        public init(forwarding: (any RequestForwarding)? = nil, secret: ReplicationSecret = ReplicationSecret(nil), positions: (@Sendable () -> String)? = nil) {
+        public init(
+            forwarding: (any RequestForwarding)? = nil, secret: ReplicationSecret = ReplicationSecret(nil), positions: (@Sendable () -> String)? = nil,
+            catchUp: (@Sendable () async -> Void)? = nil
+        ) {
             self.forwarding = forwarding
             self.secret = secret
             self.positions = positions
+            self.catchUp = catchUp
         }
     }
 
@@ -88,11 +95,20 @@ public struct MatrixResponder: HTTPResponder {
                 if let positions = replication.positions { response.headers[.axonPositions] = positions() }
                 return (response, label)
             case .answer:
+                if let catchUp = replication.catchUp, !Self.longPolls(rawQuery) { await catchUp() }
                 return (try await handle(&request, matched, rawQuery: rawQuery, remote: remoteAddress(of: request, context: context)), label)
             }
         } catch {
             return (Self.encode(ErrorMapping.response(for: error, logger: logger)), label)
         }
+    }
+
+    /// Whether the request waits for news anyway (`/sync` or `/events` with a `timeout`): no catch-up wait before it.
+    private static func longPolls(_ rawQuery: Substring?) -> Bool {
+        guard let rawQuery, let query = try? QueryParameters(rawQuery: rawQuery), let timeout = query["timeout"].flatMap({ Int64($0) }) else {
+            return false
+        }
+        return timeout > 0 && query["since"] != nil || timeout > 0 && query["from"] != nil
     }
 
     /// Requests and their latency per route, method and status (`/_synapse/metrics` with `enable_metrics`).

@@ -120,6 +120,20 @@ public final class StreamIDAllocator: Sendable {
         }
     }
 
+    /// The highest ID handed out on each of `streams` (PostgreSQL, where writers share a sequence per stream), in one read:
+    /// where a follower must get to see everything written so far.
+    public static func maxAllocated(streams: [String], database: any Database) async throws -> [String: Int64] {
+        precondition(database.dialect == .postgres, "followers run on PostgreSQL")
+        precondition(streams.allSatisfy(isValidStreamName), "stream names are lower-case letters, digits and '_'")
+        let columns = streams.map { "(SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM axon_stream_\($0)) AS \($0)" }
+        return try await database.readStatement { connection in
+            guard let row = try connection.queryOne("SELECT " + columns.joined(separator: ", ")) else { return [:] }
+            var positions: [String: Int64] = [:]
+            for stream in streams { positions[stream] = try row.decode(stream, as: Int64.self) }
+            return positions
+        }
+    }
+
     /// The position `instance` last recorded for `stream` (0 when none): where a process following that writer starts.
     /// On PostgreSQL it may trail the writer's by the moments its deferred update takes, which only means a follower
     /// starts a little early.
