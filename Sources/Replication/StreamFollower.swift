@@ -210,6 +210,10 @@ public final class StreamFollower: Sendable {
             do {
                 let missed = try await catchUp(stream, from, position)
                 Counter(label: "axon_replication_catch_ups_total", dimensions: [("stream", stream.rawValue)]).increment()
+                logger.info(
+                    "caught up a replicated stream from the database",
+                    metadata: ["stream": "\(stream.rawValue)", "after": "\(from)", "upTo": "\(position)", "notices": "\(missed.count)"]
+                )
                 for notice in missed { notices.publish(notice) }
             } catch {
                 logger.warning(

@@ -50,6 +50,15 @@ final class PostgresConnection: Transaction, @unchecked Sendable {
         PQfinish(handle)
     }
 
+    /// The pool's generation when this connection was opened or last reset: connections older than a broken one are
+    /// reset before they are lent out (a restarted server cut them all).
+    var generation = 0
+
+    /// Whether the server side is gone (a restart, a network cut): the connection must be reset before any use.
+    var isBroken: Bool {
+        PQstatus(handle) != CONNECTION_OK
+    }
+
     /// Whether the connection is up and outside any transaction (or only finishing a read-only one), i.e. fit to lend
     /// out again.
     var isReusable: Bool {

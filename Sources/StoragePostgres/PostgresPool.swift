@@ -6,12 +6,15 @@ import Storage
 ///
 /// A thread holds at most one connection while it runs a job and there are never more threads
 /// than `maxConnections`, so checking out never waits: requests queue in the thread pool instead.
-/// A connection found broken is reset on checkout and dropped on return, so a restarted server
-/// costs the requests in flight, not the pool.
+/// A connection found broken is dropped on return, and every idle connection opened before it is reset before its
+/// next use (a restarted server cut them all, though none shows it until used); a read that failed on a broken
+/// connection runs once more on a sound one. So a restarted server costs at most the writes in flight, not the pool.
 final class PostgresPool: Sendable {
     private struct State {
         var idle: [PostgresConnection]
         var closed = false
+        /// Bumped when a connection is found broken; idle connections from an older generation are reset on checkout.
+        var generation = 0
     }
 
     let configuration: PostgresConfiguration
@@ -51,7 +54,9 @@ final class PostgresPool: Sendable {
         }
     }
 
-    /// Runs `body` with a connection on one of the pool's threads; its statements count as `use`.
+    /// Runs `body` with a connection on one of the pool's threads; its statements count as `use`. A read (`use` is
+    /// `.read`) that fails because its connection broke runs once more on another: reads change nothing, so a retry is
+    /// safe, and the client never sees the restart of the server as an error.
     func withConnection<T: Sendable>(
         _ use: DatabaseCounters.Use, _ body: @escaping @Sendable (PostgresConnection) throws -> T
     ) async throws -> T {
@@ -61,10 +66,19 @@ final class PostgresPool: Sendable {
         do {
             return try await threads.runIfActive { [self] in
                 job.start()
-                let connection = try checkout()
-                connection.use = use
-                defer { checkin(connection) }
-                return try body(connection)
+                var attempt = 1
+                while true {
+                    let connection = try checkout()
+                    connection.use = use
+                    do {
+                        defer { checkin(connection) }
+                        return try body(connection)
+                    } catch {
+                        guard use == .read, attempt == 1, connection.isBroken else { throw error }
+                        logger.info("retrying a read on a fresh connection after the server cut one", metadata: ["database": "\(configuration)"])
+                        attempt += 1
+                    }
+                }
             }
         } catch is NIOThreadPoolError.ThreadPoolInactive {
             throw StorageError.closed
@@ -91,24 +105,29 @@ final class PostgresPool: Sendable {
     }
 
     private func checkout() throws(StorageError) -> PostgresConnection {
-        guard let connection = try state.withLock({ state throws(StorageError) in
+        guard let (connection, generation) = try state.withLock({ state throws(StorageError) in
             guard !state.closed else { throw StorageError.closed }
-            return state.idle.popLast()
+            return state.idle.popLast().map { ($0, state.generation) }
         }) else {
-            return try PostgresConnection(configuration: configuration, counters: counters)
+            let connection = try PostgresConnection(configuration: configuration, counters: counters)
+            connection.generation = state.withLock { $0.generation }
+            return connection
         }
         let settled = (try? connection.settle()) != nil
-        if !settled || !connection.isReusable {
-            logger.info("resetting broken PostgreSQL connection", metadata: ["database": "\(configuration)"])
+        if !settled || !connection.isReusable || connection.generation < generation {
+            logger.info("resetting PostgreSQL connection", metadata: ["database": "\(configuration)"])
             try connection.reset()
+            connection.generation = generation
         }
         return connection
     }
 
     private func checkin(_ connection: PostgresConnection) {
         guard connection.isReusable else {
-            // Dropped: the next checkout that needs one opens a fresh connection.
+            // Dropped: the next checkout that needs one opens a fresh connection. A broken one means the others, idle
+            // since before, are likely cut too: they are reset before their next use.
             logger.info("dropping broken PostgreSQL connection", metadata: ["database": "\(configuration)"])
+            if connection.isBroken { state.withLock { $0.generation += 1 } }
             return
         }
         state.withLock { $0.idle.append(connection) }

@@ -37,15 +37,22 @@ public final class Notifier: Sendable {
 
     private let state: Mutex<State>
     private let startPosition: Int64
+    /// Whether `roomsWithEvents` may answer from the notices (the process that writes the events stream sees every
+    /// one); a process following a writer elsewhere asks the database, so a notice it never received cannot make a sync
+    /// skip an event.
+    private let remembersRooms: Bool
     private let persisted: @Sendable () -> Int64
     private let listener: Mutex<Task<Void, Never>?> = Mutex(nil)
 
     /// `persisted` reads the events stream's persisted-up-to position; `advances` yields it as it moves (both from
     /// `RoomStore`, or a `MergedStreamPosition` over several writers).
-    public init(bus: any ReplicationBus, persisted: @escaping @Sendable () -> Int64, advances: AsyncStream<Int64>) {
+    public init(
+        bus: any ReplicationBus, persisted: @escaping @Sendable () -> Int64, advances: AsyncStream<Int64>, remembersRooms: Bool = true
+    ) {
         let start = persisted()
         state = Mutex(State(eventsPosition: start))
         startPosition = start
+        self.remembersRooms = remembersRooms
         self.persisted = persisted
         bus.subscribe { [weak self] notice in self?.handle(notice) }
         let task = Task { [weak self] in
@@ -67,10 +74,10 @@ public final class Notifier: Sendable {
         catchUp(to: persisted())
     }
 
-    /// The rooms among `rooms` with events after `after`, or `nil` when `after` predates this process (ask the
-    /// database then).
+    /// The rooms among `rooms` with events after `after`, or `nil` when `after` predates this process or the process
+    /// follows another writer (ask the database then).
     public func roomsWithEvents(after: Int64, among rooms: Set<RoomID>) -> Set<RoomID>? {
-        guard after >= startPosition else { return nil }
+        guard remembersRooms, after >= startPosition else { return nil }
         return state.withLock { state in rooms.filter { (state.roomEvents[$0] ?? Int64.min) > after } }
     }
 

@@ -141,7 +141,7 @@ struct WorkerFaultTests {
                         #expect(seen.count == Set(seen).count, "\(syncer.userID) got \(seen.count - Set(seen).count) duplicates")
                         let missing = Set(sent.values).subtracting(seen)
                         let missingTxns = sent.filter { missing.contains($0.value) }.keys.sorted()
-                        #expect(missing.isEmpty, "\(syncer.userID) never got \(missing.count) of \(sent.count): \(missingTxns.prefix(20))")
+                        #expect(missing.isEmpty, "\(syncer.userID) never got \(missing.count) of \(sent.count): \(missingTxns.prefix(20)) \(missing.prefix(5))")
                     }
                     // The room holds each acknowledged send exactly once.
                     var history: [String] = []

@@ -166,4 +166,27 @@ struct PostgresEngineTests {
             #expect(try await db.read { conn in try conn.queryValue("SELECT count(*) FROM names", as: Int64.self) } == 1, "the transaction wrote nothing")
         }
     }
+
+    @Test("reads survive the server cutting every idle connection, as a restart does")
+    func readsAfterConnectionsAreCut() async throws {
+        try await withPostgresDatabase(schema: nil, maxConnections: 4) { db in
+            // Several readers at once, so the pool holds several idle connections afterwards.
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<4 {
+                    group.addTask { _ = try await db.read { conn in try conn.queryValue("SELECT count(*) FROM pg_sleep(0.05)", as: Int64.self) } }
+                }
+                try await group.waitForAll()
+            }
+            let cut = try await db.write { txn in
+                try txn.queryValue(
+                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()",
+                    as: Int64.self
+                )
+            }
+            #expect(cut >= 2, "the idle readers were cut")
+            for _ in 0..<8 {
+                #expect(try await db.read { conn in try conn.queryValue("SELECT 1", as: Int64.self) } == 1)
+            }
+        }
+    }
 }

@@ -108,7 +108,7 @@ public struct Composition: Sendable {
             presence.follow(bus)
         }
         let filters = FilterService(database: database)
-        let notifier = Notifier(bus: bus, persisted: { store.persistedUpTo }, advances: store.positions())
+        let notifier = Notifier(bus: bus, persisted: { store.persistedUpTo }, advances: store.positions(), remembersRooms: !following)
         let sources = SyncSources(
             reader: reader, timeline: store, state: store, memberships: store, receipts: receipts, accountData: accountData, typing: typing,
             presence: presence
