@@ -175,6 +175,7 @@ public final class StreamFollower: Sendable {
                     state.pending.formUnion(writers.filter { $0.value == message.sender }.keys)
                 }
                 state.senders[message.sender] = (message.run, message.sequence)
+                if state.senders.count > Self.senderLimit { Self.forgetNonWriters(&state, writers: writers) }
                 return false
             }
             guard !duplicate else { return }
@@ -188,6 +189,19 @@ public final class StreamFollower: Sendable {
                 break
             }
         }
+    }
+
+    /// Senders tracked at most (each process of the deployment is one); beyond it, only the writers are kept, so lines
+    /// naming ever new senders cannot grow the follower without bound.
+    public static let senderLimit = 1_000
+
+    /// How many senders' numbering is being tracked now.
+    public var trackedSenders: Int { state.withLock { $0.senders.count } }
+
+    private static func forgetNonWriters(_ state: inout State, writers: [StreamName: String]) {
+        let kept = Set(writers.values)
+        state.senders = state.senders.filter { kept.contains($0.key) }
+        state.lastHeard = state.lastHeard.filter { kept.contains($0.key) }
     }
 
     private func forgetSenders() {

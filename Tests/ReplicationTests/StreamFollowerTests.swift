@@ -127,4 +127,16 @@ struct StreamFollowerTests {
         #expect(recorder.notices.withLock { $0.map(\.position) } == [11, 12])
         #expect(follower.lag().isEmpty)
     }
+
+    @Test func endlesslyNewSenderNamesDoNotGrowTheFollower() async {
+        let recorder = Recorder()
+        let follower = follower(recorder)
+        for index in 0..<(StreamFollower.senderLimit + 50) { send(follower, 1, .ping, sender: "stranger\(index)") }
+        send(follower, 1, .position(.events, 10))
+        send(follower, 2, .data(event(11)))
+        send(follower, 3, .position(.events, 11))
+        await waitFor(follower, .events, at: 11)
+        #expect(follower.trackedSenders <= 51, "the strangers were forgotten once there were too many: \(follower.trackedSenders)")
+        #expect(recorder.notices.withLock { $0.map(\.position) } == [11])
+    }
 }
