@@ -8,12 +8,12 @@ import Synchronization
 public final class DirectoryService: Sendable {
     private let aliases: AliasService
     private let reader: RoomReader
-    private let writer: RoomWriter
+    private let writer: any EventWriting
     private let serverName: ServerName
     private let publication: PublicationPolicy
     private let countCache = Mutex<(count: Int64, at: ContinuousClock.Instant)?>(nil)
 
-    public init(database: any Database, reader: RoomReader, writer: RoomWriter, serverName: ServerName, publication: PublicationPolicy) {
+    public init(database: any Database, reader: RoomReader, writer: any EventWriting, serverName: ServerName, publication: PublicationPolicy) {
         self.aliases = AliasService(database: database)
         self.reader = reader
         self.writer = writer
@@ -47,7 +47,7 @@ public final class DirectoryService: Sendable {
         }
         try await aliases.remove(alias)
         guard let roomID = entry.roomID else { return }
-        try await DirectoryError.catching { try await writer.dropDeletedAlias(alias, in: roomID, requester: requester) }
+        try await DirectoryError.catching { try await writer.dropDeletedAlias(alias, in: roomID, requester: requester, reader: reader) }
     }
 
     /// Server admins, and members who may send `m.room.canonical_alias` (Synapse's `check_can_change_room_list`).

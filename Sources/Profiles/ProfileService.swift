@@ -15,7 +15,7 @@ public final class ProfileService: Sendable {
 
     private let database: any Database
     private let users: UserLookup
-    private let writer: RoomWriter
+    private let writer: any EventWriting
     private let store: RoomStore
     private let fanOuts = ProfileFanOuts()
     private let logger: Logger
@@ -23,7 +23,7 @@ public final class ProfileService: Sendable {
     private let sharedRoomsOnly: Bool
 
     public init(
-        database: any Database, users: UserLookup, writer: RoomWriter, store: RoomStore, sharedRoomsOnly: Bool = false, logger: Logger
+        database: any Database, users: UserLookup, writer: any EventWriting, store: RoomStore, sharedRoomsOnly: Bool = false, logger: Logger
     ) {
         self.database = database
         self.users = users

@@ -3,7 +3,9 @@ public import Logging
 import Synchronization
 
 /// A worker's view of streams other processes write: their notices for this process's consumers, and each durable
-/// stream's persisted-up-to position as its writer announces it.
+/// stream's persisted-up-to position as its writers announce it. A stream several processes write (the events of
+/// several persisters, sharing one ID sequence) stands at the lowest of its writers' positions: each writer's position
+/// says none of its own IDs at or below it is still to commit, so below the lowest none of anyone's is.
 ///
 /// Messages arrive in the order each sender published them. A sender's numbering shows whether any were lost (a
 /// dropped connection, a full queue, a restart of either side); when one was, the next `POSITION` of each durable
@@ -23,16 +25,25 @@ public final class StreamFollower: Sendable {
         case resubscribed
     }
 
+    /// One writer of one stream.
+    private struct WriterKey: Hashable {
+        var stream: StreamName
+        var writer: String
+    }
+
     private struct State {
+        /// Each stream's position: the lowest of its writers' (several processes may share one ID sequence).
         var positions: [StreamName: Int64]
+        /// Where each writer of each stream stands, as far as this process has applied it.
+        var writerPositions: [WriterKey: Int64]
         /// The last message number seen from each sender in its current run.
         var senders: [String: (run: Int64, sequence: UInt64)] = [:]
-        /// Durable streams whose next position must wait for a catch-up.
-        var pending: Set<StreamName>
+        /// Writers whose next position must wait for a catch-up.
+        var pending: Set<WriterKey>
         var overflowed = false
         var lastHeard: [String: ContinuousClock.Instant] = [:]
-        /// The newest position each stream's writer announced, and since when this process has been short of it.
-        var announced: [StreamName: Int64] = [:]
+        /// The newest position each writer announced, and since when this process has been short of a stream's.
+        var announced: [WriterKey: Int64] = [:]
         var behindSince: [StreamName: ContinuousClock.Instant] = [:]
         var observers: [UInt64: (stream: StreamName, continuation: AsyncStream<Int64>.Continuation)] = [:]
         var nextObserver: UInt64 = 0
@@ -41,7 +52,9 @@ public final class StreamFollower: Sendable {
     /// Notices from other processes, for this process's notifier and in-memory copies.
     public let notices = InProcessBus()
     private let instance: String
-    private let writers: [StreamName: String]
+    private let writers: [StreamName: [String]]
+    private let writerKeys: Set<WriterKey>
+    private let onWriterPosition: (@Sendable (StreamName, String, Int64) -> Void)?
     private let logger: Logger
     private let state: Mutex<State>
     private let inbox: AsyncStream<Input>.Continuation
@@ -51,14 +64,27 @@ public final class StreamFollower: Sendable {
     /// Messages received before `start` wait for it (up to `capacity`).
     /// - Parameters:
     ///   - instance: this process's name; its own messages are ignored.
-    ///   - writers: the durable streams followed and the instance that writes each.
-    ///   - positions: where each followed stream stood in the database when this process started.
-    public init(instance: String, writers: [StreamName: String], positions: [StreamName: Int64], capacity: Int = 10_000, logger: Logger) {
+    ///   - writers: the durable streams followed and the instances that write each (other than this one).
+    ///   - positions: where each writer of each followed stream stood in the database when this process started.
+    ///   - onWriterPosition: told every position a writer announces, as it arrives (a writer sharing a stream with
+    ///     them moves its own position along; see `StreamIDAllocator.observe`).
+    public init(
+        instance: String, writers: [StreamName: [String]], positions: [StreamName: [String: Int64]], capacity: Int = 10_000,
+        onWriterPosition: (@Sendable (StreamName, String, Int64) -> Void)? = nil, logger: Logger
+    ) {
         precondition(writers.keys.allSatisfy(\.isDurable), "only durable streams have positions to follow")
+        precondition(writers.allSatisfy { !$0.value.isEmpty && !$0.value.contains(instance) }, "a stream followed has writers, other than this process")
         self.instance = instance
         self.writers = writers
+        self.onWriterPosition = onWriterPosition
         self.logger = logger
-        state = Mutex(State(positions: positions, pending: Set(writers.keys)))
+        let keys = Set(writers.flatMap { stream, names in names.map { WriterKey(stream: stream, writer: $0) } })
+        writerKeys = keys
+        var writerPositions: [WriterKey: Int64] = [:]
+        for key in keys { writerPositions[key] = positions[key.stream]?[key.writer] ?? 0 }
+        var merged: [StreamName: Int64] = [:]
+        for stream in writers.keys { merged[stream] = Self.lowest(of: stream, in: writerPositions) }
+        state = Mutex(State(positions: merged, writerPositions: writerPositions, pending: keys))
         (input, inbox) = AsyncStream.makeStream(of: Input.self, bufferingPolicy: .bufferingOldest(capacity))
     }
 
@@ -98,7 +124,7 @@ public final class StreamFollower: Sendable {
         if case .dropped = inbox.yield(.resubscribed) { state.withLock { $0.overflowed = true } }
     }
 
-    /// The persisted-up-to position of a followed stream.
+    /// The persisted-up-to position of a followed stream: every writer has reached it.
     public func position(of stream: StreamName) -> Int64 {
         state.withLock { $0.positions[stream] ?? 0 }
     }
@@ -141,7 +167,8 @@ public final class StreamFollower: Sendable {
         state.withLock { state in
             var lag: [StreamName: (positions: Int64, for: Duration)] = [:]
             for (stream, since) in state.behindSince {
-                lag[stream] = ((state.announced[stream] ?? 0) - (state.positions[stream] ?? 0), now - since)
+                let short = state.announced.filter { $0.key.stream == stream }.map { key, announced in announced - (state.writerPositions[key] ?? 0) }
+                lag[stream] = (short.max() ?? 0, now - since)
             }
             return lag
         }
@@ -150,7 +177,7 @@ public final class StreamFollower: Sendable {
     /// How long ago each writer of a followed stream was last heard from (`nil`: not since this process started).
     public func silence(now: ContinuousClock.Instant = .now) -> [String: Duration?] {
         state.withLock { state in
-            Dictionary(Set(writers.values).map { ($0, state.lastHeard[$0].map { now - $0 }) }, uniquingKeysWith: { first, _ in first })
+            Dictionary(Set(writerKeys.map(\.writer)).map { ($0, state.lastHeard[$0].map { now - $0 }) }, uniquingKeysWith: { first, _ in first })
         }
     }
 
@@ -172,10 +199,10 @@ public final class StreamFollower: Sendable {
                 let last = state.senders[message.sender]
                 if let last, last.run == message.run, message.sequence <= last.sequence { return true }
                 if last == nil || last?.run != message.run || message.sequence != (last?.sequence ?? 0) + 1 {
-                    state.pending.formUnion(writers.filter { $0.value == message.sender }.keys)
+                    state.pending.formUnion(writerKeys.filter { $0.writer == message.sender })
                 }
                 state.senders[message.sender] = (message.run, message.sequence)
-                if state.senders.count > Self.senderLimit { Self.forgetNonWriters(&state, writers: writers) }
+                if state.senders.count > Self.senderLimit { Self.forgetNonWriters(&state, writers: Set(writerKeys.map(\.writer))) }
                 return false
             }
             guard !duplicate else { return }
@@ -183,8 +210,10 @@ public final class StreamFollower: Sendable {
             case .data(let notice):
                 notices.publish(notice)
             case .position(let stream, let position):
-                guard writers[stream] == message.sender else { return }
-                await advance(stream, to: position, catchUp: catchUp)
+                let key = WriterKey(stream: stream, writer: message.sender)
+                guard writerKeys.contains(key) else { return }
+                onWriterPosition?(stream, message.sender, position)
+                await advance(key, to: position, catchUp: catchUp)
             case .ping:
                 break
             }
@@ -198,8 +227,7 @@ public final class StreamFollower: Sendable {
     /// How many senders' numbering is being tracked now.
     public var trackedSenders: Int { state.withLock { $0.senders.count } }
 
-    private static func forgetNonWriters(_ state: inout State, writers: [StreamName: String]) {
-        let kept = Set(writers.values)
+    private static func forgetNonWriters(_ state: inout State, writers kept: Set<String>) {
         state.senders = state.senders.filter { kept.contains($0.key) }
         state.lastHeard = state.lastHeard.filter { kept.contains($0.key) }
     }
@@ -207,17 +235,19 @@ public final class StreamFollower: Sendable {
     private func forgetSenders() {
         state.withLock { state in
             state.senders.removeAll()
-            state.pending = Set(writers.keys)
+            state.pending = writerKeys
         }
     }
 
-    /// Moves `stream` to `position`, first announcing the rows in between when messages may have been missed.
-    private func advance(_ stream: StreamName, to position: Int64, catchUp: CatchUp) async {
+    /// Moves one writer of a stream to `position`, first announcing the rows in between when messages may have been
+    /// missed; the stream moves when its lowest writer does.
+    private func advance(_ key: WriterKey, to position: Int64, catchUp: CatchUp) async {
+        let stream = key.stream
         let (from, pending) = state.withLock { state in
-            let applied = state.positions[stream] ?? 0
-            state.announced[stream] = max(state.announced[stream] ?? 0, position)
+            let applied = state.writerPositions[key] ?? 0
+            state.announced[key] = max(state.announced[key] ?? 0, position)
             if position > applied, state.behindSince[stream] == nil { state.behindSince[stream] = .now }
-            return (applied, state.pending.contains(stream))
+            return (applied, state.pending.contains(key))
         }
         guard position > from || pending else { return }
         if pending, position > from {
@@ -226,24 +256,34 @@ public final class StreamFollower: Sendable {
                 Counter(label: "axon_replication_catch_ups_total", dimensions: [("stream", stream.rawValue)]).increment()
                 logger.info(
                     "caught up a replicated stream from the database",
-                    metadata: ["stream": "\(stream.rawValue)", "after": "\(from)", "upTo": "\(position)", "notices": "\(missed.count)"]
+                    metadata: [
+                        "stream": "\(stream.rawValue)", "writer": "\(key.writer)", "after": "\(from)", "upTo": "\(position)",
+                        "notices": "\(missed.count)",
+                    ]
                 )
                 for notice in missed { notices.publish(notice) }
             } catch {
                 logger.warning(
                     "could not catch up a replicated stream; retrying at its next position",
-                    metadata: ["stream": "\(stream.rawValue)", "error": "\(error)"]
+                    metadata: ["stream": "\(stream.rawValue)", "writer": "\(key.writer)", "error": "\(error)"]
                 )
                 return
             }
         }
         state.withLock { state in
-            state.pending.remove(stream)
-            if position >= (state.announced[stream] ?? 0) { state.behindSince[stream] = nil }
-            guard position > (state.positions[stream] ?? 0) else { return }
-            state.positions[stream] = position
-            Gauge(label: "axon_stream_position", dimensions: [("stream", stream.rawValue)]).record(position)
-            for observer in state.observers.values where observer.stream == stream { observer.continuation.yield(position) }
+            state.pending.remove(key)
+            state.writerPositions[key] = max(state.writerPositions[key] ?? 0, position)
+            let caughtUp = state.announced.allSatisfy { $0.key.stream != stream || $0.value <= (state.writerPositions[$0.key] ?? 0) }
+            if caughtUp { state.behindSince[stream] = nil }
+            let merged = Self.lowest(of: stream, in: state.writerPositions)
+            guard merged > (state.positions[stream] ?? 0) else { return }
+            state.positions[stream] = merged
+            Gauge(label: "axon_stream_position", dimensions: [("stream", stream.rawValue)]).record(merged)
+            for observer in state.observers.values where observer.stream == stream { observer.continuation.yield(merged) }
         }
+    }
+
+    private static func lowest(of stream: StreamName, in positions: [WriterKey: Int64]) -> Int64 {
+        positions.filter { $0.key.stream == stream }.map(\.value).min() ?? 0
     }
 }

@@ -81,6 +81,13 @@ public final class RoomStore: Sendable {
         events.positions()
     }
 
+    /// Another process writing events (sharing the sequence) reached `position`; this writer's position follows once it
+    /// has nothing unfinished (`StreamIDAllocator.observe`). Nothing happens in a following store.
+    public func observeOtherWriter(at position: Int64) {
+        guard case .writing(let streamIDs) = events else { return }
+        streamIDs.observe(otherWriterAt: position)
+    }
+
     /// This writer's progress, for merging with other writers of the `events` stream.
     public var progress: StreamProgress {
         switch events {

@@ -19,6 +19,7 @@ extension RoomError: ClientFacingError {
         case .rateLimited(let retry): .limitExceeded(retryAfterMilliseconds: retry)
         case .badState(let message): MatrixError(.badState, message, status: 403)
         case .cancelled: .unavailable("The request was cancelled.")
+        case .writerUnavailable: .unavailable("The server is temporarily unable to handle this request; try again.")
         case .roomIDUnavailable: MatrixError(.unknown, "Couldn't generate a unique room ID.")
         case .storage: MatrixError(.unknown, "Internal server error")
         }
@@ -28,6 +29,7 @@ extension RoomError: ClientFacingError {
         switch self {
         case .invalidEvent(let reason): "event could not be built: \(reason)"
         case .storage(let error): "room storage failed: \(error)"
+        case .writerUnavailable(let reason): "event persister unavailable: \(reason)"
         default: nil
         }
     }

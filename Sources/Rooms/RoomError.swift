@@ -30,6 +30,9 @@ public enum RoomError: Error, Sendable {
     case roomIDUnavailable
     /// The request was cancelled (the server is stopping).
     case cancelled
+    /// The event persister that owns the room could not be reached or did not answer; nothing is known to be written,
+    /// and a retry with the same transaction ID is safe.
+    case writerUnavailable(String)
 }
 
 extension RoomError: StorageFailureWrapping {

@@ -1,8 +1,8 @@
 import Foundation
 import MatrixCrypto
 
-/// Axon in worker mode on loopback: a private Redis, the main process and client readers on one PostgreSQL
-/// database, and nginx in front with the site `axon routes --nginx` generates for that topology.
+/// Axon in worker mode on loopback: a private Redis, the main process, client readers and event persisters on one
+/// PostgreSQL database, and nginx in front with the site `axon routes --nginx` generates for that topology.
 public enum WorkerCluster {
     public static let nginx = "/usr/sbin/nginx"
 
@@ -16,19 +16,28 @@ public enum WorkerCluster {
         public let serverName: String
         public let main: ServerProcess
         public let readers: [ServerProcess]
+        /// The event persisters (`stream_writers.events`), serving their replication and metrics resources.
+        public let persisters: [ServerProcess]
         public let redis: RedisServer
         /// How each reader was started, to start a replacement after killing one.
         public let readerArguments: [[String]]
+        let persisterArguments: [[String]]
 
         /// Starts client reader `index` again (after it was killed); the caller stops it.
         public func startReader(_ index: Int) throws -> ServerProcess {
             try ServerProcess(executable: "axon-client-reader", arguments: readerArguments[index], baseURL: readers[index].baseURL)
         }
+
+        /// Starts event persister `index` again (after it was killed); the caller stops it.
+        public func startPersister(_ index: Int) throws -> ServerProcess {
+            try ServerProcess(executable: "axon-event-persister", arguments: persisterArguments[index], baseURL: persisters[index].baseURL)
+        }
     }
 
-    /// Starts the cluster on `database` with `readers` client readers, runs `body`, and stops everything.
+    /// Starts the cluster on `database` with `readers` client readers and `persisters` event persisters (none: the
+    /// main process writes events), runs `body`, and stops everything.
     public static func run(
-        database: PostgresProcessDatabase, readers readerCount: Int = 2, serverName: String = "suite.axon",
+        database: PostgresProcessDatabase, readers readerCount: Int = 2, persisters persisterCount: Int = 2, serverName: String = "suite.axon",
         _ body: (Running) async throws -> Void
     ) async throws {
         let redis = try await RedisServer()
@@ -38,6 +47,11 @@ public enum WorkerCluster {
         let mainPort = try await FreePort.next()
         let replicationPort = try await FreePort.next()
         let shared = dir.appendingPathComponent("homeserver.yaml").path
+        var persisterPorts: [Int] = []
+        for _ in 0..<persisterCount { persisterPorts.append(try await FreePort.next()) }
+        let persisterNames = persisterPorts.indices.map { "event-persister\($0 + 1)" }
+        let persisterMap = zip(persisterNames, persisterPorts).map { "  \($0): {host: 127.0.0.1, port: \($1)}" }.joined(separator: "\n")
+        let eventWriters = persisterNames.isEmpty ? "" : "stream_writers: {events: [\(persisterNames.joined(separator: ", "))]}"
         try """
             server_name: \(serverName)
             listeners:
@@ -49,10 +63,24 @@ public enum WorkerCluster {
             report_stats: false
             enable_metrics: true
             redis: {enabled: true, host: 127.0.0.1, port: \(redis.port)}
+            worker_replication_secret: cluster-replication-secret
             instance_map:
               main: {host: 127.0.0.1, port: \(replicationPort)}
+            \(persisterMap)
+            \(eventWriters)
             \(HomeserverKind.liftedLimits)
             """.write(toFile: shared, atomically: true, encoding: .utf8)
+        var persisterArguments: [[String]] = []
+        for (name, port) in zip(persisterNames, persisterPorts) {
+            let path = dir.appendingPathComponent("\(name).yaml").path
+            try """
+                worker_app: synapse.app.generic_worker
+                worker_name: \(name)
+                worker_listeners:
+                  - {port: \(port), bind_addresses: ['127.0.0.1'], type: http, resources: [{names: [replication, metrics]}]}
+                """.write(toFile: path, atomically: true, encoding: .utf8)
+            persisterArguments.append(["-c", shared, "-c", path])
+        }
         var readerConfigs: [(path: String, port: Int)] = []
         for index in 1...readerCount {
             let port = try await FreePort.next()
@@ -76,26 +104,31 @@ public enum WorkerCluster {
         try await main.whileRunning {
             try await main.waitUntilHealthy()
             let readerArguments = readerConfigs.map { ["-c", shared, "-c", $0.path] }
+            let persisters = try zip(persisterPorts, persisterArguments).map { port, arguments in
+                try ServerProcess(executable: "axon-event-persister", arguments: arguments, baseURL: "http://127.0.0.1:\(port)")
+            }
             let readers = try zip(readerConfigs, readerArguments).map { config, arguments in
                 try ServerProcess(executable: "axon-client-reader", arguments: arguments, baseURL: "http://127.0.0.1:\(config.port)")
             }
+            let workers = persisters + readers
             do {
                 let proxy = try ServerProcess(executable: nginx, arguments: ["-c", nginxConfig, "-e", "stderr"], baseURL: "http://127.0.0.1:\(nginxPort)")
                 try await proxy.whileRunning {
-                    for reader in readers { try await reader.waitUntilReady() }
+                    for worker in workers { try await worker.waitUntilReady() }
+                    try await main.waitUntilReady()
                     try await proxy.waitUntilHealthy()
                     try await body(
                         Running(
-                            baseURL: proxy.baseURL, serverName: serverName, main: main, readers: readers, redis: redis,
-                            readerArguments: readerArguments
+                            baseURL: proxy.baseURL, serverName: serverName, main: main, readers: readers, persisters: persisters, redis: redis,
+                            readerArguments: readerArguments, persisterArguments: persisterArguments
                         )
                     )
                 }
             } catch {
-                for reader in readers { await reader.stop() }
+                for worker in workers { await worker.stop() }
                 throw error
             }
-            for reader in readers { await reader.stop() }
+            for worker in workers { await worker.stop() }
         }
     }
 

@@ -1,5 +1,6 @@
 import AxonTesting
 import Foundation
+import MatrixTypes
 import Testing
 
 /// The worker cluster behind nginx routes by the route table: `/sync` goes to the client readers, each user to one
@@ -45,6 +46,20 @@ struct WorkerClusterTests {
                 #expect(mainMetrics.contains(#"axon_stream_position{stream="events"}"#), "and each stream's position")
                 #expect(cluster.main.log.contains("/send/m.room.message/"), "sends reach main")
                 #expect(!readerLogs.contains { $0.contains("/send/m.room.message/") })
+                // Events are persisted by the event persisters, new rooms falling to each in turn; main persists none.
+                let secondRoom = try await users[1].createRoom()
+                _ = try await users[1].send(secondRoom, "in the second room")
+                func persisted(_ process: ServerProcess) async throws -> Int {
+                    let text = try await TestHTTP.request("GET", process.baseURL + "/_synapse/metrics").body
+                    return text.split(separator: "\n").first { $0.hasPrefix("axon_events_persisted_total ") }
+                        .flatMap { Double($0.split(separator: " ").last ?? "") }.map { Int($0) } ?? 0
+                }
+                for persister in cluster.persisters {
+                    #expect(try await persisted(persister) > 0, "\(persister.baseURL) persisted events")
+                }
+                #expect(try await persisted(cluster.main) == 0, "main persisted no event")
+                #expect(try await users[0].sync().timeline(secondRoom).isEmpty, "users[0] is not in the second room")
+                #expect(try await users[1].sync().timeline(secondRoom).contains { $0["content"]?["body"] == "in the second room" })
             }
         }
     }

@@ -8,8 +8,8 @@ import Testing
 import Glibc
 #endif
 
-/// Under steady sends through nginx: a client reader killed with SIGKILL (and started again), Redis stopped for 20 s,
-/// PostgreSQL restarted. Afterwards every send that got a 200 is in the room exactly once, every syncing client got
+/// Under steady sends through nginx: the event persister owning the room and then a client reader killed with SIGKILL
+/// (and started again), Redis stopped for 20 s, PostgreSQL restarted. Afterwards every send that got a 200 is in the room exactly once, every syncing client got
 /// each of them exactly once, a retried transaction ID names the same event, and readiness went 503 and back.
 @Suite(.enabled(if: WorkerCluster.isAvailable, "needs PostgreSQL, redis-server and nginx (make test provides them)"))
 struct WorkerFaultTests {
@@ -63,11 +63,18 @@ struct WorkerFaultTests {
         }
     }
 
+    /// The events a process has persisted, from its metrics.
+    static func persistedEvents(_ process: ServerProcess) async throws -> Int {
+        let text = try await TestHTTP.request("GET", process.baseURL + "/_synapse/metrics").body
+        return text.split(separator: "\n").first { $0.hasPrefix("axon_events_persisted_total ") }
+            .flatMap { Double($0.split(separator: " ").last ?? "") }.map { Int($0) } ?? 0
+    }
+
     static func ready(_ url: String) async -> Int {
         (try? await TestHTTP.request("GET", url + "/health/ready").status) ?? 0
     }
 
-    @Test func sendsSurviveAKilledReaderARedisOutageAndAPostgresRestart() async throws {
+    @Test func sendsSurviveAKilledPersisterAKilledReaderARedisOutageAndAPostgresRestart() async throws {
         let services = try await PrivateServices.start()
         do {
             try await WorkerCluster.run(database: services.database, readers: 2) { cluster in
@@ -99,68 +106,82 @@ struct WorkerFaultTests {
                 }
                 try await Task.sleep(for: .seconds(3))
 
-                // A client reader dies without warning; nginx sends its users to the other; it comes back.
-                cluster.readers[0].child.signal(SIGKILL)
-                _ = await cluster.readers[0].child.waitForExit()
+                // The event persister that owns the room dies without warning: sends fail until it is back (each is
+                // retried with its transaction ID), then resume; nothing it acknowledged is lost or doubled.
+                var persisted: [Int] = []
+                for persister in cluster.persisters { persisted.append(try await Self.persistedEvents(persister)) }
+                let owning = try #require(persisted.indices.max { persisted[$0] < persisted[$1] })
+                cluster.persisters[owning].child.signal(SIGKILL)
+                _ = await cluster.persisters[owning].child.waitForExit()
                 try await Task.sleep(for: .seconds(3))
-                let replacement = try cluster.startReader(0)
-                try await replacement.whileRunning {
-                    try await replacement.waitUntilReady()
+                let revived = try cluster.startPersister(owning)
+                try await revived.whileRunning {
+                    try await revived.waitUntilReady()
                     try await Task.sleep(for: .seconds(2))
 
-                    // Redis goes away for 20 seconds: readers report it, then catch up.
-                    await cluster.redis.stop()
-                    try await ClientReaderTests.eventually("a reader reports Redis gone", timeout: .seconds(15)) {
-                        await Self.ready(cluster.readers[1].baseURL) == 503
-                    }
-                    try await Task.sleep(for: .seconds(20))
-                    try await cluster.redis.start()
-                    try await ClientReaderTests.eventually("the readers are ready again", timeout: .seconds(30)) {
-                        let first = await Self.ready(replacement.baseURL)
-                        let second = await Self.ready(cluster.readers[1].baseURL)
-                        return first == 200 && second == 200
-                    }
-                    try await Task.sleep(for: .seconds(2))
-
-                    // PostgreSQL restarts under everything.
-                    try await services.restartPostgres()
-                    try await ClientReaderTests.eventually("main serves again", timeout: .seconds(30)) { await Self.ready(cluster.main.baseURL) == 200 }
+                    // A client reader dies without warning; nginx sends its users to the other; it comes back.
+                    cluster.readers[0].child.signal(SIGKILL)
+                    _ = await cluster.readers[0].child.waitForExit()
                     try await Task.sleep(for: .seconds(3))
+                    let replacement = try cluster.startReader(0)
+                    try await replacement.whileRunning {
+                        try await replacement.waitUntilReady()
+                        try await Task.sleep(for: .seconds(2))
 
-                    ledger.stop.store(true, ordering: .relaxed)
-                    let deadline = ContinuousClock.now + .seconds(60)
-                    while !allReceived() && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(200)) }
-                    if !allReceived() { load.cancel() }
-                    await load.value
+                        // Redis goes away for 20 seconds: readers report it, then catch up.
+                        await cluster.redis.stop()
+                        try await ClientReaderTests.eventually("a reader reports Redis gone", timeout: .seconds(15)) {
+                            await Self.ready(cluster.readers[1].baseURL) == 503
+                        }
+                        try await Task.sleep(for: .seconds(20))
+                        try await cluster.redis.start()
+                        try await ClientReaderTests.eventually("the readers are ready again", timeout: .seconds(30)) {
+                            let first = await Self.ready(replacement.baseURL)
+                            let second = await Self.ready(cluster.readers[1].baseURL)
+                            return first == 200 && second == 200
+                        }
+                        try await Task.sleep(for: .seconds(2))
 
-                    let sent = ledger.sent.withLock { $0 }
-                    #expect(ledger.limited.withLock { $0 } == 0, "no sync skipped events")
-                    #expect(sent.count > 50, "steady load: \(sent.count) sends, \(ledger.failedAttempts.withLock { $0 }) failed attempts")
-                    for syncer in syncers {
-                        let seen = ledger.received.withLock { $0[syncer.userID] ?? [] }
-                        #expect(seen.count == Set(seen).count, "\(syncer.userID) got \(seen.count - Set(seen).count) duplicates")
-                        let missing = Set(sent.values).subtracting(seen)
-                        let missingTxns = sent.filter { missing.contains($0.value) }.keys.sorted()
-                        #expect(missing.isEmpty, "\(syncer.userID) never got \(missing.count) of \(sent.count): \(missingTxns.prefix(20)) \(missing.prefix(5))")
-                    }
-                    // The room holds each acknowledged send exactly once.
-                    var history: [String] = []
-                    var from: String?
-                    repeat {
-                        let page = try await owner.ok(
-                            "GET", "/rooms/\(SuiteClient.escape(roomID))/messages?dir=b&limit=500" + (from.map { "&from=\(SuiteClient.escape($0))" } ?? "")
-                        )
-                        let chunk = page["chunk"]?.arrayValue ?? []
-                        history += chunk.filter { $0["type"] == "m.room.message" }.compactMap { $0["event_id"]?.stringValue }
-                        from = chunk.isEmpty ? nil : page["end"]?.stringValue
-                    } while from != nil
-                    #expect(history.count == Set(history).count, "no event twice in the room")
-                    #expect(Set(history) == Set(sent.values), "the room holds exactly the acknowledged sends")
-                    // A transaction retried now still names its event.
-                    for (txn, eventID) in sent.prefix(5) {
-                        let sender = senders[Int(txn.dropFirst().prefix { $0 != "-" }) ?? 0]
-                        let again = try await sender.ok("PUT", "/rooms/\(SuiteClient.escape(roomID))/send/m.room.message/\(txn)", ["msgtype": "m.text", "body": .string(txn)])
-                        #expect(again["event_id"]?.stringValue == eventID)
+                        // PostgreSQL restarts under everything.
+                        try await services.restartPostgres()
+                        try await ClientReaderTests.eventually("main serves again", timeout: .seconds(30)) { await Self.ready(cluster.main.baseURL) == 200 }
+                        try await Task.sleep(for: .seconds(3))
+
+                        ledger.stop.store(true, ordering: .relaxed)
+                        let deadline = ContinuousClock.now + .seconds(60)
+                        while !allReceived() && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(200)) }
+                        if !allReceived() { load.cancel() }
+                        await load.value
+
+                        let sent = ledger.sent.withLock { $0 }
+                        #expect(ledger.limited.withLock { $0 } == 0, "no sync skipped events")
+                        #expect(sent.count > 50, "steady load: \(sent.count) sends, \(ledger.failedAttempts.withLock { $0 }) failed attempts")
+                        for syncer in syncers {
+                            let seen = ledger.received.withLock { $0[syncer.userID] ?? [] }
+                            #expect(seen.count == Set(seen).count, "\(syncer.userID) got \(seen.count - Set(seen).count) duplicates")
+                            let missing = Set(sent.values).subtracting(seen)
+                            let missingTxns = sent.filter { missing.contains($0.value) }.keys.sorted()
+                            #expect(missing.isEmpty, "\(syncer.userID) never got \(missing.count) of \(sent.count): \(missingTxns.prefix(20)) \(missing.prefix(5))")
+                        }
+                        // The room holds each acknowledged send exactly once.
+                        var history: [String] = []
+                        var from: String?
+                        repeat {
+                            let page = try await owner.ok(
+                                "GET", "/rooms/\(SuiteClient.escape(roomID))/messages?dir=b&limit=500" + (from.map { "&from=\(SuiteClient.escape($0))" } ?? "")
+                            )
+                            let chunk = page["chunk"]?.arrayValue ?? []
+                            history += chunk.filter { $0["type"] == "m.room.message" }.compactMap { $0["event_id"]?.stringValue }
+                            from = chunk.isEmpty ? nil : page["end"]?.stringValue
+                        } while from != nil
+                        #expect(history.count == Set(history).count, "no event twice in the room")
+                        #expect(Set(history) == Set(sent.values), "the room holds exactly the acknowledged sends")
+                        // A transaction retried now still names its event.
+                        for (txn, eventID) in sent.prefix(5) {
+                            let sender = senders[Int(txn.dropFirst().prefix { $0 != "-" }) ?? 0]
+                            let again = try await sender.ok("PUT", "/rooms/\(SuiteClient.escape(roomID))/send/m.room.message/\(txn)", ["msgtype": "m.text", "body": .string(txn)])
+                            #expect(again["event_id"]?.stringValue == eventID)
+                        }
                     }
                 }
             }

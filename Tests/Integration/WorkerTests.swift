@@ -102,7 +102,6 @@ struct WorkerTests {
         ("axon-federation-sender", "synapse.app.federation_sender", "outbound federation"),
         ("axon-federation-receiver", "synapse.app.federation_reader", "inbound federation"),
         ("axon-media", "synapse.app.media_repository", "media"),
-        ("axon-event-persister", "synapse.app.generic_worker", "event persister"),
     ])
     func unbuiltRolesAnswerHealthAndSayWhyTheyAreNotReady(executable: String, app: String, reason: String) async throws {
         try await PostgresProcessDatabase.withEmpty { database in

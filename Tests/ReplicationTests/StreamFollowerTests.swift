@@ -17,7 +17,7 @@ struct StreamFollowerTests {
 
     func follower(_ recorder: Recorder, database rows: [StreamNotice] = []) -> StreamFollower {
         let follower = StreamFollower(
-            instance: "reader", writers: [.events: "main", .receipts: "main"], positions: [.events: 10, .receipts: 0],
+            instance: "reader", writers: [.events: ["main"], .receipts: ["main"]], positions: [.events: ["main": 10]],
             logger: Logger(label: "test")
         )
         follower.notices.subscribe { notice in recorder.notices.withLock { $0.append(notice) } }
@@ -111,7 +111,7 @@ struct StreamFollowerTests {
         let recorder = Recorder()
         let failures = Mutex(1)
         let follower = StreamFollower(
-            instance: "reader", writers: [.events: "main"], positions: [.events: 10], logger: Logger(label: "test")
+            instance: "reader", writers: [.events: ["main"]], positions: [.events: ["main": 10]], logger: Logger(label: "test")
         )
         follower.notices.subscribe { notice in recorder.notices.withLock { $0.append(notice) } }
         follower.start { _, after, upTo in
@@ -138,5 +138,34 @@ struct StreamFollowerTests {
         await waitFor(follower, .events, at: 11)
         #expect(follower.trackedSenders <= 51, "the strangers were forgotten once there were too many: \(follower.trackedSenders)")
         #expect(recorder.notices.withLock { $0.map(\.position) } == [11])
+    }
+
+    @Test func aStreamOfSeveralWritersStandsAtTheLowestAndEachWriterIsCaughtUpAlone() async {
+        let recorder = Recorder()
+        let announced = Mutex<[String]>([])
+        let follower = StreamFollower(
+            instance: "reader", writers: [.events: ["persister1", "persister2"]],
+            positions: [.events: ["persister1": 10, "persister2": 8]],
+            onWriterPosition: { _, writer, position in announced.withLock { $0.append("\(writer)=\(position)") } },
+            logger: Logger(label: "test")
+        )
+        follower.notices.subscribe { notice in recorder.notices.withLock { $0.append(notice) } }
+        follower.start { stream, after, upTo in
+            recorder.catchUps.withLock { $0.append((stream, after, upTo)) }
+            return []
+        }
+        #expect(follower.position(of: .events) == 8)
+        send(follower, 1, .position(.events, 10), sender: "persister1")
+        send(follower, 2, .position(.events, 14), sender: "persister1")
+        send(follower, 1, .position(.events, 8), sender: "persister2")
+        send(follower, 2, .position(.events, 12), sender: "persister2")
+        await waitFor(follower, .events, at: 12)
+        #expect(follower.position(of: .events) == 12, "persister2 holds the stream at 12 while persister1 is at 14")
+        #expect(follower.lag()[.events] == nil || follower.lag()[.events]?.positions == 0)
+        send(follower, 3, .position(.events, 15), sender: "persister2")
+        await waitFor(follower, .events, at: 14)
+        #expect(follower.position(of: .events) == 14)
+        #expect(recorder.catchUps.withLock { $0.isEmpty }, "each writer's first position is where it already stood")
+        #expect(announced.withLock { $0 } == ["persister1=10", "persister1=14", "persister2=8", "persister2=12", "persister2=15"])
     }
 }

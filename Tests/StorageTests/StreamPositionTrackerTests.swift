@@ -74,4 +74,33 @@ struct StreamPositionTrackerTests {
         #expect(advanced)
         #expect(tracker.position == 1)
     }
+
+    @Test("another writer's position is taken only once nothing of this writer's is unfinished")
+    func observedWriter() {
+        var advanced: Bool
+        var tracker = StreamPositionTracker(position: 10, lastAllocated: 10)
+        // Idle: the other writer's 14 was handed out already, so this writer's next ID lies above it.
+        advanced = tracker.observe(14)
+        #expect(advanced)
+        #expect(tracker.position == 14)
+        advanced = tracker.observe(12)
+        #expect(!advanced)
+        // Busy with 15 (allocated before the other writer's 20): 20 waits until 15 is finished.
+        let allocation = tracker.beginAllocation()
+        advanced = tracker.observe(20)
+        #expect(!advanced)
+        #expect(tracker.position == 14)
+        tracker.completeAllocation(allocation, ids: [15])
+        advanced = tracker.observe(21)
+        #expect(!advanced)
+        advanced = tracker.finish([15], committed: true)
+        #expect(advanced)
+        #expect(tracker.position == 21)
+        // A later allocation from the shared sequence comes above what was observed.
+        let next = tracker.beginAllocation()
+        tracker.completeAllocation(next, ids: [22])
+        advanced = tracker.finish([22], committed: false)
+        #expect(!advanced)
+        #expect(tracker.position == 21)
+    }
 }

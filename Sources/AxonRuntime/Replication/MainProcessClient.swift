@@ -1,7 +1,6 @@
 import AsyncHTTPClient
 import AxonConfig
 import ClientAPI
-import Foundation
 import HTTPTypes
 import Logging
 import MatrixHTTP
@@ -27,13 +26,7 @@ struct MainProcessClient: PresenceForwarding, RequestForwarding {
 
     init?(config: HomeserverConfig, follower: StreamFollower?, logger: Logger) {
         guard let location = config.worker.instanceMap[WorkerConfig.mainInstanceName] else { return nil }
-        switch location {
-        case .tcp(let host, let port, let tls):
-            let bracketed = host.contains(":") ? "[\(host)]" : host
-            baseURL = "\(tls ? "https" : "http")://\(bracketed):\(port)"
-        case .unix(let path):
-            baseURL = "http+unix://" + (path.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? path)
-        }
+        baseURL = location.baseURL
         secret = ReplicationSecret(config.worker.replicationSecret?.revealed)
         self.follower = follower
         self.logger = logger

@@ -13,10 +13,12 @@ import Storage
 /// The durable streams one process writes or follows, the services over them, and the bus its notices travel on.
 ///
 /// - Monolith (no Redis): this process writes every stream; notices go to its own subscribers only.
-/// - Main process in worker mode: it still writes every stream, and also publishes each notice, each advance of a
-///   position and a heartbeat of its positions on Redis for the workers.
-/// - Client reader: it writes nothing; it follows the main process's streams over Redis (catching up from the
-///   database when a message was lost), and its stores and services answer at the positions it has seen.
+/// - Worker mode: each stream is written by the instances `stream_writers` names (receipts and account data by the
+///   main process; events by the main process or by event persisters, several of which share the events sequence).
+///   A process publishes each notice, each advance and a heartbeat of the positions of the streams it writes on
+///   Redis, and follows the others' (catching up from the database when a message was lost); its stores and
+///   services answer at the positions it has seen. An event persister also follows its fellow persisters, so its
+///   own position moves along while it is idle (`StreamIDAllocator.observe`).
 struct ProcessStreams {
     let bus: any ReplicationBus
     let store: RoomStore
@@ -24,6 +26,10 @@ struct ProcessStreams {
     let accountData: AccountDataService
     /// The Redis side in worker mode; `nil` in a monolith.
     let link: ReplicationLink?
+    /// Events come (at least partly) from other processes: the notifier must find changed rooms in the database.
+    let followsEvents: Bool
+    /// This process writes the events of some rooms: it holds their room writer.
+    let writesEvents: Bool
 
     /// `events=N,receipts=N,account_data=N`: how far a worker must read to see everything this process wrote so far.
     func writtenPositions() -> String {
@@ -32,43 +38,86 @@ struct ProcessStreams {
     }
 
     static func open(config: HomeserverConfig, role: ProcessRole, database: any Database, logger: Logger) async throws -> ProcessStreams {
-        guard config.redis.enabled else {
-            return try await writing(config: config, database: database, bus: InProcessBus(), logger: logger)
-        }
-        switch role {
-        case .main:
-            return try await publishing(config: config, database: database, logger: logger)
-        default:
-            return try await following(config: config, database: database, logger: logger)
-        }
-    }
-
-    private static func writing(config: HomeserverConfig, database: any Database, bus: any ReplicationBus, logger: Logger) async throws -> ProcessStreams {
         let instance = config.worker.instanceName
-        let store = try await RoomStore.open(database: database, instance: instance, logger: logger)
-        let receipts = try await StreamIDAllocator.open(stream: StreamName.receipts.rawValue, instance: instance, database: database)
-        let accountData = try await StreamIDAllocator.open(stream: StreamName.accountData.rawValue, instance: instance, database: database)
-        return ProcessStreams(
-            bus: bus, store: store, receipts: ReceiptService(database: database, stream: .writing(receipts), bus: bus),
-            accountData: AccountDataService(database: database, stream: .writing(accountData), bus: bus), link: nil
-        )
+        guard config.redis.enabled else {
+            let bus = InProcessBus()
+            let store = try await RoomStore.open(database: database, instance: instance, logger: logger)
+            let receipts = try await StreamIDAllocator.open(stream: StreamName.receipts.rawValue, instance: instance, database: database)
+            let accountData = try await StreamIDAllocator.open(stream: StreamName.accountData.rawValue, instance: instance, database: database)
+            return ProcessStreams(
+                bus: bus, store: store, receipts: ReceiptService(database: database, stream: .writing(receipts), bus: bus),
+                accountData: AccountDataService(database: database, stream: .writing(accountData), bus: bus), link: nil,
+                followsEvents: false, writesEvents: true
+            )
+        }
+        return try await workerMode(config: config, role: role, database: database, logger: logger)
     }
 
-    /// The main process in worker mode: writes as the monolith does and tells the workers.
-    private static func publishing(config: HomeserverConfig, database: any Database, logger: Logger) async throws -> ProcessStreams {
+    /// Worker mode: writes what `stream_writers` gives this instance, follows the rest.
+    private static func workerMode(config: HomeserverConfig, role: ProcessRole, database: any Database, logger: Logger) async throws -> ProcessStreams {
+        let instance = config.worker.instanceName
+        let main = WorkerConfig.mainInstanceName
+        let eventWriters = config.worker.streamWriters.events
+        let writesEvents = eventWriters.contains(instance)
+        let writesMainStreams = role == .main
+        var writers: [StreamName: [String]] = [:]
+        let otherEventWriters = eventWriters.filter { $0 != instance }
+        if !otherEventWriters.isEmpty { writers[.events] = otherEventWriters }
+        if !writesMainStreams {
+            writers[.receipts] = [main]
+            writers[.accountData] = [main]
+        }
+        var recorded: [StreamName: [String: Int64]] = [:]
+        for (stream, names) in writers {
+            for name in names {
+                recorded[stream, default: [:]][name] = try await StreamIDAllocator.recordedPosition(stream: stream.rawValue, instance: name, database: database)
+            }
+        }
+
+        let writingStore: RoomStore? = writesEvents ? try await RoomStore.open(database: database, instance: instance, logger: logger) : nil
+        let follower: StreamFollower? =
+            writers.isEmpty
+            ? nil
+            : StreamFollower(
+                instance: instance, writers: writers, positions: recorded,
+                onWriterPosition: { stream, _, position in
+                    if stream == .events { writingStore?.observeOtherWriter(at: position) }
+                },
+                logger: logger
+            )
         let publisher = Locked<ReplicationLink?>(nil)
-        let bus = ForwardingBus { command in publisher.withLock { $0 }?.publisher.send(command) }
-        let streams = try await writing(config: config, database: database, bus: bus, logger: logger)
-        let positions: [(StreamName, @Sendable () -> Int64, AsyncStream<Int64>)] = [
-            (.events, { streams.store.persistedUpTo }, streams.store.positions()),
-            (.receipts, { streams.receipts.position }, streams.receipts.positions()),
-            (.accountData, { streams.accountData.position }, streams.accountData.positions()),
-        ]
+        let writesSomething = writesEvents || writesMainStreams
+        let bus: any ReplicationBus =
+            writesSomething
+            ? ForwardingBus(local: follower?.notices ?? InProcessBus()) { command in publisher.withLock { $0 }?.publisher.send(command) }
+            : follower!.notices
+        let store = writingStore ?? RoomStore.follow(database: database, events: FollowedPosition(follower: follower!, stream: .events))
+        let receiptStream: StreamAccess
+        let accountDataStream: StreamAccess
+        if writesMainStreams {
+            receiptStream = .writing(try await StreamIDAllocator.open(stream: StreamName.receipts.rawValue, instance: instance, database: database))
+            accountDataStream = .writing(
+                try await StreamIDAllocator.open(stream: StreamName.accountData.rawValue, instance: instance, database: database)
+            )
+        } else {
+            receiptStream = .following(FollowedPosition(follower: follower!, stream: .receipts))
+            accountDataStream = .following(FollowedPosition(follower: follower!, stream: .accountData))
+        }
+        let receipts = ReceiptService(database: database, stream: receiptStream, bus: bus)
+        let accountData = AccountDataService(database: database, stream: accountDataStream, bus: bus)
+
+        let eventsWritten: [(StreamName, @Sendable () -> Int64, AsyncStream<Int64>)] =
+            writesEvents ? [(.events, { @Sendable in store.persistedUpTo }, store.positions())] : []
+        let mainStreamsWritten: [(StreamName, @Sendable () -> Int64, AsyncStream<Int64>)] =
+            writesMainStreams
+            ? [(.receipts, { @Sendable in receipts.position }, receipts.positions()), (.accountData, { @Sendable in accountData.position }, accountData.positions())] : []
+        let written = eventsWritten + mainStreamsWritten
         let link = try ReplicationLink(
-            config: config, heartbeat: { positions.map { stream, current, _ in .position(stream, current()) } }, follower: nil, logger: logger
+            config: config, heartbeat: { written.map { stream, current, _ in .position(stream, current()) } }, follower: follower,
+            servesFollowed: role != .eventPersister, logger: logger
         )
         publisher.withLock { $0 = link }
-        for (stream, _, advances) in positions {
+        for (stream, _, advances) in written {
             Task {
                 let gauge = Gauge(label: "axon_stream_position", dimensions: [("stream", stream.rawValue)])
                 for await position in advances {
@@ -77,30 +126,9 @@ struct ProcessStreams {
                 }
             }
         }
-        return ProcessStreams(bus: bus, store: streams.store, receipts: streams.receipts, accountData: streams.accountData, link: link)
-    }
-
-    /// A worker: follows the main process's streams, writing none.
-    private static func following(config: HomeserverConfig, database: any Database, logger: Logger) async throws -> ProcessStreams {
-        let writer = WorkerConfig.mainInstanceName
-        let followed: [StreamName] = [.events, .receipts, .accountData]
-        var recorded: [StreamName: Int64] = [:]
-        for stream in followed {
-            recorded[stream] = try await StreamIDAllocator.recordedPosition(stream: stream.rawValue, instance: writer, database: database)
-        }
-        let follower = StreamFollower(
-            instance: config.worker.instanceName, writers: Dictionary(uniqueKeysWithValues: followed.map { ($0, writer) }), positions: recorded,
-            logger: logger
-        )
-        let bus = follower.notices
-        let store = RoomStore.follow(database: database, events: FollowedPosition(follower: follower, stream: .events))
-        let receipts = ReceiptService(database: database, stream: .following(FollowedPosition(follower: follower, stream: .receipts)), bus: bus)
-        let accountData = AccountDataService(
-            database: database, stream: .following(FollowedPosition(follower: follower, stream: .accountData)), bus: bus
-        )
         // Nothing reaches the follower before the link's subscriber starts with the service group, after the notifier and
         // the typing and presence copies have subscribed to `bus`: none of them misses a notice.
-        follower.start { stream, after, upTo in
+        follower?.start { stream, after, upTo in
             switch stream {
             case .events: try await EventNotices.read(from: store, after: after, upTo: upTo)
             case .receipts: try await receipts.notices(after: after, upTo: upTo)
@@ -108,7 +136,9 @@ struct ProcessStreams {
             case .typing, .presence: []
             }
         }
-        let link = try ReplicationLink(config: config, heartbeat: { [] }, follower: follower, logger: logger)
-        return ProcessStreams(bus: bus, store: store, receipts: receipts, accountData: accountData, link: link)
+        return ProcessStreams(
+            bus: bus, store: store, receipts: receipts, accountData: accountData, link: link, followsEvents: !otherEventWriters.isEmpty,
+            writesEvents: writesEvents
+        )
     }
 }

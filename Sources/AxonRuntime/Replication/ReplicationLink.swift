@@ -13,13 +13,18 @@ final class ReplicationLink: Service {
     let publisher: RedisPublisher
     let subscriber: RedisSubscriber?
     let follower: StreamFollower?
+    /// Whether this process serves what it follows, so a silent writer or a lag makes it unready (an event persister
+    /// follows its fellows only to move its own position along).
+    let servesFollowed: Bool
 
     /// A follower not heard from for longer than this is not ready: every process sends a heartbeat every 2 s.
     static let silenceLimit: Duration = .seconds(10)
 
     init(
-        config: HomeserverConfig, heartbeat: @escaping @Sendable () -> [ReplicationCommand], follower: StreamFollower?, logger: Logger
+        config: HomeserverConfig, heartbeat: @escaping @Sendable () -> [ReplicationCommand], follower: StreamFollower?,
+        servesFollowed: Bool = true, logger: Logger
     ) throws {
+        self.servesFollowed = servesFollowed
         let endpoint = try Self.endpoint(config.redis)
         let channel = config.server.serverName
         publisher = RedisPublisher(
@@ -55,6 +60,7 @@ final class ReplicationLink: Service {
         guard publisher.isConnected else { return ReadinessProblem(reason: "Redis unreachable", detail: nil) }
         guard let follower, let subscriber else { return nil }
         guard subscriber.isSubscribed else { return ReadinessProblem(reason: "not subscribed to replication", detail: nil) }
+        guard servesFollowed else { return nil }
         for (writer, silence) in follower.silence().sorted(by: { $0.key < $1.key }) {
             guard let silence else { return ReadinessProblem(reason: "no replication from \(writer) yet", detail: nil) }
             if silence > Self.silenceLimit {

@@ -47,7 +47,8 @@ public struct Composition: Sendable {
         self.database = database
         self.logger = logger
         let streams: ProcessStreams? =
-            role == .main || role == .clientReader ? try await ProcessStreams.open(config: config, role: role, database: database, logger: logger) : nil
+            [.main, .clientReader, .eventPersister].contains(role)
+            ? try await ProcessStreams.open(config: config, role: role, database: database, logger: logger) : nil
         replication = streams?.link
         forwarding = Self.forwarding(config: config, role: role, database: database, streams: streams, logger: logger)
         let readiness = Readiness(Self.readinessChecks(role: role, database: database, replication: streams?.link))
@@ -62,24 +63,64 @@ public struct Composition: Sendable {
             tokenCache: tokenCache
         )
         self.accounts = accounts
-        let roomRoutes =
-            streams.map { Self.roomRoutes(config: config, database: database, streams: $0, serverName: serverName, signingKey: signingKey, logger: logger) } ?? []
+        let roomRoutes: [Route]
+        if let streams, role == .eventPersister {
+            roomRoutes = Self.persisterRoutes(config: config, streams: streams, serverName: serverName, signingKey: signingKey, logger: logger)
+        } else {
+            roomRoutes =
+                streams.map {
+                    Self.roomRoutes(
+                        config: config, role: role, database: database, streams: $0, serverName: serverName, signingKey: signingKey,
+                        logger: logger
+                    )
+                }
+                ?? []
+        }
         registry = RouteRegistry(
             HealthRoutes.routes(readiness: readiness) + VersionsRoutes.routes() + (metrics.map(MetricsRoutes.routes) ?? [])
                 + Self.accountRoutes(accounts, config: config, serverName: serverName) + roomRoutes
         )
     }
 
+    /// An event persister's room writer, for the rooms it owns, behind its replication endpoint.
+    private static func persisterRoutes(
+        config: HomeserverConfig, streams: ProcessStreams, serverName: ServerName, signingKey: SigningKey, logger: Logger
+    ) -> [Route] {
+        let ownership = RoomOwnership(writers: config.worker.streamWriters.events)
+        let instance = config.worker.instanceName
+        let writer = RoomWriter(
+            store: streams.store, serverName: serverName, signingKey: signingKey, bus: streams.bus, logger: logger,
+            owns: { ownership.owner(of: $0) == instance }
+        )
+        return ReplicationRoutes.persisterRoutes(writer: writer, secret: ReplicationSecret(config.worker.replicationSecret?.revealed))
+    }
+
+    /// This process's room writer when it writes events, routed to the owning persister when others do too.
+    private static func eventWriter(
+        config: HomeserverConfig, streams: ProcessStreams, serverName: ServerName, signingKey: SigningKey, logger: Logger
+    ) -> any EventWriting {
+        let ownership = RoomOwnership(writers: config.worker.streamWriters.events)
+        let instance = config.worker.instanceName
+        let local =
+            streams.writesEvents
+            ? RoomWriter(
+                store: streams.store, serverName: serverName, signingKey: signingKey, bus: streams.bus, logger: logger,
+                owns: { ownership.owner(of: $0) == instance }
+            ) : nil
+        if let local, ownership.writers == [instance] { return local }
+        return RoutedEventWriter(config: config, local: local, follower: streams.link?.follower, logger: logger)
+    }
+
     /// Rooms, sync, profiles, account data, receipts, typing, filters and the directory, sharing one bus. A client
     /// reader builds the same services over the streams it follows; the writing ones are never reached there, because
     /// it answers only its role's routes.
     private static func roomRoutes(
-        config: HomeserverConfig, database: any Database, streams: ProcessStreams, serverName: ServerName, signingKey: SigningKey,
-        logger: Logger
+        config: HomeserverConfig, role: ProcessRole, database: any Database, streams: ProcessStreams, serverName: ServerName,
+        signingKey: SigningKey, logger: Logger
     ) -> [Route] {
         let bus = streams.bus
         let store = streams.store
-        let writer = RoomWriter(store: store, serverName: serverName, signingKey: signingKey, bus: bus, logger: logger)
+        let writer = eventWriter(config: config, streams: streams, serverName: serverName, signingKey: signingKey, logger: logger)
         let users = UserLookup(database: database)
         let profiles = ProfileService(
             database: database, users: users, writer: writer, store: store,
@@ -98,7 +139,8 @@ public struct Composition: Sendable {
         let reader = RoomReader(store: store, erasedUsers: ErasedUsers(database: database), accountData: accountData)
         let receipts = streams.receipts
         let typing = TypingService(bus: bus, reader: reader)
-        let following = streams.link?.follower != nil
+        // Typing and presence live in the main process; other processes keep copies and forward changes to it.
+        let following = streams.link != nil && role != .main
         let presence = PresenceService(
             enabled: config.server.presenceEnabled, epoch: typing.epoch, store: store, bus: bus,
             forwarding: following ? MainProcessClient(config: config, follower: streams.link?.follower, logger: logger) : nil
@@ -108,7 +150,7 @@ public struct Composition: Sendable {
             presence.follow(bus)
         }
         let filters = FilterService(database: database)
-        let notifier = Notifier(bus: bus, persisted: { store.persistedUpTo }, advances: store.positions(), remembersRooms: !following)
+        let notifier = Notifier(bus: bus, persisted: { store.persistedUpTo }, advances: store.positions(), remembersRooms: !streams.followsEvents)
         let sources = SyncSources(
             reader: reader, timeline: store, state: store, memberships: store, receipts: receipts, accountData: accountData, typing: typing,
             presence: presence
@@ -162,6 +204,7 @@ public struct Composition: Sendable {
         let secret = ReplicationSecret(config.worker.replicationSecret?.revealed)
         guard config.redis.enabled, let streams else { return MatrixResponder.Replication(secret: secret) }
         if role == .main { return MatrixResponder.Replication(secret: secret, positions: { streams.writtenPositions() }) }
+        guard role == .clientReader else { return MatrixResponder.Replication(secret: secret) }
         var catchUp: (@Sendable () async -> Void)?
         if let follower = streams.link?.follower {
             let barrier = WriterCatchUp(follower: follower, database: database, logger: logger)

@@ -5,7 +5,7 @@ import MatrixHTTP
 enum RoleAvailability {
     static func missingReason(_ role: ProcessRole) -> String? {
         switch role {
-        case .main, .clientReader:
+        case .main, .clientReader, .eventPersister:
             nil
         case .federationReceiver:
             "the federation receiver role (inbound federation) is not built yet"
@@ -13,8 +13,6 @@ enum RoleAvailability {
             "the federation sender role (outbound federation) is not built yet"
         case .media:
             "the media role (media repository and URL previews) is not built yet"
-        case .eventPersister:
-            "the event persister role is not built yet"
         }
     }
 }

@@ -5,7 +5,7 @@ import MatrixHTTP
 enum RoleRequirements {
     static func check(role: ProcessRole, config: HomeserverConfig) throws {
         let app = config.worker.app
-        try checkStreamWriters(config.worker.streamWriters)
+        try checkStreamWriters(config.worker.streamWriters, redis: config.redis.enabled)
         if role == .main {
             if let app {
                 throw StartupError("This config sets worker_app: \(app.rawValue), so it belongs to a worker; start the matching axon-* worker executable instead of axon.")
@@ -24,16 +24,22 @@ enum RoleRequirements {
         guard acceptedApps(for: role).contains(app) else {
             throw StartupError("worker_app '\(app.rawValue)' does not match \(role.executableName); it accepts \(acceptedApps(for: role).map(\.rawValue).sorted().joined(separator: ", ")).")
         }
+        if role == .eventPersister, !config.worker.streamWriters.events.contains(config.worker.instanceName) {
+            throw StartupError("\(config.worker.instanceName) is an event persister but stream_writers.events does not list it; add it there (in the shared config).")
+        }
     }
 
-    /// The main process writes every stream in this version; moving a stream's writer elsewhere is refused rather than
-    /// half done.
-    static func checkStreamWriters(_ writers: StreamWriters) throws {
+    /// Events may have several writers (the main process and event persisters, over Redis); every other stream is
+    /// written by the main process in this version, and moving one elsewhere is refused rather than half done.
+    static func checkStreamWriters(_ writers: StreamWriters, redis: Bool) throws {
         let main = WorkerConfig.mainInstanceName
-        let moved = [("events", writers.events), ("typing", writers.typing), ("receipts", writers.receipts),
+        let moved = [("typing", writers.typing), ("receipts", writers.receipts),
             ("account_data", writers.accountData), ("presence", writers.presence)].filter { $0.1 != [main] }
         guard moved.isEmpty else {
             throw StartupError("stream_writers: only the main process writes \(moved.map(\.0).joined(separator: ", ")) in this version; remove those entries.")
+        }
+        if writers.events != [main], !redis {
+            throw StartupError("stream_writers.events names other processes, which reach each other over Redis; set redis.enabled: true in the shared config.")
         }
     }
 

@@ -8,7 +8,7 @@ import Storage
 /// through the room writer as an intent.
 public final class RoomService: Sendable {
     let store: RoomStore
-    let writer: RoomWriter
+    let writer: any EventWriting
     let versions: RoomVersions
     let profiles: any MemberProfiles
     let aliases: any RoomAliases
@@ -18,7 +18,7 @@ public final class RoomService: Sendable {
     let logger: Logger
 
     public init(
-        store: RoomStore, writer: RoomWriter, profiles: any MemberProfiles, aliases: any RoomAliases,
+        store: RoomStore, writer: any EventWriting, profiles: any MemberProfiles, aliases: any RoomAliases,
         serverName: ServerName, defaultVersion: RoomVersion, limits: RoomLimits, logger: Logger
     ) {
         self.store = store

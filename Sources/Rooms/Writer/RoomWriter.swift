@@ -15,6 +15,8 @@ public actor RoomWriter {
     private let builder: EventBuilder
     private let bus: any ReplicationBus
     private let logger: Logger
+    /// Whether a new room's ID falls to this writer (`RoomOwnership`); always, where it is the only one.
+    private let owns: @Sendable (RoomID) -> Bool
     private var snapshots: RoomSnapshotCache
     private var pending: [(unit: WriteUnit, reply: CheckedContinuation<[WrittenEvent], any Error>)] = []
     private var flushing = false
@@ -25,9 +27,11 @@ public actor RoomWriter {
 
     public init(
         store: RoomStore, serverName: ServerName, signingKey: SigningKey, bus: any ReplicationBus, logger: Logger,
-        clock: @escaping @Sendable () -> Int64 = currentMilliseconds, snapshotCapacity: Int = defaultSnapshotCapacity
+        clock: @escaping @Sendable () -> Int64 = currentMilliseconds, snapshotCapacity: Int = defaultSnapshotCapacity,
+        owns: @escaping @Sendable (RoomID) -> Bool = { _ in true }
     ) {
         self.store = store
+        self.owns = owns
         self.snapshots = RoomSnapshotCache(capacity: snapshotCapacity)
         self.builder = EventBuilder(serverName: serverName, signingKey: signingKey, clock: clock)
         self.bus = bus
@@ -205,7 +209,7 @@ public actor RoomWriter {
         if let target = intent.redacts { try await checkRedaction(of: target, by: intent.sender, in: snapshot) }
         var roomID = snapshot?.roomID
         if roomID == nil, version.roomIDFormat != .createEventHash {
-            roomID = try newRoomID()
+            roomID = try ownedRoomID()
         }
         var event = try builder.build(intent, in: snapshot, version: version, roomID: roomID)
         if snapshot == nil, version.roomIDFormat == .createEventHash {
@@ -242,20 +246,27 @@ public actor RoomWriter {
     /// A v12 room's ID is its create event's hash, and a create event's only entropy is its millisecond
     /// timestamp: one user creating rooms with the same content in the same millisecond would get one room ID.
     /// As Synapse does, the create event is rebuilt with a later timestamp until its room is new to this batch
-    /// and to the store.
+    /// and to the store (and, among several event writers, falls to this one).
     private func unclaimedRoom(_ first: PDU, intent: EventIntent, version: RoomVersion, claimed: Set<RoomID>) async throws(RoomError) -> PDU {
         var event = first
-        for attempt in 1...Self.roomIDAttempts {
-            let stored = try await RoomError.catching { try await store.event(event.eventID) }
-            if !claimed.contains(event.roomID), stored == nil { return event }
-            guard attempt < Self.roomIDAttempts, let timestamp = event.json["origin_server_ts"]?.integerValue else { break }
+        var checked = 0
+        for _ in 1...Self.roomIDDraws {
+            if owns(event.roomID) {
+                checked += 1
+                let stored = try await RoomError.catching { try await store.event(event.eventID) }
+                if !claimed.contains(event.roomID), stored == nil { return event }
+            }
+            guard checked < Self.roomIDAttempts, let timestamp = event.json["origin_server_ts"]?.integerValue else { break }
             event = try builder.build(intent, in: nil, version: version, roomID: nil, timestamp: timestamp + 1)
         }
         throw .roomIDUnavailable
     }
 
-    /// Create events tried per new v12 room before giving up (each one millisecond later than the last).
+    /// Room IDs this writer owns that are looked up per new v12 room before giving up (each create event one
+    /// millisecond later than the last).
     private static let roomIDAttempts = 100
+    /// Room IDs drawn at most per new room, owned by this writer or not (with n writers about n are drawn per owned one).
+    private static let roomIDDraws = 10_000
 
     /// Redacting someone else's event needs the `redact` power level; the target must be in the same room (an event
     /// of another room is a bad request, as Synapse answers).
@@ -280,14 +291,19 @@ public actor RoomWriter {
         return snapshot
     }
 
-    /// `!random:server`, for rooms before v12 (whose IDs are the create event's hash).
-    private func newRoomID() throws(RoomError) -> RoomID {
-        let text = "!\(randomLocalpart()):\(builder.serverName.rawValue)"
-        do {
-            return try RoomID(text)
-        } catch {
-            throw .invalidEvent("generated room ID \(text) is invalid: \(error)")
+    /// `!random:server` that falls to this writer, for rooms before v12 (whose IDs are the create event's hash).
+    private func ownedRoomID() throws(RoomError) -> RoomID {
+        for _ in 1...Self.roomIDDraws {
+            let text = "!\(randomLocalpart()):\(builder.serverName.rawValue)"
+            let roomID: RoomID
+            do {
+                roomID = try RoomID(text)
+            } catch {
+                throw .invalidEvent("generated room ID \(text) is invalid: \(error)")
+            }
+            if owns(roomID) { return roomID }
         }
+        throw .roomIDUnavailable
     }
 
     private static func publish(_ events: [NewEvent], orderings: [Int64], on bus: any ReplicationBus) {

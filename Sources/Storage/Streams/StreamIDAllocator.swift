@@ -293,6 +293,19 @@ public final class StreamIDAllocator: Sendable {
         }
     }
 
+    /// Another writer of this stream (another process sharing the PostgreSQL sequence) announced `position`; once this
+    /// writer has nothing unfinished its own position follows, so the lowest position over all writers keeps moving.
+    public func observe(otherWriterAt position: Int64) {
+        let record = state.withLock { state in
+            guard state.tracker.observe(position) else { return false }
+            publish(&state)
+            return startRecording(&state)
+        }
+        if record {
+            Task { await recordPositions() }
+        }
+    }
+
     /// Tells every observer the position (new, or unchanged with the writer now idle); runs under the lock so
     /// observers see positions in order.
     private func publish(_ state: inout State) {

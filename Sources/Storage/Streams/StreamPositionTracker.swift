@@ -21,6 +21,8 @@ struct StreamPositionTracker: Sendable {
     private var nextToken: UInt64 = 0
     /// Counts every allocation and finish, so a reader merging several writers can tell it saw each one unchanged.
     private(set) var changes: UInt64 = 0
+    /// The highest position another writer of the same sequence announced, not yet taken because this one was busy.
+    private var observed: Int64 = 0
 
     init(position: Int64, lastAllocated: Int64) {
         precondition(lastAllocated >= position, "a writer cannot have persisted IDs it never allocated")
@@ -74,6 +76,17 @@ struct StreamPositionTracker: Sendable {
         return advance()
     }
 
+    /// Another writer sharing this writer's ID sequence reached `other`: every ID up to it was handed out already, so
+    /// whatever this writer allocates from now on lies above it. Once nothing of this writer's is unfinished, its
+    /// position moves there, so readers taking the lowest position of all writers are not held back by an idle one.
+    /// - Returns: whether `position` advanced.
+    mutating func observe(_ other: Int64) -> Bool {
+        guard other > position else { return false }
+        changes += 1
+        observed = max(observed, other)
+        return advance()
+    }
+
     private mutating func markInFlight(_ ids: [Int64]) {
         for id in ids {
             precondition(id > position, "stream ID \(id) is not above the persisted position \(position)")
@@ -92,6 +105,10 @@ struct StreamPositionTracker: Sendable {
             if finished.removeValue(forKey: id) == true {
                 position = id
             }
+        }
+        if isIdle, observed > position {
+            position = observed
+            lastAllocated = max(lastAllocated, observed)
         }
         return position > start
     }
