@@ -75,7 +75,7 @@ struct StreamPositionTrackerTests {
         #expect(tracker.position == 1)
     }
 
-    @Test("another writer's position is taken only once nothing of this writer's is unfinished")
+    @Test("another writer's position is taken as far as this writer's unfinished IDs allow")
     func observedWriter() {
         var advanced: Bool
         var tracker = StreamPositionTracker(position: 10, lastAllocated: 10)
@@ -96,11 +96,21 @@ struct StreamPositionTrackerTests {
         advanced = tracker.finish([15], committed: true)
         #expect(advanced)
         #expect(tracker.position == 21)
-        // A later allocation from the shared sequence comes above what was observed.
+        // An allocation begun after observing 21 answers above it: what is observed next may be taken below the ID
+        // in flight, without waiting for its commit.
         let next = tracker.beginAllocation()
-        tracker.completeAllocation(next, ids: [22])
-        advanced = tracker.finish([22], committed: false)
+        advanced = tracker.observe(24)
         #expect(!advanced)
-        #expect(tracker.position == 21)
+        #expect(tracker.position == 21, "up to the pending allocation's floor")
+        tracker.completeAllocation(next, ids: [30])
+        advanced = tracker.observe(26)
+        #expect(advanced)
+        #expect(tracker.position == 26, "30 is in flight, and nothing of this writer's can land at or below 26")
+        advanced = tracker.observe(35)
+        #expect(advanced)
+        #expect(tracker.position == 29, "just below the ID in flight")
+        advanced = tracker.finish([30], committed: false)
+        #expect(advanced)
+        #expect(tracker.position == 35)
     }
 }

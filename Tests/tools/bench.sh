@@ -3,6 +3,9 @@
 # PostgreSQL (a private cluster with PostgreSQL's durable defaults, autovacuum every second), same machine, same run:
 #   closed   closed-loop message load (BENCH_RUNS runs, interleaved): throughput;
 #   open     open-loop message load at each rate of BENCH_RATES: send and delivery latency at a fixed offered rate;
+#   workers  (with PostgreSQL) the closed-loop load through nginx against Axon in worker mode (two client readers and
+#            two event persisters, and with one of each fewer) and Synapse in worker mode (two generic workers, one
+#            event persister), with the idle memory of every process (Tests/tools/bench-workers.sh);
 #   sync     one account in BENCH_SYNC_ROOMS rooms (name, topic, five messages each): initial /sync cold (server
 #            restarted before each of BENCH_COLD_RUNS runs) and warm, then incremental /sync after one message in
 #            each of BENCH_CHANGED_ROOMS rooms;
@@ -10,7 +13,7 @@
 # metrics, the database statements and round trips per persisted event and per sync response.
 # Every run writes its own file, bench/results/<UTC time>-<commit>.json, and prints a summary.
 #
-# Environment: SYNAPSE_PYTHON (.venv/bin/python), BENCH_ENGINES ("sqlite postgres"), BENCH_PARTS ("closed open sync"),
+# Environment: SYNAPSE_PYTHON (.venv/bin/python), BENCH_ENGINES ("sqlite postgres"), BENCH_PARTS ("closed open sync workers"),
 # BENCH_RUNS (3), BENCH_USERS (20), BENCH_SENDERS (10), BENCH_DURATION (30 s), BENCH_RATES ("20 50 100 200 400"),
 # BENCH_RATE_DURATION (15 s), BENCH_SYNC_ROOMS (500), BENCH_COLD_RUNS (3), BENCH_WARM_RUNS (3),
 # BENCH_INCREMENTAL_RUNS (3), BENCH_CHANGED_ROOMS (100), BENCH_SKIP_BUILD=1 with BENCH_BIN_DIR (axon) and
@@ -22,7 +25,7 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
 python=${SYNAPSE_PYTHON:-$root/.venv/bin/python}
 engines=${BENCH_ENGINES:-sqlite postgres}
-parts=${BENCH_PARTS:-closed open sync}
+parts=${BENCH_PARTS:-closed open sync workers}
 runs=${BENCH_RUNS:-3}
 users=${BENCH_USERS:-20}
 senders=${BENCH_SENDERS:-10}
@@ -43,7 +46,7 @@ tool=$(realpath -m "${BENCH_TOOL_DIR:-$root/Benchmarks/.build/release}")
 
 if [[ "${BENCH_SKIP_BUILD:-0}" != 1 ]]; then
     swift build -c release --package-path Benchmarks --product axon-bench
-    swift build -c release --product axon
+    swift build -c release
 fi
 [[ -x "$python" ]] || { echo "bench: no Python with Synapse at $python (set SYNAPSE_PYTHON)" >&2; exit 1; }
 wants() { [[ " $parts " == *" $1 "* ]]; }
@@ -59,6 +62,7 @@ stop_server() {
 cleanup() {
     stop_server synapse
     stop_server axon
+    declare -F cluster_stop >/dev/null && cluster_stop
     [[ -d $work/services ]] && bash "$root/Tests/tools/test-services.sh" stop "$work/services"
     if [[ "${BENCH_KEEP_WORKDIR:-0}" == 1 ]]; then echo "bench: logs and configs kept in $work"; else rm -rf "$work"; fi
 }
@@ -149,7 +153,7 @@ memory_json() { # server
 # CPU ticks used so far by both servers and the PostgreSQL cluster.
 server_ticks() {
     local total=0 p
-    for p in ${pid[synapse]} ${pid[axon]} $(pgrep -u postgres postgres 2>/dev/null); do
+    for p in ${pid[synapse]} ${pid[axon]} ${cluster_pids[@]+"${cluster_pids[@]}"} $(pgrep -u postgres postgres 2>/dev/null); do
         total=$((total + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0)))
     done
     echo "$total"
@@ -253,6 +257,11 @@ for engine in $engines; do
         stop_server "$server"
     done
 done
+
+if wants workers && [[ " $engines " == *" postgres "* ]]; then
+    # shellcheck source=Tests/tools/bench-workers.sh
+    source "$root/Tests/tools/bench-workers.sh"
+fi
 
 mkdir -p bench/results
 out="bench/results/$(date -u +%Y-%m-%dT%H%M%SZ)-$commit.json"

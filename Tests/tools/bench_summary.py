@@ -4,7 +4,7 @@ Usage: bench_summary.py WORKDIR OUT --commit C --synapse-version V --load-before
        --rates "R..." --overrides FILE --closed-runs N --cold-runs N
 
 WORKDIR/<engine>/<server>/ holds what bench.sh left there: closed-N.json, open-RATE.json, sync-*.json,
-idle-start.json, idle-end.json. OUT is created, never overwritten. Medians are over the successful runs; a
+idle-start.json, idle-end.json; WORKDIR/workers/<topology>/ what bench-workers.sh left: closed-N.json, idle.json. OUT is created, never overwritten. Medians are over the successful runs; a
 server whose runs failed keeps its errors and gets no figure, and ratios involving it are null.
 """
 import argparse
@@ -167,6 +167,34 @@ def engine_summary(engine, rates):
     return {"synapse": synapse, "axon": axon, "comparison": comparison}
 
 
+def workers_summary():
+    """The worker topologies: closed-loop medians, each process's idle memory, and the ratios that compare them."""
+    root = f"{args.work}/workers"
+    if not os.path.isdir(root):
+        return None
+    topologies = {}
+    for topology in sorted(os.listdir(root)):
+        closed = [load_summary(load(f"{root}/{topology}/closed-{n}.json")) for n in range(1, args.closed_runs + 1)]
+        ok = [c for c in closed if "error" not in c]
+        idle = load(f"{root}/{topology}/idle.json")
+        processes = {name: kib for name, kib in idle.items() if name != "nginx"} if "error" not in idle else {}
+        topologies[topology] = {
+            "closed_loop": {"runs": closed, "median": {key: median(c[key] for c in ok) for key in ok[0]} if ok else None},
+            "idle_rss_kib": idle,
+            "idle_rss_kib_total_without_nginx": sum(processes.values()) if processes else None,
+        }
+    sends = lambda name: dig(topologies, name, "closed_loop", "median", "sends_per_second")
+    comparison = {
+        "sends_per_second_axon_2r2p_over_synapse_2w1p": ratio(sends("axon-2r2p"), sends("synapse-2w1p")),
+        "sends_per_second_axon_2r2p_over_axon_monolith": ratio(sends("axon-2r2p"), sends("axon-mono")),
+        "second_client_reader_2r1p_over_1r1p": ratio(sends("axon-2r1p"), sends("axon-1r1p")),
+        "second_event_persister_2r2p_over_2r1p": ratio(sends("axon-2r2p"), sends("axon-2r1p")),
+        "idle_rss_total_synapse_2w1p_over_axon_2r2p": ratio(
+            dig(topologies, "synapse-2w1p", "idle_rss_kib_total_without_nginx"), dig(topologies, "axon-2r2p", "idle_rss_kib_total_without_nginx")),
+    }
+    return {"topologies": topologies, "comparison": comparison}
+
+
 def fmt(value, digits=1):
     return "—" if value is None else f"{value:.{digits}f}"
 
@@ -183,6 +211,9 @@ document = {
     "config_keys_not_default": overrides,
     "engines": engines,
 }
+workers = workers_summary()
+if workers:
+    document["workers"] = workers
 with open(args.out, "x") as f:
     json.dump(document, f, indent=2)
     f.write("\n")
@@ -212,3 +243,12 @@ for engine, summary in engines.items():
                   f"{fmt(dig(d, 'per_initial_sync_response', 'read_round_trips'), 0)} round trips")
     print(f"initial sync speed-up (Synapse time / Axon time): cold {fmt(c['initial_sync_cold_speedup'])}×, "
           f"warm {fmt(c['initial_sync_warm_speedup'])}×; incremental {fmt(c['incremental_sync_speedup'])}×")
+
+if workers:
+    print("\n## workers (PostgreSQL, Redis, nginx)")
+    for topology, t in workers["topologies"].items():
+        m = t["closed_loop"]["median"] or {}
+        print(f"{topology:13} closed loop {fmt(m.get('sends_per_second'))} sends/s, delivery p99 {fmt(m.get('delivery_p99_ms'))} ms; "
+              f"idle RSS {t['idle_rss_kib']} KiB")
+    for key, value in workers["comparison"].items():
+        print(f"{key}: {fmt(value, 2)}")

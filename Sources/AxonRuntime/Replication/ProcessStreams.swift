@@ -112,9 +112,10 @@ struct ProcessStreams {
             writesMainStreams
             ? [(.receipts, { @Sendable in receipts.position }, receipts.positions()), (.accountData, { @Sendable in accountData.position }, accountData.positions())] : []
         let written = eventsWritten + mainStreamsWritten
+        let servesReads = role != .eventPersister
         let link = try ReplicationLink(
             config: config, heartbeat: { written.map { stream, current, _ in .position(stream, current()) } }, follower: follower,
-            servesFollowed: role != .eventPersister, logger: logger
+            servesFollowed: servesReads, logger: logger
         )
         publisher.withLock { $0 = link }
         for (stream, _, advances) in written {
@@ -129,11 +130,13 @@ struct ProcessStreams {
         // Nothing reaches the follower before the link's subscriber starts with the service group, after the notifier and
         // the typing and presence copies have subscribed to `bus`: none of them misses a notice.
         follower?.start { stream, after, upTo in
+            // An event persister follows its fellows only for their positions; nothing in it reads their notices.
+            guard servesReads else { return [] }
             switch stream {
-            case .events: try await EventNotices.read(from: store, after: after, upTo: upTo)
-            case .receipts: try await receipts.notices(after: after, upTo: upTo)
-            case .accountData: try await accountData.notices(after: after, upTo: upTo)
-            case .typing, .presence: []
+            case .events: return try await EventNotices.read(from: store, after: after, upTo: upTo)
+            case .receipts: return try await receipts.notices(after: after, upTo: upTo)
+            case .accountData: return try await accountData.notices(after: after, upTo: upTo)
+            case .typing, .presence: return []
             }
         }
         return ProcessStreams(

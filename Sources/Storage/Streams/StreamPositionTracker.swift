@@ -15,8 +15,9 @@ struct StreamPositionTracker: Sendable {
     /// Finished IDs above `position`, with whether they committed.
     private var finished: [Int64: Bool] = [:]
     /// Allocations requested but not yet answered (a `nextval` on its way), each with the highest
-    /// ID allocated when it started: the answer will be above that, so the position may reach it
-    /// but not pass it until the answer is known.
+    /// ID known to be handed out when it started (this writer's, or another writer's it had observed):
+    /// the answer will be above that, so the position may reach it but not pass it until the answer
+    /// is known.
     private var pending: [UInt64: Int64] = [:]
     private var nextToken: UInt64 = 0
     /// Counts every allocation and finish, so a reader merging several writers can tell it saw each one unchanged.
@@ -48,7 +49,7 @@ struct StreamPositionTracker: Sendable {
     mutating func beginAllocation() -> UInt64 {
         changes += 1
         nextToken += 1
-        pending[nextToken] = lastAllocated
+        pending[nextToken] = max(lastAllocated, observed)
         return nextToken
     }
 
@@ -77,8 +78,10 @@ struct StreamPositionTracker: Sendable {
     }
 
     /// Another writer sharing this writer's ID sequence reached `other`: every ID up to it was handed out already, so
-    /// whatever this writer allocates from now on lies above it. Once nothing of this writer's is unfinished, its
-    /// position moves there, so readers taking the lowest position of all writers are not held back by an idle one.
+    /// whatever this writer allocates from now on lies above it. The position moves there as far as this writer's own
+    /// unfinished IDs allow (below the lowest in flight, up to what a pending allocation may still return), so readers
+    /// taking the lowest position of all writers wait only for IDs that can still commit below it, not for this
+    /// writer's next commit.
     /// - Returns: whether `position` advanced.
     mutating func observe(_ other: Int64) -> Bool {
         guard other > position else { return false }
@@ -106,9 +109,10 @@ struct StreamPositionTracker: Sendable {
                 position = id
             }
         }
-        if isIdle, observed > position {
-            position = observed
-            lastAllocated = max(lastAllocated, observed)
+        let claimable = min(observed, lowestInFlight.map { $0 - 1 } ?? .max, pendingFloor ?? .max)
+        if claimable > position {
+            position = claimable
+            lastAllocated = max(lastAllocated, claimable)
         }
         return position > start
     }
