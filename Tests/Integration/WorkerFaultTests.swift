@@ -23,6 +23,8 @@ struct WorkerFaultTests {
         let stop = Atomic(false)
         /// Sync responses whose timeline was cut short (events older than it were skipped).
         let limited = Mutex(0)
+        /// Per syncing user: each answered sync as "since → next_batch: messages", to tell a skip from a stall.
+        let syncs = Mutex<[String: [String]]>([:])
     }
 
     /// Sends numbered messages until stopped (about six a second), retrying each with its own transaction ID until one
@@ -58,6 +60,8 @@ struct WorkerFaultTests {
             }
             let events = reply.json.timeline(roomID).filter { $0["type"] == "m.room.message" }.compactMap { $0["event_id"]?.stringValue }
             ledger.received.withLock { $0[client.userID, default: []] += events }
+            let next = reply.json["next_batch"]?.stringValue ?? "-"
+            ledger.syncs.withLock { $0[client.userID, default: []].append("\(Self.eventsPosition(since)) → \(Self.eventsPosition(next)): \(events.count)") }
             if reply.json["rooms"]?["join"]?[roomID]?["timeline"]?["limited"] == true { ledger.limited.withLock { $0 += 1 } }
             since = reply.json["next_batch"]?.stringValue ?? since
         }
@@ -68,6 +72,13 @@ struct WorkerFaultTests {
         let text = try await TestHTTP.request("GET", process.baseURL + "/_synapse/metrics").body
         return text.split(separator: "\n").first { $0.hasPrefix("axon_events_persisted_total ") }
             .flatMap { Double($0.split(separator: " ").last ?? "") }.map { Int($0) } ?? 0
+    }
+
+    /// The events position inside a sync token (`a1_<events>_…`), or the whole token when it has none.
+    static func eventsPosition(_ token: String?) -> String {
+        guard let token else { return "initial" }
+        let parts = token.split(separator: "_")
+        return parts.count > 1 ? String(parts[1]) : token
     }
 
     static func ready(_ url: String) async -> Int {
@@ -113,10 +124,16 @@ struct WorkerFaultTests {
                 let owning = try #require(persisted.indices.max { persisted[$0] < persisted[$1] })
                 cluster.persisters[owning].child.signal(SIGKILL)
                 _ = await cluster.persisters[owning].child.waitForExit()
-                try await Task.sleep(for: .seconds(3))
+                // Silent past the limit, the persister makes main unready (its rooms' events cannot be written).
+                try await ClientReaderTests.eventually("main reports the persister silent", timeout: .seconds(20)) {
+                    await Self.ready(cluster.main.baseURL) == 503
+                }
                 let revived = try cluster.startPersister(owning)
                 try await revived.whileRunning {
                     try await revived.waitUntilReady()
+                    try await ClientReaderTests.eventually("main is ready again", timeout: .seconds(20)) {
+                        await Self.ready(cluster.main.baseURL) == 200
+                    }
                     try await Task.sleep(for: .seconds(2))
 
                     // A client reader dies without warning; nginx sends its users to the other; it comes back.
@@ -162,6 +179,15 @@ struct WorkerFaultTests {
                             let missing = Set(sent.values).subtracting(seen)
                             let missingTxns = sent.filter { missing.contains($0.value) }.keys.sorted()
                             #expect(missing.isEmpty, "\(syncer.userID) never got \(missing.count) of \(sent.count): \(missingTxns.prefix(20)) \(missing.prefix(5))")
+                        if !missing.isEmpty {
+                            // Where the missed events sit in the stream (room tokens carry stream orderings), and the
+                            // syncs that passed them.
+                            for eventID in missing.prefix(3) {
+                                let context = try? await owner.call("GET", "/rooms/\(SuiteClient.escape(roomID))/context/\(SuiteClient.escape(eventID))?limit=0")
+                                print("missed \(eventID): context start \(context?.json["start"]?.stringValue ?? "?") end \(context?.json["end"]?.stringValue ?? "?")")
+                            }
+                            print("\(syncer.userID) syncs: \(ledger.syncs.withLock { $0[syncer.userID] ?? [] }.joined(separator: "; "))")
+                        }
                         }
                         // The room holds each acknowledged send exactly once.
                         var history: [String] = []

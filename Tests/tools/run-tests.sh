@@ -24,7 +24,14 @@ failure_digest() {
 }
 cleanup() {
     local status=$?
-    (( status == 0 )) || failure_digest
+    local kept
+    if (( status != 0 )); then
+        failure_digest
+        # The servers' logs outlive a failed run, for whoever looks into it.
+        kept=$(mktemp -d /tmp/axon-test-logs.XXXXXX)
+        cp -r "${AXON_TEST_LOG_DIR:-$services/logs}/." "$kept/" 2>/dev/null || true
+        echo "--- logs of the failed run kept in $kept"
+    fi
     bash Tests/tools/test-services.sh stop "$services" >/dev/null 2>&1 || true
     rm -rf "$services"
     echo "--- phase timings"
