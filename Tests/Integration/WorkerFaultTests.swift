@@ -21,6 +21,8 @@ struct WorkerFaultTests {
         /// Per syncing user: message event IDs in the order their syncs delivered them.
         let received = Mutex<[String: [String]]>([:])
         let stop = Atomic(false)
+        /// Every sender has returned: `sent` is final.
+        let sendersFinished = Atomic(false)
         /// Sync responses whose timeline was cut short (events older than it were skipped).
         let limited = Mutex(0)
         /// Per syncing user: each answered sync as "since → next_batch: messages", to tell a skip from a stall.
@@ -100,16 +102,23 @@ struct WorkerFaultTests {
                 }
                 let senders = Array(users.prefix(3))
                 let syncers = Array(users.suffix(3))
+                // Everything is received once the senders have finished (a send under way when they are told to
+                // stop still completes, and counts) and every syncer holds every acknowledged send.
                 let allReceived: @Sendable () -> Bool = {
+                    guard ledger.sendersFinished.load(ordering: .relaxed) else { return false }
                     let sent = Set(ledger.sent.withLock { $0.values })
-                    return ledger.stop.load(ordering: .relaxed)
-                        && ledger.received.withLock { received in syncers.allSatisfy { sent.isSubset(of: Set(received[$0.userID] ?? [])) } }
+                    return ledger.received.withLock { received in syncers.allSatisfy { sent.isSubset(of: Set(received[$0.userID] ?? [])) } }
                 }
-                let load = Task {
+                let sending = Task {
                     await withTaskGroup(of: Void.self) { group in
                         for (index, sender) in senders.enumerated() {
                             group.addTask { await Self.send(sender, roomID: roomID, prefix: "s\(index)", ledger: ledger) }
                         }
+                    }
+                    ledger.sendersFinished.store(true, ordering: .relaxed)
+                }
+                let load = Task {
+                    await withTaskGroup(of: Void.self) { group in
                         for syncer in syncers {
                             group.addTask { await Self.sync(syncer, roomID: roomID, ledger: ledger, until: allReceived) }
                         }
@@ -165,6 +174,7 @@ struct WorkerFaultTests {
                         try await Task.sleep(for: .seconds(3))
 
                         ledger.stop.store(true, ordering: .relaxed)
+                        await sending.value
                         let deadline = ContinuousClock.now + .seconds(60)
                         while !allReceived() && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(200)) }
                         if !allReceived() { load.cancel() }
