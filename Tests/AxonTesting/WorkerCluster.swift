@@ -160,6 +160,13 @@ public enum WorkerCluster {
 }
 
 extension ServerProcess {
+    /// The events this process has persisted, from its metrics (`axon_events_persisted_total`; 0 before the first).
+    public func persistedEvents() async throws -> Int {
+        let text = try await TestHTTP.request("GET", baseURL + "/_synapse/metrics").body
+        return text.split(separator: "\n").first { $0.hasPrefix("axon_events_persisted_total ") }
+            .flatMap { Double($0.split(separator: " ").last ?? "") }.map { Int($0) } ?? 0
+    }
+
     /// Waits until `/health/ready` answers 200 (a worker has heard from the main process), failing early if it exits.
     public func waitUntilReady(timeout: Duration = .seconds(30)) async throws {
         let deadline = ContinuousClock.now + timeout

@@ -49,15 +49,10 @@ struct WorkerClusterTests {
                 // Events are persisted by the event persisters, new rooms falling to each in turn; main persists none.
                 let secondRoom = try await users[1].createRoom()
                 _ = try await users[1].send(secondRoom, "in the second room")
-                func persisted(_ process: ServerProcess) async throws -> Int {
-                    let text = try await TestHTTP.request("GET", process.baseURL + "/_synapse/metrics").body
-                    return text.split(separator: "\n").first { $0.hasPrefix("axon_events_persisted_total ") }
-                        .flatMap { Double($0.split(separator: " ").last ?? "") }.map { Int($0) } ?? 0
-                }
                 for persister in cluster.persisters {
-                    #expect(try await persisted(persister) > 0, "\(persister.baseURL) persisted events")
+                    #expect(try await persister.persistedEvents() > 0, "\(persister.baseURL) persisted events")
                 }
-                #expect(try await persisted(cluster.main) == 0, "main persisted no event")
+                #expect(try await cluster.main.persistedEvents() == 0, "main persisted no event")
                 #expect(try await users[0].sync().timeline(secondRoom).isEmpty, "users[0] is not in the second room")
                 #expect(try await users[1].sync().timeline(secondRoom).contains { $0["content"]?["body"] == "in the second room" })
             }

@@ -69,13 +69,6 @@ struct WorkerFaultTests {
         }
     }
 
-    /// The events a process has persisted, from its metrics.
-    static func persistedEvents(_ process: ServerProcess) async throws -> Int {
-        let text = try await TestHTTP.request("GET", process.baseURL + "/_synapse/metrics").body
-        return text.split(separator: "\n").first { $0.hasPrefix("axon_events_persisted_total ") }
-            .flatMap { Double($0.split(separator: " ").last ?? "") }.map { Int($0) } ?? 0
-    }
-
     /// The events position inside a sync token (`a1_<events>_…`), or the whole token when it has none.
     static func eventsPosition(_ token: String?) -> String {
         guard let token else { return "initial" }
@@ -129,7 +122,7 @@ struct WorkerFaultTests {
                 // The event persister that owns the room dies without warning: sends fail until it is back (each is
                 // retried with its transaction ID), then resume; nothing it acknowledged is lost or doubled.
                 var persisted: [Int] = []
-                for persister in cluster.persisters { persisted.append(try await Self.persistedEvents(persister)) }
+                for persister in cluster.persisters { persisted.append(try await persister.persistedEvents()) }
                 let owning = try #require(persisted.indices.max { persisted[$0] < persisted[$1] })
                 cluster.persisters[owning].child.signal(SIGKILL)
                 _ = await cluster.persisters[owning].child.waitForExit()

@@ -87,9 +87,6 @@ struct MainProcessClient: PresenceForwarding, RequestForwarding {
     }
 
     private func request(_ target: String, method: HTTPMethod) -> HTTPClientRequest {
-        var request = HTTPClientRequest(url: baseURL + target)
-        request.method = method
-        if let value = secret.headerValue { request.headers.add(name: "X-Axon-Replication-Secret", value: value) }
-        return request
+        secret.request(baseURL, target, method: method)
     }
 }

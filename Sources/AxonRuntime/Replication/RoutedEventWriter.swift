@@ -73,10 +73,8 @@ struct PersisterClient: Sendable {
     static let answerLimit = 1024 * 1024
 
     func persist(_ unit: WriteUnit) async throws(RoomError) -> [WrittenEvent] {
-        var request = HTTPClientRequest(url: baseURL + ReplicationRoutes.persistPath)
-        request.method = .POST
+        var request = secret.request(baseURL, ReplicationRoutes.persistPath, method: .POST)
         request.headers.add(name: "Content-Type", value: "application/json")
-        if let value = secret.headerValue { request.headers.add(name: "X-Axon-Replication-Secret", value: value) }
         request.body = .bytes(ByteBuffer(bytes: unit.wireJSON.encoded()))
         let status: UInt
         let body: ByteBuffer

@@ -86,12 +86,7 @@ public struct Composition: Sendable {
     private static func persisterRoutes(
         config: HomeserverConfig, streams: ProcessStreams, serverName: ServerName, signingKey: SigningKey, logger: Logger
     ) -> [Route] {
-        let ownership = RoomOwnership(writers: config.worker.streamWriters.events)
-        let instance = config.worker.instanceName
-        let writer = RoomWriter(
-            store: streams.store, serverName: serverName, signingKey: signingKey, bus: streams.bus, logger: logger,
-            owns: { ownership.owner(of: $0) == instance }
-        )
+        let writer = roomWriter(config: config, streams: streams, serverName: serverName, signingKey: signingKey, logger: logger)
         return ReplicationRoutes.persisterRoutes(writer: writer, secret: ReplicationSecret(config.worker.replicationSecret?.revealed))
     }
 
@@ -99,16 +94,23 @@ public struct Composition: Sendable {
     private static func eventWriter(
         config: HomeserverConfig, streams: ProcessStreams, serverName: ServerName, signingKey: SigningKey, logger: Logger
     ) -> any EventWriting {
-        let ownership = RoomOwnership(writers: config.worker.streamWriters.events)
-        let instance = config.worker.instanceName
         let local =
             streams.writesEvents
-            ? RoomWriter(
-                store: streams.store, serverName: serverName, signingKey: signingKey, bus: streams.bus, logger: logger,
-                owns: { ownership.owner(of: $0) == instance }
-            ) : nil
-        if let local, ownership.writers == [instance] { return local }
+            ? roomWriter(config: config, streams: streams, serverName: serverName, signingKey: signingKey, logger: logger) : nil
+        if let local, config.worker.streamWriters.events == [config.worker.instanceName] { return local }
         return RoutedEventWriter(config: config, local: local, follower: streams.link?.follower, logger: logger)
+    }
+
+    /// The room writer of an events writer, creating only rooms it owns (`RoomOwnership`).
+    private static func roomWriter(
+        config: HomeserverConfig, streams: ProcessStreams, serverName: ServerName, signingKey: SigningKey, logger: Logger
+    ) -> RoomWriter {
+        let ownership = RoomOwnership(writers: config.worker.streamWriters.events)
+        let instance = config.worker.instanceName
+        return RoomWriter(
+            store: streams.store, serverName: serverName, signingKey: signingKey, bus: streams.bus, logger: logger,
+            owns: { ownership.owner(of: $0) == instance }
+        )
     }
 
     /// Rooms, sync, profiles, account data, receipts, typing, filters and the directory, sharing one bus. A client
