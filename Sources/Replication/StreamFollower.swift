@@ -5,7 +5,8 @@ import Synchronization
 /// A worker's view of streams other processes write: their notices for this process's consumers, and each durable
 /// stream's persisted-up-to position as its writers announce it. A stream several processes write (the events of
 /// several persisters, sharing one ID sequence) stands at the lowest of its writers' positions: each writer's position
-/// says none of its own IDs at or below it is still to commit, so below the lowest none of anyone's is.
+/// says none of its own IDs at or below it is still to commit, so below the lowest none of anyone's is. Each writer's
+/// own position is kept too, for reads bounded per writer (a room's events, all from its owner).
 ///
 /// Messages arrive in the order each sender published them. A sender's numbering shows whether any were lost (a
 /// dropped connection, a full queue, a restart of either side); when one was, the next `POSITION` of each durable
@@ -45,7 +46,8 @@ public final class StreamFollower: Sendable {
         /// The newest position each writer announced, and since when this process has been short of a stream's.
         var announced: [WriterKey: Int64] = [:]
         var behindSince: [StreamName: ContinuousClock.Instant] = [:]
-        var observers: [UInt64: (stream: StreamName, continuation: AsyncStream<Int64>.Continuation)] = [:]
+        /// Consumers of a stream's position (`writer` nil) or of one writer's.
+        var observers: [UInt64: (stream: StreamName, writer: String?, continuation: AsyncStream<Int64>.Continuation)] = [:]
         var nextObserver: UInt64 = 0
     }
 
@@ -129,13 +131,20 @@ public final class StreamFollower: Sendable {
         state.withLock { $0.positions[stream] ?? 0 }
     }
 
-    /// The position of `stream` now and after every advance; slow consumers see only the newest value.
-    public func positions(of stream: StreamName) -> AsyncStream<Int64> {
+    /// Where one writer of a followed stream stands, as far as this process has applied it.
+    public func position(of stream: StreamName, writer: String) -> Int64 {
+        state.withLock { $0.writerPositions[WriterKey(stream: stream, writer: writer)] ?? 0 }
+    }
+
+    /// The position of `stream` (or of its `writer` alone) now and after every advance; slow consumers see only the
+    /// newest value.
+    public func positions(of stream: StreamName, writer: String? = nil) -> AsyncStream<Int64> {
         let (positions, continuation) = AsyncStream.makeStream(of: Int64.self, bufferingPolicy: .bufferingNewest(1))
         let id = state.withLock { state in
             state.nextObserver += 1
-            state.observers[state.nextObserver] = (stream, continuation)
-            continuation.yield(state.positions[stream] ?? 0)
+            state.observers[state.nextObserver] = (stream, writer, continuation)
+            let now = writer.map { state.writerPositions[WriterKey(stream: stream, writer: $0)] ?? 0 } ?? state.positions[stream] ?? 0
+            continuation.yield(now)
             return state.nextObserver
         }
         continuation.onTermination = { [weak self] _ in
@@ -144,11 +153,11 @@ public final class StreamFollower: Sendable {
         return positions
     }
 
-    /// Returns once `stream` reaches `position` or `timeout` passes; whether it got there.
-    public func waitUntil(_ stream: StreamName, reaches position: Int64, timeout: Duration) async -> Bool {
+    /// Returns once `stream` (or its `writer` alone) reaches `position` or `timeout` passes; whether it got there.
+    public func waitUntil(_ stream: StreamName, writer: String? = nil, reaches position: Int64, timeout: Duration) async -> Bool {
         await withTaskGroup(of: Bool.self) { group in
             group.addTask {
-                for await current in self.positions(of: stream) where current >= position { return true }
+                for await current in self.positions(of: stream, writer: writer) where current >= position { return true }
                 return false
             }
             group.addTask {
@@ -272,14 +281,22 @@ public final class StreamFollower: Sendable {
         }
         state.withLock { state in
             state.pending.remove(key)
-            state.writerPositions[key] = max(state.writerPositions[key] ?? 0, position)
+            let applied = state.writerPositions[key] ?? 0
+            state.writerPositions[key] = max(applied, position)
+            if position > applied {
+                for observer in state.observers.values where observer.stream == stream && observer.writer == key.writer {
+                    observer.continuation.yield(position)
+                }
+            }
             let caughtUp = state.announced.allSatisfy { $0.key.stream != stream || $0.value <= (state.writerPositions[$0.key] ?? 0) }
             if caughtUp { state.behindSince[stream] = nil }
             let merged = Self.lowest(of: stream, in: state.writerPositions)
             guard merged > (state.positions[stream] ?? 0) else { return }
             state.positions[stream] = merged
             Gauge(label: "axon_stream_position", dimensions: [("stream", stream.rawValue)]).record(merged)
-            for observer in state.observers.values where observer.stream == stream { observer.continuation.yield(merged) }
+            for observer in state.observers.values where observer.stream == stream && observer.writer == nil {
+                observer.continuation.yield(merged)
+            }
         }
     }
 

@@ -88,14 +88,6 @@ public final class RoomStore: Sendable {
         streamIDs.observe(otherWriterAt: position)
     }
 
-    /// This writer's progress, for merging with other writers of the `events` stream.
-    public var progress: StreamProgress {
-        switch events {
-        case .writing(let streamIDs): streamIDs.progress
-        case .following(let position): StreamProgress(position: position.persistedUpTo, idle: true, changes: 0)
-        }
-    }
-
     /// The highest stream ordering any writer has been given: a sync token beyond it is from the future.
     public func maxAllocated() async throws(RoomStoreError) -> Int64 {
         try await RoomStoreError.catching {
@@ -250,5 +242,3 @@ public final class RoomStore: Sendable {
         try await RoomStoreError.catching { try await database.read { connection in try body(connection) } }
     }
 }
-
-extension RoomStore: StreamProgressSource {}

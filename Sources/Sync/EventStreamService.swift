@@ -89,7 +89,7 @@ public final class EventStreamService: Sendable {
     private func bounded(_ token: SyncToken) -> SyncToken {
         let current = sync.currentToken()
         var token = token
-        token.events = min(token.events, current.events)
+        token.events = token.events.read(under: notifier.ownership).lowered(to: current.events)
         token.receipts = min(token.receipts, current.receipts)
         token.accountData = min(token.accountData, current.accountData)
         return token
@@ -101,10 +101,12 @@ public final class EventStreamService: Sendable {
     {
         var end = upTo
         var chunk: [JSONValue] = []
-        if upTo.events > from.events {
-            let (events, last) = try await roomEvents(request, scope: scope, after: from.events, upTo: upTo.events)
+        if !from.events.reaches(upTo.events) {
+            let (events, reached) = try await roomEvents(request, scope: scope, after: from.events, upTo: upTo.events)
             chunk += events
-            end.events = last
+            end.events = reached
+        } else {
+            end.events = from.events
         }
         let rooms = Set(scope.rooms.keys)
         for (room, users) in sources.typing.typing(in: rooms, after: from.typing, epoch: from.typingEpoch) {
@@ -137,39 +139,46 @@ public final class EventStreamService: Sendable {
         return (chunk, end)
     }
 
-    /// The first `limit` events after `after` in the scope's rooms, plus the user's own membership changes in other
-    /// rooms (an invite, a leave), each as history visibility lets the user read it; and the stream position of
-    /// the last one taken (`upTo` when there are none).
-    private func roomEvents(_ request: Request, scope: Scope, after: Int64, upTo: Int64) async throws(RoomError)
-        -> (events: [JSONValue], last: Int64)
+    /// The first `limit` events in range in the scope's rooms (each room over its writer's range), plus the user's
+    /// own membership changes in other rooms (an invite, a leave), each as history visibility lets the user read it;
+    /// and the positions reached: `upTo`, or where the limit cut the rest.
+    private func roomEvents(_ request: Request, scope: Scope, after: EventPositions, upTo: EventPositions) async throws(RoomError)
+        -> (events: [JSONValue], reached: EventPositions)
     {
+        let ownership = notifier.ownership
+        func range(_ roomID: RoomID) -> (after: Int64, upTo: Int64) {
+            (after.position(in: roomID, ownership: ownership), upTo.position(in: roomID, ownership: ownership))
+        }
         var events: [RoomEvent] = []
         var joinedAt = scope.rooms
-        // Only rooms with events in range are read: from memory, or one indexed probe per room for an old token.
         let rooms = Set(scope.rooms.keys)
-        var changed = notifier.roomsWithEvents(after: after, among: rooms)
-        if changed == nil {
-            changed = try await RoomError.catching {
-                try await sources.timeline.roomsWithEvents(among: rooms, after: after, upTo: upTo)
-            }
-        }
-        for roomID in changed ?? [] {
+        let changed = try await ChangedRooms.among(rooms, after: after, upTo: upTo, notifier: notifier, timeline: sources.timeline)
+        for roomID in changed {
+            let (from, to) = range(roomID)
+            guard to > from else { continue }
             events += try await RoomError.catching {
                 try await sources.timeline.history(
-                    in: roomID, from: .afterStream(after), to: .afterStream(upTo), direction: .forward, limit: request.limit
+                    in: roomID, from: .afterStream(from), to: .afterStream(to), direction: .forward, limit: request.limit
                 )
             }
         }
         let records = try await RoomError.catching { try await sources.memberships.memberships(of: request.user) }
-        let ownChanges = records.filter { $0.streamOrdering > after && $0.streamOrdering <= upTo && scope.rooms[$0.roomID] == nil }
+        let ownChanges = records.filter { record in
+            let (from, to) = range(record.roomID)
+            return record.streamOrdering > from && record.streamOrdering <= to && scope.rooms[record.roomID] == nil
+        }
         for record in ownChanges {
             joinedAt[record.roomID] = record.membership == Membership.join ? record.streamOrdering : nil
         }
         events += try await RoomError.catching { try await sources.timeline.events(ownChanges.map(\.eventID)) }
         events.sort { $0.streamOrdering < $1.streamOrdering }
         let taken = Array(events.prefix(request.limit))
-        // As Synapse: continue after the last event taken (the limit may have cut the rest), or from `upTo`.
-        let last = taken.last?.streamOrdering ?? upTo
+        // As Synapse: continue after the last event taken when the limit may have cut the rest (each room's page too
+        // stops at the limit). Every event up to it, in each writer's range, was taken.
+        var reached = upTo
+        if taken.count == request.limit, let last = taken.last?.streamOrdering {
+            reached = after.raised(to: upTo.lowered(to: EventPositions(last)))
+        }
         var formatted: [(stream: Int64, json: JSONValue)] = []
         let viewer = ClientEventFormat.Viewer(userID: request.user, deviceID: request.deviceID)
         for (roomID, roomEvents) in Dictionary(grouping: taken, by: \.roomID) {
@@ -179,6 +188,6 @@ public final class EventStreamService: Sendable {
             let json = try await sources.reader.format(readable, in: roomID, viewer: viewer, withPreviousState: true)
             formatted += zip(readable.map(\.streamOrdering), json).map { ($0, $1) }
         }
-        return (formatted.sorted { $0.stream < $1.stream }.map(\.json), last)
+        return (formatted.sorted { $0.stream < $1.stream }.map(\.json), reached)
     }
 }

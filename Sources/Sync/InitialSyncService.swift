@@ -47,7 +47,10 @@ public final class InitialSyncService: Sendable {
                 room["invite"] = try await sources.reader.format(invite, in: record.roomID, viewer: viewer).first ?? .null
             } else {
                 let joined = record.membership == Membership.join
-                let access = RoomReader.Access(upTo: joined ? current.events : record.streamOrdering, joinedAt: joined ? record.streamOrdering : nil)
+                let access = RoomReader.Access(
+                    upTo: joined ? sync.eventsPosition(in: record.roomID, of: current) : record.streamOrdering,
+                    joinedAt: joined ? record.streamOrdering : nil
+                )
                 let wasJoined = if joined { true } else { try await sources.reader.wasJoined(before: record) }
                 let contents = wasJoined
                     ? try await roomContents(record.roomID, viewer: viewer, access: access, limit: limit, current: current)
@@ -75,7 +78,7 @@ public final class InitialSyncService: Sendable {
     public func snapshot(of roomID: RoomID, viewer: ClientEventFormat.Viewer, limit: Int) async throws(RoomError) -> JSONValue {
         let current = sync.currentToken()
         var access = try await sources.reader.access(roomID, viewer: viewer.userID)
-        access.upTo = min(access.upTo, current.events)
+        access.upTo = min(access.upTo, sync.eventsPosition(in: roomID, of: current))
         let departed = access.joinedAt == nil && !access.peeking
         var room = try await roomContents(roomID, viewer: viewer, access: access, limit: limit, current: current).objectValue ?? [:]
         room["room_id"] = .string(roomID.rawValue)
@@ -109,7 +112,7 @@ public final class InitialSyncService: Sendable {
         let start: RoomToken = recent.events.first.map { .topological(depth: $0.topologicalOrdering, stream: $0.streamOrdering) }
             ?? .stream(access.upTo)
         var end = current
-        end.events = access.upTo
+        end.events = current.events.lowered(to: EventPositions(access.upTo))
         return [
             "messages": [
                 "chunk": .array(try await sources.reader.format(readable, in: roomID, viewer: viewer, withPreviousState: true)),
@@ -125,7 +128,7 @@ public final class InitialSyncService: Sendable {
     {
         let own = try await RoomError.catching { try await sources.timeline.events([record.eventID]) }
         var end = current
-        end.events = record.streamOrdering
+        end.events = current.events.lowered(to: EventPositions(record.streamOrdering))
         return [
             "messages": [
                 "chunk": .array(try await sources.reader.format(own, in: record.roomID, viewer: viewer)),

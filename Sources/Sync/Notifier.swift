@@ -9,10 +9,10 @@ import Synchronization
 /// Every relevant notice bumps a counter per room and per user; a sync reads `mark()` before it queries and waits
 /// with that mark, so a notice arriving between its query and its wait still wakes it.
 ///
-/// The events position is the persisted-up-to position (every lower stream ordering committed or abandoned),
-/// never the highest notice seen: with several writers, a notice for 11 can arrive while 10 is still being
-/// committed. An events notice above the position waits until the position reaches it; writers publish before
-/// their position passes an event, so by then every notice up to the position has arrived.
+/// The events positions are each writer's persisted-up-to position (every lower stream ordering it took committed or
+/// abandoned), never the highest notice seen: with several writers, a notice for 11 can arrive while 10 is still
+/// being committed. An events notice above its room's writer's position waits until that position reaches it;
+/// writers publish before their position passes an event, so by then every notice up to the position has arrived.
 public final class Notifier: Sendable {
     private struct Waiter {
         let user: UserID
@@ -21,8 +21,9 @@ public final class Notifier: Sendable {
     }
 
     private struct State {
-        var eventsPosition: Int64
-        /// Events notices above `eventsPosition`, applied once it reaches them (as many as events being committed).
+        var events: EventPositions
+        /// Events notices above their room's writer's position, applied once it reaches them (as many as events
+        /// being committed).
         var early: [StreamNotice] = []
         /// The newest events position notified per room, for rooms with events since this process started.
         var roomEvents: [RoomID: Int64] = [:]
@@ -31,34 +32,34 @@ public final class Notifier: Sendable {
         var userChanged: [UserID: UInt64] = [:]
         var waiters: [UInt64: Waiter] = [:]
         var nextWaiter: UInt64 = 0
-        /// Requests waiting for the events position to reach a token's.
-        var positionWaiters: [UInt64: (position: Int64, wake: CheckedContinuation<Void, Never>)] = [:]
+        /// Requests waiting for the events positions to reach a token's.
+        var positionWaiters: [UInt64: (positions: EventPositions, wake: CheckedContinuation<Void, Never>)] = [:]
     }
 
     private let state: Mutex<State>
-    private let startPosition: Int64
+    private let start: EventPositions
     /// Whether `roomsWithEvents` may answer from the notices (the process that writes the events stream sees every
     /// one); a process following a writer elsewhere asks the database, so a notice it never received cannot make a sync
     /// skip an event.
     private let remembersRooms: Bool
-    private let persisted: @Sendable () -> Int64
+    private let writers: EventWriterPositions
+    /// Which writer's position bounds each room's events.
+    public var ownership: RoomOwnership { writers.ownership }
     private let listener: Mutex<Task<Void, Never>?> = Mutex(nil)
 
-    /// `persisted` reads the events stream's persisted-up-to position; `advances` yields it as it moves (both from
-    /// `RoomStore`, or a `MergedStreamPosition` over several writers).
-    public init(
-        bus: any ReplicationBus, persisted: @escaping @Sendable () -> Int64, advances: AsyncStream<Int64>, remembersRooms: Bool = true
-    ) {
-        let start = persisted()
-        state = Mutex(State(eventsPosition: start))
-        startPosition = start
+    /// `writers`: where each events writer stands, as this process learns it.
+    public init(bus: any ReplicationBus, writers: EventWriterPositions, remembersRooms: Bool = true) {
+        let start = writers.current
+        state = Mutex(State(events: start))
+        self.start = start
         self.remembersRooms = remembersRooms
-        self.persisted = persisted
+        self.writers = writers
         bus.subscribe { [weak self] notice in self?.handle(notice) }
+        let advances = writers.advances()
         let task = Task { [weak self] in
-            for await position in advances {
+            for await positions in advances {
                 guard let self else { return }
-                self.catchUp(to: position)
+                self.catchUp(to: positions)
             }
         }
         listener.withLock { $0 = task }
@@ -68,17 +69,20 @@ public final class Notifier: Sendable {
         listener.withLock { $0 }?.cancel()
     }
 
-    /// The persisted-up-to position, with every notice up to it handled: a sync never reads past it, so the rooms
-    /// it finds changed in memory and in the database agree.
-    public var eventsPosition: Int64 {
-        catchUp(to: persisted())
+    /// Each writer's persisted-up-to position, with every notice up to it handled: a sync never reads past it, so
+    /// the rooms it finds changed in memory and in the database agree.
+    public var eventsPositions: EventPositions {
+        catchUp(to: writers.current)
     }
 
     /// The rooms among `rooms` with events after `after`, or `nil` when `after` predates this process or the process
     /// follows another writer (ask the database then).
-    public func roomsWithEvents(after: Int64, among rooms: Set<RoomID>) -> Set<RoomID>? {
-        guard remembersRooms, after >= startPosition else { return nil }
-        return state.withLock { state in rooms.filter { (state.roomEvents[$0] ?? Int64.min) > after } }
+    public func roomsWithEvents(after: EventPositions, among rooms: Set<RoomID>) -> Set<RoomID>? {
+        guard remembersRooms, after.reaches(start) else { return nil }
+        let ownership = ownership
+        return state.withLock { state in
+            rooms.filter { (state.roomEvents[$0] ?? Int64.min) > after.position(in: $0, ownership: ownership) }
+        }
     }
 
     /// The current change counter, to pass to `wait` after querying.
@@ -116,8 +120,8 @@ public final class Notifier: Sendable {
         timer.cancel()
     }
 
-    /// Returns once the events position reaches `position`, or after `timeout`; whether it got there.
-    public func waitForEvents(reaching position: Int64, timeout: Duration) async -> Bool {
+    /// Returns once every events writer reaches where `positions` puts it, or after `timeout`; whether they got there.
+    public func waitForEvents(reaching positions: EventPositions, timeout: Duration) async -> Bool {
         let id = state.withLock { state -> UInt64 in
             state.nextWaiter += 1
             return state.nextWaiter
@@ -128,20 +132,21 @@ public final class Notifier: Sendable {
         }
         await withTaskCancellationHandler {
             await withCheckedContinuation { (wake: CheckedContinuation<Void, Never>) in
-                let now = persisted()
-                let ready = state.withLock { state -> Bool in
-                    _ = Self.advance(&state, to: now)
-                    if state.eventsPosition >= position || Task.isCancelled { return true }
-                    state.positionWaiters[id] = (position, wake)
-                    return false
+                let now = writers.current
+                let (ready, woken) = state.withLock { state -> (Bool, [Waiter]) in
+                    let woken = Self.advance(&state, to: now, ownership: ownership)
+                    if state.events.reaches(positions) || Task.isCancelled { return (true, woken) }
+                    state.positionWaiters[id] = (positions, wake)
+                    return (false, woken)
                 }
+                for waiter in woken { waiter.wake.resume() }
                 if ready { wake.resume() }
             }
         } onCancel: {
             state.withLock { $0.positionWaiters.removeValue(forKey: id) }?.wake.resume()
         }
         timer.cancel()
-        return eventsPosition >= position
+        return eventsPositions.reaches(positions)
     }
 
     private func resume(_ id: UInt64) {
@@ -149,11 +154,12 @@ public final class Notifier: Sendable {
     }
 
     private func handle(_ notice: StreamNotice) {
-        if notice.stream == .events, notice.position > state.withLock({ $0.eventsPosition }) {
-            let position = persisted()
+        let ownership = ownership
+        if notice.stream == .events, state.withLock({ !Self.reached(notice, $0.events, ownership: ownership) }) {
+            let positions = writers.current
             let woken = state.withLock { state -> [Waiter] in
                 state.early.append(notice)
-                return Self.advance(&state, to: position)
+                return Self.advance(&state, to: positions, ownership: ownership)
             }
             for waiter in woken { waiter.wake.resume() }
             return
@@ -162,25 +168,31 @@ public final class Notifier: Sendable {
         for waiter in woken { waiter.wake.resume() }
     }
 
-    /// Moves the events position to `position` (never back), applying the notices it reaches.
+    /// Moves the events positions to `positions` (never back), applying the notices they reach.
     @discardableResult
-    private func catchUp(to position: Int64) -> Int64 {
-        let (woken, now) = state.withLock { state in (Self.advance(&state, to: position), state.eventsPosition) }
+    private func catchUp(to positions: EventPositions) -> EventPositions {
+        let ownership = ownership
+        let (woken, now) = state.withLock { state in (Self.advance(&state, to: positions, ownership: ownership), state.events) }
         for waiter in woken { waiter.wake.resume() }
         return now
     }
 
-    private static func advance(_ state: inout State, to position: Int64) -> [Waiter] {
-        state.eventsPosition = max(state.eventsPosition, position)
-        let reached = state.eventsPosition
-        for (id, waiter) in state.positionWaiters where waiter.position <= reached {
+    /// Whether `notice` lies at or below its room's writer's position (one without a room: below every writer's).
+    private static func reached(_ notice: StreamNotice, _ positions: EventPositions, ownership: RoomOwnership) -> Bool {
+        notice.position <= (notice.roomID.map { positions.position(in: $0, ownership: ownership) } ?? positions.minimum)
+    }
+
+    private static func advance(_ state: inout State, to positions: EventPositions, ownership: RoomOwnership) -> [Waiter] {
+        state.events = state.events.raised(to: positions)
+        let reached = state.events
+        for (id, waiter) in state.positionWaiters where reached.reaches(waiter.positions) {
             state.positionWaiters[id] = nil
             waiter.wake.resume()
         }
-        guard state.early.contains(where: { $0.position <= reached }) else { return [] }
+        guard state.early.contains(where: { Self.reached($0, reached, ownership: ownership) }) else { return [] }
         var woken: [Waiter] = []
-        let due = state.early.filter { $0.position <= reached }
-        state.early.removeAll { $0.position <= reached }
+        let due = state.early.filter { Self.reached($0, reached, ownership: ownership) }
+        state.early.removeAll { Self.reached($0, reached, ownership: ownership) }
         for notice in due { woken += apply(notice, to: &state) }
         return woken
     }

@@ -33,6 +33,16 @@ struct SyncResponseBuilder: Sendable {
     }
     private var isInitial: Bool { since == nil || request.fullState }
 
+    /// Where `roomID`'s events stand in `positions`: at its writer's position.
+    private func events(in roomID: RoomID, _ positions: EventPositions) -> Int64 {
+        positions.position(in: roomID, ownership: notifier.ownership)
+    }
+
+    /// The end of the range for `roomID`'s events.
+    private func upTo(_ roomID: RoomID) -> Int64 {
+        events(in: roomID, upTo.events)
+    }
+
     static func empty(next: SyncToken) -> JSONValue {
         ["next_batch": .string(next.description), "rooms": ["join": [:], "invite": [:], "leave": [:]], "account_data": ["events": []]]
     }
@@ -43,13 +53,9 @@ struct SyncResponseBuilder: Sendable {
         let joined = SyncService.joined(memberships)
         var changedRooms: Set<RoomID>?
         if let sinceEvents {
-            changedRooms = notifier.roomsWithEvents(after: sinceEvents, among: joined)
-            if changedRooms == nil {
-                // One indexed probe per joined room, however old the token: never a scan of every room's events.
-                changedRooms = try await RoomError.catching {
-                    try await sources.timeline.roomsWithEvents(among: joined, after: sinceEvents, upTo: upTo.events)
-                }
-            }
+            changedRooms = try await ChangedRooms.among(
+                joined, after: sinceEvents, upTo: upTo.events, notifier: notifier, timeline: sources.timeline
+            )
         }
         let ephemeral = try await ephemeralEvents(in: joined)
         let roomAccountData = try await accountDataChanges()
@@ -98,7 +104,7 @@ struct SyncResponseBuilder: Sendable {
 
     /// What every room's section is decided from, read once per response.
     private struct SectionContext: Sendable {
-        var sinceEvents: Int64?
+        var sinceEvents: EventPositions?
         /// Joined rooms with events in range; `nil` on an initial sync (all of them).
         var changedRooms: Set<RoomID>?
         var ephemeral: [RoomID: [JSONValue]]
@@ -115,7 +121,7 @@ struct SyncResponseBuilder: Sendable {
 
     /// The room's entry in `join`, `invite` or `leave`, or `nil` when the response leaves the room out.
     private func section(for record: MembershipRecord, context: SectionContext) async throws(RoomError) -> RoomSection? {
-        let sinceEvents = context.sinceEvents
+        let sinceEvents = context.sinceEvents.map { events(in: record.roomID, $0) }
         let changedSince = sinceEvents.map { record.streamOrdering > $0 } ?? true
         switch record.membership {
         case Membership.join:
@@ -124,7 +130,7 @@ struct SyncResponseBuilder: Sendable {
             let extras = context.ephemeral[record.roomID] != nil || context.roomAccountData[record.roomID] != nil
             guard hasEvents || newlyJoined || extras else { return nil }
             var (room, sent) = try await timelineAndState(
-                record.roomID, after: newlyJoined ? nil : sinceEvents, upTo: upTo.events, fresh: newlyJoined || isInitial,
+                record.roomID, after: newlyJoined ? nil : sinceEvents, upTo: upTo(record.roomID), fresh: newlyJoined || isInitial,
                 joinedAt: record.streamOrdering
             )
             guard newlyJoined || extras || isInitial || FilteredTimeline.hasNews(room) else { return nil }
@@ -157,11 +163,12 @@ struct SyncResponseBuilder: Sendable {
     private func membershipsAtUpTo() async throws(RoomError) -> [MembershipRecord] {
         var records: [MembershipRecord] = []
         for record in memberships {
-            guard record.streamOrdering > upTo.events else {
+            guard record.streamOrdering > upTo(record.roomID) else {
                 records.append(record)
                 continue
             }
-            guard let earlier = try await sources.reader.membership(of: request.user, in: record.roomID, atStream: upTo.events) else { continue }
+            guard let earlier = try await sources.reader.membership(of: request.user, in: record.roomID, atStream: upTo(record.roomID))
+            else { continue }
             records.append(MembershipRecord(
                 userID: record.userID, roomID: record.roomID, membership: earlier.membership, eventID: earlier.event.eventID,
                 streamOrdering: earlier.event.streamOrdering, forgotten: false

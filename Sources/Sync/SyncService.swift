@@ -49,9 +49,14 @@ public final class SyncService: Sendable {
     /// The positions every stream has reached, from memory.
     public func currentToken() -> SyncToken {
         SyncToken(
-            events: notifier.eventsPosition, receipts: sources.receipts.position, accountData: sources.accountData.position,
+            events: notifier.eventsPositions, receipts: sources.receipts.position, accountData: sources.accountData.position,
             typingEpoch: sources.typing.epoch, typing: sources.typing.position, presence: sources.presence.position
         )
+    }
+
+    /// Where `token`'s events stand for `roomID`: at the room's writer's position.
+    public func eventsPosition(in roomID: RoomID, of token: SyncToken) -> Int64 {
+        token.events.position(in: roomID, ownership: notifier.ownership)
     }
 
     public func sync(_ request: SyncRequest) async throws(RoomError) -> JSONValue {
@@ -96,20 +101,22 @@ public final class SyncService: Sendable {
 
     /// `token` as this process can serve it, or `nil` if it is ahead of this process and did not catch up in time.
     ///
-    /// A position beyond anything ever allocated can never be reached: it is bounded to the persisted position, as
+    /// Events positions recorded under another list of writers are read at their lowest (`EventPositions.read`). A
+    /// position beyond anything ever allocated can never be reached: it is bounded to the persisted position, as
     /// Synapse bounds tokens from the future. One this process has not reached yet (another writer's commits not
     /// seen here) is waited for, a bounded time. Receipts and account data have one writer, this process: a
     /// position ahead of it is from the future and bounded to the current one.
     private func servable(_ token: SyncToken) async throws(RoomError) -> SyncToken? {
         var token = token
         let current = currentToken()
+        token.events = token.events.read(under: notifier.ownership)
         token.receipts = min(token.receipts, current.receipts)
         token.accountData = min(token.accountData, current.accountData)
-        guard token.events > current.events else { return token }
+        guard !current.events.reaches(token.events) else { return token }
         let allocated = try await RoomError.catching { try await sources.timeline.maxAllocated() }
-        if token.events > allocated {
+        if !EventPositions(allocated).reaches(token.events) {
             logger.warning("bounding a sync token from the future", metadata: ["events": "\(token.events)", "bound": "\(current.events)"])
-            token.events = current.events
+            token.events = token.events.lowered(to: current.events)
             return token
         }
         guard await notifier.waitForEvents(reaching: token.events, timeout: catchUpTimeout) else {

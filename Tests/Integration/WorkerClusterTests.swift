@@ -55,7 +55,47 @@ struct WorkerClusterTests {
                 #expect(try await cluster.main.persistedEvents() == 0, "main persisted no event")
                 #expect(try await users[0].sync().timeline(secondRoom).isEmpty, "users[0] is not in the second room")
                 #expect(try await users[1].sync().timeline(secondRoom).contains { $0["content"]?["body"] == "in the second room" })
+                try await Self.aStoppedPersisterHoldsBackOnlyItsOwnRooms(cluster, first: (users[0], roomID), second: (users[1], secondRoom))
             }
         }
+    }
+
+    /// Sync tokens carry each persister's position: while the persister owning one room is stopped (SIGSTOP: silent,
+    /// its position frozen), the other room's new events still reach its members' syncs; the stopped one's follow
+    /// once it runs again.
+    static func aStoppedPersisterHoldsBackOnlyItsOwnRooms(
+        _ cluster: WorkerCluster.Running, first: (user: SuiteClient, room: String), second: (user: SuiteClient, room: String)
+    ) async throws {
+        func persisted() async throws -> [Int] {
+            var counts: [Int] = []
+            for persister in cluster.persisters { counts.append(try await persister.persistedEvents()) }
+            return counts
+        }
+        let before = try await persisted()
+        _ = try await second.user.send(second.room, "before the stop")
+        let after = try await persisted()
+        let stopped = try #require(after.indices.first { after[$0] > before[$0] }, "a persister wrote the second room's event")
+        let firstSince = try #require(try await first.user.sync()["next_batch"]?.stringValue)
+        let secondSince = try #require(try await second.user.sync()["next_batch"]?.stringValue)
+
+        cluster.persisters[stopped].child.signal(SIGSTOP)
+        let firstTimeline: [JSONValue]
+        let next: String?
+        do {
+            _ = try await first.user.send(first.room, "while the other persister is stopped")
+            let reply = try await first.user.sync(since: firstSince, timeout: 10_000)
+            firstTimeline = reply.timeline(first.room)
+            next = reply["next_batch"]?.stringValue
+        } catch {
+            cluster.persisters[stopped].child.signal(SIGCONT)
+            throw error
+        }
+        cluster.persisters[stopped].child.signal(SIGCONT)
+        #expect(firstTimeline.contains { $0["content"]?["body"] == "while the other persister is stopped" }, "\(firstTimeline)")
+        #expect(next?.contains("~") == true, "the token names each persister's position: \(next ?? "-")")
+
+        _ = try await second.user.send(second.room, "after the stop")
+        let secondTimeline = try await second.user.sync(since: secondSince, timeout: 10_000).timeline(second.room)
+        #expect(secondTimeline.map { $0["content"]?["body"]?.stringValue } == ["after the stop"], "\(secondTimeline)")
     }
 }

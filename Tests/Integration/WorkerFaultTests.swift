@@ -69,7 +69,7 @@ struct WorkerFaultTests {
         }
     }
 
-    /// The events position inside a sync token (`a1_<events>_…`), or the whole token when it has none.
+    /// The events position inside a sync token (`a2_<events>_…`), or the whole token when it has none.
     static func eventsPosition(_ token: String?) -> String {
         guard let token else { return "initial" }
         let parts = token.split(separator: "_")

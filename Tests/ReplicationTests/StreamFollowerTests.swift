@@ -161,11 +161,28 @@ struct StreamFollowerTests {
         send(follower, 2, .position(.events, 12), sender: "persister2")
         await waitFor(follower, .events, at: 12)
         #expect(follower.position(of: .events) == 12, "persister2 holds the stream at 12 while persister1 is at 14")
+        #expect(follower.position(of: .events, writer: "persister1") == 14, "each writer's own position is kept")
+        #expect(await follower.waitUntil(.events, writer: "persister1", reaches: 14, timeout: .seconds(5)))
+        #expect(!(await follower.waitUntil(.events, writer: "persister2", reaches: 14, timeout: .milliseconds(50))))
         #expect(follower.lag()[.events] == nil || follower.lag()[.events]?.positions == 0)
         send(follower, 3, .position(.events, 15), sender: "persister2")
         await waitFor(follower, .events, at: 14)
         #expect(follower.position(of: .events) == 14)
         #expect(recorder.catchUps.withLock { $0.isEmpty }, "each writer's first position is where it already stood")
         #expect(announced.withLock { $0 } == ["persister1=10", "persister1=14", "persister2=8", "persister2=12", "persister2=15"])
+    }
+
+    @Test func oneWritersPositionsAreYieldedAsItAdvancesWhateverTheOthersDo() async {
+        let follower = StreamFollower(
+            instance: "reader", writers: [.events: ["persister1", "persister2"]],
+            positions: [.events: ["persister1": 10, "persister2": 8]], logger: Logger(label: "test")
+        )
+        follower.start { _, _, _ in [] }
+        var first = follower.positions(of: .events, writer: "persister1").makeAsyncIterator()
+        #expect(await first.next() == 10)
+        send(follower, 1, .position(.events, 10), sender: "persister1")
+        send(follower, 2, .position(.events, 20), sender: "persister1")
+        #expect(await first.next() == 20, "persister2, silent, does not hold persister1's position back")
+        #expect(follower.position(of: .events) == 8)
     }
 }

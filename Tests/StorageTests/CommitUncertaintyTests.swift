@@ -49,48 +49,6 @@ struct CommitUncertaintyTests {
         }
     }
 
-    @Test("two writers sharing a sequence: the merged position never passes an ID still committing")
-    func mergedPosition() async throws {
-        guard ProcessInfo.processInfo.environment["AXON_TEST_POSTGRES"] != nil else { return }
-        try await withPostgresDatabase(maxConnections: 6) { db in
-            try await db.write { txn in try txn.executeScript("CREATE TABLE ack_rows (stream_id BIGINT PRIMARY KEY)") }
-            let first = try await StreamIDAllocator.open(stream: "merged", instance: "w1", database: db)
-            let second = try await StreamIDAllocator.open(stream: "merged", instance: "w2", database: db)
-            let merged = MergedStreamPosition([first, second])
-            try await first.write { txn, id in try Self.insert(id, txn) }
-            #expect(merged.persistedUpTo == 1)
-            // An idle writer does not hold the position back.
-            for _ in 0..<3 { try await second.write { txn, id in try Self.insert(id, txn) } }
-            #expect(merged.persistedUpTo == 4)
-
-            // The first writer takes 5 and stalls before committing; the second commits 6 and 7.
-            let gate = DispatchSemaphore(value: 0)
-            let allocated = DispatchSemaphore(value: 0)
-            let stalled = Task {
-                try await first.write { txn, id in
-                    try Self.insert(id, txn)
-                    allocated.signal()
-                    gate.wait()
-                }
-            }
-            await withCheckedContinuation { continuation in
-                DispatchQueue.global().async {
-                    allocated.wait()
-                    continuation.resume()
-                }
-            }
-            for _ in 0..<2 { try await second.write { txn, id in try Self.insert(id, txn) } }
-            #expect(second.persistedUpTo == 7)
-            #expect(merged.persistedUpTo == 4, "5 is still committing")
-            gate.signal()
-            let (_, five) = try await stalled.value
-            #expect(five == 5)
-            #expect(merged.persistedUpTo == 7)
-            var positions = merged.positions().makeAsyncIterator()
-            #expect(await positions.next() == 7)
-        }
-    }
-
     private static let hasRow: @Sendable (any Connection, [Int64]) throws -> Bool = { connection, ids in
         try connection.queryOne("SELECT 1 FROM ack_rows WHERE stream_id = ?", [.integer(ids[0])]) != nil
     }

@@ -9,7 +9,7 @@ import Testing
     private let room = try! RoomID("!room:example.org")
 
     private func token(_ events: Int64) -> SyncToken {
-        SyncToken(events: events, receipts: 0, accountData: 0, typingEpoch: 1, typing: 0)
+        SyncToken(events: EventPositions(events), receipts: 0, accountData: 0, typingEpoch: 1, typing: 0)
     }
 
     private func user(_ index: Int) -> UserID {

@@ -25,7 +25,7 @@ import Testing
             let recording = PlanRecordingDatabase(database)
             let after = try await SyncStack.make(database: recording)
             let response = try await after.sync(alice, since: token)
-            #expect(response.timeline(quiet).compactMap { $0["event_id"]?.stringValue } == [sent.rawValue])
+            #expect(response.timeline(quiet).compactMap { $0["event_id"]?.stringValue } == [sent.rawValue], "\(response)")
             let plans = recording.plans()
             #expect(!plans.isEmpty)
             for (sql, detail) in plans where Self.readsEventsByRange(detail) {

@@ -13,10 +13,12 @@ import RoomStore
 import RoomTesting
 import Storage
 import Sync
+import Synchronization
 import Typing
 
 /// One process's rooms and sync over a database, built from the real parts: a room writer per `events` writer
-/// instance (each with its own stream ID allocator), one bus, one reader, and the sync service.
+/// instance (each with its own stream ID allocator, creating the rooms `RoomOwnership` gives it), one bus, one
+/// reader, and the sync service.
 struct SyncStack {
     let stores: [RoomStore]
     let writers: [RoomWriter]
@@ -24,11 +26,14 @@ struct SyncStack {
     let receipts: ReceiptService
     let sync: SyncService
     let presence: PresenceService
-    let merged: MergedStreamPosition
+    let positions: EventWriterPositions
+    /// The writers standing for other processes, whose positions this process learns only when `announce` says.
+    let announced: [Int: AnnouncedPosition]
 
     /// - Parameters:
     ///   - writerCount: `events` writer instances, each writing through `writerDatabase(base)`.
-    ///   - seenWriters: how many of the writers this process's notifier follows (the rest stand for other processes).
+    ///   - seenWriters: how many of the writers this process follows as they commit (the rest stand for other
+    ///     processes: their positions move only at `announce`).
     static func make(
         database: any Database, writerCount: Int = 1, seenWriters: Int? = nil,
         writerDatabase: (any Database) -> any Database = { $0 }, catchUpTimeout: Duration = .seconds(10),
@@ -37,20 +42,33 @@ struct SyncStack {
         let bus = InProcessBus()
         let serverName = try ServerName("sync.test")
         let key = try SigningKey.generate()
+        let ownership = RoomOwnership(writers: (0..<writerCount).map { "writer\($0)" })
         var stores: [RoomStore] = []
         var writers: [RoomWriter] = []
+        var writerSources: [EventWriterPositions.Writer] = []
+        var announced: [Int: AnnouncedPosition] = [:]
         for index in 0..<writerCount {
-            let store = try await RoomStore.open(database: writerDatabase(database), instance: "writer\(index)")
+            let store = try await RoomStore.open(database: writerDatabase(database), instance: ownership.writers[index])
             stores.append(store)
-            writers.append(RoomWriter(store: store, serverName: serverName, signingKey: key, bus: bus, logger: Logger(label: "sync-test")))
+            writers.append(RoomWriter(
+                store: store, serverName: serverName, signingKey: key, bus: bus, logger: Logger(label: "sync-test"),
+                owns: { ownership.index(of: $0) == index }
+            ))
+            if index < seenWriters ?? writerCount {
+                writerSources.append(.init(read: { store.persistedUpTo }, advances: store.positions()))
+            } else {
+                let position = AnnouncedPosition(store.persistedUpTo)
+                announced[index] = position
+                writerSources.append(.init(read: { position.value }, advances: position.advances()))
+            }
         }
-        let merged = MergedStreamPosition(Array(stores.prefix(seenWriters ?? writerCount)))
+        let positions = EventWriterPositions(ownership: ownership, writers: writerSources)
         let accountData = try await makeAccountData(database: database, bus: bus)
-        let reader = RoomReader(store: stores[0], erasedUsers: ErasedUsers(database: database), accountData: accountData)
+        let reader = RoomReader(store: stores[0], erasedUsers: ErasedUsers(database: database), accountData: accountData, events: positions)
         let receipts = ReceiptService(
             database: database, stream: .writing(try await StreamIDAllocator.open(stream: "receipts", instance: "main", database: database)), bus: bus
         )
-        let notifier = Notifier(bus: bus, persisted: { merged.persistedUpTo }, advances: merged.positions())
+        let notifier = Notifier(bus: bus, writers: positions)
         let typing = TypingService(bus: bus, reader: reader)
         let presence = PresenceService(enabled: presenceEnabled, epoch: typing.epoch, store: stores[0], bus: bus)
         let sources = SyncSources(
@@ -60,7 +78,15 @@ struct SyncStack {
         let sync = SyncService(
             sources: sources, notifier: notifier, logger: Logger(label: "sync-test"), catchUpTimeout: catchUpTimeout, cachedUsers: cachedUsers
         )
-        return SyncStack(stores: stores, writers: writers, reader: reader, receipts: receipts, sync: sync, presence: presence, merged: merged)
+        return SyncStack(
+            stores: stores, writers: writers, reader: reader, receipts: receipts, sync: sync, presence: presence, positions: positions,
+            announced: announced
+        )
+    }
+
+    /// Writer `writer`'s position reaches this process, as replication would bring it.
+    func announce(writer: Int) {
+        announced[writer]?.set(stores[writer].persistedUpTo)
     }
 
     /// A public room created by `creator` through writer `writer`.
@@ -102,6 +128,31 @@ struct SyncStack {
             user: user, deviceID: device, since: since.flatMap(SyncToken.init), timeout: timeout, fullState: false,
             filter: SyncFilter(json: filter)
         ))
+    }
+}
+
+/// A position set by hand: another process's writer, as far as replication has announced it here.
+final class AnnouncedPosition: Sendable {
+    private let state: Mutex<(value: Int64, observers: [AsyncStream<Int64>.Continuation])>
+
+    init(_ value: Int64) {
+        state = Mutex((value, []))
+    }
+
+    var value: Int64 { state.withLock { $0.value } }
+
+    func set(_ value: Int64) {
+        let observers = state.withLock { state in
+            state.value = max(state.value, value)
+            return state.observers
+        }
+        for observer in observers { observer.yield(value) }
+    }
+
+    func advances() -> AsyncStream<Int64> {
+        let (stream, continuation) = AsyncStream.makeStream(of: Int64.self, bufferingPolicy: .bufferingNewest(1))
+        state.withLock { $0.observers.append(continuation) }
+        return stream
     }
 }
 

@@ -17,12 +17,12 @@ import Testing
             let room = try await stack.createRoom(alice)
             let first = try await stack.sync(alice)
             var future = try Self.token(first)
-            future.events += 1_000
+            future.events = EventPositions(future.events.minimum + 1_000)
             let started = ContinuousClock.now
             let bounded = try await stack.sync(alice, since: future.description)
             #expect(ContinuousClock.now - started < .seconds(5), "a token no writer can reach is not waited for")
             let next = try Self.token(bounded)
-            #expect(next.events == stack.stores[0].persistedUpTo, "bounded to the persisted position")
+            #expect(next.events == EventPositions(stack.stores[0].persistedUpTo), "bounded to the persisted position")
             // From there on, new events arrive as usual.
             let sent = try await stack.send(alice, room, "after the bound")
             let after = try await stack.sync(alice, since: next.description)
@@ -33,17 +33,19 @@ import Testing
     @Test(.enabled(if: ProcessInfo.processInfo.environment["AXON_TEST_POSTGRES"] != nil, "needs PostgreSQL"))
     func aTokenAheadOnlyOfThisProcessWaitsBoundedThenAnswersEmptyWithTheSameToken() async throws {
         try await withPostgresDatabase { database in
-            // Writer 1 stands for another process: this process's notifier does not follow it. The catch-up bound
-            // leaves room for the send below to land within it on a loaded machine.
+            // Writer 1 stands for another process: this process learns its position only when the test announces
+            // it. The catch-up bound leaves room for the announcement below to land within it on a loaded machine.
             let stack = try await SyncStack.make(database: database, writerCount: 2, seenWriters: 1, catchUpTimeout: .seconds(2))
             let alice = try UserID("@alice:sync.test")
             let room = try await stack.createRoom(alice, writer: 0)
             let other = try await stack.createRoom(alice, writer: 1)
+            stack.announce(writer: 1)
             let initial = try await stack.sync(alice)
             var ahead = try Self.token(initial)
             try await stack.send(alice, other, "seen elsewhere", writer: 1)
-            ahead.events = stack.stores[1].persistedUpTo
-            #expect(ahead.events > stack.merged.persistedUpTo, "the other process is ahead")
+            let elsewhere = stack.stores[1].persistedUpTo
+            ahead.events = EventPositions(writers: [ahead.events.position(ofWriter: 0), elsewhere], tag: stack.positions.ownership.tag)
+            #expect(!stack.positions.current.reaches(ahead.events), "the other process is ahead")
 
             let started = ContinuousClock.now
             let waited = try await stack.sync(alice, since: ahead.description, timeout: .seconds(30))
@@ -57,10 +59,12 @@ import Testing
             async let served = stack.sync(alice, since: aheadText, timeout: .seconds(5))
             try await Task.sleep(for: .milliseconds(100))
             let sent = try await stack.send(alice, room, "caught up", writer: 0)
+            stack.announce(writer: 1)
             let response = try await served
             let next = try Self.token(response)
-            #expect(next.events >= ahead.events)
+            #expect(next.events.reaches(ahead.events))
             #expect(response.timeline(room).compactMap { $0["event_id"]?.stringValue } == [sent.rawValue], "\(response)")
+            #expect(response.timeline(other).isEmpty, "the event the token covers is not sent again")
         }
     }
 

@@ -30,6 +30,8 @@ struct ProcessStreams {
     let followsEvents: Bool
     /// This process writes the events of some rooms: it holds their room writer.
     let writesEvents: Bool
+    /// Where each events writer stands as this process knows it, which bounds each room's reads.
+    let eventWriters: EventWriterPositions
 
     /// `events=N,receipts=N,account_data=N`: how far a worker must read to see everything this process wrote so far.
     func writtenPositions() -> String {
@@ -47,7 +49,7 @@ struct ProcessStreams {
             return ProcessStreams(
                 bus: bus, store: store, receipts: ReceiptService(database: database, stream: .writing(receipts), bus: bus),
                 accountData: AccountDataService(database: database, stream: .writing(accountData), bus: bus), link: nil,
-                followsEvents: false, writesEvents: true
+                followsEvents: false, writesEvents: true, eventWriters: EventWriterPositions(soleWriter: store)
             )
         }
         return try await workerMode(config: config, role: role, database: database, logger: logger)
@@ -139,9 +141,16 @@ struct ProcessStreams {
             case .typing, .presence: return []
             }
         }
+        let eventWriterPositions = EventWriterPositions(
+            ownership: RoomOwnership(writers: eventWriters),
+            writers: eventWriters.map { name in
+                guard name != instance, let follower else { return .init(read: { store.persistedUpTo }, advances: store.positions()) }
+                return .init(read: { follower.position(of: .events, writer: name) }, advances: follower.positions(of: .events, writer: name))
+            }
+        )
         return ProcessStreams(
             bus: bus, store: store, receipts: receipts, accountData: accountData, link: link, followsEvents: !otherEventWriters.isEmpty,
-            writesEvents: writesEvents
+            writesEvents: writesEvents, eventWriters: eventWriterPositions
         )
     }
 }

@@ -56,7 +56,7 @@ final class RoutedEventWriter: EventWriting {
         guard let persister = persisters[owner] else { throw .writerUnavailable("no instance_map entry for \(owner)") }
         let written = try await persister.persist(unit)
         if let follower, let highest = written.map(\.streamOrdering).max() {
-            _ = await follower.waitUntil(.events, reaches: highest, timeout: Self.readYourWritesWait)
+            _ = await follower.waitUntil(.events, writer: owner, reaches: highest, timeout: Self.readYourWritesWait)
         }
         return written
     }

@@ -138,7 +138,7 @@ public struct Composition: Sendable {
             limits: Self.roomLimits(config.rateLimits), logger: logger
         )
         let accountData = streams.accountData
-        let reader = RoomReader(store: store, erasedUsers: ErasedUsers(database: database), accountData: accountData)
+        let reader = RoomReader(store: store, erasedUsers: ErasedUsers(database: database), accountData: accountData, events: streams.eventWriters)
         let receipts = streams.receipts
         let typing = TypingService(bus: bus, reader: reader)
         // Typing and presence live in the main process; other processes keep copies and forward changes to it.
@@ -152,7 +152,7 @@ public struct Composition: Sendable {
             presence.follow(bus)
         }
         let filters = FilterService(database: database)
-        let notifier = Notifier(bus: bus, persisted: { store.persistedUpTo }, advances: store.positions(), remembersRooms: !streams.followsEvents)
+        let notifier = Notifier(bus: bus, writers: streams.eventWriters, remembersRooms: !streams.followsEvents)
         let sources = SyncSources(
             reader: reader, timeline: store, state: store, memberships: store, receipts: receipts, accountData: accountData, typing: typing,
             presence: presence

@@ -19,12 +19,16 @@ public final class RoomReader: Sendable {
     /// ignore sent, as Synapse does.
     let accountData: any AccountDataReads
     let clock: @Sendable () -> Int64
+    /// How far each room's events are committed (its writer's position), where history is read from "now".
+    let events: EventWriterPositions
 
+    /// `events` defaults to `store` as the only writer.
     public init(
-        store: RoomStore, erasedUsers: ErasedUsers, accountData: any AccountDataReads,
+        store: RoomStore, erasedUsers: ErasedUsers, accountData: any AccountDataReads, events: EventWriterPositions? = nil,
         clock: @escaping @Sendable () -> Int64 = currentMilliseconds
     ) {
         self.store = store
+        self.events = events ?? EventWriterPositions(soleWriter: store)
         self.versions = RoomVersions(store: store)
         self.erasedUsers = erasedUsers
         self.accountData = accountData
@@ -209,6 +213,7 @@ public final class RoomReader: Sendable {
         if let at {
             switch at {
             case .stream(let stream): limit = min(limit, stream)
+            case .writers(let positions): limit = min(limit, position(positions, in: roomID))
             case .topological(_, let stream): limit = min(limit, stream - 1)
             }
             try await checkStateReadable(roomID, atStream: limit, viewer: viewer, access: access)
@@ -234,10 +239,11 @@ public final class RoomReader: Sendable {
         let access = try await access(roomID, viewer: viewer.userID)
         var filter = filter
         filter.ignoredSenders = try await ignoredUsers(of: viewer.userID)
-        let start = from ?? (direction == .backward ? .stream(min(access.upTo, store.persistedUpTo)) : .stream(0))
+        let start = from.map { resolved($0, in: roomID) }
+            ?? (direction == .backward ? .stream(min(access.upTo, events.persistedUpTo(in: roomID))) : .stream(0))
         let page = try await RoomError.catching {
             try await store.history(
-                in: roomID, from: Self.bound(start), to: to.map(Self.bound), direction: direction, limit: limit
+                in: roomID, from: bound(start, in: roomID), to: to.map { bound($0, in: roomID) }, direction: direction, limit: limit
             )
         }
         // As Synapse: `end` is left out only when the store has nothing more, so a page whose events the viewer
@@ -335,10 +341,23 @@ public final class RoomReader: Sendable {
             .sorted { $0.streamOrdering < $1.streamOrdering }
     }
 
-    static func bound(_ token: RoomToken) -> HistoryBound {
+    /// Where a sync token's events positions stand for `roomID`: at its writer's.
+    private func position(_ positions: EventPositions, in roomID: RoomID) -> Int64 {
+        positions.read(under: events.ownership).position(in: roomID, ownership: events.ownership)
+    }
+
+    /// `token` with a sync token's positions read at `roomID`'s writer's.
+    private func resolved(_ token: RoomToken, in roomID: RoomID) -> RoomToken {
+        guard case .writers(let positions) = token else { return token }
+        return .stream(position(positions, in: roomID))
+    }
+
+    /// `token`'s place in `roomID`'s history.
+    private func bound(_ token: RoomToken, in roomID: RoomID) -> HistoryBound {
         switch token {
         case .topological(let depth, let stream): .before(RoomPosition(topological: depth, stream: stream))
         case .stream(let stream): .afterStream(stream)
+        case .writers(let positions): .afterStream(position(positions, in: roomID))
         }
     }
 }

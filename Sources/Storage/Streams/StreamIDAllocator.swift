@@ -89,11 +89,6 @@ public final class StreamIDAllocator: Sendable {
         state.withLock { $0.tracker.lastAllocated }
     }
 
-    /// The position, whether anything this writer allocated is still unfinished, and a change count, read at once.
-    public var progress: StreamProgress {
-        state.withLock { StreamProgress(position: $0.tracker.position, idle: $0.tracker.isIdle, changes: $0.tracker.changes) }
-    }
-
     /// The highest ID any writer of the stream has been given, read from the database on PostgreSQL (where other
     /// processes share the sequence): a stream position above it names rows that can never exist.
     public func maxAllocated() async throws -> Int64 {

@@ -20,8 +20,6 @@ struct StreamPositionTracker: Sendable {
     /// is known.
     private var pending: [UInt64: Int64] = [:]
     private var nextToken: UInt64 = 0
-    /// Counts every allocation and finish, so a reader merging several writers can tell it saw each one unchanged.
-    private(set) var changes: UInt64 = 0
     /// The highest position another writer of the same sequence announced, not yet taken because this one was busy.
     private var observed: Int64 = 0
 
@@ -39,7 +37,6 @@ struct StreamPositionTracker: Sendable {
 
     /// Allocates the next `count` IDs from the in-memory counter (the single-writer SQLite case).
     mutating func allocateFromCounter(_ count: Int) -> [Int64] {
-        changes += 1
         let ids = (1...Int64(count)).map { lastAllocated + $0 }
         markInFlight(ids)
         return ids
@@ -47,7 +44,6 @@ struct StreamPositionTracker: Sendable {
 
     /// Registers an allocation whose IDs come from elsewhere (a PostgreSQL sequence).
     mutating func beginAllocation() -> UInt64 {
-        changes += 1
         nextToken += 1
         pending[nextToken] = max(lastAllocated, observed)
         return nextToken
@@ -62,7 +58,6 @@ struct StreamPositionTracker: Sendable {
     /// Drops an allocation that failed before receiving IDs.
     /// - Returns: whether `position` advanced.
     mutating func cancelAllocation(_ token: UInt64) -> Bool {
-        changes += 1
         pending[token] = nil
         return advance()
     }
@@ -70,7 +65,6 @@ struct StreamPositionTracker: Sendable {
     /// Marks IDs as committed or abandoned.
     /// - Returns: whether `position` advanced.
     mutating func finish(_ ids: [Int64], committed: Bool) -> Bool {
-        changes += 1
         for id in ids where inFlight.remove(id) != nil {
             finished[id] = committed
         }
@@ -85,7 +79,6 @@ struct StreamPositionTracker: Sendable {
     /// - Returns: whether `position` advanced.
     mutating func observe(_ other: Int64) -> Bool {
         guard other > position else { return false }
-        changes += 1
         observed = max(observed, other)
         return advance()
     }
