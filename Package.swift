@@ -93,6 +93,8 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        .target(name: "Federation", dependencies: ["MatrixTypes", "MatrixCrypto"], swiftSettings: strict),
+
         // Layers 9-10: HTTP plumbing and route collections.
         .target(name: "MatrixHTTP", dependencies: ["MatrixTypes", hummingbird, httpTypes, nio, logging, metrics], swiftSettings: strict),
         .target(
@@ -104,13 +106,14 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(name: "AdminAPI", dependencies: ["MatrixTypes", "MatrixHTTP", "Accounts", "ClientAPI", httpTypes], swiftSettings: strict),
+        .target(name: "FederationAPI", dependencies: ["MatrixTypes", "MatrixHTTP", "Federation", httpTypes], swiftSettings: strict),
 
         // Layer 11: composition root.
         .target(
             name: "AxonRuntime",
             dependencies: [
                 "MatrixTypes", "MatrixCrypto", "AxonConfig", "Storage", "StorageSQLite", "StoragePostgres",
-                "MatrixHTTP", "ClientAPI", "AdminAPI", "Accounts", "Replication", "ReplicationRedis", "RoomStore", "Rooms", "Sync", "AccountData", "Filters",
+                "MatrixHTTP", "ClientAPI", "AdminAPI", "Federation", "FederationAPI", "Accounts", "Replication", "ReplicationRedis", "RoomStore", "Rooms", "Sync", "AccountData", "Filters",
                 "Receipts", "Typing", "Presence", "Profiles", "Directory", hummingbird, httpTypes, nio, nioPosix, lifecycle, logging,
                 argumentParser, httpClient, crypto, metrics, prometheus,
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"), .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -143,6 +146,7 @@ let package = Package(
         ),
         .testTarget(name: "MatrixTypesTests", dependencies: ["MatrixTypes", "AxonTesting"], swiftSettings: strict),
         .testTarget(name: "MatrixCryptoTests", dependencies: ["MatrixCrypto", "MatrixTypes"], swiftSettings: strict),
+        .testTarget(name: "FederationTests", dependencies: ["Federation", "MatrixCrypto", "MatrixTypes", "AxonTesting"], swiftSettings: strict),
         .testTarget(
             name: "EventAuthTests", dependencies: ["EventAuth", "MatrixTypes", "MatrixCrypto", "AxonTesting"],
             exclude: ["Differential"], swiftSettings: strict

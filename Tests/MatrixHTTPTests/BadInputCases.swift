@@ -48,6 +48,7 @@ enum BadInputCases {
         "type": "m.test",
         "tag": "u.test",
         "filterId": "1",
+        "keyId": "ed25519:nokey",
         "receiptType": "m.read",
     ]
 

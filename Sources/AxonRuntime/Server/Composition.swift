@@ -4,6 +4,8 @@ import AdminAPI
 public import AxonConfig
 import ClientAPI
 import Directory
+import Federation
+import FederationAPI
 import Filters
 public import Logging
 public import MatrixCrypto
@@ -76,10 +78,29 @@ public struct Composition: Sendable {
                 }
                 ?? []
         }
+        let federationRoutes =
+            [.main, .federationReceiver].contains(role)
+            ? try Self.federationRoutes(config: config, serverName: serverName, signingKey: signingKey) : []
         registry = RouteRegistry(
             HealthRoutes.routes(readiness: readiness) + VersionsRoutes.routes() + (metrics.map(MetricsRoutes.routes) ?? [])
-                + Self.accountRoutes(accounts, config: config, serverName: serverName) + roomRoutes
+                + Self.accountRoutes(accounts, config: config, serverName: serverName) + roomRoutes + federationRoutes
         )
+    }
+
+    /// The key and federation routes this version serves: the signing keys other servers check us with, and the
+    /// federation version.
+    private static func federationRoutes(config: HomeserverConfig, serverName: ServerName, signingKey: SigningKey) throws -> [Route] {
+        var retired: [ServerKeyPublication.RetiredKey] = []
+        for (keyID, old) in config.keys.oldSigningKeys.sorted(by: { $0.key < $1.key }) {
+            guard let key = try? VerifyKey(keyID: keyID, base64: old.key) else {
+                throw StartupError("old_signing_keys.\(keyID).key is not an unpadded base64 Ed25519 public key.")
+            }
+            retired.append(.init(key: key, expiredTimestamp: Int64(old.expiredTimestamp)))
+        }
+        let publication = ServerKeyPublication(
+            serverName: serverName, signingKey: signingKey, retired: retired, validity: Int64(config.keys.keyRefreshInterval)
+        )
+        return ServerKeyRoutes.routes(publication: publication) + FederationVersionRoutes.routes()
     }
 
     /// An event persister's room writer, for the rooms it owns, behind its replication endpoint.
