@@ -58,3 +58,62 @@ import Testing
         #expect(run.output.contains("old_signing_keys.ed25519:old1"), "\(run.output)")
     }
 }
+
+/// Listeners with `tls: true` serve TLS from `tls_certificate_path` and `tls_private_key_path`, as Synapse's do, so
+/// Axon can answer 8448 without nginx.
+@Suite struct TLSListenerTests {
+    /// Fetches `url` trusting only `ca`, with Debian's Python (certificate and host name checked).
+    static func fetch(_ url: String, trusting ca: String) async throws -> (status: Int32, output: String) {
+        try await ChildProcess.run("/usr/bin/python3", [
+            "-c",
+            "import ssl, sys, urllib.request; context = ssl.create_default_context(cafile=sys.argv[2]); "
+                + "print(urllib.request.urlopen(sys.argv[1], context=context).read().decode())",
+            url, ca,
+        ])
+    }
+
+    @Test func aTLSListenerServesWithTheConfiguredCertificate() async throws {
+        let ca = try await TestCertificateAuthority.make()
+        let (certificate, key) = try await ca.serverCertificate(for: ["127.0.0.1", "accounts.test"])
+        let fixture = try await AccountServerFixture.make()
+        let tlsPort = try await FreePort.next()
+        let extra = fixture.directory.appendingPathComponent("tls-\(tlsPort).yaml").path
+        try """
+            listeners:
+              - {port: \(fixture.port), bind_addresses: ['127.0.0.1'], type: http, resources: [{names: [client]}]}
+              - {port: \(tlsPort), bind_addresses: ['127.0.0.1'], type: http, tls: true, resources: [{names: [federation]}]}
+            tls_certificate_path: \(certificate)
+            tls_private_key_path: \(key)
+            """.write(toFile: extra, atomically: true, encoding: .utf8)
+        let server = try ServerProcess(executable: "axon", arguments: ["-c", fixture.configPath, "-c", extra], baseURL: fixture.baseURL)
+        try await server.whileRunning {
+            try await server.waitUntilHealthy()
+            let fetched = try await Self.fetch("https://127.0.0.1:\(tlsPort)/_matrix/key/v2/server", trusting: ca.certificatePath)
+            #expect(fetched.status == 0, "\(fetched.output)")
+            #expect(try JSONValue.parse(fetched.output.trimmingCharacters(in: .whitespacesAndNewlines))["server_name"] == "accounts.test")
+            let untrusted = try await Self.fetch("https://127.0.0.1:\(tlsPort)/_matrix/key/v2/server", trusting: certificate)
+            #expect(untrusted.status != 0, "a client not trusting the CA refuses the certificate")
+        }
+    }
+
+    @Test func aTLSListenerWithoutCertificateOrWithAnUnreadableOneStopsTheServer() async throws {
+        let fixture = try await AccountServerFixture.make()
+        let missing = fixture.directory.appendingPathComponent("no-certificate.yaml").path
+        try """
+            listeners:
+              - {port: \(fixture.port), bind_addresses: ['127.0.0.1'], type: http, tls: true, resources: [{names: [client]}]}
+            """.write(toFile: missing, atomically: true, encoding: .utf8)
+        let withoutPaths = try await ServerProcess.runToCompletion("axon", ["-c", fixture.configPath, "-c", missing])
+        #expect(withoutPaths.status != 0 && withoutPaths.output.contains("tls_certificate_path"), "\(withoutPaths.output)")
+
+        let unreadable = fixture.directory.appendingPathComponent("unreadable-certificate.yaml").path
+        try """
+            listeners:
+              - {port: \(fixture.port), bind_addresses: ['127.0.0.1'], type: http, tls: true, resources: [{names: [client]}]}
+            tls_certificate_path: \(fixture.directory.path)/absent.pem
+            tls_private_key_path: \(fixture.directory.path)/absent.key
+            """.write(toFile: unreadable, atomically: true, encoding: .utf8)
+        let badFile = try await ServerProcess.runToCompletion("axon", ["-c", fixture.configPath, "-c", unreadable])
+        #expect(badFile.status != 0 && badFile.output.contains("absent.pem"), "\(badFile.output)")
+    }
+}

@@ -32,6 +32,10 @@ public struct ServerConfig: Sendable, Hashable {
     public var presenceEnabled = true
     /// `enable_metrics`: serve Prometheus metrics on listeners of type `metrics` and on `metrics` resources.
     public var enableMetrics = false
+    /// `tls_certificate_path`, absolute: the PEM certificate chain listeners with `tls: true` present.
+    public var tlsCertificatePath: String?
+    /// `tls_private_key_path`, absolute: the PEM private key of that certificate.
+    public var tlsPrivateKeyPath: String?
 
     /// The room versions `default_room_version` may name.
     public static let knownRoomVersions = RoomVersion.all.map(\.identifier)
@@ -100,6 +104,8 @@ extension ServerConfig {
         presenceEnabled = root.mapping("presence")?.bool("enabled", default: root.bool("use_presence", default: true))
             ?? root.bool("use_presence", default: true)
         enableMetrics = root.bool("enable_metrics", default: false)
+        tlsCertificatePath = root.string("tls_certificate_path").map(paths.absolute)
+        tlsPrivateKeyPath = root.string("tls_private_key_path").map(paths.absolute)
     }
 
     private static func directoryRule(_ value: ValueReader) -> DirectoryRule? {

@@ -18,13 +18,16 @@ struct ListenerPlan: Sendable {
     let address: Address
     let served: ServedRoutes
     let trustForwardedFor: Bool
+    /// The certificate and key a `tls: true` listener presents; `nil` serves plain HTTP.
+    let tls: ListenerTLS?
 
     /// Expands each HTTP and metrics listener into one plan per bind address (a metrics listener serves only
     /// the metrics, and only with `enable_metrics`, as in Synapse). Listeners Axon does not serve are reported back
     /// so the caller can warn about them rather than silently dropping them.
     static func plans(
-        for listeners: [ListenerConfig], role: ProcessRole?, metricsEnabled: Bool
+        for listeners: [ListenerConfig], role: ProcessRole?, metricsEnabled: Bool, server: ServerConfig
     ) throws(StartupError) -> (plans: [ListenerPlan], skipped: [String]) {
+        var tls: ListenerTLS?
         var plans: [ListenerPlan] = []
         var skipped: [String] = []
         for (index, listener) in listeners.enumerated() {
@@ -41,19 +44,21 @@ struct ListenerPlan: Sendable {
                 skipped.append("listeners[\(index)]: type 'manhole' is not served by Axon")
                 continue
             }
+            var listenerTLS: ListenerTLS?
             if listener.tls {
-                throw StartupError(
-                    "listeners[\(index)].tls: Axon serves plain HTTP; terminate TLS in a reverse proxy such as nginx (see nginx/ in the Axon sources) and set tls: false."
-                )
+                if tls == nil { tls = try ListenerTLS.load(server, listener: index) }
+                listenerTLS = tls
             }
             let served = ServedRoutes(listenerResources: resources, role: role)
             switch listener.address {
             case .tcp(let port, let hosts):
                 for host in hosts {
-                    plans.append(ListenerPlan(address: .tcp(host: host, port: port), served: served, trustForwardedFor: listener.xForwarded))
+                    plans.append(ListenerPlan(
+                        address: .tcp(host: host, port: port), served: served, trustForwardedFor: listener.xForwarded, tls: listenerTLS
+                    ))
                 }
             case .unix(let path, _):
-                plans.append(ListenerPlan(address: .unix(path: path), served: served, trustForwardedFor: listener.xForwarded))
+                plans.append(ListenerPlan(address: .unix(path: path), served: served, trustForwardedFor: listener.xForwarded, tls: listenerTLS))
             }
         }
         return (plans, skipped)

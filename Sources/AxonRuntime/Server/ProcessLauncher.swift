@@ -1,6 +1,7 @@
 import AxonConfig
 import CoreMetrics
 import Hummingbird
+import HummingbirdTLS
 import Logging
 import MatrixHTTP
 import NIOCore
@@ -31,7 +32,9 @@ enum ProcessLauncher {
         }
 
         let group = MultiThreadedEventLoopGroup.singleton
-        let (plans, skipped) = try ListenerPlan.plans(for: config.listenersToServe, role: role, metricsEnabled: metrics != nil)
+        let (plans, skipped) = try ListenerPlan.plans(
+            for: config.listenersToServe, role: role, metricsEnabled: metrics != nil, server: config.server
+        )
         let (usable, unbindable) = await BindProbe.usableAddresses(plans, group: group)
         for note in skipped + unbindable { logger.warning("\(note)") }
         guard !usable.isEmpty else {
@@ -46,9 +49,10 @@ enum ProcessLauncher {
                 serviceManager.partReady()
             }
         }
-        let applications: [any Service] = usable.map { plan in
+        let applications: [any Service] = try usable.map { plan in
             Application(
                 responder: composition.responder(listenerResources: plan.served.resources, trustForwardedFor: plan.trustForwardedFor),
+                server: try plan.tls.map { try .tls(.http1(), tlsConfiguration: $0.configuration) } ?? .http1(),
                 configuration: ApplicationConfiguration(address: plan.address.bindAddress, serverName: "Axon"),
                 onServerRunning: { _ in
                     logger.info("listening on \(plan.address)", metadata: ["resources": "\(plan.served.resources.map(\.rawValue).sorted())"])
