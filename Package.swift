@@ -94,7 +94,14 @@ let package = Package(
             swiftSettings: strict
         ),
 
-        .target(name: "Federation", dependencies: ["MatrixTypes", "MatrixCrypto"], swiftSettings: strict),
+        .target(
+            name: "Federation",
+            dependencies: [
+                "MatrixTypes", "MatrixCrypto", nio, nioPosix, logging, .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            swiftSettings: strict
+        ),
 
         // Layers 9-10: HTTP plumbing and route collections.
         .target(name: "MatrixHTTP", dependencies: ["MatrixTypes", hummingbird, httpTypes, nio, logging, metrics], swiftSettings: strict),
@@ -107,7 +114,7 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(name: "AdminAPI", dependencies: ["MatrixTypes", "MatrixHTTP", "Accounts", "ClientAPI", httpTypes], swiftSettings: strict),
-        .target(name: "FederationAPI", dependencies: ["MatrixTypes", "MatrixHTTP", "Federation", httpTypes], swiftSettings: strict),
+        .target(name: "FederationAPI", dependencies: ["MatrixTypes", "MatrixHTTP", "Federation", "Profiles", httpTypes], swiftSettings: strict),
 
         // Layer 11: composition root.
         .target(

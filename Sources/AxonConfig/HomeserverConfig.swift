@@ -56,7 +56,7 @@ extension HomeserverConfig {
         let media = MediaConfig(from: root, paths: paths)
         let urlPreview = URLPreviewConfig(from: root)
         let voip = VoIPConfig(from: root, files: files)
-        let federation = FederationConfig(from: root)
+        let federation = FederationConfig(from: root, paths: paths)
         let rateLimits = RateLimitConfig(from: root)
         let worker = WorkerConfig(from: root, files: files, paths: paths)
         let redis = RedisConfig(from: root, files: files, paths: paths)

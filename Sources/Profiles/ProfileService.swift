@@ -8,10 +8,7 @@ public import Storage
 /// A user's display name and avatar. A change is also written into every room the user is joined to, through the
 /// room writer, as a new `m.room.member` event.
 public final class ProfileService: Sendable {
-    public struct Profile: Sendable, Equatable {
-        public var displayName: String?
-        public var avatarURL: String?
-    }
+    public typealias Profile = ProfileReader.Profile
 
     private let database: any Database
     private let users: UserLookup
@@ -50,15 +47,9 @@ public final class ProfileService: Sendable {
         return Set(rooms.map { Array($0.rawValue.utf8) })
     }
 
-    /// The profile of a local user (`notFound` when there is no such user). A stored profile is read alone: only
-    /// users who exist have one; otherwise the accounts say whether the user exists, and the name is the localpart.
+    /// The profile of a local user (`notFound` when there is no such user).
     public func profile(of user: UserID) async throws(ProfileError) -> Profile {
-        let stored = try await ProfileError.catching {
-            try await database.read { connection in try ProfilesTable.find(userID: user.rawValue, in: connection) }
-        }
-        if let stored { return Profile(displayName: stored.displayName, avatarURL: stored.avatarURL) }
-        guard try await ProfileError.catching({ try await users.exists(user) }) else { throw .notFound }
-        return Profile(displayName: user.localpart, avatarURL: nil)
+        try await ProfileReader(database: database, users: users).profile(of: user)
     }
 
     /// A `guest`'s new member events keep following the guest access rules.

@@ -13,12 +13,15 @@ public struct FederationConfig: Sendable, Hashable {
     public var domainWhitelist: [String]?
     /// `federation_verify_certificates`: check remote servers' TLS certificates.
     public var verifyCertificates = true
+    /// `federation_custom_ca_list`, absolute paths: PEM certificate authorities trusted for federation instead of the
+    /// system's.
+    public var customCAList: [String] = []
 
     public init() {}
 }
 
 extension FederationConfig {
-    init(from root: MappingReader) {
+    init(from root: MappingReader, paths: PathResolver) {
         if let blacklist = root.value("ip_range_blacklist").flatMap(IPRange.list) {
             ipRangeBlacklist = blacklist + IPRange.alwaysBlocked
         }
@@ -31,6 +34,7 @@ extension FederationConfig {
             }
         }
         verifyCertificates = root.bool("federation_verify_certificates", default: true)
+        customCAList = root.value("federation_custom_ca_list")?.list()?.compactMap { $0.string().map(paths.absolute) } ?? []
     }
 }
 

@@ -32,6 +32,8 @@ public struct ServerConfig: Sendable, Hashable {
     public var presenceEnabled = true
     /// `enable_metrics`: serve Prometheus metrics on listeners of type `metrics` and on `metrics` resources.
     public var enableMetrics = false
+    /// `allow_profile_lookup_over_federation`: other servers may ask for local users' profiles.
+    public var allowProfileLookupOverFederation = true
     /// `tls_certificate_path`, absolute: the PEM certificate chain listeners with `tls: true` present.
     public var tlsCertificatePath: String?
     /// `tls_private_key_path`, absolute: the PEM private key of that certificate.
@@ -104,6 +106,7 @@ extension ServerConfig {
         presenceEnabled = root.mapping("presence")?.bool("enabled", default: root.bool("use_presence", default: true))
             ?? root.bool("use_presence", default: true)
         enableMetrics = root.bool("enable_metrics", default: false)
+        allowProfileLookupOverFederation = root.bool("allow_profile_lookup_over_federation", default: true)
         tlsCertificatePath = root.string("tls_certificate_path").map(paths.absolute)
         tlsPrivateKeyPath = root.string("tls_private_key_path").map(paths.absolute)
     }

@@ -35,6 +35,8 @@ public struct Composition: Sendable {
     let replication: ReplicationLink?
     /// Forwarding between a worker and the main process.
     let forwarding: MatrixResponder.Replication
+    /// Checks federation requests' signatures, in the processes that serve federation routes.
+    let federation: FederationServices?
     let logger: Logger
 
     /// Room services exist in the main process, which writes the streams, and in client readers, which follow them;
@@ -78,18 +80,21 @@ public struct Composition: Sendable {
                 }
                 ?? []
         }
+        let federation = [.main, .federationReceiver].contains(role) ? try FederationServices(config: config, serverName: serverName, signingKey: signingKey, logger: logger) : nil
+        self.federation = federation
         let federationRoutes =
-            [.main, .federationReceiver].contains(role)
-            ? try Self.federationRoutes(config: config, serverName: serverName, signingKey: signingKey) : []
+            try federation.map { _ in try Self.federationRoutes(config: config, database: database, serverName: serverName, signingKey: signingKey) } ?? []
         registry = RouteRegistry(
             HealthRoutes.routes(readiness: readiness) + VersionsRoutes.routes() + (metrics.map(MetricsRoutes.routes) ?? [])
                 + Self.accountRoutes(accounts, config: config, serverName: serverName) + roomRoutes + federationRoutes
         )
     }
 
-    /// The key and federation routes this version serves: the signing keys other servers check us with, and the
-    /// federation version.
-    private static func federationRoutes(config: HomeserverConfig, serverName: ServerName, signingKey: SigningKey) throws -> [Route] {
+    /// The key and federation routes this version serves: the signing keys other servers check us with, the
+    /// federation version, and profile queries.
+    private static func federationRoutes(
+        config: HomeserverConfig, database: any Database, serverName: ServerName, signingKey: SigningKey
+    ) throws -> [Route] {
         var retired: [ServerKeyPublication.RetiredKey] = []
         for (keyID, old) in config.keys.oldSigningKeys.sorted(by: { $0.key < $1.key }) {
             guard let key = try? VerifyKey(keyID: keyID, base64: old.key) else {
@@ -100,7 +105,9 @@ public struct Composition: Sendable {
         let publication = ServerKeyPublication(
             serverName: serverName, signingKey: signingKey, retired: retired, validity: Int64(config.keys.keyRefreshInterval)
         )
+        let profiles = ProfileReader(database: database, users: UserLookup(database: database))
         return ServerKeyRoutes.routes(publication: publication) + FederationVersionRoutes.routes()
+            + QueryRoutes.routes(profiles: profiles, serverName: serverName, allowed: config.server.allowProfileLookupOverFederation)
     }
 
     /// An event persister's room writer, for the rooms it owns, behind its replication endpoint.
@@ -214,6 +221,7 @@ public struct Composition: Sendable {
             limits: BodyLimits(upload: config.media.maxUploadSize),
             trustForwardedFor: trustForwardedFor,
             accessTokens: accounts.tokens,
+            federation: federation?.authenticator,
             replication: forwarding,
             logger: logger
         )

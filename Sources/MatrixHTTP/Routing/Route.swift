@@ -8,6 +8,8 @@ public struct Route: Sendable {
     public typealias AuthenticatedHandler = @Sendable (AuthenticatedRequest) async throws -> MatrixResponse
     /// Receives the requester when the request carried a valid token, `nil` when it carried none.
     public typealias OptionallyAuthenticatedHandler = @Sendable (MatrixRequest, Requester?) async throws -> MatrixResponse
+    /// Receives the server that signed the request.
+    public typealias FederationHandler = @Sendable (FederatedRequest) async throws -> MatrixResponse
 
     /// Whether the responder resolves an access token before the handler runs.
     public enum Handling: Sendable {
@@ -16,6 +18,8 @@ public struct Route: Sendable {
         /// Runs without a token; a token that is sent must be valid (users and guests), as Synapse's
         /// `get_optional_user_by_req`.
         case optionallyAuthenticated(OptionallyAuthenticatedHandler)
+        /// Runs only for a request its origin server signed (`X-Matrix`), checked once the body is read.
+        case federation(FederationHandler)
     }
 
     public let method: HTTPRequest.Method
@@ -65,6 +69,18 @@ public struct Route: Sendable {
         optionalTokenHandler handler: @escaping OptionallyAuthenticatedHandler
     ) {
         self.init(method, path, resource: resource, role: role, shape: shape, rateLimiter: rateLimiter, handling: .optionallyAuthenticated(handler))
+    }
+
+    /// A server-to-server route: its handler runs only for a request signed by its origin server.
+    public static func federation(
+        _ method: HTTPRequest.Method,
+        _ path: String,
+        role: ProcessRole = .federationReceiver,
+        shape: RequestShape = .empty,
+        rateLimiter: RateLimiter? = nil,
+        handler: @escaping FederationHandler
+    ) -> Route {
+        Route(method, path, resource: .federation, role: role, shape: shape, rateLimiter: rateLimiter, handling: .federation(handler))
     }
 
     private init(

@@ -16,6 +16,7 @@ public struct MatrixResponder: HTTPResponder {
     let limits: BodyLimits
     let trustForwardedFor: Bool
     let accessTokens: (any AccessTokenResolver)?
+    let federation: (any FederationRequestAuthenticating)?
     let replication: Replication
     let logger: Logger
 
@@ -42,16 +43,20 @@ public struct MatrixResponder: HTTPResponder {
         }
     }
 
-    /// - Parameter accessTokens: resolves tokens for authenticated routes; without one, every token is unknown.
+    /// - Parameters:
+    ///   - accessTokens: resolves tokens for authenticated routes; without one, every token is unknown.
+    ///   - federation: checks server-to-server signatures; without one, every federation route answers 401.
     public init(
         registry: RouteRegistry, served: ServedRoutes, limits: BodyLimits, trustForwardedFor: Bool,
-        accessTokens: (any AccessTokenResolver)? = nil, replication: Replication = Replication(), logger: Logger
+        accessTokens: (any AccessTokenResolver)? = nil, federation: (any FederationRequestAuthenticating)? = nil,
+        replication: Replication = Replication(), logger: Logger
     ) {
         self.registry = registry
         self.served = served
         self.limits = limits
         self.trustForwardedFor = trustForwardedFor
         self.accessTokens = accessTokens
+        self.federation = federation
         self.replication = replication
         self.logger = logger
     }
@@ -91,12 +96,17 @@ public struct MatrixResponder: HTTPResponder {
                 label += " (forwarded)"
                 return (Self.encode(try await forward(&request, route: matched.route, rawPath: rawPath, rawQuery: rawQuery, context: context)), label)
             case .answer where forwarded:
-                var response = try await handle(&request, matched, rawQuery: rawQuery, remote: remoteAddress(of: request, context: context, trusted: true))
+                var response = try await handle(
+                    &request, matched, rawPath: rawPath, rawQuery: rawQuery, remote: remoteAddress(of: request, context: context, trusted: true)
+                )
                 if let positions = replication.positions { response.headers[.axonPositions] = positions() }
                 return (response, label)
             case .answer:
                 if let catchUp = replication.catchUp, !Self.longPolls(rawQuery) { await catchUp() }
-                return (try await handle(&request, matched, rawQuery: rawQuery, remote: remoteAddress(of: request, context: context)), label)
+                return (
+                    try await handle(&request, matched, rawPath: rawPath, rawQuery: rawQuery, remote: remoteAddress(of: request, context: context)),
+                    label
+                )
             }
         } catch {
             return (Self.encode(ErrorMapping.response(for: error, logger: logger)), label)
@@ -144,7 +154,8 @@ public struct MatrixResponder: HTTPResponder {
 
     /// Authenticates, validates, rate-limits and runs the handler.
     private func handle(
-        _ request: inout Request, _ matched: (route: Route, parameters: [String: String]), rawQuery: Substring?, remote: String
+        _ request: inout Request, _ matched: (route: Route, parameters: [String: String]), rawPath: Substring, rawQuery: Substring?,
+        remote: String
     ) async throws -> Response {
         do {
             let shape = matched.route.shape
@@ -172,6 +183,14 @@ public struct MatrixResponder: HTTPResponder {
                 return Self.encode(try await handler(AuthenticatedRequest(request: matrixRequest, requester: requester)))
             case (.authenticated, nil):
                 preconditionFailure("authenticate(_:) returns a requester for every authenticated route")
+            case (.federation(let handler), _):
+                let signed = SignedFederationRequest(
+                    method: request.method.rawValue, uri: rawQuery.map { "\(rawPath)?\($0)" } ?? String(rawPath),
+                    authorizations: request.headers[values: .authorization], content: shape.body.isNone ? JSONValue?.none : body
+                )
+                guard let federation else { throw MatrixError(.unauthorized, "This server does not take federation requests.", status: 401) }
+                let origin = try await federation.origin(of: signed)
+                return Self.encode(try await handler(FederatedRequest(request: matrixRequest, origin: origin)))
             }
         } catch {
             return Self.encode(ErrorMapping.response(for: error, logger: logger))
@@ -183,7 +202,7 @@ public struct MatrixResponder: HTTPResponder {
     private func authenticate(_ route: Route, headers: HTTPFields, query: QueryParameters) async throws -> Requester? {
         let requirement: TokenRequirement
         switch route.handling {
-        case .open:
+        case .open, .federation:
             return nil
         case .optionallyAuthenticated:
             guard AccessTokenExtraction.isPresent(headers: headers, query: query) else { return nil }

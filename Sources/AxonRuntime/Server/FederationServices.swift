@@ -1,0 +1,35 @@
+import AxonConfig
+import Federation
+import FederationAPI
+import Logging
+import MatrixCrypto
+import MatrixTypes
+
+/// This process's side of federation: the transport with the outbound address policy and TLS trust from the config,
+/// server-name resolution, the client, other servers' keys (fetched through it), and the check of inbound signatures.
+struct FederationServices: Sendable {
+    let authenticator: FederationAuthenticator
+
+    init(config: HomeserverConfig, serverName: ServerName, signingKey: SigningKey, logger: Logger) throws {
+        let blocked = config.federation.ipRangeBlacklist
+        let allowed = config.federation.ipRangeWhitelist
+        let policy = OutboundAddressPolicy { address in
+            allowed.contains { $0.contains(address) } || !blocked.contains { $0.contains(address) }
+        }
+        let transport: FederationTransport
+        do {
+            transport = try FederationTransport(
+                policy: policy, verifyCertificates: config.federation.verifyCertificates, trustedAuthorities: config.federation.customCAList
+            )
+        } catch {
+            throw StartupError("federation_custom_ca_list: cannot read the certificate authorities \(config.federation.customCAList): \(error)")
+        }
+        let lookup = WellKnownServerLookup(transport: transport)
+        let resolver = ServerNameResolver(lookUp: { await lookup.lookUp($0) })
+        let client = FederationClient(serverName: serverName, signingKey: signingKey, resolver: resolver, transport: transport)
+        let keys = RemoteServerKeys(
+            fetch: { server in try await client.get("/_matrix/key/v2/server", from: server, signed: false) }, logger: logger
+        )
+        authenticator = FederationAuthenticator(receiver: serverName, keys: keys, logger: logger)
+    }
+}

@@ -1,0 +1,75 @@
+public import MatrixCrypto
+public import MatrixTypes
+import NIOHTTP1
+
+/// Requests to other servers: resolves the server name, signs the request as this server (`X-Matrix`) unless it is
+/// one servers make unsigned (key fetches), sends it over the federation transport and reads the JSON answer.
+public struct FederationClient: Sendable {
+    let serverName: ServerName
+    let signingKey: SigningKey
+    let resolver: ServerNameResolver
+    let transport: FederationTransport
+
+    public init(serverName: ServerName, signingKey: SigningKey, resolver: ServerNameResolver, transport: FederationTransport) {
+        self.serverName = serverName
+        self.signingKey = signingKey
+        self.resolver = resolver
+        self.transport = transport
+    }
+
+    /// `GET target` on `destination`; a signed request unless `signed` is false.
+    public func get(_ target: String, from destination: ServerName, signed: Bool = true) async throws(FederationRequestError) -> JSONValue {
+        try await send(.GET, target, to: destination, content: nil, signed: signed)
+    }
+
+    public func send(
+        _ method: HTTPMethod, _ target: String, to destination: ServerName, content: JSONValue?, signed: Bool = true
+    ) async throws(FederationRequestError) -> JSONValue {
+        var headers: [(String, String)] = []
+        var body: [UInt8]?
+        if let content {
+            headers.append(("Content-Type", "application/json"))
+            body = try? content.encoded()
+        }
+        if signed {
+            guard
+                let authorization = try? FederationRequestSignature.authorization(
+                    method: method.rawValue, uri: target, origin: serverName, destination: destination.rawValue, content: content, key: signingKey
+                )
+            else { throw .unsignable }
+            headers.append(("Authorization", authorization.headerValue))
+        }
+        let endpoint = await resolver.endpoint(for: destination)
+        let response: FederationTransport.Response
+        do {
+            response = try await transport.send(.init(method: method, target: target, headers: headers, body: body), to: endpoint)
+        } catch {
+            throw .transport(error)
+        }
+        let json = try? JSONValue.parse(String(decoding: response.body, as: UTF8.self))
+        guard (200..<300).contains(response.status) else {
+            throw .refused(status: response.status, errcode: json?["errcode"]?.stringValue, error: json?["error"]?.stringValue)
+        }
+        guard let json else { throw .malformedResponse("the answer is not JSON") }
+        return json
+    }
+}
+
+/// Why a request to another server failed.
+public enum FederationRequestError: Error, Sendable, Equatable, CustomStringConvertible {
+    case transport(FederationTransportError)
+    /// The server answered with an error status.
+    case refused(status: Int, errcode: String?, error: String?)
+    case malformedResponse(String)
+    /// The request could not be signed (its content cannot be written as canonical JSON).
+    case unsignable
+
+    public var description: String {
+        switch self {
+        case .transport(let error): error.description
+        case .refused(let status, let errcode, let error): "refused with \(status) \(errcode ?? "") \(error ?? "")"
+        case .malformedResponse(let detail): "malformed answer: \(detail)"
+        case .unsignable: "the request cannot be signed"
+        }
+    }
+}

@@ -1,0 +1,22 @@
+/// Where a request for a server goes, as server-name resolution found it: the host to connect to (a name to look up,
+/// or an IP literal) and its port, the `Host` header, and the name its TLS certificate must be valid for.
+public struct FederationEndpoint: Sendable, Hashable, CustomStringConvertible {
+    /// A host name to look up, or an IP address (IPv6 without brackets).
+    public var host: String
+    public var port: Int
+    public var hostHeader: String
+    /// The certificate's name and the TLS server name indication; `nil` for an IP literal, whose certificate must
+    /// name the address connected to.
+    public var tlsName: String?
+
+    public init(host: String, port: Int, hostHeader: String, tlsName: String?) {
+        self.host = host
+        self.port = port
+        self.hostHeader = hostHeader
+        self.tlsName = tlsName
+    }
+
+    public var description: String {
+        "\(host.contains(":") ? "[\(host)]" : host):\(port) (Host: \(hostHeader))"
+    }
+}

@@ -1,0 +1,91 @@
+import Foundation
+import MatrixCrypto
+
+/// Two homeservers federating on loopback over TLS with certificates from one test CA: Axon, and optionally a real
+/// Synapse. Each is named by its IP literal and TLS port (`127.0.0.1:PORT`), so no DNS is needed, and each trusts the
+/// CA and allows loopback (`ip_range_whitelist`), as the federation tests set them up.
+public enum FederationPeers {
+    public struct Peer: Sendable {
+        /// The plain HTTP client listener.
+        public let clientURL: String
+        public let serverName: String
+        /// The TLS federation listener.
+        public let federationURL: String
+    }
+
+    /// Runs `body` with Axon on SQLite federating under its own name; `extraConfig` is YAML added to its config.
+    public static func withAxon<T>(
+        ca: TestCertificateAuthority, extraConfig: String = "", _ body: (Peer) async throws -> T
+    ) async throws -> T {
+        let dir = try TestEnvironment.temporaryDirectory("axon-federation")
+        let (certificate, key) = try await ca.serverCertificate(for: ["127.0.0.1"])
+        let clientPort = try await FreePort.next()
+        let federationPort = try await FreePort.next()
+        let serverName = "127.0.0.1:\(federationPort)"
+        let config = dir.appendingPathComponent("homeserver.yaml").path
+        try """
+            server_name: "\(serverName)"
+            listeners:
+              - {port: \(clientPort), bind_addresses: ['127.0.0.1'], type: http, resources: [{names: [client]}]}
+              - {port: \(federationPort), bind_addresses: ['127.0.0.1'], type: http, tls: true, resources: [{names: [federation]}]}
+            tls_certificate_path: \(certificate)
+            tls_private_key_path: \(key)
+            federation_custom_ca_list: [\(ca.certificatePath)]
+            ip_range_whitelist: ['127.0.0.0/8']
+            trusted_key_servers: []
+            database: {name: sqlite3, args: {database: \(dir.path)/homeserver.db}}
+            media_store_path: \(dir.path)/media
+            signing_key_path: \(dir.path)/signing.key
+            report_stats: false
+            \(HomeserverKind.liftedLimits)
+            \(extraConfig)
+            """.write(toFile: config, atomically: true, encoding: .utf8)
+        try SigningKey.keyFileContents([try SigningKey.generate()]).write(toFile: "\(dir.path)/signing.key", atomically: true, encoding: .utf8)
+        let server = try ServerProcess(executable: "axon", arguments: ["-c", config], baseURL: "http://127.0.0.1:\(clientPort)")
+        return try await server.whileRunning {
+            try await server.waitUntilHealthy()
+            return try await body(Peer(clientURL: server.baseURL, serverName: serverName, federationURL: "https://\(serverName)"))
+        }
+    }
+
+    /// Runs `body` with a real Synapse from PyPI federating under its own name.
+    public static func withSynapse<T>(ca: TestCertificateAuthority, _ body: (Peer) async throws -> T) async throws -> T {
+        guard let python = TestEnvironment.synapsePython else { throw ServerProcess.ProcessFailure(description: "no Synapse venv") }
+        let dir = try TestEnvironment.temporaryDirectory("synapse-federation")
+        let (certificate, key) = try await ca.serverCertificate(for: ["127.0.0.1"])
+        let clientPort = try await FreePort.next()
+        let federationPort = try await FreePort.next()
+        let serverName = "127.0.0.1:\(federationPort)"
+        let config = dir.appendingPathComponent("homeserver.yaml").path
+        let generated = try await ServerProcess.runToCompletion(python, [
+            "-m", "synapse.app.homeserver", "--server-name", serverName, "--config-path", config, "--generate-config", "--report-stats=no",
+            "--config-directory", dir.path, "--data-directory", dir.path,
+        ], currentDirectory: dir)
+        guard generated.status == 0 else { throw ServerProcess.ProcessFailure(description: "synapse --generate-config: \(generated.output)") }
+        let override = dir.appendingPathComponent("federation.yaml").path
+        try """
+            public_baseurl: http://127.0.0.1:\(clientPort)/
+            listeners:
+              - {port: \(clientPort), bind_addresses: ['127.0.0.1'], type: http, tls: false, x_forwarded: false, resources: [{names: [client]}]}
+              - {port: \(federationPort), bind_addresses: ['127.0.0.1'], type: http, tls: true, resources: [{names: [federation, keys]}]}
+            tls_certificate_path: \(certificate)
+            tls_private_key_path: \(key)
+            federation_custom_ca_list: [\(ca.certificatePath)]
+            # Synapse checks an IP-literal destination against the blacklist alone (ip_range_whitelist does not
+            # apply to it), so loopback leaves the blacklist here.
+            ip_range_blacklist: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '169.254.0.0/16']
+            ip_range_whitelist: ['127.0.0.0/8']
+            trusted_key_servers: []
+            suppress_key_server_warning: true
+            \(HomeserverKind.liftedLimits)
+            """.write(toFile: override, atomically: true, encoding: .utf8)
+        let server = try ServerProcess(
+            executable: python, arguments: ["-m", "synapse.app.homeserver", "-c", config, "-c", override],
+            baseURL: "http://127.0.0.1:\(clientPort)", currentDirectory: dir
+        )
+        return try await server.whileRunning {
+            try await server.waitUntilHealthy(timeout: .seconds(90))
+            return try await body(Peer(clientURL: server.baseURL, serverName: serverName, federationURL: "https://\(serverName)"))
+        }
+    }
+}
