@@ -8,6 +8,11 @@ public struct ProfileReader: Sendable {
     public struct Profile: Sendable, Equatable {
         public var displayName: String?
         public var avatarURL: String?
+
+        public init(displayName: String?, avatarURL: String?) {
+            self.displayName = displayName
+            self.avatarURL = avatarURL
+        }
     }
 
     let database: any Database

@@ -18,20 +18,25 @@ public final class ProfileService: Sendable {
     private let logger: Logger
     /// `limit_profile_requests_to_users_who_share_rooms`.
     private let sharedRoomsOnly: Bool
+    /// Where other servers' users' profiles come from; without it they are unknown.
+    private let remote: (any RemoteProfiles)?
 
     public init(
-        database: any Database, users: UserLookup, writer: any EventWriting, store: RoomStore, sharedRoomsOnly: Bool = false, logger: Logger
+        database: any Database, users: UserLookup, writer: any EventWriting, store: RoomStore, sharedRoomsOnly: Bool = false,
+        remote: (any RemoteProfiles)? = nil, logger: Logger
     ) {
         self.database = database
         self.users = users
         self.writer = writer
         self.store = store
         self.sharedRoomsOnly = sharedRoomsOnly
+        self.remote = remote
         self.logger = logger
     }
 
-    /// A profile lookup through the client API. With `sharedRoomsOnly`, a requester may read only their own profile
-    /// and those of users they share a joined room with (MSC1301); an anonymous lookup is not limited, as in Synapse.
+    /// A profile lookup through the client API: another server's user is asked of their server. With
+    /// `sharedRoomsOnly`, a requester may read only their own profile and those of users they share a joined room with
+    /// (MSC1301); an anonymous lookup is not limited, as in Synapse.
     public func lookUp(_ user: UserID, by requester: UserID?) async throws(ProfileError) -> Profile {
         if sharedRoomsOnly, let requester, !user.rawValue.hasSameBytes(as: requester.rawValue) {
             let mine = try await joinedRooms(of: requester)
@@ -39,6 +44,7 @@ public final class ProfileService: Sendable {
                 throw .forbidden("Profile isn't available")
             }
         }
+        if let remote, remote.isRemote(user) { return try await remote.profile(of: user) }
         return try await profile(of: user)
     }
 

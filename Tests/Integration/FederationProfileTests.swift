@@ -3,12 +3,12 @@ import Foundation
 import MatrixTypes
 import Testing
 
-/// The first federation exchange with a real Synapse, over TLS on loopback with a test CA: a Synapse user asks for an
-/// Axon user's profile, so Synapse resolves Axon's name, signs the request, and Axon checks the signature against the
-/// keys it fetches from Synapse before answering.
+/// The first federation exchanges with a real Synapse, over TLS on loopback with a test CA: each side's users read
+/// the other side's profiles, so each server resolves the other's name, signs its request, and checks the other's
+/// signature against the keys it fetches from it.
 @Suite(.enabled(if: TestEnvironment.synapsePython != nil, "needs Synapse from PyPI (make venv)"))
 struct FederationProfileTests {
-    @Test func aSynapseUserReadsAnAxonUsersProfileOverFederation() async throws {
+    @Test func usersOnAxonAndSynapseReadEachOthersProfilesOverFederation() async throws {
         let ca = try await TestCertificateAuthority.make()
         try await FederationPeers.withAxon(ca: ca) { axon in
             let alice = try await SuiteClient.register(axon.clientURL, prefix: "alice", recordSecrets: true)
@@ -19,6 +19,16 @@ struct FederationProfileTests {
                 #expect(profile["displayname"] == "Alice on Axon", "\(profile)")
                 let missing = try await bob.call("GET", "/profile/\(SuiteClient.escape("@nobody:\(axon.serverName)"))")
                 #expect(missing.status == 404, "\(missing)")
+
+                try await bob.ok("PUT", "/profile/\(SuiteClient.escape(bob.userID))/displayname", ["displayname": "Bob on Synapse"])
+                let bobsProfile = try await alice.ok("GET", "/profile/\(SuiteClient.escape(bob.userID))")
+                #expect(bobsProfile["displayname"] == "Bob on Synapse", "\(bobsProfile)")
+                let bobsName = try await alice.ok("GET", "/profile/\(SuiteClient.escape(bob.userID))/displayname")
+                #expect(bobsName == ["displayname": "Bob on Synapse"])
+                let nobody = try await alice.call("GET", "/profile/\(SuiteClient.escape("@nobody:\(synapse.serverName)"))")
+                #expect(nobody.status == 404 && nobody.json["errcode"] == "M_NOT_FOUND", "\(nobody)")
+                let unreachable = try await alice.call("GET", "/profile/\(SuiteClient.escape("@nobody:127.0.0.1:1"))")
+                #expect(unreachable.status == 502, "a server that does not answer: \(unreachable)")
             }
         }
     }

@@ -67,6 +67,11 @@ public struct Composition: Sendable {
             tokenCache: tokenCache
         )
         self.accounts = accounts
+        // Federation in the processes that answer other servers or ask them on their clients' behalf.
+        let federation =
+            [.main, .federationReceiver, .clientReader].contains(role)
+            ? try FederationServices(config: config, serverName: serverName, signingKey: signingKey, logger: logger) : nil
+        self.federation = federation
         let roomRoutes: [Route]
         if let streams, role == .eventPersister {
             roomRoutes = Self.persisterRoutes(config: config, streams: streams, serverName: serverName, signingKey: signingKey, logger: logger)
@@ -75,15 +80,14 @@ public struct Composition: Sendable {
                 streams.map {
                     Self.roomRoutes(
                         config: config, role: role, database: database, streams: $0, serverName: serverName, signingKey: signingKey,
-                        logger: logger
+                        federation: federation, logger: logger
                     )
                 }
                 ?? []
         }
-        let federation = [.main, .federationReceiver].contains(role) ? try FederationServices(config: config, serverName: serverName, signingKey: signingKey, logger: logger) : nil
-        self.federation = federation
         let federationRoutes =
-            try federation.map { _ in try Self.federationRoutes(config: config, database: database, serverName: serverName, signingKey: signingKey) } ?? []
+            [.main, .federationReceiver].contains(role)
+            ? try Self.federationRoutes(config: config, database: database, serverName: serverName, signingKey: signingKey) : []
         registry = RouteRegistry(
             HealthRoutes.routes(readiness: readiness) + VersionsRoutes.routes() + (metrics.map(MetricsRoutes.routes) ?? [])
                 + Self.accountRoutes(accounts, config: config, serverName: serverName) + roomRoutes + federationRoutes
@@ -146,7 +150,7 @@ public struct Composition: Sendable {
     /// it answers only its role's routes.
     private static func roomRoutes(
         config: HomeserverConfig, role: ProcessRole, database: any Database, streams: ProcessStreams, serverName: ServerName,
-        signingKey: SigningKey, logger: Logger
+        signingKey: SigningKey, federation: FederationServices?, logger: Logger
     ) -> [Route] {
         let bus = streams.bus
         let store = streams.store
@@ -154,7 +158,8 @@ public struct Composition: Sendable {
         let users = UserLookup(database: database)
         let profiles = ProfileService(
             database: database, users: users, writer: writer, store: store,
-            sharedRoomsOnly: config.server.limitProfileRequestsToUsersWhoShareRooms, logger: logger
+            sharedRoomsOnly: config.server.limitProfileRequestsToUsersWhoShareRooms,
+            remote: federation.map { FederatedProfiles(serverName: serverName, client: $0.client) }, logger: logger
         )
         let publication = PublicationPolicy(
             rules: config.server.roomListPublicationRules.map { .init(userID: $0.userID, roomID: $0.roomID, alias: $0.alias, allow: $0.allow) },

@@ -8,6 +8,8 @@ import MatrixTypes
 /// This process's side of federation: the transport with the outbound address policy and TLS trust from the config,
 /// server-name resolution, the client, other servers' keys (fetched through it), and the check of inbound signatures.
 struct FederationServices: Sendable {
+    /// Requests to other servers, signed as this server.
+    let client: FederationClient
     let authenticator: FederationAuthenticator
 
     init(config: HomeserverConfig, serverName: ServerName, signingKey: SigningKey, logger: Logger) throws {
@@ -30,6 +32,7 @@ struct FederationServices: Sendable {
         let keys = RemoteServerKeys(
             fetch: { server in try await client.get("/_matrix/key/v2/server", from: server, signed: false) }, logger: logger
         )
+        self.client = client
         authenticator = FederationAuthenticator(receiver: serverName, keys: keys, logger: logger)
     }
 }
