@@ -35,8 +35,8 @@ public enum DirectoryRoutes {
     static func resolve(_ path: String, _ directory: DirectoryService) -> Route {
         Route(.get, path, resource: .client, role: .clientReader) { request in
             let alias: RoomAlias = try request.identifier("roomAlias")
-            let roomID = try await directory.resolve(alias)
-            return .json(["room_id": .string(roomID.rawValue), "servers": [.string(alias.serverName.rawValue)]])
+            let resolved = try await directory.resolve(alias)
+            return .json(["room_id": .string(resolved.roomID.rawValue), "servers": .array(resolved.servers.map { .string($0) })])
         }
     }
 
@@ -87,7 +87,7 @@ public enum DirectoryRoutes {
     static func listRooms(_ path: String, _ directory: DirectoryService, open: Bool) -> Route {
         let handler: Route.Handler = { request in
             let limit = request.query["limit"].flatMap { Int($0) }
-            return .json(try await directory.publicRooms(limit: limit, since: request.query["since"], searchTerm: nil))
+            return .json(try await directory.publicRooms(on: try server(request), limit: limit, since: request.query["since"], searchTerm: nil))
         }
         if open { return Route(.get, path, resource: .client, role: .clientReader, shape: publicRoomsQuery, handler: handler) }
         return Route(.get, path, resource: .client, role: .clientReader, auth: .userOrGuest, shape: publicRoomsQuery) { request in
@@ -99,7 +99,16 @@ public enum DirectoryRoutes {
         Route(.post, path, resource: .client, role: .clientReader, auth: .userOrGuest, shape: publicRoomsShape) { request in
             let limit = request.body["limit"]?.integerValue.map { Int($0) }
             let term = request.body["filter"]?["generic_search_term"]?.stringValue
-            return .json(try await directory.publicRooms(limit: limit, since: request.body["since"]?.stringValue, searchTerm: term))
+            return .json(
+                try await directory.publicRooms(on: try server(request.request), limit: limit, since: request.body["since"]?.stringValue, searchTerm: term)
+            )
         }
+    }
+
+    /// The `server` whose list is asked for, if any.
+    static func server(_ request: MatrixRequest) throws(MatrixError) -> ServerName? {
+        guard let text = request.query["server"] else { return nil }
+        guard let server = try? ServerName(text) else { throw .invalidParameter("Invalid server name '\(text)'") }
+        return server
     }
 }

@@ -10,6 +10,8 @@ public enum DirectoryError: Error, Sendable {
     case forbidden(String)
     /// What the room services said (an unknown room, a room the requester cannot see).
     case room(RoomError)
+    /// The other server whose directory was asked could not be reached or gave no usable answer.
+    case remoteUnavailable(String)
     case storage(StorageError)
 }
 
@@ -31,6 +33,7 @@ extension DirectoryError: ClientFacingError {
         case .notLocalAlias: .invalidParameter("Room alias must be local")
         case .forbidden(let message): .forbidden(message)
         case .room(let error): error.clientError
+        case .remoteUnavailable: MatrixError(.unknown, "Failed to query the remote server's directory", status: 502)
         case .storage: MatrixError(.unknown, "Internal server error")
         }
     }
@@ -39,6 +42,7 @@ extension DirectoryError: ClientFacingError {
         switch self {
         case .room(let error): error.serverFault
         case .storage(let error): "directory storage failed: \(error)"
+        case .remoteUnavailable(let reason): "a remote directory could not be asked: \(reason)"
         default: nil
         }
     }

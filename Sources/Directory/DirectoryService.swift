@@ -11,19 +11,49 @@ public final class DirectoryService: Sendable {
     private let writer: any EventWriting
     private let serverName: ServerName
     private let publication: PublicationPolicy
+    /// Other servers' directories; without it their aliases are unknown and their lists unavailable.
+    private let remote: (any RemoteDirectories)?
     private let countCache = Mutex<(count: Int64, at: ContinuousClock.Instant)?>(nil)
 
-    public init(database: any Database, reader: RoomReader, writer: any EventWriting, serverName: ServerName, publication: PublicationPolicy) {
+    public init(
+        database: any Database, reader: RoomReader, writer: any EventWriting, serverName: ServerName, publication: PublicationPolicy,
+        remote: (any RemoteDirectories)? = nil
+    ) {
         self.aliases = AliasService(database: database)
         self.reader = reader
         self.writer = writer
         self.serverName = serverName
         self.publication = publication
+        self.remote = remote
     }
 
-    public func resolve(_ alias: RoomAlias) async throws(DirectoryError) -> RoomID {
+    /// The room an alias names: a local alias from the table, another server's asked of that server.
+    public func resolve(_ alias: RoomAlias) async throws(DirectoryError) -> ResolvedAlias {
+        guard isLocal(alias.serverName) else {
+            guard let remote else { throw .aliasNotFound }
+            return try await remote.resolve(alias)
+        }
         guard let roomID = try await aliases.roomID(for: alias) else { throw .aliasNotFound }
-        return roomID
+        return ResolvedAlias(roomID: roomID, servers: [serverName.rawValue])
+    }
+
+    /// A local alias's room (`aliasNotFound` for another server's alias), as other servers ask for it.
+    public func resolveLocal(_ alias: RoomAlias) async throws(DirectoryError) -> ResolvedAlias {
+        guard isLocal(alias.serverName) else { throw .notLocalAlias }
+        return try await resolve(alias)
+    }
+
+    private func isLocal(_ server: ServerName) -> Bool {
+        server.rawValue.hasSameBytes(as: serverName.rawValue)
+    }
+
+    /// A page of the public room list of `server` (this server's when `nil` or this one).
+    public func publicRooms(on server: ServerName?, limit: Int?, since: String?, searchTerm: String?) async throws(DirectoryError) -> JSONValue {
+        if let server, !isLocal(server) {
+            guard let remote else { throw .remoteUnavailable("federation is not available here") }
+            return try await remote.publicRooms(on: server, limit: limit, since: since, searchTerm: searchTerm)
+        }
+        return try await publicRooms(limit: limit, since: since, searchTerm: searchTerm)
     }
 
     /// Adds a local alias for a room the requester is joined to.

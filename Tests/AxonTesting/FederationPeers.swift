@@ -33,6 +33,7 @@ public enum FederationPeers {
             federation_custom_ca_list: [\(ca.certificatePath)]
             ip_range_whitelist: ['127.0.0.0/8']
             trusted_key_servers: []
+            allow_public_rooms_over_federation: true
             database: {name: sqlite3, args: {database: \(dir.path)/homeserver.db}}
             media_store_path: \(dir.path)/media
             signing_key_path: \(dir.path)/signing.key
@@ -77,6 +78,7 @@ public enum FederationPeers {
             ip_range_whitelist: ['127.0.0.0/8']
             trusted_key_servers: []
             suppress_key_server_warning: true
+            allow_public_rooms_over_federation: true
             \(HomeserverKind.liftedLimits)
             """.write(toFile: override, atomically: true, encoding: .utf8)
         let server = try ServerProcess(

@@ -51,7 +51,7 @@ public struct Composition: Sendable {
         self.database = database
         self.logger = logger
         let streams: ProcessStreams? =
-            [.main, .clientReader, .eventPersister].contains(role)
+            [.main, .clientReader, .eventPersister, .federationReceiver].contains(role)
             ? try await ProcessStreams.open(config: config, role: role, database: database, logger: logger) : nil
         replication = streams?.link
         forwarding = Self.forwarding(config: config, role: role, database: database, streams: streams, logger: logger)
@@ -191,7 +191,10 @@ public struct Composition: Sendable {
             presence: presence
         )
         let sync = SyncService(sources: sources, notifier: notifier, logger: logger)
-        let directory = DirectoryService(database: database, reader: reader, writer: writer, serverName: serverName, publication: publication)
+        let directory = DirectoryService(
+            database: database, reader: reader, writer: writer, serverName: serverName, publication: publication,
+            remote: federation.map { FederatedDirectories(client: $0.client) }
+        )
         // One `rc_message` bucket per user, whichever route writes the event.
         let messageLimiter = RateLimiter(config.rateLimits.message)
         return RoomMembershipRoutes.routes(rooms, messageLimiter: messageLimiter)
@@ -216,6 +219,7 @@ public struct Composition: Sendable {
                 allowPublicRoomsWithoutAuth: config.server.allowPublicRoomsWithoutAuth
             )
             + ReplicationRoutes.routes(presence: presence, secret: ReplicationSecret(config.worker.replicationSecret?.revealed))
+            + FederationDirectoryRoutes.routes(directory, publicRoomsAllowed: config.server.allowPublicRoomsOverFederation)
     }
 
     /// The responder for one listener. The monolith (`main`) answers every role's routes.
@@ -311,11 +315,12 @@ public struct Composition: Sendable {
                 }
             }
         ]
+        // What the role cannot do at all comes first: it holds whatever else is or is not ready.
+        if let missing = RoleAvailability.missingReason(role) {
+            checks.insert({ ReadinessProblem(reason: missing, detail: nil) }, at: 0)
+        }
         if let replication {
             checks.append { replication.problem() }
-        }
-        if let missing = RoleAvailability.missingReason(role) {
-            checks.append { ReadinessProblem(reason: missing, detail: nil) }
         }
         return checks
     }
