@@ -114,7 +114,10 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(name: "AdminAPI", dependencies: ["MatrixTypes", "MatrixHTTP", "Accounts", "ClientAPI", httpTypes], swiftSettings: strict),
-        .target(name: "FederationAPI", dependencies: ["MatrixTypes", "MatrixHTTP", "Federation", "Profiles", "Directory", httpTypes], swiftSettings: strict),
+        .target(
+            name: "FederationAPI", dependencies: ["MatrixTypes", "MatrixCrypto", "MatrixHTTP", "Federation", "Profiles", "Directory", httpTypes],
+            swiftSettings: strict
+        ),
 
         // Layer 11: composition root.
         .target(

@@ -5,7 +5,8 @@ import Synchronization
 
 /// Other servers' signing keys, as they publish them at `/_matrix/key/v2/server`: fetched when a key is asked for
 /// that is not known valid at the time asked, checked (the document names the server, each listed key signed it, keys
-/// decode), and kept in memory until their `valid_until_ts`. Fetches of one server are shared by concurrent askers;
+/// decode), and kept in memory until their `valid_until_ts`, with the document as it came (which this server passes on
+/// as a notary). Fetches of one server are shared by concurrent askers;
 /// a server whose fetch failed is not asked again for a minute.
 public final class RemoteServerKeys: Sendable {
     /// Fetches a server's key document.
@@ -17,9 +18,17 @@ public final class RemoteServerKeys: Sendable {
         let validUntil: Int64
     }
 
+    /// A server's checked key document and the keys it lists.
+    struct Fetched: Sendable {
+        let document: JSONValue
+        let keys: [String: KnownKey]
+    }
+
     private struct State {
         var keys: [String: [String: KnownKey]] = [:]
-        var fetching: [String: Task<[String: KnownKey]?, Never>] = [:]
+        /// The last checked document of each server, as it came (what this server vouches for as a notary).
+        var documents: [String: JSONValue] = [:]
+        var fetching: [String: Task<Fetched?, Never>] = [:]
         var failedUntil: [String: Int64] = [:]
     }
 
@@ -45,21 +54,31 @@ public final class RemoteServerKeys: Sendable {
     public func key(_ keyID: String, of server: ServerName, validAt time: Int64) async throws(FederationAuthError) -> VerifyKey {
         let name = server.rawValue
         if let known = state.withLock({ $0.keys[name]?[keyID] }), known.validUntil >= time { return known.key }
-        guard let fetched = await keys(of: server)?[keyID], fetched.validUntil >= time else { throw .unknownKey(keyID) }
+        guard let fetched = await fetched(server)?.keys[keyID], fetched.validUntil >= time else { throw .unknownKey(keyID) }
         return fetched.key
     }
 
-    private func keys(of server: ServerName) async -> [String: KnownKey]? {
+    /// `server`'s key document as it published it, valid at least until `minimumValidUntil` (fetched again when the
+    /// one kept expires sooner); `nil` when none can be had.
+    public func document(of server: ServerName, validUntil minimumValidUntil: Int64) async -> JSONValue? {
+        if let kept = state.withLock({ $0.documents[server.rawValue] }), (kept["valid_until_ts"]?.integerValue ?? 0) >= minimumValidUntil {
+            return kept
+        }
+        return await fetched(server)?.document
+    }
+
+    private func fetched(_ server: ServerName) async -> Fetched? {
         let name = server.rawValue
         let now = clock()
-        let task = state.withLock { state -> Task<[String: KnownKey]?, Never>? in
+        let task = state.withLock { state -> Task<Fetched?, Never>? in
             if let until = state.failedUntil[name], until > now { return nil }
             if let running = state.fetching[name] { return running }
             let fetch = self.fetch
             let logger = self.logger
-            let task = Task { () -> [String: KnownKey]? in
+            let task = Task { () -> Fetched? in
                 do {
-                    return try Self.verifiedKeys(try await fetch(server), of: server)
+                    let document = try await fetch(server)
+                    return Fetched(document: document, keys: try Self.verifiedKeys(document, of: server))
                 } catch {
                     logger.warning("could not fetch a server's signing keys", metadata: ["server": "\(server)", "error": "\(error)"])
                     return nil
@@ -69,19 +88,23 @@ public final class RemoteServerKeys: Sendable {
             return task
         }
         guard let task else { return nil }
-        let keys = await task.value
+        let fetched = await task.value
         state.withLock { state in
             state.fetching[name] = nil
-            if state.keys.count >= capacity, state.keys[name] == nil { state.keys.removeAll(keepingCapacity: true) }
+            if state.keys.count >= capacity, state.keys[name] == nil {
+                state.keys.removeAll(keepingCapacity: true)
+                state.documents.removeAll(keepingCapacity: true)
+            }
             if state.failedUntil.count >= capacity { state.failedUntil.removeAll(keepingCapacity: true) }
-            if let keys {
-                state.keys[name, default: [:]].merge(keys) { _, new in new }
+            if let fetched {
+                state.keys[name, default: [:]].merge(fetched.keys) { _, new in new }
+                state.documents[name] = fetched.document
                 state.failedUntil[name] = nil
             } else {
                 state.failedUntil[name] = now + Self.retryAfterFailure
             }
         }
-        return keys
+        return fetched
     }
 
     /// The keys a server's key document lists, once checked: it names `server`, every current key signed it, and an

@@ -1,5 +1,6 @@
 import AxonTesting
 import Foundation
+import MatrixCrypto
 import MatrixTypes
 import Testing
 
@@ -49,7 +50,31 @@ struct FederationDirectoryTests {
                 #expect(synapseAlias["servers"]?.arrayValue?.contains(.string(synapse.serverName)) == true, "\(synapseAlias)")
                 let unknown = try await alice.call("GET", "/directory/room/\(SuiteClient.escape("#nothing:\(synapse.serverName)"))")
                 #expect(unknown.status == 404 && unknown.json["errcode"] == "M_NOT_FOUND", "\(unknown)")
+
+                try await Self.axonVouchesForKeys(axon: axon, synapse: synapse, ca: ca)
             }
+        }
+    }
+
+    /// As a notary, Axon answers Synapse's key document (which it fetched for checking Synapse's requests) and its own,
+    /// each signed by its server and countersigned by Axon.
+    static func axonVouchesForKeys(axon: FederationPeers.Peer, synapse: FederationPeers.Peer, ca: TestCertificateAuthority) async throws {
+        let own = try await FederationProfileTests.status("\(axon.federationURL)/_matrix/key/v2/server", headers: [:], trusting: ca.certificatePath)
+        let axonDocument = try JSONValue.parse(own.body)
+        let axonKeyID = try #require(axonDocument["verify_keys"]?.objectValue?.keys.first)
+        let axonKey = try VerifyKey(keyID: axonKeyID, base64: try #require(axonDocument["verify_keys"]?[axonKeyID]?["key"]?.stringValue))
+        for server in [synapse.serverName, axon.serverName] {
+            let reply = try await FederationProfileTests.status(
+                "\(axon.federationURL)/_matrix/key/v2/query/\(SuiteClient.escape(server))", headers: [:], trusting: ca.certificatePath
+            )
+            #expect(reply.status == 200, "\(reply)")
+            let documents = try JSONValue.parse(reply.body)["server_keys"]?.arrayValue ?? []
+            let document = try #require(documents.first, "\(reply)")
+            #expect(documents.count == 1 && document["server_name"]?.stringValue == server)
+            try axonKey.verify(json: document, signedBy: axon.serverName)
+            let keyID = try #require(document["verify_keys"]?.objectValue?.keys.first)
+            let key = try VerifyKey(keyID: keyID, base64: try #require(document["verify_keys"]?[keyID]?["key"]?.stringValue))
+            try key.verify(json: document, signedBy: server)
         }
     }
 }

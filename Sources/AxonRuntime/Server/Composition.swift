@@ -86,8 +86,12 @@ public struct Composition: Sendable {
                 ?? []
         }
         let federationRoutes =
-            [.main, .federationReceiver].contains(role)
-            ? try Self.federationRoutes(config: config, database: database, serverName: serverName, signingKey: signingKey) : []
+            try federation.map { federation in
+                [.main, .federationReceiver].contains(role)
+                    ? try Self.federationRoutes(
+                        config: config, database: database, serverName: serverName, signingKey: signingKey, remoteKeys: federation.keys
+                    ) : []
+            } ?? []
         registry = RouteRegistry(
             HealthRoutes.routes(readiness: readiness) + VersionsRoutes.routes() + (metrics.map(MetricsRoutes.routes) ?? [])
                 + Self.accountRoutes(accounts, config: config, serverName: serverName) + roomRoutes + federationRoutes
@@ -95,9 +99,9 @@ public struct Composition: Sendable {
     }
 
     /// The key and federation routes this version serves: the signing keys other servers check us with, the
-    /// federation version, and profile queries.
+    /// federation version, the notary key API, and profile queries.
     private static func federationRoutes(
-        config: HomeserverConfig, database: any Database, serverName: ServerName, signingKey: SigningKey
+        config: HomeserverConfig, database: any Database, serverName: ServerName, signingKey: SigningKey, remoteKeys: RemoteServerKeys
     ) throws -> [Route] {
         var retired: [ServerKeyPublication.RetiredKey] = []
         for (keyID, old) in config.keys.oldSigningKeys.sorted(by: { $0.key < $1.key }) {
@@ -111,6 +115,7 @@ public struct Composition: Sendable {
         )
         let profiles = ProfileReader(database: database, users: UserLookup(database: database))
         return ServerKeyRoutes.routes(publication: publication) + FederationVersionRoutes.routes()
+            + KeyQueryRoutes.routes(publication: publication, remote: remoteKeys, serverName: serverName, signingKey: signingKey)
             + QueryRoutes.routes(profiles: profiles, serverName: serverName, allowed: config.server.allowProfileLookupOverFederation)
     }
 

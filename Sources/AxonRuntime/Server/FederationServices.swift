@@ -10,6 +10,8 @@ import MatrixTypes
 struct FederationServices: Sendable {
     /// Requests to other servers, signed as this server.
     let client: FederationClient
+    /// Other servers' keys, for checking their requests and answering as a notary.
+    let keys: RemoteServerKeys
     let authenticator: FederationAuthenticator
 
     init(config: HomeserverConfig, serverName: ServerName, signingKey: SigningKey, logger: Logger) throws {
@@ -33,6 +35,7 @@ struct FederationServices: Sendable {
             fetch: { server in try await client.get("/_matrix/key/v2/server", from: server, signed: false) }, logger: logger
         )
         self.client = client
+        self.keys = keys
         authenticator = FederationAuthenticator(receiver: serverName, keys: keys, logger: logger)
     }
 }
