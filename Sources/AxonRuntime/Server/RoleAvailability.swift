@@ -8,7 +8,7 @@ enum RoleAvailability {
         case .main, .clientReader, .eventPersister:
             nil
         case .federationReceiver:
-            "the federation receiver role (inbound federation) is not built yet"
+            "the federation receiver serves keys, profiles and the room directory; inbound federation of rooms (transactions, joins, invites) is not built yet"
         case .federationSender:
             "the federation sender role (outbound federation) is not built yet"
         case .media:
