@@ -4,7 +4,7 @@ import HTTPTypes
 public import MatrixHTTP
 import MatrixTypes
 import Replication
-public import Rooms
+import Rooms
 public import Sync
 
 /// `GET /sync`, long-polling on client readers.

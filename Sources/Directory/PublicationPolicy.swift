@@ -1,5 +1,5 @@
 public import Accounts
-public import MatrixTypes
+import MatrixTypes
 import Storage
 
 /// Who may publish a room to the directory: whoever the first matching `room_list_publication_rules` entry

@@ -1,4 +1,4 @@
-public import Accounts
+import Accounts
 public import MatrixTypes
 public import Rooms
 import RoomStore

@@ -29,7 +29,7 @@ public struct FederationClient: Sendable {
         var body: [UInt8]?
         if let content {
             headers.append(("Content-Type", "application/json"))
-            body = try? content.encoded()
+            body = content.encoded()
         }
         if signed {
             guard

@@ -1,4 +1,4 @@
-public import MatrixTypes
+import MatrixTypes
 
 /// One line on the replication channel: `<sender> <run> <sequence> <command>`.
 ///

@@ -1,4 +1,4 @@
-public import MatrixTypes
+import MatrixTypes
 import Synchronization
 
 /// How much of the rooms' newest events a room store keeps in memory.

@@ -1,4 +1,4 @@
-public import MatrixTypes
+import MatrixTypes
 public import RoomStore
 public import Storage
 

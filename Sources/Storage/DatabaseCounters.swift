@@ -1,4 +1,4 @@
-public import CoreMetrics
+import CoreMetrics
 
 /// What an engine asks of its database, counted for the metrics endpoint: divided by the events persisted and the
 /// sync responses served over a workload, they give the statements and round trips each one costs.

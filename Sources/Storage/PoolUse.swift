@@ -1,4 +1,4 @@
-public import CoreMetrics
+import CoreMetrics
 
 /// How an engine's connection pool is used, for the metrics endpoint: jobs holding a connection and jobs waiting for
 /// one (`axon_database_pool_jobs{engine, state}`). A pool whose `waiting` stays above zero is too small for its load.

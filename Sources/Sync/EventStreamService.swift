@@ -1,12 +1,12 @@
-public import AccountData
+import AccountData
 public import MatrixTypes
-public import Presence
-public import Receipts
+import Presence
+import Receipts
 public import Replication
 public import Rooms
 import RoomStore
 import Storage
-public import Typing
+import Typing
 
 /// The deprecated `GET /events` stream (Synapse's `EventStreamHandler`): what is new after a sync token in the
 /// user's joined rooms, or in one room they are joined to or may peek into (`world_readable`), long-polling on the

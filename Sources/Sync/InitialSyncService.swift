@@ -1,11 +1,11 @@
-public import AccountData
+import AccountData
 public import Directory
 public import MatrixTypes
-public import Presence
-public import Receipts
+import Presence
+import Receipts
 import Replication
 public import Rooms
-public import RoomStore
+import RoomStore
 import Storage
 
 /// The deprecated `GET /initialSync` and `GET /rooms/{roomId}/initialSync` (Synapse's `InitialSyncHandler`): a

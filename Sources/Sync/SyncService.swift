@@ -1,16 +1,16 @@
-public import AccountData
+import AccountData
 import CoreMetrics
 import Foundation
 public import Logging
 public import MatrixTypes
-public import Presence
-public import Receipts
+import Presence
+import Receipts
 public import Replication
 public import Rooms
 import RoomStore
 import Storage
 import Synchronization
-public import Typing
+import Typing
 
 /// `/sync`: initial and incremental, long-polling on the notifier. Every section reads only rows between the
 /// request's token and the current positions, which are read from memory.

@@ -236,6 +236,7 @@ public struct Composition: Sendable {
             trustForwardedFor: trustForwardedFor,
             accessTokens: accounts.tokens,
             federation: federation?.authenticator,
+            federationLimiter: federation?.limiter,
             replication: forwarding,
             logger: logger
         )

@@ -2,6 +2,7 @@ import AxonConfig
 import Federation
 import FederationAPI
 import Logging
+import MatrixHTTP
 import MatrixCrypto
 import MatrixTypes
 
@@ -13,6 +14,8 @@ struct FederationServices: Sendable {
     /// Other servers' keys, for checking their requests and answering as a notary.
     let keys: RemoteServerKeys
     let authenticator: FederationAuthenticator
+    /// `rc_federation`, per origin, shared by every listener of the process.
+    let limiter: FederationRateLimiter
 
     init(config: HomeserverConfig, serverName: ServerName, signingKey: SigningKey, logger: Logger) throws {
         let blocked = config.federation.ipRangeBlacklist
@@ -36,6 +39,11 @@ struct FederationServices: Sendable {
         )
         self.client = client
         self.keys = keys
+        let limits = config.rateLimits.federation
+        limiter = FederationRateLimiter(.init(
+            window: .milliseconds(limits.windowSize), sleepLimit: limits.sleepLimit, sleepDelay: .milliseconds(limits.sleepDelay),
+            rejectLimit: limits.rejectLimit, concurrent: limits.concurrent
+        ))
         authenticator = FederationAuthenticator(receiver: serverName, keys: keys, logger: logger)
     }
 }

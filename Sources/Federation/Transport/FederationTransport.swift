@@ -1,8 +1,7 @@
-import Logging
 public import NIOCore
 import NIOHTTP1
 import NIOPosix
-public import NIOSSL
+import NIOSSL
 
 /// One HTTPS request to another server, on a connection of its own: resolves the endpoint's host, refuses every
 /// address the outbound policy forbids, connects to the first allowed one that answers, and presents the endpoint's

@@ -17,6 +17,7 @@ public struct MatrixResponder: HTTPResponder {
     let trustForwardedFor: Bool
     let accessTokens: (any AccessTokenResolver)?
     let federation: (any FederationRequestAuthenticating)?
+    let federationLimiter: FederationRateLimiter?
     let replication: Replication
     let logger: Logger
 
@@ -46,10 +47,11 @@ public struct MatrixResponder: HTTPResponder {
     /// - Parameters:
     ///   - accessTokens: resolves tokens for authenticated routes; without one, every token is unknown.
     ///   - federation: checks server-to-server signatures; without one, every federation route answers 401.
+    ///   - federationLimiter: `rc_federation`, per origin, around each federation handler.
     public init(
         registry: RouteRegistry, served: ServedRoutes, limits: BodyLimits, trustForwardedFor: Bool,
         accessTokens: (any AccessTokenResolver)? = nil, federation: (any FederationRequestAuthenticating)? = nil,
-        replication: Replication = Replication(), logger: Logger
+        federationLimiter: FederationRateLimiter? = nil, replication: Replication = Replication(), logger: Logger
     ) {
         self.registry = registry
         self.served = served
@@ -57,6 +59,7 @@ public struct MatrixResponder: HTTPResponder {
         self.trustForwardedFor = trustForwardedFor
         self.accessTokens = accessTokens
         self.federation = federation
+        self.federationLimiter = federationLimiter
         self.replication = replication
         self.logger = logger
     }
@@ -190,7 +193,9 @@ public struct MatrixResponder: HTTPResponder {
                 )
                 guard let federation else { throw MatrixError(.unauthorized, "This server does not take federation requests.", status: 401) }
                 let origin = try await federation.origin(of: signed)
-                return Self.encode(try await handler(FederatedRequest(request: matrixRequest, origin: origin)))
+                let federated = FederatedRequest(request: matrixRequest, origin: origin)
+                guard let federationLimiter else { return Self.encode(try await handler(federated)) }
+                return Self.encode(try await federationLimiter.run(origin.rawValue) { try await handler(federated) })
             }
         } catch {
             return Self.encode(ErrorMapping.response(for: error, logger: logger))

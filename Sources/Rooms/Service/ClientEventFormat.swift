@@ -1,4 +1,4 @@
-public import MatrixCrypto
+import MatrixCrypto
 public import MatrixTypes
 public import RoomStore
 

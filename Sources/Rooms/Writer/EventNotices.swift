@@ -1,4 +1,4 @@
-public import MatrixTypes
+import MatrixTypes
 public import Replication
 public import RoomStore
 

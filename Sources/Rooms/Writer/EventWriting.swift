@@ -1,4 +1,4 @@
-public import MatrixTypes
+import MatrixTypes
 
 /// Where the room services hand their write units: the room writer in this process, or, when other processes persist
 /// events (`stream_writers.events`), whichever of them owns the unit's room. Answers once the events are committed and
