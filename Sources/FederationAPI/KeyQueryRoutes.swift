@@ -42,8 +42,7 @@ public enum KeyQueryRoutes {
                 .get, "/_matrix/key/v2/query/{serverName}", resource: .keys, role: .federationReceiver,
                 shape: RequestShape(query: [QueryField("minimum_valid_until_ts", .integer(0...Int64.max), example: "0")])
             ) { request in
-                let name = request.pathParameters["serverName"] ?? ""
-                guard let server = try? ServerName(name) else { throw MatrixError.invalidParameter("Invalid server name '\(name)'") }
+                let server: ServerName = try request.identifier("serverName")
                 let minimum = request.query["minimum_valid_until_ts"].flatMap { Int64($0) } ?? 0
                 return .json(try await documents([(server, minimum)]))
             },

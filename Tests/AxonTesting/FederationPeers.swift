@@ -17,11 +17,7 @@ public enum FederationPeers {
     public static func withAxon<T>(
         ca: TestCertificateAuthority, extraConfig: String = "", _ body: (Peer) async throws -> T
     ) async throws -> T {
-        let dir = try TestEnvironment.temporaryDirectory("axon-federation")
-        let (certificate, key) = try await ca.serverCertificate(for: ["127.0.0.1"])
-        let clientPort = try await FreePort.next()
-        let federationPort = try await FreePort.next()
-        let serverName = "127.0.0.1:\(federationPort)"
+        let (dir, certificate, key, clientPort, federationPort, serverName) = try await prepare("axon-federation", ca: ca)
         let config = dir.appendingPathComponent("homeserver.yaml").path
         try """
             server_name: "\(serverName)"
@@ -52,11 +48,7 @@ public enum FederationPeers {
     /// Runs `body` with a real Synapse from PyPI federating under its own name.
     public static func withSynapse<T>(ca: TestCertificateAuthority, _ body: (Peer) async throws -> T) async throws -> T {
         guard let python = TestEnvironment.synapsePython else { throw ServerProcess.ProcessFailure(description: "no Synapse venv") }
-        let dir = try TestEnvironment.temporaryDirectory("synapse-federation")
-        let (certificate, key) = try await ca.serverCertificate(for: ["127.0.0.1"])
-        let clientPort = try await FreePort.next()
-        let federationPort = try await FreePort.next()
-        let serverName = "127.0.0.1:\(federationPort)"
+        let (dir, certificate, key, clientPort, federationPort, serverName) = try await prepare("synapse-federation", ca: ca)
         let config = dir.appendingPathComponent("homeserver.yaml").path
         let generated = try await ServerProcess.runToCompletion(python, [
             "-m", "synapse.app.homeserver", "--server-name", serverName, "--config-path", config, "--generate-config", "--report-stats=no",
@@ -89,5 +81,16 @@ public enum FederationPeers {
             try await server.waitUntilHealthy(timeout: .seconds(90))
             return try await body(Peer(clientURL: server.baseURL, serverName: serverName, federationURL: "https://\(serverName)"))
         }
+    }
+
+    /// A directory, a certificate for 127.0.0.1, free client and federation ports, and the server name they give.
+    private static func prepare(_ prefix: String, ca: TestCertificateAuthority) async throws
+        -> (dir: URL, certificate: String, key: String, clientPort: Int, federationPort: Int, serverName: String)
+    {
+        let dir = try TestEnvironment.temporaryDirectory(prefix)
+        let (certificate, key) = try await ca.serverCertificate(for: ["127.0.0.1"])
+        let clientPort = try await FreePort.next()
+        let federationPort = try await FreePort.next()
+        return (dir, certificate, key, clientPort, federationPort, "127.0.0.1:\(federationPort)")
     }
 }

@@ -59,12 +59,12 @@ struct FederationDirectoryTests {
     /// As a notary, Axon answers Synapse's key document (which it fetched for checking Synapse's requests) and its own,
     /// each signed by its server and countersigned by Axon.
     static func axonVouchesForKeys(axon: FederationPeers.Peer, synapse: FederationPeers.Peer, ca: TestCertificateAuthority) async throws {
-        let own = try await FederationProfileTests.status("\(axon.federationURL)/_matrix/key/v2/server", headers: [:], trusting: ca.certificatePath)
+        let own = try await TestHTTPS.get("\(axon.federationURL)/_matrix/key/v2/server", headers: [:], trusting: ca.certificatePath)
         let axonDocument = try JSONValue.parse(own.body)
         let axonKeyID = try #require(axonDocument["verify_keys"]?.objectValue?.keys.first)
         let axonKey = try VerifyKey(keyID: axonKeyID, base64: try #require(axonDocument["verify_keys"]?[axonKeyID]?["key"]?.stringValue))
         for server in [synapse.serverName, axon.serverName] {
-            let reply = try await FederationProfileTests.status(
+            let reply = try await TestHTTPS.get(
                 "\(axon.federationURL)/_matrix/key/v2/query/\(SuiteClient.escape(server))", headers: [:], trusting: ca.certificatePath
             )
             #expect(reply.status == 200, "\(reply)")

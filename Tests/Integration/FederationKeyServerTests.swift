@@ -62,16 +62,6 @@ import Testing
 /// Listeners with `tls: true` serve TLS from `tls_certificate_path` and `tls_private_key_path`, as Synapse's do, so
 /// Axon can answer 8448 without nginx.
 @Suite struct TLSListenerTests {
-    /// Fetches `url` trusting only `ca`, with Debian's Python (certificate and host name checked).
-    static func fetch(_ url: String, trusting ca: String) async throws -> (status: Int32, output: String) {
-        try await ChildProcess.run("/usr/bin/python3", [
-            "-c",
-            "import ssl, sys, urllib.request; context = ssl.create_default_context(cafile=sys.argv[2]); "
-                + "print(urllib.request.urlopen(sys.argv[1], context=context).read().decode())",
-            url, ca,
-        ])
-    }
-
     @Test func aTLSListenerServesWithTheConfiguredCertificate() async throws {
         let ca = try await TestCertificateAuthority.make()
         let (certificate, key) = try await ca.serverCertificate(for: ["127.0.0.1", "accounts.test"])
@@ -88,11 +78,11 @@ import Testing
         let server = try ServerProcess(executable: "axon", arguments: ["-c", fixture.configPath, "-c", extra], baseURL: fixture.baseURL)
         try await server.whileRunning {
             try await server.waitUntilHealthy()
-            let fetched = try await Self.fetch("https://127.0.0.1:\(tlsPort)/_matrix/key/v2/server", trusting: ca.certificatePath)
-            #expect(fetched.status == 0, "\(fetched.output)")
-            #expect(try JSONValue.parse(fetched.output.trimmingCharacters(in: .whitespacesAndNewlines))["server_name"] == "accounts.test")
-            let untrusted = try await Self.fetch("https://127.0.0.1:\(tlsPort)/_matrix/key/v2/server", trusting: certificate)
-            #expect(untrusted.status != 0, "a client not trusting the CA refuses the certificate")
+            let fetched = try await TestHTTPS.get("https://127.0.0.1:\(tlsPort)/_matrix/key/v2/server", trusting: ca.certificatePath)
+            #expect(fetched.status == 200, "\(fetched.body)")
+            #expect(try JSONValue.parse(fetched.body)["server_name"] == "accounts.test")
+            let untrusted = try await TestHTTPS.get("https://127.0.0.1:\(tlsPort)/_matrix/key/v2/server", trusting: certificate)
+            #expect(untrusted.status != 200, "a client not trusting the CA refuses the certificate")
         }
     }
 

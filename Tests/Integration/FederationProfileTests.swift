@@ -39,40 +39,18 @@ struct FederationProfileTests {
         try await FederationPeers.withAxon(ca: ca) { axon in
             let alice = try await SuiteClient.register(axon.clientURL, prefix: "alice", recordSecrets: true)
             let url = "\(axon.federationURL)/_matrix/federation/v1/query/profile?user_id=\(SuiteClient.escape(alice.userID))"
-            let unsigned = try await Self.status(url, headers: [:], trusting: ca.certificatePath)
+            let unsigned = try await TestHTTPS.get(url, headers: [:], trusting: ca.certificatePath)
             #expect(unsigned.status == 401 && unsigned.body.contains("M_UNAUTHORIZED"), "\(unsigned)")
-            let forged = try await Self.status(
+            let forged = try await TestHTTPS.get(
                 url, headers: ["Authorization": #"X-Matrix origin="127.0.0.1:1",destination="\#(axon.serverName)",key="ed25519:x",sig="AAAA""#],
                 trusting: ca.certificatePath
             )
             #expect(forged.status == 401 && forged.body.contains("M_UNAUTHORIZED"), "a key that cannot be fetched: \(forged)")
-            let elsewhere = try await Self.status(
+            let elsewhere = try await TestHTTPS.get(
                 url, headers: ["Authorization": #"X-Matrix origin="127.0.0.1:1",destination="other.example",key="ed25519:x",sig="AAAA""#],
                 trusting: ca.certificatePath
             )
             #expect(elsewhere.status == 401, "a request for another server: \(elsewhere)")
         }
-    }
-
-    /// The status and body of a GET over HTTPS trusting only `ca` (Debian's Python).
-    static func status(_ url: String, headers: [String: String], trusting ca: String) async throws -> (status: Int, body: String) {
-        let headerJSON = String(decoding: try JSONValue.object(JSONObject(uniqueKeysWithValues: headers.map { ($0.key, JSONValue.string($0.value)) })).encoded(), as: UTF8.self)
-        let result = try await ChildProcess.run("/usr/bin/python3", [
-            "-c",
-            """
-            import json, ssl, sys, urllib.error, urllib.request
-            context = ssl.create_default_context(cafile=sys.argv[2])
-            request = urllib.request.Request(sys.argv[1], headers=json.loads(sys.argv[3]))
-            try:
-                response = urllib.request.urlopen(request, context=context)
-                print(response.status, response.read().decode())
-            except urllib.error.HTTPError as error:
-                print(error.code, error.read().decode())
-            """,
-            url, ca, headerJSON,
-        ])
-        let output = result.output.trimmingCharacters(in: .whitespacesAndNewlines)
-        let status = Int(output.prefix { $0 != " " }) ?? 0
-        return (status, String(output.drop { $0 != " " }.dropFirst()))
     }
 }

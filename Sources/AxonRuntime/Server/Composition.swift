@@ -85,13 +85,12 @@ public struct Composition: Sendable {
                 }
                 ?? []
         }
-        let federationRoutes =
-            try federation.map { federation in
-                [.main, .federationReceiver].contains(role)
-                    ? try Self.federationRoutes(
-                        config: config, database: database, serverName: serverName, signingKey: signingKey, remoteKeys: federation.keys
-                    ) : []
-            } ?? []
+        var federationRoutes: [Route] = []
+        if let federation, [.main, .federationReceiver].contains(role) {
+            federationRoutes = try Self.federationRoutes(
+                config: config, database: database, serverName: serverName, signingKey: signingKey, remoteKeys: federation.keys
+            )
+        }
         registry = RouteRegistry(
             HealthRoutes.routes(readiness: readiness) + VersionsRoutes.routes() + (metrics.map(MetricsRoutes.routes) ?? [])
                 + Self.accountRoutes(accounts, config: config, serverName: serverName) + roomRoutes + federationRoutes

@@ -1,3 +1,5 @@
+public import MatrixTypes
+
 /// Where a request for a server goes, as server-name resolution found it: the host to connect to (a name to look up,
 /// or an IP literal) and its port, the `Host` header, and the name its TLS certificate must be valid for.
 public struct FederationEndpoint: Sendable, Hashable, CustomStringConvertible {
@@ -14,6 +16,15 @@ public struct FederationEndpoint: Sendable, Hashable, CustomStringConvertible {
         self.port = port
         self.hostHeader = hostHeader
         self.tlsName = tlsName
+    }
+
+    /// A server name used as it is: its host (an IP literal without brackets) on its port or `defaultPort`, presenting
+    /// the name in `Host` and, for a DNS name, as the TLS name.
+    public init(server: ServerName, defaultPort: Int) {
+        let literal = server.hostKind == .ipv6 ? String(server.host.dropFirst().dropLast()) : server.host
+        self.init(
+            host: literal, port: server.port ?? defaultPort, hostHeader: server.rawValue, tlsName: server.hostKind == .dnsName ? server.host : nil
+        )
     }
 
     public var description: String {

@@ -36,20 +36,11 @@ public final class ServerNameResolver: Sendable {
     }
 
     public func endpoint(for server: ServerName) async -> FederationEndpoint {
-        if server.hostKind != .dnsName || server.port != nil { return Self.direct(server) }
+        if server.hostKind != .dnsName || server.port != nil { return FederationEndpoint(server: server, defaultPort: Self.defaultPort) }
         switch await delegation(of: server.host) {
-        case .delegated(let delegated, _): return Self.direct(delegated)
-        case .none: return Self.direct(server)
+        case .delegated(let delegated, _): return FederationEndpoint(server: delegated, defaultPort: Self.defaultPort)
+        case .none: return FederationEndpoint(server: server, defaultPort: Self.defaultPort)
         }
-    }
-
-    /// A name used as it is: its host (an IP literal without brackets) on its port or the default, presenting the
-    /// name in `Host` and, for a DNS name, as the TLS name.
-    private static func direct(_ server: ServerName) -> FederationEndpoint {
-        let literal = server.hostKind == .ipv6 ? String(server.host.dropFirst().dropLast()) : server.host
-        return FederationEndpoint(
-            host: literal, port: server.port ?? defaultPort, hostHeader: server.rawValue, tlsName: server.hostKind == .dnsName ? server.host : nil
-        )
     }
 
     private func delegation(of host: String) async -> Delegation {

@@ -60,10 +60,6 @@ public struct WellKnownServerLookup: Sendable {
         let authority = rest.prefix { $0 != "/" }
         let path = rest.dropFirst(authority.count)
         guard let server = try? ServerName(String(authority)) else { return nil }
-        let host = server.hostKind == .ipv6 ? String(server.host.dropFirst().dropLast()) : server.host
-        return (
-            FederationEndpoint(host: host, port: server.port ?? 443, hostHeader: server.rawValue, tlsName: server.hostKind == .dnsName ? server.host : nil),
-            path.isEmpty ? "/" : String(path)
-        )
+        return (FederationEndpoint(server: server, defaultPort: 443), path.isEmpty ? "/" : String(path))
     }
 }

@@ -1,9 +1,8 @@
-import MatrixHTTP
-import MatrixTypes
+public import MatrixTypes
 
 /// Path parameters parsed into identifiers; a malformed one is the client's error, never a lookup.
 extension MatrixRequest {
-    func identifier<ID: MatrixIdentifier>(_ name: String, as _: ID.Type = ID.self) throws(MatrixError) -> ID {
+    public func identifier<ID: MatrixIdentifier>(_ name: String, as _: ID.Type = ID.self) throws(MatrixError) -> ID {
         let text = pathParameter(name)
         do {
             return try ID(text)
@@ -14,7 +13,7 @@ extension MatrixRequest {
 }
 
 extension AuthenticatedRequest {
-    func identifier<ID: MatrixIdentifier>(_ name: String, as type: ID.Type = ID.self) throws(MatrixError) -> ID {
+    public func identifier<ID: MatrixIdentifier>(_ name: String, as type: ID.Type = ID.self) throws(MatrixError) -> ID {
         try request.identifier(name, as: type)
     }
 }
