@@ -103,6 +103,12 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        .target(
+            name: "RoomFederation",
+            dependencies: ["MatrixTypes", "MatrixCrypto", "EventAuth", "Storage", "RoomStore", "Rooms", "Federation"],
+            swiftSettings: strict
+        ),
+
         // Layers 9-10: HTTP plumbing and route collections.
         .target(name: "MatrixHTTP", dependencies: ["MatrixTypes", hummingbird, httpTypes, nio, logging, metrics], swiftSettings: strict),
         .target(
@@ -115,7 +121,8 @@ let package = Package(
         ),
         .target(name: "AdminAPI", dependencies: ["MatrixTypes", "MatrixHTTP", "Accounts", "ClientAPI", httpTypes], swiftSettings: strict),
         .target(
-            name: "FederationAPI", dependencies: ["MatrixTypes", "MatrixCrypto", "MatrixHTTP", "Federation", "Profiles", "Directory", httpTypes],
+            name: "FederationAPI",
+            dependencies: ["MatrixTypes", "MatrixCrypto", "MatrixHTTP", "Federation", "RoomFederation", "Rooms", "Profiles", "Directory", httpTypes],
             swiftSettings: strict
         ),
 
@@ -124,7 +131,7 @@ let package = Package(
             name: "AxonRuntime",
             dependencies: [
                 "MatrixTypes", "MatrixCrypto", "AxonConfig", "Storage", "StorageSQLite", "StoragePostgres",
-                "MatrixHTTP", "ClientAPI", "AdminAPI", "Federation", "FederationAPI", "Accounts", "Replication", "ReplicationRedis", "RoomStore", "Rooms", "Sync", "AccountData", "Filters",
+                "MatrixHTTP", "ClientAPI", "AdminAPI", "Federation", "FederationAPI", "RoomFederation", "Accounts", "Replication", "ReplicationRedis", "RoomStore", "Rooms", "Sync", "AccountData", "Filters",
                 "Receipts", "Typing", "Presence", "Profiles", "Directory", hummingbird, httpTypes, nio, nioPosix, lifecycle, logging,
                 argumentParser, httpClient, crypto, metrics, prometheus, .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),

@@ -9,6 +9,7 @@ public import Rooms
 public enum ReplicationRoutes {
     public static let presencePath = "/_axon/replication/v1/presence/syncing"
     public static let persistPath = "/_axon/replication/v1/events/persist"
+    public static let receivePath = "/_axon/replication/v1/events/receive"
     /// The status of a write unit the room writer refused; the body says why (`RoomError.wireJSON`).
     public static let refusedStatus = HTTPResponse.Status(code: 422)
 
@@ -18,10 +19,26 @@ public enum ReplicationRoutes {
         BodyField("new_room_version", .string, required: false, example: "10"),
     ]))
 
-    /// An event persister's endpoint: a write unit from another process, built, authorised and persisted here (the
-    /// writer of the unit's room), answered with the events once committed or with the writer's refusal.
+    static let receiveShape = RequestShape(body: .jsonObject([
+        BodyField("room_id", .string, required: true, example: "!room:axon.test"),
+        BodyField("room_version", .string, required: true, example: "10"),
+        BodyField("events", .array, required: true, example: []),
+    ]))
+
+    /// An event persister's endpoints: a write unit from another process, built, authorised and persisted here (the
+    /// writer of the unit's room), answered with the events once committed or with the writer's refusal; and events
+    /// received from other servers for its rooms, answered with what became of each.
     public static func persisterRoutes(writer: RoomWriter, secret: ReplicationSecret) -> [Route] {
         [
+            Route(.post, receivePath, resource: .replication, role: .eventPersister, shape: receiveShape) { request in
+                try secret.check(request.headers)
+                do throws(RoomError) {
+                    let outcomes = try await writer.receive(try ReceivedEvents(wire: request.body))
+                    return .json(ReceivedOutcome.wireJSON(outcomes))
+                } catch {
+                    return .json(error.wireJSON, status: refusedStatus)
+                }
+            },
             Route(.post, persistPath, resource: .replication, role: .eventPersister, shape: persistShape) { request in
                 try secret.check(request.headers)
                 do throws(RoomError) {

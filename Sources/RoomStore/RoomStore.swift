@@ -145,14 +145,28 @@ public final class RoomStore: Sendable {
         guard let row = try await read({ connection throws(StorageError) in try EventsTable.find(eventID, in: connection) }) else {
             return nil
         }
-        let (roomID, sender) = try RoomStoreError.catchingNow {
-            (try row.decode("room_id", as: String.self), try row.decode("sender", as: String.self))
+        return try storedEvent(row)
+    }
+
+    /// The stored events among `ids` whatever their status (outliers, rejected and soft-failed included), in no
+    /// particular order; unknown IDs are left out.
+    public func storedEvents(_ ids: some Collection<EventID>) async throws(RoomStoreError) -> [StoredEvent] {
+        guard !ids.isEmpty else { return [] }
+        let raw = ids.map(\.rawValue)
+        let rows = try await read { connection throws(StorageError) in try EventsTable.find(raw, in: connection) }
+        return try rows.map { row throws(RoomStoreError) in try storedEvent(row) }
+    }
+
+    private func storedEvent(_ row: Row) throws(RoomStoreError) -> StoredEvent {
+        let (eventID, roomID, sender) = try RoomStoreError.catchingNow {
+            (try row.decode("event_id", as: String.self), try row.decode("room_id", as: String.self), try row.decode("sender", as: String.self))
         }
+        let parsedEventID: EventID = try parseStored(eventID)
         let parsedRoomID: RoomID = try parseStored(roomID)
         let parsedSender: UserID = try parseStored(sender)
         return try RoomStoreError.catchingNow {
             StoredEvent(
-                eventID: eventID, roomID: parsedRoomID, type: try row.decode("event_type"),
+                eventID: parsedEventID, roomID: parsedRoomID, type: try row.decode("event_type"),
                 stateKey: try row.decode("state_key"), sender: parsedSender,
                 streamOrdering: try row.decode("stream_ordering"), topologicalOrdering: try row.decode("topological_ordering"),
                 outlier: try row.decode("outlier"), rejectedReason: try row.decode("rejected_reason"),

@@ -33,6 +33,9 @@ public enum RoomError: Error, Sendable {
     /// The event persister that owns the room could not be reached or did not answer; nothing is known to be written,
     /// and a retry with the same transaction ID is safe.
     case writerUnavailable(String)
+    /// A received event refers to events this server does not hold (its prev or auth events); the caller fetches
+    /// them and tries again.
+    case missingEvents([EventID])
 }
 
 extension RoomError: StorageFailureWrapping {

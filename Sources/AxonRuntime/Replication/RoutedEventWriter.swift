@@ -41,6 +41,17 @@ final class RoutedEventWriter: EventWriting {
         self.persisters = persisters
     }
 
+    func receive(_ received: ReceivedEvents) async throws(RoomError) -> [ReceivedOutcome] {
+        let owner = ownership.owner(of: received.roomID)
+        if owner == instance, let local { return try await local.receive(received) }
+        guard let persister = persisters[owner] else { throw .writerUnavailable("no instance_map entry for \(owner)") }
+        let outcomes = try ReceivedOutcome.fromWire(try await persister.post(ReplicationRoutes.receivePath, received.wireJSON))
+        if let follower, let highest = outcomes.compactMap(\.streamOrdering).max() {
+            _ = await follower.waitUntil(.events, writer: owner, reaches: highest, timeout: Self.readYourWritesWait)
+        }
+        return outcomes
+    }
+
     func write(_ unit: WriteUnit) async throws(RoomError) -> [WrittenEvent] {
         let owner: String
         switch unit.target {
@@ -73,9 +84,14 @@ struct PersisterClient: Sendable {
     static let answerLimit = 1024 * 1024
 
     func persist(_ unit: WriteUnit) async throws(RoomError) -> [WrittenEvent] {
-        var request = secret.request(baseURL, ReplicationRoutes.persistPath, method: .POST)
+        try WrittenEvent.fromWire(try await post(ReplicationRoutes.persistPath, unit.wireJSON))
+    }
+
+    /// The persister's answer to `body` at `path`; its refusal thrown as the room error it reported.
+    func post(_ path: String, _ content: JSONValue) async throws(RoomError) -> JSONValue {
+        var request = secret.request(baseURL, path, method: .POST)
         request.headers.add(name: "Content-Type", value: "application/json")
-        request.body = .bytes(ByteBuffer(bytes: unit.wireJSON.encoded()))
+        request.body = .bytes(ByteBuffer(bytes: content.encoded()))
         let status: UInt
         let body: ByteBuffer
         do {
@@ -87,7 +103,7 @@ struct PersisterClient: Sendable {
             throw .writerUnavailable("\(name) unreachable")
         }
         let json = try? JSONValue.parse(body.readableBytesView)
-        if status == 200, let json { return try WrittenEvent.fromWire(json) }
+        if status == 200, let json { return json }
         if Int(status) == ReplicationRoutes.refusedStatus.code, let json, let refusal = RoomError(wire: json) { throw refusal }
         logger.warning("an event persister did not take a write", metadata: ["persister": "\(name)", "status": "\(status)"])
         throw .writerUnavailable("\(name) answered \(status)")

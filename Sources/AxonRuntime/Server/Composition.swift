@@ -17,6 +17,7 @@ public import Prometheus
 import Receipts
 import Replication
 import Rooms
+import RoomFederation
 import RoomStore
 public import Storage
 import Sync
@@ -72,24 +73,29 @@ public struct Composition: Sendable {
             [.main, .federationReceiver, .clientReader].contains(role)
             ? try FederationServices(config: config, serverName: serverName, signingKey: signingKey, logger: logger) : nil
         self.federation = federation
-        let roomRoutes: [Route]
+        var roomRoutes: [Route] = []
+        var writer: (any EventWriting)?
         if let streams, role == .eventPersister {
             roomRoutes = Self.persisterRoutes(config: config, streams: streams, serverName: serverName, signingKey: signingKey, logger: logger)
-        } else {
-            roomRoutes =
-                streams.map {
-                    Self.roomRoutes(
-                        config: config, role: role, database: database, streams: $0, serverName: serverName, signingKey: signingKey,
-                        federation: federation, logger: logger
-                    )
-                }
-                ?? []
+        } else if let streams {
+            let eventWriter = Self.eventWriter(config: config, streams: streams, serverName: serverName, signingKey: signingKey, logger: logger)
+            writer = eventWriter
+            roomRoutes = Self.roomRoutes(
+                config: config, role: role, database: database, streams: streams, writer: eventWriter, serverName: serverName,
+                federation: federation, logger: logger
+            )
         }
         var federationRoutes: [Route] = []
         if let federation, [.main, .federationReceiver].contains(role) {
             federationRoutes = try Self.federationRoutes(
                 config: config, database: database, serverName: serverName, signingKey: signingKey, remoteKeys: federation.keys
             )
+            if let streams, let writer {
+                let verifier = ReceivedPDUVerifier(keys: federation.keys, serverName: serverName, ownKey: signingKey.verifyKey)
+                federationRoutes += FederationJoinRoutes.routes(
+                    FederationJoins(store: streams.store, writer: writer, verifier: verifier, serverName: serverName)
+                )
+            }
         }
         registry = RouteRegistry(
             HealthRoutes.routes(readiness: readiness) + VersionsRoutes.routes() + (metrics.map(MetricsRoutes.routes) ?? [])
@@ -153,12 +159,11 @@ public struct Composition: Sendable {
     /// reader builds the same services over the streams it follows; the writing ones are never reached there, because
     /// it answers only its role's routes.
     private static func roomRoutes(
-        config: HomeserverConfig, role: ProcessRole, database: any Database, streams: ProcessStreams, serverName: ServerName,
-        signingKey: SigningKey, federation: FederationServices?, logger: Logger
+        config: HomeserverConfig, role: ProcessRole, database: any Database, streams: ProcessStreams, writer: any EventWriting,
+        serverName: ServerName, federation: FederationServices?, logger: Logger
     ) -> [Route] {
         let bus = streams.bus
         let store = streams.store
-        let writer = eventWriter(config: config, streams: streams, serverName: serverName, signingKey: signingKey, logger: logger)
         let users = UserLookup(database: database)
         let profiles = ProfileService(
             database: database, users: users, writer: writer, store: store,

@@ -33,16 +33,23 @@ enum EventsTable {
         }
     }
 
+    static let storedColumns = """
+        SELECT i.event_id, r.room_id, e.event_type, e.state_key, e.sender, e.stream_ordering, e.topological_ordering,
+            e.outlier, e.rejected_reason, e.soft_failed, e.instance_name, e.json
+        FROM event_ids i JOIN events e ON e.event_nid = i.event_nid JOIN room_ids r ON r.room_nid = e.room_nid
+        """
+
     static func find(_ eventID: EventID, in connection: any Connection) throws(StorageError) -> Row? {
-        try connection.queryOne(
-            """
-            SELECT i.event_id, r.room_id, e.event_type, e.state_key, e.sender, e.stream_ordering, e.topological_ordering,
-                e.outlier, e.rejected_reason, e.soft_failed, e.instance_name, e.json
-            FROM event_ids i JOIN events e ON e.event_nid = i.event_nid JOIN room_ids r ON r.room_nid = e.room_nid
-            WHERE i.event_id = ?
-            """,
-            [.text(eventID.rawValue)]
-        )
+        try connection.queryOne("\(storedColumns) WHERE i.event_id = ?", [.text(eventID.rawValue)])
+    }
+
+    /// The stored rows among `ids`, whatever their status (outliers, rejected and soft-failed included).
+    static func find(_ ids: [String], in connection: any Connection) throws(StorageError) -> [Row] {
+        var rows: [Row] = []
+        try forEachChunk(of: ids, size: 500) { chunk throws(StorageError) in
+            rows += try connection.query("\(storedColumns) WHERE i.event_id IN (\(placeholders(chunk.count)))", chunk.map(SQLValue.text))
+        }
+        return rows
     }
 
     /// Whether any event holds one of `streamOrderings` (a batch commits whole, so one is enough to tell).

@@ -1,19 +1,19 @@
-import MatrixTypes
-import RoomStore
+public import MatrixTypes
+public import RoomStore
 import Synchronization
 import Storage
 
 /// Each room's version, read once from its create event: every client view of an event (redaction rules) and every
 /// event built needs it.
-final class RoomVersions: Sendable {
+public final class RoomVersions: Sendable {
     private let store: RoomStore
     private let cache = Mutex<[RoomID: RoomVersion]>([:])
 
-    init(store: RoomStore) {
+    public init(store: RoomStore) {
         self.store = store
     }
 
-    func version(of roomID: RoomID) async throws(RoomError) -> RoomVersion {
+    public func version(of roomID: RoomID) async throws(RoomError) -> RoomVersion {
         if let known = cache.withLock({ $0[roomID] }) { return known }
         guard let createID = try await RoomError.catching({ try await store.state(in: roomID, atStream: Int64.max) })?[.create],
             let create = try await RoomError.catching({ try await store.event(createID) })

@@ -7,12 +7,16 @@ struct RoomSnapshot: Sendable {
     let version: RoomVersion
     var state: [StateKey: PDU]
     var extremities: [PDU]
+    /// While the extremities fork (events received from other servers), the current state as the store records it:
+    /// the state after `base` with `changes`. `nil` with one extremity, whose state is the current state.
+    var fork: (base: EventID, changes: StateMap)?
 
     var depth: Int64 { extremities.map(\.depth).max() ?? 0 }
 
-    /// Records `event` as the room's newest event.
+    /// Records `event`, built on every extremity, as the room's newest event.
     mutating func apply(_ event: PDU) {
         extremities = [event]
+        fork = nil
         if let key = event.stateMapKey { state[key] = event }
     }
 }

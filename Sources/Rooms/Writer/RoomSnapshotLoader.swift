@@ -1,9 +1,11 @@
+import EventAuth
 import MatrixCrypto
 import MatrixTypes
 import RoomStore
 import Storage
 
-/// Reads a room's snapshot from the store when the writer first touches it after a start.
+/// Reads a room's snapshot from the store when the writer first touches it after a start, or after events received
+/// from other servers moved its extremities.
 struct RoomSnapshotLoader {
     let store: RoomStore
 
@@ -12,20 +14,22 @@ struct RoomSnapshotLoader {
         guard !extremityIDs.isEmpty else { throw .roomNotFound }
         let extremityEvents = try await RoomError.catching { try await store.events(extremityIDs) }
         guard let deepest = extremityEvents.max(by: { $0.position < $1.position }),
-            let state = try await RoomError.catching({ try await store.state(after: deepest.eventID) }),
-            let createID = state[.create]
+            let deepestState = try await RoomError.catching({ try await store.state(after: deepest.eventID) }),
+            let createID = deepestState[.create],
+            let createEvent = try await RoomError.catching({ try await store.event(createID) })
         else { throw .roomNotFound }
-        let stateEvents = try await RoomError.catching { try await store.events(Array(state.values)) }
-        guard let createEvent = stateEvents.first(where: { $0.eventID == createID }) else { throw .roomNotFound }
         let version = try RoomVersions.version(ofCreateEvent: createEvent.json)
+        let ordered = [deepest.eventID] + extremityEvents.map(\.eventID).filter { $0 != deepest.eventID }
+        let resolved = try await ResolvedState.after(ordered, version: version, store: store)
+        let stateEvents = try await StoredEventGraph(store: store).events(resolved.state.values, version: version)
         var statePDUs: [StateKey: PDU] = [:]
-        for event in stateEvents {
-            let pdu = try decode(event.json, version: version)
-            if let key = pdu.stateMapKey { statePDUs[key] = pdu }
+        for event in stateEvents.events.values {
+            if let key = event.stateMapKey { statePDUs[key] = event }
         }
         return RoomSnapshot(
             roomID: roomID, version: version, state: statePDUs,
-            extremities: try extremityEvents.map { event throws(RoomError) in try decode(event.json, version: version) }
+            extremities: try extremityEvents.map { event throws(RoomError) in try decode(event.json, version: version) },
+            fork: resolved.changes.isEmpty ? nil : (resolved.base, resolved.changes)
         )
     }
 

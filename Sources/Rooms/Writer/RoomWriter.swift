@@ -18,7 +18,7 @@ public actor RoomWriter {
     /// Whether a new room's ID falls to this writer (`RoomOwnership`); always, where it is the only one.
     private let owns: @Sendable (RoomID) -> Bool
     private var snapshots: RoomSnapshotCache
-    private var pending: [(unit: WriteUnit, reply: CheckedContinuation<[WrittenEvent], any Error>)] = []
+    private var pending: [Work] = []
     private var flushing = false
 
     /// Rooms whose snapshot the writer keeps in memory unless told otherwise: a snapshot holds a room's current state
@@ -40,9 +40,26 @@ public actor RoomWriter {
 
     /// Builds, authorises and persists `unit`'s events; returns them once committed.
     public func write(_ unit: WriteUnit) async throws(RoomError) -> [WrittenEvent] {
+        try await enqueue { .build(unit, $0) }
+    }
+
+    /// Authorises and persists events other servers built, in order, after whatever was queued before them; returns
+    /// what became of each. Throws `missingEvents` (with nothing of the batch from that event on persisted) when
+    /// one refers to events not stored here.
+    public func receive(_ received: ReceivedEvents) async throws(RoomError) -> [ReceivedOutcome] {
+        try await enqueue { .receive(received, $0) }
+    }
+
+    /// One queued piece of work: intents to build, or events to add as received.
+    private enum Work {
+        case build(WriteUnit, Reply)
+        case receive(ReceivedEvents, CheckedContinuation<[ReceivedOutcome], any Error>)
+    }
+
+    private func enqueue<T>(_ work: (CheckedContinuation<T, any Error>) -> Work) async throws(RoomError) -> T {
         do {
             return try await withCheckedThrowingContinuation { reply in
-                pending.append((unit, reply))
+                pending.append(work(reply))
                 if !flushing {
                     flushing = true
                     Task { await flush() }
@@ -55,16 +72,68 @@ public actor RoomWriter {
         }
     }
 
+    /// Runs the queue in order: consecutive builds share one transaction, received events go one by one.
     private func flush() async {
         while !pending.isEmpty {
-            let batch = pending
+            let queued = pending
             pending = []
-            await persist(batch)
+            var builds: [(unit: WriteUnit, reply: Reply)] = []
+            for work in queued {
+                switch work {
+                case .build(let unit, let reply):
+                    builds.append((unit, reply))
+                case .receive(let received, let reply):
+                    if !builds.isEmpty { await persist(builds) }
+                    builds = []
+                    do {
+                        reply.resume(returning: try await add(received))
+                    } catch {
+                        reply.resume(throwing: error)
+                    }
+                }
+            }
+            if !builds.isEmpty { await persist(builds) }
         }
         flushing = false
     }
 
     private typealias Reply = CheckedContinuation<[WrittenEvent], any Error>
+
+    /// Adds received events one transaction each, so each one's state is stored before the next is checked.
+    private func add(_ received: ReceivedEvents) async throws(RoomError) -> [ReceivedOutcome] {
+        let assessment = ReceivedEventAssessment(store: store)
+        var outcomes: [ReceivedOutcome] = []
+        for event in received.events {
+            var snapshot = try await loadSnapshot(received.roomID)
+            if try await RoomError.catching({ try await store.event(event.eventID) }) != nil {
+                let stateBefore = try await ResolvedState.after(event.prevEventIDs, version: snapshot.version, store: store)
+                outcomes.append(ReceivedOutcome(eventID: event.eventID, status: .accepted, streamOrdering: nil, stateBefore: stateBefore.state))
+                continue
+            }
+            let assessed = try await assessment.assess(event, current: snapshot)
+            let ordering: Int64
+            do {
+                let takesEffect = assessed.status == .accepted
+                ordering = try await store.persist([assessed.event]) { [bus] orderings in
+                    if takesEffect { Self.publish([assessed.event], orderings: orderings, on: bus) }
+                }[0]
+            } catch {
+                snapshots.remove(received.roomID)
+                throw .storage(error)
+            }
+            outcomes.append(ReceivedOutcome(eventID: event.eventID, status: assessed.status, streamOrdering: ordering, stateBefore: assessed.stateBefore.state))
+            guard assessed.status == .accepted else { continue }
+            if Set(snapshot.extremities.map(\.eventID)) == Set(event.prevEventIDs) {
+                // Built on exactly the room's extremities: the current state was the state before it.
+                snapshot.apply(event)
+                snapshots.put(snapshot)
+            } else {
+                // A fork opened or closed: the current state is resolved again from the store.
+                snapshots.remove(received.roomID)
+            }
+        }
+        return outcomes
+    }
 
     /// How one queued unit is answered once the batch commits.
     private enum Outcome {
@@ -216,7 +285,8 @@ public actor RoomWriter {
             event = try await unclaimedRoom(event, intent: intent, version: version, claimed: claimed)
         }
         let before = snapshot?.extremities.map(\.eventID) ?? []
-        let base = snapshot?.extremities.max { $0.depth < $1.depth }?.eventID
+        let base = snapshot?.fork?.base ?? snapshot?.extremities.max { $0.depth < $1.depth }?.eventID
+        let forkChanges = snapshot?.fork?.changes ?? [:]
         var next = snapshot ?? RoomSnapshot(roomID: event.roomID, version: version, state: [:], extremities: [])
         next.apply(event)
         let json: [UInt8]
@@ -227,9 +297,9 @@ public actor RoomWriter {
         }
         let stateAfter: StateAfter =
             if let key = event.stateMapKey {
-                .changed(base: base, changes: [key: event.eventID])
+                .changed(base: base, changes: forkChanges.merging([key: event.eventID]) { _, new in new })
             } else if let base {
-                .sameAs(base)
+                forkChanges.isEmpty ? .sameAs(base) : .changed(base: base, changes: forkChanges)
             } else {
                 throw .badRequest("A room must start with m.room.create")
             }

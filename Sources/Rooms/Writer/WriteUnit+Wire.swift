@@ -121,6 +121,7 @@ extension RoomError {
             case .roomIDUnavailable: ("room_id_unavailable", .null)
             case .cancelled: ("cancelled", .null)
             case .writerUnavailable(let message): ("writer_unavailable", .string(message))
+            case .missingEvents(let ids): ("missing_events", .array(ids.map { .string($0.rawValue) }))
             }
         return .object(["room_error": .string(kind), "detail": detail])
     }
@@ -147,6 +148,8 @@ extension RoomError {
         case "room_id_unavailable": self = .roomIDUnavailable
         case "cancelled": self = .cancelled
         case "writer_unavailable": self = .writerUnavailable(text)
+        case "missing_events":
+            self = .missingEvents((object["detail"]?.arrayValue ?? []).compactMap { $0.stringValue.flatMap { try? EventID($0) } })
         default: return nil
         }
     }

@@ -1,0 +1,34 @@
+public import MatrixTypes
+
+/// Events another server built for a room this server is in, handed to the room's writer in the order they must be
+/// added (each one's `prev_events` and `auth_events` stored before it). Their format, hashes and signatures are
+/// checked by the caller; the writer applies the auth rules.
+public struct ReceivedEvents: Sendable {
+    public var roomID: RoomID
+    public var events: [PDU]
+
+    public init(roomID: RoomID, events: [PDU]) {
+        self.roomID = roomID
+        self.events = events
+    }
+}
+
+/// What became of one received event.
+public struct ReceivedOutcome: Sendable {
+    public enum Status: Sendable, Equatable {
+        /// Authorised: it is part of the room.
+        case accepted
+        /// Authorised by the state before it but not by the room's current state: stored, never shown to clients,
+        /// never built on (the spec's soft failure).
+        case softFailed
+        /// Refused by the auth rules; stored as rejected so it is never asked for again, and never authorises others.
+        case rejected(String)
+    }
+
+    public var eventID: EventID
+    public var status: Status
+    /// Where it was stored; `nil` when it was already stored before.
+    public var streamOrdering: Int64?
+    /// The room's state before it (resolved from its `prev_events`).
+    public var stateBefore: StateMap
+}
