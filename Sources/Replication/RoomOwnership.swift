@@ -13,7 +13,7 @@ public struct RoomOwnership: Sendable, Hashable {
     public init(writers: [String]) {
         precondition(!writers.isEmpty, "events have at least one writer")
         self.writers = writers
-        let hash = Self.fnv1a(writers.joined(separator: "\n").utf8)
+        let hash = StableHash.fnv1a(writers.joined(separator: "\n").utf8)
         tag = UInt32(truncatingIfNeeded: hash ^ (hash >> 32))
     }
 
@@ -24,16 +24,6 @@ public struct RoomOwnership: Sendable, Hashable {
     /// The owner's place in `writers`.
     public func index(of roomID: RoomID) -> Int {
         guard writers.count > 1 else { return 0 }
-        return Int(Self.fnv1a(roomID.rawValue.utf8) % UInt64(writers.count))
-    }
-
-    /// FNV-1a: the same in every process and every run, unlike Swift's seeded `Hasher`.
-    private static func fnv1a(_ bytes: some Sequence<UInt8>) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in bytes {
-            hash ^= UInt64(byte)
-            hash &*= 0x0000_0100_0000_01b3
-        }
-        return hash
+        return Int(StableHash.fnv1a(roomID.rawValue.utf8) % UInt64(writers.count))
     }
 }

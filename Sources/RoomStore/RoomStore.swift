@@ -157,6 +157,15 @@ public final class RoomStore: Sendable {
         return try rows.map { row throws(RoomStoreError) in try storedEvent(row) }
     }
 
+    /// The events that joined a room's timeline with stream orderings in `(after, upTo]`, in order, at most `limit`:
+    /// what the federation sender sends on.
+    public func timelineEvents(after: Int64, upTo: Int64, limit: Int) async throws(RoomStoreError) -> [StoredEvent] {
+        let rows = try await read { connection throws(StorageError) in
+            try EventsTable.timelineRows(after: after, upTo: upTo, limit: limit, in: connection)
+        }
+        return try rows.map { row throws(RoomStoreError) in try storedEvent(row) }
+    }
+
     private func storedEvent(_ row: Row) throws(RoomStoreError) -> StoredEvent {
         let (eventID, roomID, sender) = try RoomStoreError.catchingNow {
             (try row.decode("event_id", as: String.self), try row.decode("room_id", as: String.self), try row.decode("sender", as: String.self))

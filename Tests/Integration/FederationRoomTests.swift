@@ -6,6 +6,12 @@ import Testing
 /// Rooms across servers, against a real Synapse: its users join rooms on Axon (make_join, send_join).
 @Suite(.enabled(if: TestEnvironment.synapsePython != nil, "needs Synapse from PyPI (make venv)"))
 struct FederationRoomTests {
+    /// The bodies of the room's messages as `client` sees them, oldest first.
+    static func bodies(_ client: SuiteClient, _ room: String) async throws -> [String] {
+        let page = try await client.ok("GET", "/rooms/\(SuiteClient.escape(room))/messages?dir=b&limit=50")
+        return (page["chunk"]?.arrayValue ?? []).reversed().filter { $0["type"] == "m.room.message" }.compactMap { $0["content"]?["body"]?.stringValue }
+    }
+
     @Test func aSynapseUserJoinsAnAxonRoom() async throws {
         let ca = try await TestCertificateAuthority.make()
         try await FederationPeers.withAxon(ca: ca) { axon in
@@ -24,6 +30,20 @@ struct FederationRoomTests {
                 // Axon added Synapse's signed join to the room.
                 let members = try await alice.ok("GET", "/rooms/\(SuiteClient.escape(room))/joined_members")
                 #expect(members["joined"]?[bob.userID] != nil, "\(members)")
+
+                // Messages go both ways: Axon's sender delivers to Synapse, Synapse's transactions are staged and added here.
+                _ = try await alice.ok("PUT", "/rooms/\(SuiteClient.escape(room))/send/m.room.message/a1", ["msgtype": "m.text", "body": "hello from Axon"])
+                try await ClientReaderTests.eventually("Synapse shows Axon's message") {
+                    try await Self.bodies(bob, room).contains("hello from Axon")
+                }
+                _ = try await bob.ok("PUT", "/rooms/\(SuiteClient.escape(room))/send/m.room.message/b1", ["msgtype": "m.text", "body": "hello from Synapse"])
+                try await ClientReaderTests.eventually("Axon shows Synapse's message") {
+                    try await Self.bodies(alice, room).contains("hello from Synapse")
+                }
+                // Both sides hold the same history in the same order.
+                let seenOnAxon = try await Self.bodies(alice, room)
+                let seenOnSynapse = try await Self.bodies(bob, room)
+                #expect(seenOnAxon == ["hello from Axon", "hello from Synapse"] && seenOnAxon == seenOnSynapse, "\(seenOnAxon) \(seenOnSynapse)")
 
             }
         }

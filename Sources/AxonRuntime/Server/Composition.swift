@@ -6,6 +6,7 @@ import ClientAPI
 import Directory
 import Federation
 import FederationAPI
+import FederationSender
 import Filters
 public import Logging
 public import MatrixCrypto
@@ -38,6 +39,8 @@ public struct Composition: Sendable {
     let forwarding: MatrixResponder.Replication
     /// Checks federation requests' signatures, in the processes that serve federation routes.
     let federation: FederationServices?
+    /// What the process runs beside its listeners.
+    let background: [BackgroundWork]
     let logger: Logger
 
     /// Room services exist in the main process, which writes the streams, and in client readers, which follow them;
@@ -52,7 +55,7 @@ public struct Composition: Sendable {
         self.database = database
         self.logger = logger
         let streams: ProcessStreams? =
-            [.main, .clientReader, .eventPersister, .federationReceiver].contains(role)
+            [.main, .clientReader, .eventPersister, .federationReceiver, .federationSender].contains(role)
             ? try await ProcessStreams.open(config: config, role: role, database: database, logger: logger) : nil
         replication = streams?.link
         forwarding = Self.forwarding(config: config, role: role, database: database, streams: streams, logger: logger)
@@ -70,14 +73,14 @@ public struct Composition: Sendable {
         self.accounts = accounts
         // Federation in the processes that answer other servers or ask them on their clients' behalf.
         let federation =
-            [.main, .federationReceiver, .clientReader].contains(role)
+            [.main, .federationReceiver, .clientReader, .federationSender].contains(role)
             ? try FederationServices(config: config, serverName: serverName, signingKey: signingKey, logger: logger) : nil
         self.federation = federation
         var roomRoutes: [Route] = []
         var writer: (any EventWriting)?
         if let streams, role == .eventPersister {
             roomRoutes = Self.persisterRoutes(config: config, streams: streams, serverName: serverName, signingKey: signingKey, logger: logger)
-        } else if let streams {
+        } else if let streams, role != .federationSender {
             let eventWriter = Self.eventWriter(config: config, streams: streams, serverName: serverName, signingKey: signingKey, logger: logger)
             writer = eventWriter
             roomRoutes = Self.roomRoutes(
@@ -86,17 +89,35 @@ public struct Composition: Sendable {
             )
         }
         var federationRoutes: [Route] = []
+        var background: [BackgroundWork] = []
+        var sender: FederationSender?
+        if let federation, let streams, [.main, .federationSender].contains(role),
+            config.worker.federationSenderInstances.contains(config.worker.instanceName)
+        {
+            let outbound = FederationSender(
+                store: streams.store, client: federation.client, serverName: serverName, instances: config.worker.federationSenderInstances,
+                instance: config.worker.instanceName, logger: logger
+            )
+            sender = outbound
+            background.append(BackgroundWork { await outbound.run() })
+        }
         if let federation, [.main, .federationReceiver].contains(role) {
             federationRoutes = try Self.federationRoutes(
                 config: config, database: database, serverName: serverName, signingKey: signingKey, remoteKeys: federation.keys
             )
             if let streams, let writer {
                 let verifier = ReceivedPDUVerifier(keys: federation.keys, serverName: serverName, ownKey: signingKey.verifyKey)
+                let intake = TransactionIntake(
+                    database: database, store: streams.store, writer: writer, verifier: verifier, client: federation.client,
+                    instance: config.worker.instanceName, logger: logger, heardFrom: { [sender] origin in sender?.wake(origin) }
+                )
+                background.append(BackgroundWork { await intake.run() })
                 federationRoutes += FederationJoinRoutes.routes(
                     FederationJoins(store: streams.store, writer: writer, verifier: verifier, serverName: serverName)
-                )
+                ) + FederationTransactionRoutes.routes(intake)
             }
         }
+        self.background = background
         registry = RouteRegistry(
             HealthRoutes.routes(readiness: readiness) + VersionsRoutes.routes() + (metrics.map(MetricsRoutes.routes) ?? [])
                 + Self.accountRoutes(accounts, config: config, serverName: serverName) + roomRoutes + federationRoutes

@@ -65,6 +65,7 @@ enum ProcessLauncher {
         let serviceGroup = ServiceGroup(
             configuration: .init(
                 services: applications.map { .init(service: $0) } + (composition.replication.map { [.init(service: $0)] } ?? [])
+                    + composition.background.map { .init(service: $0) }
                     + [.init(service: ServiceManagerShutdownWatch(notifier: serviceManager))],
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger
             )

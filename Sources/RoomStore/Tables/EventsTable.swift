@@ -83,4 +83,17 @@ enum EventsTable {
         }
         return written
     }
+
+    /// The events with stream orderings in `(after, upTo]` that joined their room's timeline (neither outliers, nor
+    /// rejected, nor soft-failed), in order, at most `limit`, with their bodies.
+    static func timelineRows(after: Int64, upTo: Int64, limit: Int, in connection: any Connection) throws(StorageError) -> [Row] {
+        try connection.query(
+            """
+            \(storedColumns) WHERE e.stream_ordering > ? AND e.stream_ordering <= ?
+                AND e.outlier = 0 AND e.rejected_reason IS NULL AND e.soft_failed = 0
+            ORDER BY e.stream_ordering LIMIT ?
+            """,
+            [.integer(after), .integer(upTo), .integer(Int64(limit))]
+        )
+    }
 }

@@ -53,5 +53,6 @@ extension Schema {
         .v8DirectoryOrder,
         .v9BoundedReads,
         .v10OpenIDAndErasure,
+        .v11Federation,
     ])
 }
