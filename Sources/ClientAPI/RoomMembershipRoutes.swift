@@ -24,6 +24,11 @@ public enum RoomMembershipRoutes {
         ])
     )
     static let reasonShape = RequestShape(body: .jsonObjectOrEmpty([BodyField("reason", .string, required: false, example: "bye")]))
+    /// `via` (and the older `server_name`, both repeatable): servers to join a room held elsewhere through.
+    static let joinShape = RequestShape(
+        query: [QueryField("via", .string, example: "axon.test"), QueryField("server_name", .string, example: "axon.test")],
+        body: reasonShape.body
+    )
     static let targetShape = RequestShape(
         body: .jsonObject([
             BodyField("user_id", .string, required: true, example: "@nobody:axon.test"),
@@ -53,8 +58,11 @@ public enum RoomMembershipRoutes {
     }
 
     static func join(_ path: String, parameter: String, _ rooms: RoomService, _ limiter: RateLimiter) -> Route {
-        Route(.post, path, resource: .client, role: .main, auth: .userOrGuest, shape: reasonShape, rateLimiter: limiter) { request in
-            let roomID = try await rooms.join(request.pathParameter(parameter), user: request.requester.userID, guest: request.requester.isGuest)
+        Route(.post, path, resource: .client, role: .main, auth: .userOrGuest, shape: joinShape, rateLimiter: limiter) { request in
+            let via = (request.query.all("via") + request.query.all("server_name")).compactMap { try? ServerName($0) }
+            let roomID = try await rooms.join(
+                request.pathParameter(parameter), user: request.requester.userID, guest: request.requester.isGuest, via: via
+            )
             return .json(["room_id": .string(roomID.rawValue)])
         }
     }

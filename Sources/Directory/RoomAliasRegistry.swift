@@ -9,10 +9,18 @@ public import Storage
 public struct RoomAliasRegistry: RoomAliases {
     private let aliases: AliasService
     private let publication: PublicationPolicy
+    private let remote: (any RemoteDirectories)?
 
-    public init(database: any Database, publication: PublicationPolicy) {
+    public init(database: any Database, publication: PublicationPolicy, remote: (any RemoteDirectories)? = nil) {
         self.aliases = AliasService(database: database)
         self.publication = publication
+        self.remote = remote
+    }
+
+    public func remoteRoom(for alias: RoomAlias) async throws(RoomError) -> (roomID: RoomID, servers: [ServerName]) {
+        guard let remote else { throw .aliasNotFound }
+        let resolved = try await roomError { () async throws(DirectoryError) in try await remote.resolve(alias) }
+        return (resolved.roomID, resolved.servers.compactMap { try? ServerName($0) })
     }
 
     public func roomID(for alias: RoomAlias) async throws(RoomError) -> RoomID? {
@@ -41,6 +49,10 @@ public struct RoomAliasRegistry: RoomAliases {
             return try await body()
         } catch .aliasInUse {
             throw .aliasInUse
+        } catch .aliasNotFound {
+            throw .aliasNotFound
+        } catch .remoteUnavailable(let reason) {
+            throw .remoteUnavailable(reason)
         } catch .room(let error) {
             throw error
         } catch .storage(let error) {

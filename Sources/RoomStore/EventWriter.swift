@@ -45,6 +45,14 @@ struct EventWriter {
             extremities[roomNID, default: ([], [])].added.append(eventNID)
         }
         if let key = event.transaction { transactionRows.append((key, eventNID)) }
+        for adopted in event.adoptedMemberships {
+            let memberEventNID = try self.eventNID(adopted.eventID)
+            try RoomStoreError.catchingNow {
+                try RoomMembershipsTable.upsert(
+                    roomNID: roomNID, userID: adopted.userID, membership: adopted.membership, eventNID: memberEventNID, in: transaction
+                )
+            }
+        }
         if takesEffect, event.type == EventType.member, let member = event.stateKey, let membership = event.membership {
             try RoomStoreError.catchingNow {
                 try RoomMembershipsTable.upsert(

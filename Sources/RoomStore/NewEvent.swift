@@ -28,6 +28,9 @@ public struct NewEvent: Sendable {
     public var membership: String?
     /// For a redaction that takes effect, the event whose content it removes from client views.
     public var redacts: EventID?
+    /// For the join that brings this server into a room held elsewhere: the memberships of the state it joins
+    /// (stored as outliers), recorded as the room's current ones.
+    public var adoptedMemberships: [AdoptedMembership] = []
 
     /// Neither an outlier, nor rejected, nor soft-failed: it joins the timeline clients see and moves the room's
     /// extremities, memberships and redactions.
@@ -54,6 +57,19 @@ public struct NewEvent: Sendable {
         self.transaction = transaction
         self.membership = membership
         self.redacts = redacts
+    }
+}
+
+/// A member of a room joined over federation, as its state says.
+public struct AdoptedMembership: Sendable {
+    public var userID: String
+    public var membership: String
+    public var eventID: EventID
+
+    public init(userID: String, membership: String, eventID: EventID) {
+        self.userID = userID
+        self.membership = membership
+        self.eventID = eventID
     }
 }
 

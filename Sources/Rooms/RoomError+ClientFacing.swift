@@ -22,6 +22,7 @@ extension RoomError: ClientFacingError {
         case .writerUnavailable: .unavailable("The server is temporarily unable to handle this request; try again.")
         case .roomIDUnavailable: MatrixError(.unknown, "Couldn't generate a unique room ID.")
         case .storage: MatrixError(.unknown, "Internal server error")
+        case .remoteUnavailable(let reason): MatrixError(.unknown, reason, status: 502)
         case .missingEvents(let ids): .invalidParameter("Events not known here: \(ids.map(\.rawValue).joined(separator: ", "))")
         }
     }

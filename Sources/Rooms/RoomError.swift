@@ -36,6 +36,8 @@ public enum RoomError: Error, Sendable {
     /// A received event refers to events this server does not hold (its prev or auth events); the caller fetches
     /// them and tries again.
     case missingEvents([EventID])
+    /// No other server could be asked (a join through servers none of which answered, or refused).
+    case remoteUnavailable(String)
 }
 
 extension RoomError: StorageFailureWrapping {

@@ -48,4 +48,42 @@ struct FederationRoomTests {
             }
         }
     }
+
+    @Test func anAxonUserJoinsASynapseRoomByAlias() async throws {
+        let ca = try await TestCertificateAuthority.make()
+        try await FederationPeers.withAxon(ca: ca) { axon in
+            let alice = try await SuiteClient.register(axon.clientURL, prefix: "alice", recordSecrets: true)
+            try await FederationPeers.withSynapse(ca: ca) { synapse in
+                let bob = try await SuiteClient.register(synapse.clientURL, prefix: "bob", recordSecrets: true)
+                let room = try #require(try await bob.ok("POST", "/createRoom", [
+                    "preset": "public_chat", "room_alias_name": "meetinghall", "name": "Synapse hall",
+                ])["room_id"]?.stringValue)
+                _ = try await bob.ok("PUT", "/rooms/\(SuiteClient.escape(room))/send/m.room.message/b0", ["msgtype": "m.text", "body": "before Alice"])
+
+                let joined = try await alice.call("POST", "/join/\(SuiteClient.escape("#meetinghall:\(synapse.serverName)"))", [:])
+                #expect(joined.status == 200 && joined.json["room_id"]?.stringValue == room, "\(joined)")
+                // The room's state came with the join: its name and both members are known here.
+                let name = try await alice.call("GET", "/rooms/\(SuiteClient.escape(room))/state/m.room.name")
+                #expect(name.json["name"]?.stringValue == "Synapse hall", "\(name)")
+                let members = try await alice.ok("GET", "/rooms/\(SuiteClient.escape(room))/joined_members")
+                #expect(members["joined"]?[bob.userID] != nil && members["joined"]?[alice.userID] != nil, "\(members)")
+                // Synapse has Alice's join.
+                try await ClientReaderTests.eventually("Synapse lists Alice as joined") {
+                    try await bob.ok("GET", "/rooms/\(SuiteClient.escape(room))/joined_members")["joined"]?[alice.userID] != nil
+                }
+
+                _ = try await bob.ok("PUT", "/rooms/\(SuiteClient.escape(room))/send/m.room.message/b1", ["msgtype": "m.text", "body": "welcome"])
+                try await ClientReaderTests.eventually("Axon shows Synapse's message") {
+                    try await Self.bodies(alice, room).contains("welcome")
+                }
+                _ = try await alice.ok("PUT", "/rooms/\(SuiteClient.escape(room))/send/m.room.message/a1", ["msgtype": "m.text", "body": "thanks"])
+                try await ClientReaderTests.eventually("Synapse shows Axon's message") {
+                    try await Self.bodies(bob, room).contains("thanks")
+                }
+                // Alice's sync has the room, with its state.
+                let sync = try await alice.ok("GET", "/sync")
+                #expect(sync["rooms"]?["join"]?[room] != nil, "\(sync)")
+            }
+        }
+    }
 }

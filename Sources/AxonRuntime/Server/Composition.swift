@@ -85,7 +85,7 @@ public struct Composition: Sendable {
             writer = eventWriter
             roomRoutes = Self.roomRoutes(
                 config: config, role: role, database: database, streams: streams, writer: eventWriter, serverName: serverName,
-                federation: federation, logger: logger
+                signingKey: signingKey, federation: federation, logger: logger
             )
         }
         var federationRoutes: [Route] = []
@@ -106,7 +106,7 @@ public struct Composition: Sendable {
                 config: config, database: database, serverName: serverName, signingKey: signingKey, remoteKeys: federation.keys
             )
             if let streams, let writer {
-                let verifier = ReceivedPDUVerifier(keys: federation.keys, serverName: serverName, ownKey: signingKey.verifyKey)
+                let verifier = federation.verifier
                 let intake = TransactionIntake(
                     database: database, store: streams.store, writer: writer, verifier: verifier, client: federation.client,
                     instance: config.worker.instanceName, logger: logger, heardFrom: { [sender] origin in sender?.wake(origin) }
@@ -181,7 +181,7 @@ public struct Composition: Sendable {
     /// it answers only its role's routes.
     private static func roomRoutes(
         config: HomeserverConfig, role: ProcessRole, database: any Database, streams: ProcessStreams, writer: any EventWriting,
-        serverName: ServerName, federation: FederationServices?, logger: Logger
+        serverName: ServerName, signingKey: SigningKey, federation: FederationServices?, logger: Logger
     ) -> [Route] {
         let bus = streams.bus
         let store = streams.store
@@ -195,10 +195,18 @@ public struct Composition: Sendable {
             rules: config.server.roomListPublicationRules.map { .init(userID: $0.userID, roomID: $0.roomID, alias: $0.alias, allow: $0.allow) },
             users: users
         )
+        let remoteDirectories = federation.map { FederatedDirectories(client: $0.client) }
         let rooms = RoomService(
-            store: store, writer: writer, profiles: profiles, aliases: RoomAliasRegistry(database: database, publication: publication),
+            store: store, writer: writer, profiles: profiles,
+            aliases: RoomAliasRegistry(database: database, publication: publication, remote: remoteDirectories),
             serverName: serverName, defaultVersion: RoomVersion(identifier: config.server.defaultRoomVersion) ?? .v10,
-            limits: Self.roomLimits(config.rateLimits), logger: logger
+            limits: Self.roomLimits(config.rateLimits),
+            remote: federation.map {
+                FederationRoomJoiner(
+                    client: $0.client, verifier: $0.verifier, writer: writer, serverName: serverName, signingKey: signingKey, logger: logger
+                )
+            },
+            logger: logger
         )
         let accountData = streams.accountData
         let reader = RoomReader(store: store, erasedUsers: ErasedUsers(database: database), accountData: accountData, events: streams.eventWriters)
@@ -223,7 +231,7 @@ public struct Composition: Sendable {
         let sync = SyncService(sources: sources, notifier: notifier, logger: logger)
         let directory = DirectoryService(
             database: database, reader: reader, writer: writer, serverName: serverName, publication: publication,
-            remote: federation.map { FederatedDirectories(client: $0.client) }
+            remote: remoteDirectories
         )
         // One `rc_message` bucket per user, whichever route writes the event.
         let messageLimiter = RateLimiter(config.rateLimits.message)

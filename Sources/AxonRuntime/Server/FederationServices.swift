@@ -5,6 +5,7 @@ import Logging
 import MatrixHTTP
 import MatrixCrypto
 import MatrixTypes
+import RoomFederation
 
 /// This process's side of federation: the transport with the outbound address policy and TLS trust from the config,
 /// server-name resolution, the client, other servers' keys (fetched through it), and the check of inbound signatures.
@@ -16,6 +17,8 @@ struct FederationServices: Sendable {
     let authenticator: FederationAuthenticator
     /// `rc_federation`, per origin, shared by every listener of the process.
     let limiter: FederationRateLimiter
+    /// Checks events other servers built.
+    let verifier: ReceivedPDUVerifier
 
     init(config: HomeserverConfig, serverName: ServerName, signingKey: SigningKey, logger: Logger) throws {
         let blocked = config.federation.ipRangeBlacklist
@@ -45,5 +48,6 @@ struct FederationServices: Sendable {
             rejectLimit: limits.rejectLimit, concurrent: limits.concurrent
         ))
         authenticator = FederationAuthenticator(receiver: serverName, keys: keys, logger: logger)
+        verifier = ReceivedPDUVerifier(keys: keys, serverName: serverName, ownKey: signingKey.verifyKey)
     }
 }

@@ -8,9 +8,9 @@ enum RoleAvailability {
         case .main, .clientReader, .eventPersister:
             nil
         case .federationReceiver:
-            "the federation receiver serves keys, profiles, the room directory, joins and transactions' events; invites, leaves, knocks, state and history queries and EDUs are not built yet"
+            "the federation receiver serves keys, profiles, the room directory, joins and transactions' events; inbound federation of invites, leaves, knocks, state and history queries and EDUs is not built yet"
         case .federationSender:
-            "the federation sender sends local users' events as they are written; EDUs and catching a destination up after a restart are not built yet"
+            "the federation sender sends local users' events as they are written; outbound federation of EDUs and catching a destination up after a restart are not built yet"
         case .media:
             "the media role (media repository and URL previews) is not built yet"
         }

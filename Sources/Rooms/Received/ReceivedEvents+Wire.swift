@@ -3,29 +3,63 @@ public import MatrixTypes
 /// How received events and what became of them travel to the event persister owning their room and back.
 extension ReceivedEvents {
     public var wireJSON: JSONValue {
-        .object([
+        var object: JSONObject = [
             "room_id": .string(roomID.rawValue),
             "room_version": .string(events.first?.version.identifier ?? ""),
-            "events": .array(events.map { .object(["event_id": .string($0.eventID.rawValue), "event": $0.json]) }),
-        ])
+            "events": Self.wire(events),
+        ]
+        if let joinedState {
+            object["joined_state"] = ["events": Self.wire(joinedState.events), "state": StateMap.wire(joinedState.state)]
+        }
+        return .object(object)
     }
 
     public init(wire json: JSONValue) throws(RoomError) {
         guard let room = json["room_id"]?.stringValue, let identifier = json["room_version"]?.stringValue,
-            let version = RoomVersion(identifier: identifier), let events = json["events"]?.arrayValue
+            let version = RoomVersion(identifier: identifier), let events = json["events"]
         else { throw .badRequest("received events need a room, its version and events") }
-        let roomID = try WriteUnit.parse(room, as: { try RoomID($0) })
+        var joinedState: JoinedRoomState?
+        if let joined = json["joined_state"] {
+            guard let stateEvents = joined["events"], let state = joined["state"] else { throw .badRequest("a joined state needs events and state") }
+            joinedState = JoinedRoomState(events: try Self.events(stateEvents, version: version), state: try StateMap(wire: state))
+        }
         self.init(
-            roomID: roomID,
-            events: try events.map { item throws(RoomError) in
-                guard let id = item["event_id"]?.stringValue, let event = item["event"] else { throw .badRequest("a received event needs its ID") }
-                do {
-                    return try PDU(json: event, eventID: try EventID(id), version: version)
-                } catch {
-                    throw .badRequest("a received event does not decode: \(error)")
-                }
-            }
+            roomID: try WriteUnit.parse(room, as: { try RoomID($0) }), events: try Self.events(events, version: version), joinedState: joinedState
         )
+    }
+
+    private static func wire(_ events: [PDU]) -> JSONValue {
+        .array(events.map { .object(["event_id": .string($0.eventID.rawValue), "event": $0.json]) })
+    }
+
+    private static func events(_ json: JSONValue, version: RoomVersion) throws(RoomError) -> [PDU] {
+        guard let items = json.arrayValue else { throw .badRequest("events must be a list") }
+        return try items.map { item throws(RoomError) in
+            guard let id = item["event_id"]?.stringValue, let event = item["event"] else { throw .badRequest("a received event needs its ID") }
+            do {
+                return try PDU(json: event, eventID: try EventID(id), version: version)
+            } catch {
+                throw .badRequest("a received event does not decode: \(error)")
+            }
+        }
+    }
+}
+
+extension StateMap {
+    /// `[[type, state_key, event_id], …]`.
+    static func wire(_ state: StateMap) -> JSONValue {
+        .array(state.map { key, id in [.string(key.type), .string(key.stateKey), .string(id.rawValue)] })
+    }
+
+    init(wire json: JSONValue) throws(RoomError) {
+        guard let entries = json.arrayValue else { throw .badRequest("state must be a list") }
+        self.init()
+        for entry in entries {
+            guard let parts = entry.arrayValue, parts.count == 3, let type = parts[0].stringValue, let key = parts[1].stringValue,
+                let eventID = parts[2].stringValue
+            else { throw .badRequest("a state entry is malformed") }
+            self[StateKey(type, key)] = try WriteUnit.parse(eventID, as: { try EventID($0) })
+        }
     }
 }
 
@@ -35,9 +69,7 @@ extension ReceivedOutcome {
             outcomes.map { outcome in
                 var object: JSONObject = [
                     "event_id": .string(outcome.eventID.rawValue),
-                    "state_before": .array(
-                        outcome.stateBefore.map { key, id in [.string(key.type), .string(key.stateKey), .string(id.rawValue)] }
-                    ),
+                    "state_before": StateMap.wire(outcome.stateBefore),
                 ]
                 switch outcome.status {
                 case .accepted: object["status"] = "accepted"
@@ -55,15 +87,9 @@ extension ReceivedOutcome {
     public static func fromWire(_ json: JSONValue) throws(RoomError) -> [ReceivedOutcome] {
         guard let items = json.arrayValue else { throw .writerUnavailable("the persister's answer is not a list of outcomes") }
         return try items.map { item throws(RoomError) in
-            guard let id = item["event_id"]?.stringValue, let status = item["status"]?.stringValue, let entries = item["state_before"]?.arrayValue
+            guard let id = item["event_id"]?.stringValue, let status = item["status"]?.stringValue, let entries = item["state_before"]
             else { throw .writerUnavailable("the persister's outcome is incomplete") }
-            var stateBefore: StateMap = [:]
-            for entry in entries {
-                guard let parts = entry.arrayValue, parts.count == 3, let type = parts[0].stringValue, let key = parts[1].stringValue,
-                    let eventID = parts[2].stringValue
-                else { throw .writerUnavailable("the persister's state entry is malformed") }
-                stateBefore[StateKey(type, key)] = try WriteUnit.parse(eventID, as: { try EventID($0) })
-            }
+            let stateBefore = try StateMap(wire: entries)
             let parsedStatus: Status =
                 switch status {
                 case "accepted": .accepted

@@ -6,10 +6,28 @@ public import MatrixTypes
 public struct ReceivedEvents: Sendable {
     public var roomID: RoomID
     public var events: [PDU]
+    /// For this server's own join to a room held elsewhere (the only event then): the state the resident server
+    /// answered with.
+    public var joinedState: JoinedRoomState?
 
-    public init(roomID: RoomID, events: [PDU]) {
+    public init(roomID: RoomID, events: [PDU], joinedState: JoinedRoomState? = nil) {
         self.roomID = roomID
         self.events = events
+        self.joinedState = joinedState
+    }
+}
+
+/// What a resident server answered this server's join with (`send_join`): the room's state before the join and the
+/// events it and the join are authorised by, each checked by the caller (signatures, hashes, its own auth events).
+/// The writer stores them as outliers and the join with that state.
+public struct JoinedRoomState: Sendable {
+    /// The state events and their auth chain, without repeats.
+    public var events: [PDU]
+    public var state: StateMap
+
+    public init(events: [PDU], state: StateMap) {
+        self.events = events
+        self.state = state
     }
 }
 

@@ -6,6 +6,9 @@ public import MatrixTypes
 public protocol RoomAliases: Sendable {
     /// The room `alias` points to; `nil` when unknown or reserved for a room still being created.
     func roomID(for alias: RoomAlias) async throws(RoomError) -> RoomID?
+    /// The room another server's `alias` points to and servers to join it through, asked of that server
+    /// (`aliasNotFound` when it knows no such alias or this server does not federate).
+    func remoteRoom(for alias: RoomAlias) async throws(RoomError) -> (roomID: RoomID, servers: [ServerName])
     /// Takes `alias` for a room about to be created (`aliasInUse` when taken), so two requests racing for it cannot
     /// both create rooms naming it.
     func reserve(_ alias: RoomAlias, creator: UserID) async throws(RoomError)

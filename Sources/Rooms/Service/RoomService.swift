@@ -12,6 +12,8 @@ public final class RoomService: Sendable {
     let versions: RoomVersions
     let profiles: any MemberProfiles
     let aliases: any RoomAliases
+    /// Joins to rooms held elsewhere; `nil` where this server does not federate.
+    let remote: (any RemoteRoomJoining)?
     let serverName: ServerName
     let defaultVersion: RoomVersion
     let limits: RoomLimits
@@ -19,8 +21,9 @@ public final class RoomService: Sendable {
 
     public init(
         store: RoomStore, writer: any EventWriting, profiles: any MemberProfiles, aliases: any RoomAliases,
-        serverName: ServerName, defaultVersion: RoomVersion, limits: RoomLimits, logger: Logger
+        serverName: ServerName, defaultVersion: RoomVersion, limits: RoomLimits, remote: (any RemoteRoomJoining)? = nil, logger: Logger
     ) {
+        self.remote = remote
         self.store = store
         self.writer = writer
         self.versions = RoomVersions(store: store)
@@ -64,16 +67,40 @@ public final class RoomService: Sendable {
         return roomID
     }
 
-    /// Joins by room ID or alias; returns the room joined. A `guest` joins only rooms open to guests.
-    public func join(_ target: String, user: UserID, guest: Bool = false) async throws(RoomError) -> RoomID {
-        let roomID = try await resolve(target)
+    /// Joins by room ID or alias; returns the room joined. A `guest` joins only rooms open to guests. A room this
+    /// server is not in is joined through another server: `via` (the request's `server_name`/`via`), the servers
+    /// another server's alias names, or the server in the room ID.
+    public func join(_ target: String, user: UserID, guest: Bool = false, via: [ServerName] = []) async throws(RoomError) -> RoomID {
+        var servers = via
+        let roomID: RoomID
+        if target.hasPrefix("#"), let alias = try? RoomAlias(target), alias.serverName != serverName {
+            let located = try await aliases.remoteRoom(for: alias)
+            roomID = located.roomID
+            servers += located.servers
+        } else {
+            roomID = try await resolve(target)
+        }
         if try await store.membershipIfAny(of: user, in: roomID) == Membership.join { return roomID }
         try await chargeMembership(Membership.join, of: user, in: roomID, by: user)
-        try await setMembership(
-            Membership.join, of: user, in: roomID, by: user, content: await profiles.memberContent(Membership.join, of: user), guest: guest
-        )
+        let content = await profiles.memberContent(Membership.join, of: user)
+        if let remote, !guest, try await !isResident(in: roomID) {
+            if let server = roomID.serverName { servers.append(server) }
+            servers.removeAll { $0 == serverName }
+            var seen: Set<ServerName> = []
+            servers = servers.filter { seen.insert($0).inserted }
+            guard !servers.isEmpty else { throw .roomNotFound }
+            try await remote.join(roomID, user: user, content: content, via: servers)
+        } else {
+            try await setMembership(Membership.join, of: user, in: roomID, by: user, content: content, guest: guest)
+        }
         countJoin(in: roomID)
         return roomID
+    }
+
+    /// Whether one of this server's users is joined to the room, so its events can be built here.
+    private func isResident(in roomID: RoomID) async throws(RoomError) -> Bool {
+        let joined = try await RoomError.catching { try await store.members(of: roomID, membership: Membership.join) }
+        return joined.contains { $0.serverName == serverName }
     }
 
     /// Asks to join a room whose join rule allows knocking; by room ID or alias.

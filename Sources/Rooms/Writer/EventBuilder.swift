@@ -95,7 +95,7 @@ struct EventBuilder: Sendable {
 }
 
 /// 18 random letters, for room IDs and v1/v2 event IDs.
-func randomLocalpart() -> String {
+public func randomLocalpart() -> String {
     let letters = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
     var generator = SystemRandomNumberGenerator()
     return String((0..<18).map { _ in letters.randomElement(using: &generator)! })

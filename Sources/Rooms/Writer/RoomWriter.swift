@@ -99,8 +99,64 @@ public actor RoomWriter {
 
     private typealias Reply = CheckedContinuation<[WrittenEvent], any Error>
 
+    /// Stores this server's join to a room held elsewhere: the state and auth chain it was answered with as outliers,
+    /// then the join with that state, all in one transaction.
+    private func adopt(_ join: PDU, joinedState: JoinedRoomState) async throws(RoomError) -> ReceivedOutcome {
+        let graph = EventDictionary(joinedState.events)
+        do {
+            try EventAuthorizer.authorize(join, using: graph)
+            var state: [StateKey: PDU] = [:]
+            for (key, id) in joinedState.state { state[key] = graph.event(withID: id) }
+            try EventAuthorizer.check(join, against: state)
+        } catch {
+            throw .forbidden("the join is not allowed by the state the room's server answered with: \(error.message)")
+        }
+        let stored = Set(try await RoomError.catching { try await store.storedEvents(joinedState.events.map(\.eventID)) }.map(\.eventID))
+        var events: [NewEvent] = []
+        for event in joinedState.events.sorted(by: { ($0.depth, $0.eventID) < ($1.depth, $1.eventID) }) where !stored.contains(event.eventID) {
+            events.append(NewEvent(
+                eventID: event.eventID, roomID: event.roomID, type: event.type, stateKey: event.stateKey, sender: event.sender,
+                depth: event.depth, json: try Self.encoded(event), outlier: true, prevEvents: [], stateAfter: nil
+            ))
+        }
+        var stateAfter = joinedState.state
+        if let key = join.stateMapKey { stateAfter[key] = join.eventID }
+        var joinEvent = NewEvent(
+            eventID: join.eventID, roomID: join.roomID, type: join.type, stateKey: join.stateKey, sender: join.sender, depth: join.depth,
+            json: try Self.encoded(join), prevEvents: join.prevEventIDs, stateAfter: .changed(base: nil, changes: stateAfter),
+            membership: join.membership
+        )
+        joinEvent.adoptedMemberships = joinedState.state.compactMap { key, id in
+            guard key.type == EventType.member, let membership = graph.event(withID: id)?.membership else { return nil }
+            return AdoptedMembership(userID: key.stateKey, membership: membership, eventID: id)
+        }
+        events.append(joinEvent)
+        snapshots.remove(join.roomID)
+        let orderings: [Int64]
+        do {
+            orderings = try await store.persist(events) { [bus, joinEvent] orderings in
+                if let last = orderings.last { Self.publish([joinEvent], orderings: [last], on: bus) }
+            }
+        } catch {
+            throw .storage(error)
+        }
+        return ReceivedOutcome(eventID: join.eventID, status: .accepted, streamOrdering: orderings.last, stateBefore: joinedState.state)
+    }
+
+    private static func encoded(_ event: PDU) throws(RoomError) -> [UInt8] {
+        do {
+            return try event.json.canonicalEncoded(for: event.version)
+        } catch {
+            throw .invalidEvent("\(error)")
+        }
+    }
+
     /// Adds received events one transaction each, so each one's state is stored before the next is checked.
     private func add(_ received: ReceivedEvents) async throws(RoomError) -> [ReceivedOutcome] {
+        if let joinedState = received.joinedState {
+            guard received.events.count == 1 else { throw .badRequest("a joined room's state comes with its join alone") }
+            return [try await adopt(received.events[0], joinedState: joinedState)]
+        }
         let assessment = ReceivedEventAssessment(store: store)
         var outcomes: [ReceivedOutcome] = []
         for event in received.events {

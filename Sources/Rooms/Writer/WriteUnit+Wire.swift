@@ -122,6 +122,7 @@ extension RoomError {
             case .cancelled: ("cancelled", .null)
             case .writerUnavailable(let message): ("writer_unavailable", .string(message))
             case .missingEvents(let ids): ("missing_events", .array(ids.map { .string($0.rawValue) }))
+            case .remoteUnavailable(let reason): ("remote_unavailable", .string(reason))
             }
         return .object(["room_error": .string(kind), "detail": detail])
     }
@@ -148,6 +149,7 @@ extension RoomError {
         case "room_id_unavailable": self = .roomIDUnavailable
         case "cancelled": self = .cancelled
         case "writer_unavailable": self = .writerUnavailable(text)
+        case "remote_unavailable": self = .remoteUnavailable(text)
         case "missing_events":
             self = .missingEvents((object["detail"]?.arrayValue ?? []).compactMap { $0.stringValue.flatMap { try? EventID($0) } })
         default: return nil

@@ -1,0 +1,140 @@
+import EventAuth
+public import Federation
+public import Logging
+public import MatrixCrypto
+public import MatrixTypes
+import NIOHTTP1
+public import Rooms
+
+/// This server's users joining rooms held elsewhere: `make_join` on a resident server, the template filled in and
+/// signed here, `send_join` (v2), then the state and auth chain it answers with checked (signatures, hashes, each
+/// event authorised by its own auth events; failing ones are dropped, as Synapse drops them) and handed to the room's
+/// writer with the join.
+public struct FederationRoomJoiner: RemoteRoomJoining {
+    let client: FederationClient
+    let verifier: ReceivedPDUVerifier
+    let writer: any EventWriting
+    let serverName: ServerName
+    let signingKey: SigningKey
+    let logger: Logger
+    let clock: @Sendable () -> Int64
+
+    public init(
+        client: FederationClient, verifier: ReceivedPDUVerifier, writer: any EventWriting, serverName: ServerName, signingKey: SigningKey,
+        logger: Logger, clock: @escaping @Sendable () -> Int64 = currentMilliseconds
+    ) {
+        self.client = client
+        self.verifier = verifier
+        self.writer = writer
+        self.serverName = serverName
+        self.signingKey = signingKey
+        self.logger = logger
+        self.clock = clock
+    }
+
+    public func join(_ roomID: RoomID, user: UserID, content: JSONValue, via servers: [ServerName]) async throws(RoomError) {
+        var failures: [String] = []
+        for server in servers {
+            do {
+                try await join(roomID, user: user, content: content, through: server)
+                return
+            } catch .forbidden(let reason) {
+                throw .forbidden(reason)
+            } catch {
+                logger.info("joining through a server failed", metadata: ["room": "\(roomID)", "server": "\(server)", "error": "\(error)"])
+                failures.append("\(server): \(error)")
+            }
+        }
+        throw .remoteUnavailable("Failed to join the room through any server (\(failures.joined(separator: "; ")))")
+    }
+
+    private func join(_ roomID: RoomID, user: UserID, content: JSONValue, through server: ServerName) async throws(RoomError) {
+        let room = FederationTarget.encoded(roomID.rawValue)
+        let template: JSONValue
+        do {
+            template = try await client.get(
+                FederationTarget.make(
+                    "/_matrix/federation/v1/make_join/\(room)/\(FederationTarget.encoded(user.rawValue))",
+                    query: RoomVersion.all.map { ("ver", $0.identifier) }
+                ),
+                from: server
+            )
+        } catch {
+            if case .refused(403, _, let message) = error { throw .forbidden(message ?? "The room's server refused the join") }
+            throw .remoteUnavailable("make_join: \(error)")
+        }
+        guard let identifier = template["room_version"]?.stringValue, let version = RoomVersion(identifier: identifier) else {
+            throw .remoteUnavailable("make_join answered an unknown room version")
+        }
+        let join = try sign(template["event"], content: content, roomID: roomID, user: user, version: version)
+        let answer: JSONValue
+        do {
+            answer = try await client.send(
+                .PUT, "/_matrix/federation/v2/send_join/\(room)/\(FederationTarget.encoded(join.eventID.rawValue))", to: server, content: join.json
+            )
+        } catch {
+            if case .refused(403, _, let message) = error { throw .forbidden(message ?? "The room's server refused the join") }
+            throw .remoteUnavailable("send_join: \(error)")
+        }
+        // For a restricted room the resident server adds its signature; it must be the same event.
+        var signedJoin = join
+        if let returned = answer["event"], let event = try? await verifier.verify(returned, version: version), event.eventID == join.eventID {
+            signedJoin = event
+        }
+        let joinedState = try await checkedState(answer, roomID: roomID, version: version)
+        _ = try await writer.receive(ReceivedEvents(roomID: roomID, events: [signedJoin], joinedState: joinedState))
+    }
+
+    /// The template with this user's content and time, hashed and signed here.
+    private func sign(_ template: JSONValue?, content: JSONValue, roomID: RoomID, user: UserID, version: RoomVersion) throws(RoomError) -> PDU {
+        guard var event = template?.objectValue, event["type"]?.stringValue == EventType.member,
+            event["room_id"]?.stringValue?.hasSameBytes(as: roomID.rawValue) == true,
+            event["sender"]?.stringValue?.hasSameBytes(as: user.rawValue) == true,
+            event["state_key"]?.stringValue?.hasSameBytes(as: user.rawValue) == true
+        else { throw .remoteUnavailable("make_join answered a template that is not this user's join") }
+        var filled = content
+        // A restricted room's server names the user that authorises the join.
+        if let authoriser = event["content"]?["join_authorised_via_users_server"] { filled["join_authorised_via_users_server"] = authoriser }
+        event["content"] = filled
+        event["origin_server_ts"] = .integer(clock())
+        event["hashes"] = [:]
+        event["signatures"] = [:]
+        event["unsigned"] = nil
+        if version.eventFormat == .v1 { event["event_id"] = .string("$\(randomLocalpart()):\(serverName.rawValue)") }
+        do {
+            let signed = try signingKey.hashAndSign(event: .object(event), as: serverName.rawValue, version: version)
+            return try PDU(json: signed, version: version)
+        } catch {
+            throw .invalidEvent("the join cannot be signed: \(error)")
+        }
+    }
+
+    /// The state and auth chain `send_join` answered, each event checked; the state keeps the events that pass.
+    private func checkedState(_ answer: JSONValue, roomID: RoomID, version: RoomVersion) async throws(RoomError) -> JoinedRoomState {
+        let stateJSON = answer["state"]?.arrayValue ?? []
+        let chainJSON = answer["auth_chain"]?.arrayValue ?? []
+        var received: [EventID: PDU] = [:]
+        var stateIDs: [EventID] = []
+        for (index, json) in (stateJSON + chainJSON).enumerated() {
+            guard let event = try? await verifier.verify(json, version: version), event.roomID == roomID else { continue }
+            received[event.eventID] = event
+            if index < stateJSON.count, event.isState { stateIDs.append(event.eventID) }
+        }
+        // Each event authorised by its own auth events, those first: deepest last.
+        var accepted = EventDictionary()
+        for event in received.values.sorted(by: { ($0.depth, $0.eventID) < ($1.depth, $1.eventID) }) {
+            do {
+                try EventAuthorizer.authorize(event, using: accepted)
+                accepted.insert(event)
+            } catch {
+                logger.info("dropped an event of a joined room's state", metadata: ["event": "\(event.eventID)", "reason": "\(error.message)"])
+            }
+        }
+        var state: StateMap = [:]
+        for id in stateIDs {
+            if let event = accepted.event(withID: id), let key = event.stateMapKey { state[key] = id }
+        }
+        guard state[.create] != nil else { throw .remoteUnavailable("send_join answered a state without the room's create event") }
+        return JoinedRoomState(events: Array(accepted.events.values), state: state)
+    }
+}
