@@ -106,7 +106,7 @@ let package = Package(
         .target(
             name: "RoomFederation",
             dependencies: [
-                "MatrixTypes", "MatrixCrypto", "EventAuth", "Storage", "RoomStore", "Rooms", "Federation", logging,
+                "MatrixTypes", "MatrixCrypto", "EventAuth", "Storage", "RoomStore", "Rooms", "Federation", "Typing", "Receipts", logging,
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: strict
@@ -115,7 +115,8 @@ let package = Package(
         .target(
             name: "FederationSender",
             dependencies: [
-                "MatrixTypes", "Storage", "RoomStore", "Replication", "Federation", logging, .product(name: "NIOHTTP1", package: "swift-nio"),
+                "MatrixTypes", "Storage", "RoomStore", "Replication", "Receipts", "Federation", logging,
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: strict
         ),

@@ -3,14 +3,18 @@ import Logging
 import MatrixTypes
 import NIOHTTP1
 
-/// The PDUs waiting for one destination, sent as transactions one at a time (the spec allows one in flight per
-/// destination), at most 50 PDUs each, in the order they were written. A failed transaction is retried after a
+/// The PDUs and EDUs waiting for one destination, sent as transactions one at a time (the spec allows one in flight
+/// per destination), at most 50 PDUs and 100 EDUs each, in the order they were written. A failed transaction is retried after a
 /// pause that doubles up to ten minutes, or as soon as the destination is heard from (`wake()`).
 actor DestinationQueue {
     let destination: ServerName
-    private let send: @Sendable (_ txnID: String, _ pdus: [JSONValue]) async throws(FederationRequestError) -> Void
+    private let send: @Sendable (_ txnID: String, _ pdus: [JSONValue], _ edus: [JSONValue]) async throws(FederationRequestError) -> Void
     private let logger: Logger
     private var pending: [JSONValue] = []
+    private var pendingEDUs: [JSONValue] = []
+    /// What capacity dropped from the front since the transaction in flight was taken (it came from its front).
+    private var droppedPDUs = 0
+    private var droppedEDUs = 0
     private var running = false
     private var backoff: Duration?
     private var retryNow: CheckedContinuation<Void, Never>?
@@ -20,13 +24,16 @@ actor DestinationQueue {
     /// PDUs kept at most for a destination that does not answer; older ones are dropped beyond it (the destination
     /// fetches them with `get_missing_events` once it sees a newer one).
     static let capacity = 10_000
+    /// EDUs kept at most; typing and receipts are soon out of date, so older ones are dropped beyond it.
+    static let eduCapacity = 1_000
     static let pdusPerTransaction = 50
+    static let edusPerTransaction = 100
     static let firstBackoff: Duration = .seconds(2)
     static let longestBackoff: Duration = .seconds(600)
 
     init(
         destination: ServerName, transactionPrefix: String, logger: Logger,
-        send: @escaping @Sendable (_ txnID: String, _ pdus: [JSONValue]) async throws(FederationRequestError) -> Void
+        send: @escaping @Sendable (_ txnID: String, _ pdus: [JSONValue], _ edus: [JSONValue]) async throws(FederationRequestError) -> Void
     ) {
         self.destination = destination
         self.transactionPrefix = transactionPrefix
@@ -34,12 +41,18 @@ actor DestinationQueue {
         self.send = send
     }
 
-    func enqueue(_ pdus: [JSONValue]) {
+    func enqueue(pdus: [JSONValue] = [], edus: [JSONValue] = []) {
         pending += pdus
+        pendingEDUs += edus
         if pending.count > Self.capacity {
             let dropped = pending.count - Self.capacity
             pending.removeFirst(dropped)
+            droppedPDUs += dropped
             logger.warning("dropped the oldest PDUs for an unreachable server", metadata: ["destination": "\(destination)", "dropped": "\(dropped)"])
+        }
+        if pendingEDUs.count > Self.eduCapacity {
+            droppedEDUs += pendingEDUs.count - Self.eduCapacity
+            pendingEDUs.removeFirst(pendingEDUs.count - Self.eduCapacity)
         }
         if !running {
             running = true
@@ -54,20 +67,20 @@ actor DestinationQueue {
         retryNow = nil
     }
 
-    var waiting: Int { pending.count }
-
     private func drain() async {
-        while !pending.isEmpty {
-            let batch = Array(pending.prefix(Self.pdusPerTransaction))
+        while !pending.isEmpty || !pendingEDUs.isEmpty {
+            let pdus = Array(pending.prefix(Self.pdusPerTransaction))
+            let edus = Array(pendingEDUs.prefix(Self.edusPerTransaction))
+            (droppedPDUs, droppedEDUs) = (0, 0)
             nextTransaction += 1
             do {
-                try await send("\(transactionPrefix)\(nextTransaction)", batch)
-                pending.removeFirst(min(batch.count, pending.count))
+                try await send("\(transactionPrefix)\(nextTransaction)", pdus, edus)
+                taken(pdus: pdus.count, edus: edus.count)
                 backoff = nil
             } catch {
                 if Self.isPermanent(error) {
-                    logger.warning("a server refused a transaction; its PDUs are dropped", metadata: ["destination": "\(destination)", "error": "\(error)"])
-                    pending.removeFirst(min(batch.count, pending.count))
+                    logger.warning("a server refused a transaction; its contents are dropped", metadata: ["destination": "\(destination)", "error": "\(error)"])
+                    taken(pdus: pdus.count, edus: edus.count)
                     continue
                 }
                 let pause = backoff.map { min($0 * 2, Self.longestBackoff) } ?? Self.firstBackoff
@@ -77,6 +90,12 @@ actor DestinationQueue {
             }
         }
         running = false
+    }
+
+    /// Removes what a transaction carried and is still queued (capacity may have dropped some of it meanwhile).
+    private func taken(pdus: Int, edus: Int) {
+        pending.removeFirst(min(max(pdus - droppedPDUs, 0), pending.count))
+        pendingEDUs.removeFirst(min(max(edus - droppedEDUs, 0), pendingEDUs.count))
     }
 
     /// Sleeps for `pause` or until `wake()`.

@@ -3,32 +3,40 @@ public import Logging
 public import MatrixTypes
 public import RoomStore
 import NIOHTTP1
-import Replication
+public import Receipts
+public import Replication
 import Storage
 import Synchronization
 
 /// Sends the events this server's users write to every other server in their rooms. It follows the events stream
 /// from where it stands when it starts, takes each event that joined a room's timeline and was sent by a local
 /// user, and queues it for each server with a user joined to the room (and, for a membership change, the member's
-/// own server), one `DestinationQueue` per destination. With several senders (`federation_sender_instances`) each
-/// serves the destinations that hash to it.
+/// own server), one `DestinationQueue` per destination. Local users' typing and public read receipts go the same way
+/// as EDUs, from the bus's notices. With several senders (`federation_sender_instances`) each serves the
+/// destinations that hash to it.
 public final class FederationSender: Sendable {
     let store: RoomStore
+    let bus: any ReplicationBus
+    let receipts: ReceiptService
     let client: FederationClient
     let serverName: ServerName
     let shard: (index: Int, count: Int)
     let logger: Logger
     private let queues = Mutex<[ServerName: DestinationQueue]>([:])
+    /// The local users last announced typing in each room, to tell who stopped.
+    private let typing = Mutex<[RoomID: Set<UserID>]>([:])
     private let transactionPrefix: String
 
     /// Events read from the stream at once.
     static let batchSize = 200
 
     public init(
-        store: RoomStore, client: FederationClient, serverName: ServerName, instances: [String], instance: String, logger: Logger,
-        clock: @Sendable () -> Int64 = currentMilliseconds
+        store: RoomStore, bus: any ReplicationBus, receipts: ReceiptService, client: FederationClient, serverName: ServerName,
+        instances: [String], instance: String, logger: Logger, clock: @Sendable () -> Int64 = currentMilliseconds
     ) {
         self.store = store
+        self.bus = bus
+        self.receipts = receipts
         self.client = client
         self.serverName = serverName
         shard = (instances.firstIndex(of: instance) ?? 0, max(instances.count, 1))
@@ -48,8 +56,72 @@ public final class FederationSender: Sendable {
         if let queue { Task { await queue.wake() } }
     }
 
-    /// Follows the events stream until cancelled.
+    /// Follows the events stream and the bus's typing and receipt notices until cancelled.
     public func run() async {
+        await withDiscardingTaskGroup { group in
+            group.addTask { await self.sendEvents() }
+            group.addTask { await self.sendEphemeral() }
+        }
+    }
+
+    private func sendEphemeral() async {
+        let (notices, continuation) = AsyncStream<StreamNotice>.makeStream(bufferingPolicy: .bufferingNewest(10_000))
+        bus.subscribe { notice in
+            if notice.stream == .typing || notice.stream == .receipts { continuation.yield(notice) }
+        }
+        await withTaskCancellationHandler {
+            for await notice in notices {
+                guard let room = notice.roomID else { continue }
+                let edus: [JSONValue]
+                switch (notice.stream, notice.row) {
+                case (.typing, .typing(_, let users)?): edus = typingChanges(in: room, now: users)
+                case (.receipts, _): edus = await receiptEDUs(in: room, users: notice.users, at: notice.position)
+                default: edus = []
+                }
+                guard !edus.isEmpty, let destinations = try? await destinations(of: room) else { continue }
+                for destination in destinations { await queue(for: destination).enqueue(edus: edus) }
+            }
+        } onCancel: {
+            continuation.finish()
+        }
+    }
+
+    /// `m.typing` EDUs for the local users who started or stopped typing in `room`, now that `users` are typing.
+    private func typingChanges(in room: RoomID, now users: [UserID]) -> [JSONValue] {
+        let current = Set(users.filter { $0.serverName == serverName })
+        let before = typing.withLock { state in
+            defer { state[room] = current.isEmpty ? nil : current }
+            return state[room] ?? []
+        }
+        return current.symmetricDifference(before).sorted { $0.rawValue < $1.rawValue }.map { user in
+            [
+                "edu_type": "m.typing",
+                "content": ["room_id": .string(room.rawValue), "user_id": .string(user.rawValue), "typing": .bool(current.contains(user))],
+            ]
+        }
+    }
+
+    /// An `m.receipt` EDU with the public read receipts local `users` moved at `position`.
+    private func receiptEDUs(in room: RoomID, users: [UserID], at position: Int64) async -> [JSONValue] {
+        var readers: JSONObject = [:]
+        for user in users where user.serverName == serverName {
+            guard let content = try? await receipts.receipts(in: [room], after: position - 1, upTo: position, viewer: user)[room] else { continue }
+            for (eventID, byType) in content.objectValue ?? [:] {
+                guard let receipt = byType["m.read"]?[user.rawValue] else { continue }
+                readers[user.rawValue] = ["event_ids": [.string(eventID)], "data": receipt]
+            }
+        }
+        guard !readers.isEmpty else { return [] }
+        return [["edu_type": "m.receipt", "content": [room.rawValue: ["m.read": .object(readers)]]]]
+    }
+
+    /// The other servers with a user joined to `room` that this sender serves.
+    private func destinations(of room: RoomID) async throws(RoomStoreError) -> [ServerName] {
+        let joined = try await store.members(of: room, membership: "join")
+        return Set(joined.map(\.serverName)).filter { $0 != serverName && serves($0) }.sorted { $0.rawValue < $1.rawValue }
+    }
+
+    private func sendEvents() async {
         var position = store.persistedUpTo
         for await upTo in store.positions() {
             while position < upTo, !Task.isCancelled {
@@ -79,7 +151,7 @@ public final class FederationSender: Sendable {
             destinations.remove(serverName)
             guard !destinations.isEmpty, let json = try? JSONValue.parse(event.json) else { continue }
             for destination in destinations where serves(destination) {
-                await queue(for: destination).enqueue([json])
+                await queue(for: destination).enqueue(pdus: [json])
             }
         }
     }
@@ -88,11 +160,13 @@ public final class FederationSender: Sendable {
         queues.withLock { queues in
             if let queue = queues[destination] { return queue }
             let (client, origin) = (client, serverName)
-            let queue = DestinationQueue(destination: destination, transactionPrefix: transactionPrefix, logger: logger) { txnID, pdus throws(FederationRequestError) in
+            let queue = DestinationQueue(destination: destination, transactionPrefix: transactionPrefix, logger: logger) {
+                txnID, pdus, edus throws(FederationRequestError) in
                 _ = try await client.send(
                     .PUT, "/_matrix/federation/v1/send/\(FederationTarget.encoded(txnID))", to: destination,
                     content: [
-                        "origin": .string(origin.rawValue), "origin_server_ts": .integer(currentMilliseconds()), "pdus": .array(pdus), "edus": [],
+                        "origin": .string(origin.rawValue), "origin_server_ts": .integer(currentMilliseconds()), "pdus": .array(pdus),
+                        "edus": .array(edus),
                     ]
                 )
             }

@@ -30,12 +30,13 @@ public struct FederationJoins: Sendable {
     public func template(room: RoomID, user: UserID, origin: ServerName, supportedVersions: [String]) async throws(FederationRoomError) -> JSONValue {
         guard user.serverName == origin else { throw .forbidden("The join must be for a user of the requesting server") }
         let intent = EventIntent(sender: user, type: EventType.member, stateKey: user.rawValue, content: ["membership": .string(Membership.join)])
-        let (event, version): (JSONValue, RoomVersion)
+        let template: EventTemplates.Template
         do {
-            (event, version) = try await templates.template(intent, in: room)
+            template = try await templates.template(intent, in: room)
         } catch {
             throw .room(error)
         }
+        let (event, version) = (template.event, template.version)
         let accepted = supportedVersions.isEmpty ? ["1"] : supportedVersions
         guard accepted.contains(where: { $0.hasSameBytes(as: version.identifier) }) else {
             throw .incompatibleRoomVersion(version.identifier)

@@ -17,8 +17,9 @@ public struct ReceivedPDUVerifier: Sendable {
         self.ownKey = ownKey
     }
 
-    /// The event `json` describes, redacted when its content hash does not match.
-    public func verify(_ json: JSONValue, version: RoomVersion) async throws(ReceivedPDUError) -> PDU {
+    /// The event `json` describes, redacted when its content hash does not match. `alsoSignedBy`: servers whose
+    /// signatures are required beyond the spec's (the invitee's server on an invite it countersigned).
+    public func verify(_ json: JSONValue, version: RoomVersion, alsoSignedBy: Set<ServerName> = []) async throws(ReceivedPDUError) -> PDU {
         guard var object = json.objectValue else { throw .malformed("not a JSON object") }
         // What the sender's server added outside the signed event is not kept.
         object["unsigned"] = nil
@@ -30,7 +31,7 @@ public struct ReceivedPDUVerifier: Sendable {
         }
         let servers: Set<ServerName>
         do {
-            servers = try EventAuthorizer.requiredSignatureServers(for: event)
+            servers = try EventAuthorizer.requiredSignatureServers(for: event).union(alsoSignedBy)
         } catch {
             throw .unsigned(error.message)
         }

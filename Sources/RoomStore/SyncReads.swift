@@ -18,6 +18,8 @@ public protocol TimelineReads: Sendable {
     ) async throws(RoomStoreError) -> [RoomEvent]
     /// The stored events among `ids`, in no particular order; unknown IDs are left out.
     func events(_ ids: some Collection<EventID>) async throws(RoomStoreError) -> [RoomEvent]
+    /// One stored event whatever its status (an invite to a room held elsewhere is an outlier).
+    func event(_ eventID: EventID) async throws(RoomStoreError) -> StoredEvent?
     /// Those of `rooms` that gained visible events with stream ordering in `(after, upTo]`.
     func roomsWithEvents(among rooms: Set<RoomID>, after: Int64, upTo: Int64) async throws(RoomStoreError) -> Set<RoomID>
     /// The newest event of `roomID` at or below `upTo` with state recorded.

@@ -288,21 +288,20 @@ struct SyncResponseBuilder: Sendable {
         return try await RoomError.catching { try await sources.timeline.events(Array(ids.values)) }
     }
 
-    /// The stripped state an invitee sees: the room's identifying state plus the invite itself.
+    /// The stripped state an invitee sees: the room's identifying state plus the invite itself. An invite to a room
+    /// held elsewhere carries what the inviting server sent (`unsigned.invite_room_state`).
     private func strippedState(_ record: MembershipRecord) async throws(RoomError) -> [JSONValue] {
-        let wanted: Set<String> = [
-            EventType.create, EventType.joinRules, "m.room.name", "m.room.avatar", "m.room.canonical_alias", "m.room.encryption",
-            "m.room.topic",
-        ]
+        if let invite = try await RoomError.catching({ try await sources.timeline.event(record.eventID) }),
+            let json = try? JSONValue.parse(invite.json), let carried = json["unsigned"]?["invite_room_state"]?.arrayValue
+        {
+            return carried + [StrippedState.entry(type: invite.type, stateKey: invite.stateKey ?? "", sender: invite.sender, content: json["content"] ?? [:])]
+        }
         let state = try await stateEvents(record.roomID, atStream: record.streamOrdering)
         return state.compactMap { event in
-            guard (wanted.contains(event.type) && event.stateKey == "") || event.eventID == record.eventID,
+            guard (StrippedState.types.contains(event.type) && event.stateKey == "") || event.eventID == record.eventID,
                 let json = try? JSONValue.parse(event.json)
             else { return nil }
-            return [
-                "type": .string(event.type), "state_key": .string(event.stateKey ?? ""), "sender": .string(event.sender.rawValue),
-                "content": json["content"] ?? [:],
-            ]
+            return StrippedState.entry(type: event.type, stateKey: event.stateKey ?? "", sender: event.sender, content: json["content"] ?? [:])
         }
     }
 

@@ -6,6 +6,20 @@ import Testing
 /// Rooms across servers, against a real Synapse: its users join rooms on Axon (make_join, send_join).
 @Suite(.enabled(if: TestEnvironment.synapsePython != nil, "needs Synapse from PyPI (make venv)"))
 struct FederationRoomTests {
+    /// The room's ephemeral events of `type` in a full sync of `client`. The filter differs each time (it excludes an
+    /// account data type no one uses) because Synapse answers a repeated sync request from its cache for a while.
+    static func ephemeral(_ client: SuiteClient, _ room: String, _ type: String) async throws -> [JSONValue] {
+        let filter = #"{"account_data":{"not_types":["x.\#(UUID().uuidString)"]}}"#
+        let sync = try await client.ok("GET", "/sync?filter=\(SuiteClient.escape(filter))")
+        return (sync["rooms"]?["join"]?[room]?["ephemeral"]?["events"]?.arrayValue ?? []).filter { $0["type"]?.stringValue == type }
+    }
+
+    /// The ID of the room's message with `body`, as `client` sees it.
+    static func eventID(_ client: SuiteClient, _ room: String, body: String) async throws -> String? {
+        let page = try await client.ok("GET", "/rooms/\(SuiteClient.escape(room))/messages?dir=b&limit=50")
+        return page["chunk"]?.arrayValue?.first { $0["content"]?["body"]?.stringValue == body }?["event_id"]?.stringValue
+    }
+
     /// The bodies of the room's messages as `client` sees them, oldest first.
     static func bodies(_ client: SuiteClient, _ room: String) async throws -> [String] {
         let page = try await client.ok("GET", "/rooms/\(SuiteClient.escape(room))/messages?dir=b&limit=50")
@@ -45,6 +59,27 @@ struct FederationRoomTests {
                 let seenOnSynapse = try await Self.bodies(bob, room)
                 #expect(seenOnAxon == ["hello from Axon", "hello from Synapse"] && seenOnAxon == seenOnSynapse, "\(seenOnAxon) \(seenOnSynapse)")
 
+                // Typing and read receipts go both ways as EDUs.
+                let escaped = SuiteClient.escape(room)
+                _ = try await bob.ok("PUT", "/rooms/\(escaped)/typing/\(SuiteClient.escape(bob.userID))", ["typing": true, "timeout": 20000])
+                try await ClientReaderTests.eventually("Axon shows Bob typing") {
+                    try await Self.ephemeral(alice, room, "m.typing").contains { $0["content"]?["user_ids"]?.arrayValue?.contains(.string(bob.userID)) == true }
+                }
+                _ = try await alice.ok("PUT", "/rooms/\(escaped)/typing/\(SuiteClient.escape(alice.userID))", ["typing": true, "timeout": 20000])
+                try await ClientReaderTests.eventually("Synapse shows Alice typing") {
+                    try await Self.ephemeral(bob, room, "m.typing").contains { $0["content"]?["user_ids"]?.arrayValue?.contains(.string(alice.userID)) == true }
+                }
+                let bobsMessage = try #require(try await Self.eventID(alice, room, body: "hello from Synapse"))
+                _ = try await alice.ok("POST", "/rooms/\(escaped)/receipt/m.read/\(SuiteClient.escape(bobsMessage))", [:])
+                try await ClientReaderTests.eventually("Synapse shows Alice's receipt") {
+                    try await Self.ephemeral(bob, room, "m.receipt").contains { $0["content"]?[bobsMessage]?["m.read"]?[alice.userID] != nil }
+                }
+                let alicesMessage = try #require(try await Self.eventID(bob, room, body: "hello from Axon"))
+                _ = try await bob.ok("POST", "/rooms/\(escaped)/receipt/m.read/\(SuiteClient.escape(alicesMessage))", [:])
+                try await ClientReaderTests.eventually("Axon shows Bob's receipt") {
+                    try await Self.ephemeral(alice, room, "m.receipt").contains { $0["content"]?[alicesMessage]?["m.read"]?[bob.userID] != nil }
+                }
+
             }
         }
     }
@@ -83,6 +118,52 @@ struct FederationRoomTests {
                 // Alice's sync has the room, with its state.
                 let sync = try await alice.ok("GET", "/sync")
                 #expect(sync["rooms"]?["join"]?[room] != nil, "\(sync)")
+            }
+        }
+    }
+
+    @Test func invitesGoBothWays() async throws {
+        let ca = try await TestCertificateAuthority.make()
+        try await FederationPeers.withAxon(ca: ca) { axon in
+            let alice = try await SuiteClient.register(axon.clientURL, prefix: "alice", recordSecrets: true)
+            try await FederationPeers.withSynapse(ca: ca) { synapse in
+                let bob = try await SuiteClient.register(synapse.clientURL, prefix: "bob", recordSecrets: true)
+
+                // Alice (Axon) invites Bob (Synapse) to a private room; Synapse countersigns and shows Bob the invite.
+                let axonRoom = try #require(try await alice.ok("POST", "/createRoom", ["preset": "private_chat", "name": "Axon den"])["room_id"]?.stringValue)
+                let invited = try await alice.call("POST", "/rooms/\(SuiteClient.escape(axonRoom))/invite", ["user_id": .string(bob.userID)])
+                #expect(invited.status == 200, "\(invited)")
+                try await ClientReaderTests.eventually("Synapse shows Bob the invite") {
+                    try await bob.ok("GET", "/sync")["rooms"]?["invite"]?[axonRoom] != nil
+                }
+                let bobJoined = try await bob.call("POST", "/rooms/\(SuiteClient.escape(axonRoom))/join", [:])
+                #expect(bobJoined.status == 200, "\(bobJoined)")
+                _ = try await bob.ok("PUT", "/rooms/\(SuiteClient.escape(axonRoom))/send/m.room.message/b1", ["msgtype": "m.text", "body": "thanks for the invite"])
+                try await ClientReaderTests.eventually("Axon shows Bob's message") {
+                    try await Self.bodies(alice, axonRoom).contains("thanks for the invite")
+                }
+
+                // Bob (Synapse) invites Alice (Axon); Alice's sync shows the invite with the room's stripped state.
+                let synapseRoom = try #require(try await bob.ok("POST", "/createRoom", [
+                    "preset": "private_chat", "name": "Synapse den", "invite": [.string(alice.userID)],
+                ])["room_id"]?.stringValue)
+                var invite: JSONValue?
+                try await ClientReaderTests.eventually("Axon shows Alice the invite") {
+                    invite = try await alice.ok("GET", "/sync")["rooms"]?["invite"]?[synapseRoom]
+                    return invite != nil
+                }
+                let stripped = invite?["invite_state"]?["events"]?.arrayValue ?? []
+                #expect(stripped.contains { $0["type"] == "m.room.name" && $0["content"]?["name"] == "Synapse den" }, "\(stripped)")
+                #expect(stripped.contains { $0["type"] == "m.room.member" && $0["state_key"]?.stringValue == alice.userID }, "\(stripped)")
+                let aliceJoined = try await alice.call("POST", "/rooms/\(SuiteClient.escape(synapseRoom))/join", [:])
+                #expect(aliceJoined.status == 200, "\(aliceJoined)")
+                try await ClientReaderTests.eventually("Synapse lists Alice as joined") {
+                    try await bob.ok("GET", "/rooms/\(SuiteClient.escape(synapseRoom))/joined_members")["joined"]?[alice.userID] != nil
+                }
+                _ = try await alice.ok("PUT", "/rooms/\(SuiteClient.escape(synapseRoom))/send/m.room.message/a1", ["msgtype": "m.text", "body": "on my way"])
+                try await ClientReaderTests.eventually("Synapse shows Alice's message") {
+                    try await Self.bodies(bob, synapseRoom).contains("on my way")
+                }
             }
         }
     }

@@ -78,12 +78,13 @@ public struct Composition: Sendable {
         self.federation = federation
         var roomRoutes: [Route] = []
         var writer: (any EventWriting)?
+        var typing: TypingService?
         if let streams, role == .eventPersister {
             roomRoutes = Self.persisterRoutes(config: config, streams: streams, serverName: serverName, signingKey: signingKey, logger: logger)
         } else if let streams, role != .federationSender {
             let eventWriter = Self.eventWriter(config: config, streams: streams, serverName: serverName, signingKey: signingKey, logger: logger)
             writer = eventWriter
-            roomRoutes = Self.roomRoutes(
+            (roomRoutes, typing) = Self.roomRoutes(
                 config: config, role: role, database: database, streams: streams, writer: eventWriter, serverName: serverName,
                 signingKey: signingKey, federation: federation, logger: logger
             )
@@ -95,8 +96,8 @@ public struct Composition: Sendable {
             config.worker.federationSenderInstances.contains(config.worker.instanceName)
         {
             let outbound = FederationSender(
-                store: streams.store, client: federation.client, serverName: serverName, instances: config.worker.federationSenderInstances,
-                instance: config.worker.instanceName, logger: logger
+                store: streams.store, bus: streams.bus, receipts: streams.receipts, client: federation.client, serverName: serverName,
+                instances: config.worker.federationSenderInstances, instance: config.worker.instanceName, logger: logger
             )
             sender = outbound
             background.append(BackgroundWork { await outbound.run() })
@@ -109,12 +110,18 @@ public struct Composition: Sendable {
                 let verifier = federation.verifier
                 let intake = TransactionIntake(
                     database: database, store: streams.store, writer: writer, verifier: verifier, client: federation.client,
-                    instance: config.worker.instanceName, logger: logger, heardFrom: { [sender] origin in sender?.wake(origin) }
+                    instance: config.worker.instanceName, logger: logger,
+                    // Typing and receipts are written by the main process alone.
+                    edus: role == .main ? typing.map { EDUIntake(typing: $0, receipts: streams.receipts, logger: logger) } : nil,
+                    heardFrom: { [sender] origin in sender?.wake(origin) }
                 )
                 background.append(BackgroundWork { await intake.run() })
                 federationRoutes += FederationJoinRoutes.routes(
                     FederationJoins(store: streams.store, writer: writer, verifier: verifier, serverName: serverName)
                 ) + FederationTransactionRoutes.routes(intake)
+                    + FederationInviteRoutes.routes(
+                        FederationInvites(store: streams.store, writer: writer, verifier: verifier, serverName: serverName, signingKey: signingKey)
+                    )
             }
         }
         self.background = background
@@ -182,7 +189,7 @@ public struct Composition: Sendable {
     private static func roomRoutes(
         config: HomeserverConfig, role: ProcessRole, database: any Database, streams: ProcessStreams, writer: any EventWriting,
         serverName: ServerName, signingKey: SigningKey, federation: FederationServices?, logger: Logger
-    ) -> [Route] {
+    ) -> (routes: [Route], typing: TypingService) {
         let bus = streams.bus
         let store = streams.store
         let users = UserLookup(database: database)
@@ -202,8 +209,9 @@ public struct Composition: Sendable {
             serverName: serverName, defaultVersion: RoomVersion(identifier: config.server.defaultRoomVersion) ?? .v10,
             limits: Self.roomLimits(config.rateLimits),
             remote: federation.map {
-                FederationRoomJoiner(
-                    client: $0.client, verifier: $0.verifier, writer: writer, serverName: serverName, signingKey: signingKey, logger: logger
+                FederatedMemberships(
+                    client: $0.client, store: store, verifier: $0.verifier, writer: writer, serverName: serverName, signingKey: signingKey,
+                    logger: logger
                 )
             },
             logger: logger
@@ -235,7 +243,7 @@ public struct Composition: Sendable {
         )
         // One `rc_message` bucket per user, whichever route writes the event.
         let messageLimiter = RateLimiter(config.rateLimits.message)
-        return RoomMembershipRoutes.routes(rooms, messageLimiter: messageLimiter)
+        let routes = RoomMembershipRoutes.routes(rooms, messageLimiter: messageLimiter)
             + RoomEventRoutes.routes(rooms, messageLimiter: messageLimiter)
             + RoomReadRoutes.routes(reader)
             + SyncRoutes.routes(sync, filters: filters)
@@ -258,6 +266,7 @@ public struct Composition: Sendable {
             )
             + ReplicationRoutes.routes(presence: presence, secret: ReplicationSecret(config.worker.replicationSecret?.revealed))
             + FederationDirectoryRoutes.routes(directory, publicRoomsAllowed: config.server.allowPublicRoomsOverFederation)
+        return (routes, typing)
     }
 
     /// The responder for one listener. The monolith (`main`) answers every role's routes.

@@ -14,7 +14,15 @@ extension SigningKey {
         guard case .object = hashes else { throw .malformedHashes }
         hashes["sha256"] = .string(hash)
         hashed["hashes"] = hashes
-        let redacted = try EventRedaction.redact(hashed, rules: version.redactionRules)
+        return try countersign(event: hashed, as: serverName, version: version)
+    }
+}
+
+extension SigningKey {
+    /// Adds this server's signature to an event another server built and hashed (an invite of one of our users): the
+    /// signature covers the redacted form, as every event signature does, and the others are kept.
+    public func countersign(event: JSONValue, as serverName: String, version: RoomVersion) throws(EventHashingError) -> JSONValue {
+        let redacted = try EventRedaction.redact(event, rules: version.redactionRules)
         let signed: JSONValue
         do {
             signed = try sign(json: redacted, as: serverName)
@@ -25,8 +33,9 @@ extension SigningKey {
             case .malformedSignatures: throw .malformedSignatures
             }
         }
-        hashed["signatures"] = signed["signatures"]
-        return hashed
+        var countersigned = event
+        countersigned["signatures"] = signed["signatures"]
+        return countersigned
     }
 }
 

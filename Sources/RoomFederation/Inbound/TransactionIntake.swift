@@ -14,6 +14,8 @@ public final class TransactionIntake: Sendable {
     let database: any Database
     let versions: RoomVersions
     let adder: StagedPDUAdder
+    /// Typing and receipts, where this process holds them.
+    let edus: EDUIntake?
     let instance: String
     let logger: Logger
     let clock: @Sendable () -> Int64
@@ -32,9 +34,10 @@ public final class TransactionIntake: Sendable {
     public init(
         database: any Database, store: RoomStore, writer: any EventWriting, verifier: ReceivedPDUVerifier, client: FederationClient,
         instance: String, logger: Logger, clock: @escaping @Sendable () -> Int64 = currentMilliseconds,
-        heardFrom: @escaping @Sendable (ServerName) -> Void = { _ in }
+        edus: EDUIntake?, heardFrom: @escaping @Sendable (ServerName) -> Void = { _ in }
     ) {
         self.heardFrom = heardFrom
+        self.edus = edus
         self.database = database
         self.versions = RoomVersions(store: store)
         self.adder = StagedPDUAdder(store: store, writer: writer, verifier: verifier, client: client, versions: versions, logger: logger)
@@ -46,12 +49,13 @@ public final class TransactionIntake: Sendable {
 
     /// Stages transaction `txnID` of `origin` and answers it: every staged PDU's ID with `{}` (what becomes of it is
     /// decided later, and a refused PDU never reaches clients). PDUs of rooms this server does not hold, or that do not
-    /// decode, are dropped. A retried transaction is answered the same without staging again.
+    /// decode, are dropped. A retried transaction is answered the same without staging again. EDUs are taken at once
+    /// (they are not kept: a lost typing notification or receipt is replaced by the next).
     public func stage(origin: ServerName, txnID: String, body: JSONValue) async throws(FederationRoomError) -> JSONValue {
         heardFrom(origin)
         let pdus = body["pdus"]?.arrayValue ?? []
-        let edus = body["edus"]?.arrayValue ?? []
-        guard pdus.count <= Self.pduLimit, edus.count <= Self.eduLimit else {
+        let ephemeral = body["edus"]?.arrayValue ?? []
+        guard pdus.count <= Self.pduLimit, ephemeral.count <= Self.eduLimit else {
             throw .badRequest("A transaction carries at most \(Self.pduLimit) PDUs and \(Self.eduLimit) EDUs")
         }
         var rows: [StagedPDUsTable.Row] = []
@@ -76,6 +80,9 @@ public final class TransactionIntake: Sendable {
             throw .room(.storage(error as? RoomStoreError ?? RoomStoreError(wrapping: error)))
         }
         wake.yield()
+        if let edus {
+            for edu in ephemeral { await edus.take(edu, from: origin) }
+        }
         var results: JSONObject = [:]
         for row in rows { results[row.eventID] = [:] }
         return ["pdus": .object(results)]

@@ -17,9 +17,17 @@ public struct EventTemplates: Sendable {
         self.clock = clock
     }
 
-    /// The template for `intent` in `roomID` and the room's version. `roomNotFound` when this server holds no
-    /// current state for the room or none of its users is joined (it cannot vouch for the room then).
-    public func template(_ intent: EventIntent, in roomID: RoomID) async throws(RoomError) -> (event: JSONValue, version: RoomVersion) {
+    /// A template, with what an invitee is shown of the room.
+    public struct Template: Sendable {
+        public var event: JSONValue
+        public var version: RoomVersion
+        /// The room's stripped state (`StrippedState`) and the sender's own membership.
+        public var strippedState: [JSONValue]
+    }
+
+    /// The template for `intent` in `roomID`. `roomNotFound` when this server holds no current state for the room
+    /// or none of its users is joined (it cannot vouch for the room then).
+    public func template(_ intent: EventIntent, in roomID: RoomID) async throws(RoomError) -> Template {
         let joined = try await RoomError.catching { try await store.members(of: roomID, membership: Membership.join) }
         guard joined.contains(where: { $0.serverName == serverName }) else { throw .roomNotFound }
         let snapshot = try await RoomSnapshotLoader(store: store).load(roomID)
@@ -36,6 +44,13 @@ public struct EventTemplates: Sendable {
             throw .invalidEvent("\(error)")
         }
         try EventBuilder.authorize(candidate, auth: auth, in: snapshot)
-        return (.object(json), snapshot.version)
+        let stripped = snapshot.state.values.filter { event in
+            (StrippedState.types.contains(event.type) && event.stateKey == "")
+                || (event.hasType(EventType.member) && event.stateKey?.hasSameBytes(as: intent.sender.rawValue) == true)
+        }
+        return Template(
+            event: .object(json), version: snapshot.version,
+            strippedState: stripped.map { StrippedState.entry(type: $0.type, stateKey: $0.stateKey ?? "", sender: $0.sender, content: $0.content) }
+        )
     }
 }

@@ -8,8 +8,11 @@ extension ReceivedEvents {
             "room_version": .string(events.first?.version.identifier ?? ""),
             "events": Self.wire(events),
         ]
-        if let joinedState {
+        switch kind {
+        case .timeline: break
+        case .join(let joinedState):
             object["joined_state"] = ["events": Self.wire(joinedState.events), "state": StateMap.wire(joinedState.state)]
+        case .invite: object["invite"] = true
         }
         return .object(object)
     }
@@ -18,14 +21,14 @@ extension ReceivedEvents {
         guard let room = json["room_id"]?.stringValue, let identifier = json["room_version"]?.stringValue,
             let version = RoomVersion(identifier: identifier), let events = json["events"]
         else { throw .badRequest("received events need a room, its version and events") }
-        var joinedState: JoinedRoomState?
+        var kind = Kind.timeline
         if let joined = json["joined_state"] {
             guard let stateEvents = joined["events"], let state = joined["state"] else { throw .badRequest("a joined state needs events and state") }
-            joinedState = JoinedRoomState(events: try Self.events(stateEvents, version: version), state: try StateMap(wire: state))
+            kind = .join(JoinedRoomState(events: try Self.events(stateEvents, version: version), state: try StateMap(wire: state)))
+        } else if json["invite"]?.boolValue == true {
+            kind = .invite
         }
-        self.init(
-            roomID: try WriteUnit.parse(room, as: { try RoomID($0) }), events: try Self.events(events, version: version), joinedState: joinedState
-        )
+        self.init(roomID: try WriteUnit.parse(room, as: { try RoomID($0) }), events: try Self.events(events, version: version), kind: kind)
     }
 
     private static func wire(_ events: [PDU]) -> JSONValue {

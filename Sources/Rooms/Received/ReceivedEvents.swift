@@ -4,16 +4,27 @@ public import MatrixTypes
 /// added (each one's `prev_events` and `auth_events` stored before it). Their format, hashes and signatures are
 /// checked by the caller; the writer applies the auth rules.
 public struct ReceivedEvents: Sendable {
+    /// How the events relate to the room as this server holds it.
+    public enum Kind: Sendable {
+        /// Events of a room this server holds, building on events it has.
+        case timeline
+        /// This server's own join to a room held elsewhere (the only event), with the state the resident server
+        /// answered with.
+        case join(JoinedRoomState)
+        /// An invite of a local user to a room this server does not hold (the only event), carrying the room's
+        /// stripped state in `unsigned.invite_room_state`: stored apart from any room history, with the invitee's
+        /// membership.
+        case invite
+    }
+
     public var roomID: RoomID
     public var events: [PDU]
-    /// For this server's own join to a room held elsewhere (the only event then): the state the resident server
-    /// answered with.
-    public var joinedState: JoinedRoomState?
+    public var kind: Kind
 
-    public init(roomID: RoomID, events: [PDU], joinedState: JoinedRoomState? = nil) {
+    public init(roomID: RoomID, events: [PDU], kind: Kind = .timeline) {
         self.roomID = roomID
         self.events = events
-        self.joinedState = joinedState
+        self.kind = kind
     }
 }
 

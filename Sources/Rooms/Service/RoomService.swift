@@ -12,8 +12,8 @@ public final class RoomService: Sendable {
     let versions: RoomVersions
     let profiles: any MemberProfiles
     let aliases: any RoomAliases
-    /// Joins to rooms held elsewhere; `nil` where this server does not federate.
-    let remote: (any RemoteRoomJoining)?
+    /// Joins to rooms held elsewhere and invites of other servers' users; `nil` where this server does not federate.
+    let remote: (any RemoteMemberships)?
     let serverName: ServerName
     let defaultVersion: RoomVersion
     let limits: RoomLimits
@@ -21,7 +21,7 @@ public final class RoomService: Sendable {
 
     public init(
         store: RoomStore, writer: any EventWriting, profiles: any MemberProfiles, aliases: any RoomAliases,
-        serverName: ServerName, defaultVersion: RoomVersion, limits: RoomLimits, remote: (any RemoteRoomJoining)? = nil, logger: Logger
+        serverName: ServerName, defaultVersion: RoomVersion, limits: RoomLimits, remote: (any RemoteMemberships)? = nil, logger: Logger
     ) {
         self.remote = remote
         self.store = store
@@ -85,6 +85,12 @@ public final class RoomService: Sendable {
         let content = await profiles.memberContent(Membership.join, of: user)
         if let remote, !guest, try await !isResident(in: roomID) {
             if let server = roomID.serverName { servers.append(server) }
+            // An invite names the server that can let the invitee in.
+            if let record = try await RoomError.catching({ try await store.membershipRecord(of: user, in: roomID) }),
+                record.membership == Membership.invite, let invite = try await RoomError.catching({ try await store.event(record.eventID) })
+            {
+                servers.append(invite.sender.serverName)
+            }
             servers.removeAll { $0 == serverName }
             var seen: Set<ServerName> = []
             servers = servers.filter { seen.insert($0).inserted }
@@ -160,6 +166,10 @@ public final class RoomService: Sendable {
         var content: JSONValue = membership == Membership.invite
             ? await profiles.memberContent(membership, of: target) : ["membership": .string(membership)]
         if let reason { content["reason"] = .string(reason) }
+        if action == .invite, target.serverName != serverName, let remote {
+            try await remote.invite(target, to: roomID, by: sender, content: content)
+            return
+        }
         try await setMembership(membership, of: target, in: roomID, by: sender, content: content)
     }
 

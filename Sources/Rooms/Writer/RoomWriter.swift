@@ -143,6 +143,30 @@ public actor RoomWriter {
         return ReceivedOutcome(eventID: join.eventID, status: .accepted, streamOrdering: orderings.last, stateBefore: joinedState.state)
     }
 
+    /// Stores an invite to a room held elsewhere as an outlier (with its stripped state), recording the invitee's
+    /// membership so their sync shows it.
+    private func storeInvite(_ invite: PDU) async throws(RoomError) -> ReceivedOutcome {
+        guard invite.hasType(EventType.member), invite.membership?.hasSameBytes(as: Membership.invite) == true, let invitee = invite.stateKey
+        else { throw .badRequest("not an invite") }
+        if try await RoomError.catching({ try await store.event(invite.eventID) }) != nil {
+            return ReceivedOutcome(eventID: invite.eventID, status: .accepted, streamOrdering: nil, stateBefore: [:])
+        }
+        var event = NewEvent(
+            eventID: invite.eventID, roomID: invite.roomID, type: invite.type, stateKey: invitee, sender: invite.sender, depth: invite.depth,
+            json: try Self.encoded(invite), outlier: true, prevEvents: [], stateAfter: nil
+        )
+        event.adoptedMemberships = [AdoptedMembership(userID: invitee, membership: Membership.invite, eventID: invite.eventID)]
+        let ordering: Int64
+        do {
+            ordering = try await store.persist([event]) { [bus] orderings in
+                bus.publish(EventNotices.notice(roomID: invite.roomID, ordering: orderings[0], memberTarget: invitee))
+            }[0]
+        } catch {
+            throw .storage(error)
+        }
+        return ReceivedOutcome(eventID: invite.eventID, status: .accepted, streamOrdering: ordering, stateBefore: [:])
+    }
+
     private static func encoded(_ event: PDU) throws(RoomError) -> [UInt8] {
         do {
             return try event.json.canonicalEncoded(for: event.version)
@@ -153,9 +177,15 @@ public actor RoomWriter {
 
     /// Adds received events one transaction each, so each one's state is stored before the next is checked.
     private func add(_ received: ReceivedEvents) async throws(RoomError) -> [ReceivedOutcome] {
-        if let joinedState = received.joinedState {
+        switch received.kind {
+        case .timeline:
+            break
+        case .join(let joinedState):
             guard received.events.count == 1 else { throw .badRequest("a joined room's state comes with its join alone") }
             return [try await adopt(received.events[0], joinedState: joinedState)]
+        case .invite:
+            guard received.events.count == 1 else { throw .badRequest("an invite comes alone") }
+            return [try await storeInvite(received.events[0])]
         }
         let assessment = ReceivedEventAssessment(store: store)
         var outcomes: [ReceivedOutcome] = []

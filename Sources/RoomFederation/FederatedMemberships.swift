@@ -4,14 +4,18 @@ public import Logging
 public import MatrixCrypto
 public import MatrixTypes
 import NIOHTTP1
+public import RoomStore
 public import Rooms
 
-/// This server's users joining rooms held elsewhere: `make_join` on a resident server, the template filled in and
-/// signed here, `send_join` (v2), then the state and auth chain it answers with checked (signatures, hashes, each
-/// event authorised by its own auth events; failing ones are dropped, as Synapse drops them) and handed to the room's
-/// writer with the join.
-public struct FederationRoomJoiner: RemoteRoomJoining {
+/// Memberships across servers for this server's users. Joining a room held elsewhere: `make_join` on a resident
+/// server, the template filled in and signed here, `send_join` (v2), then the state and auth chain it answers with
+/// checked (signatures, hashes, each event authorised by its own auth events; failing ones are dropped, as Synapse
+/// drops them) and handed to the room's writer with the join. Inviting another server's user: the invite built on
+/// the room's current state and signed here, countersigned by the invitee's server (`invite` v2, with the room's
+/// stripped state), then added to the room.
+public struct FederatedMemberships: RemoteMemberships {
     let client: FederationClient
+    let templates: EventTemplates
     let verifier: ReceivedPDUVerifier
     let writer: any EventWriting
     let serverName: ServerName
@@ -20,10 +24,11 @@ public struct FederationRoomJoiner: RemoteRoomJoining {
     let clock: @Sendable () -> Int64
 
     public init(
-        client: FederationClient, verifier: ReceivedPDUVerifier, writer: any EventWriting, serverName: ServerName, signingKey: SigningKey,
-        logger: Logger, clock: @escaping @Sendable () -> Int64 = currentMilliseconds
+        client: FederationClient, store: RoomStore, verifier: ReceivedPDUVerifier, writer: any EventWriting, serverName: ServerName,
+        signingKey: SigningKey, logger: Logger, clock: @escaping @Sendable () -> Int64 = currentMilliseconds
     ) {
         self.client = client
+        self.templates = EventTemplates(store: store, serverName: serverName, clock: clock)
         self.verifier = verifier
         self.writer = writer
         self.serverName = serverName
@@ -82,7 +87,46 @@ public struct FederationRoomJoiner: RemoteRoomJoining {
             signedJoin = event
         }
         let joinedState = try await checkedState(answer, roomID: roomID, version: version)
-        _ = try await writer.receive(ReceivedEvents(roomID: roomID, events: [signedJoin], joinedState: joinedState))
+        _ = try await writer.receive(ReceivedEvents(roomID: roomID, events: [signedJoin], kind: .join(joinedState)))
+    }
+
+    public func invite(_ target: UserID, to roomID: RoomID, by sender: UserID, content: JSONValue) async throws(RoomError) {
+        let template = try await templates.template(
+            EventIntent(sender: sender, type: EventType.member, stateKey: target.rawValue, content: content), in: roomID
+        )
+        let version = template.version
+        var event = template.event
+        if version.eventFormat == .v1 { event["event_id"] = .string("$\(randomLocalpart()):\(serverName.rawValue)") }
+        let invite: PDU
+        do {
+            invite = try PDU(json: try signingKey.hashAndSign(event: event, as: serverName.rawValue, version: version), version: version)
+        } catch {
+            throw .invalidEvent("the invite cannot be signed: \(error)")
+        }
+        let answer: JSONValue
+        do {
+            answer = try await client.send(
+                .PUT,
+                "/_matrix/federation/v2/invite/\(FederationTarget.encoded(roomID.rawValue))/\(FederationTarget.encoded(invite.eventID.rawValue))",
+                to: target.serverName,
+                content: ["event": invite.json, "room_version": .string(version.identifier), "invite_room_state": .array(template.strippedState)]
+            )
+        } catch {
+            if case .refused(403, _, let message) = error { throw .forbidden(message ?? "The invitee's server refused the invite") }
+            throw .remoteUnavailable("invite: \(error)")
+        }
+        // The invitee's server must have signed the same event.
+        guard let returned = answer["event"],
+            let countersigned = try? await verifier.verify(returned, version: version, alsoSignedBy: [target.serverName]),
+            countersigned.eventID == invite.eventID
+        else { throw .remoteUnavailable("the invitee's server did not answer with the countersigned invite") }
+        for outcome in try await writer.receive(ReceivedEvents(roomID: roomID, events: [countersigned])) {
+            switch outcome.status {
+            case .accepted: break
+            case .softFailed: throw .forbidden("The invite is not allowed by the room's current state")
+            case .rejected(let reason): throw .forbidden(reason)
+            }
+        }
     }
 
     /// The template with this user's content and time, hashed and signed here.
