@@ -11,6 +11,12 @@ public enum FederationPeers {
         public let serverName: String
         /// The TLS federation listener.
         public let federationURL: String
+        /// The running server, for tests that stop or kill it.
+        public let process: ServerProcess
+        /// How to start it again on the same data (a new process answering at `clientURL`).
+        public let restart: @Sendable () throws -> ServerProcess
+        /// Its data directory (Axon's SQLite database is `homeserver.db` there).
+        public let directory: URL
     }
 
     /// Runs `body` with Axon on SQLite federating under its own name; `extraConfig` is YAML added to its config.
@@ -38,10 +44,13 @@ public enum FederationPeers {
             \(extraConfig)
             """.write(toFile: config, atomically: true, encoding: .utf8)
         try SigningKey.keyFileContents([try SigningKey.generate()]).write(toFile: "\(dir.path)/signing.key", atomically: true, encoding: .utf8)
-        let server = try ServerProcess(executable: "axon", arguments: ["-c", config], baseURL: "http://127.0.0.1:\(clientPort)")
+        let start = { @Sendable in try ServerProcess(executable: "axon", arguments: ["-c", config], baseURL: "http://127.0.0.1:\(clientPort)") }
+        let server = try start()
         return try await server.whileRunning {
             try await server.waitUntilHealthy()
-            return try await body(Peer(clientURL: server.baseURL, serverName: serverName, federationURL: "https://\(serverName)"))
+            return try await body(
+                Peer(clientURL: server.baseURL, serverName: serverName, federationURL: "https://\(serverName)", process: server, restart: start, directory: dir)
+            )
         }
     }
 
@@ -73,13 +82,18 @@ public enum FederationPeers {
             allow_public_rooms_over_federation: true
             \(HomeserverKind.liftedLimits)
             """.write(toFile: override, atomically: true, encoding: .utf8)
-        let server = try ServerProcess(
-            executable: python, arguments: ["-m", "synapse.app.homeserver", "-c", config, "-c", override],
-            baseURL: "http://127.0.0.1:\(clientPort)", currentDirectory: dir
-        )
+        let start = { @Sendable in
+            try ServerProcess(
+                executable: python, arguments: ["-m", "synapse.app.homeserver", "-c", config, "-c", override],
+                baseURL: "http://127.0.0.1:\(clientPort)", currentDirectory: dir
+            )
+        }
+        let server = try start()
         return try await server.whileRunning {
             try await server.waitUntilHealthy(timeout: .seconds(90))
-            return try await body(Peer(clientURL: server.baseURL, serverName: serverName, federationURL: "https://\(serverName)"))
+            return try await body(
+                Peer(clientURL: server.baseURL, serverName: serverName, federationURL: "https://\(serverName)", process: server, restart: start, directory: dir)
+            )
         }
     }
 

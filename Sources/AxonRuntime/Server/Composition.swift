@@ -119,6 +119,7 @@ public struct Composition: Sendable {
                 federationRoutes += FederationJoinRoutes.routes(
                     FederationJoins(store: streams.store, writer: writer, verifier: verifier, serverName: serverName)
                 ) + FederationTransactionRoutes.routes(intake)
+                    + FederationRoomReadRoutes.routes(FederationRoomReads(store: streams.store, serverName: serverName))
                     + FederationInviteRoutes.routes(
                         FederationInvites(store: streams.store, writer: writer, verifier: verifier, serverName: serverName, signingKey: signingKey)
                     )

@@ -70,14 +70,19 @@ public final class TransactionIntake: Sendable {
         }
         let now = clock()
         let (instance, staged) = (instance, rows)
+        let isNew: Bool
         do {
-            try await database.write { transaction in
-                guard try StagedPDUsTable.recordTransaction(origin: origin.rawValue, txnID: txnID, now: now, in: transaction) else { return }
+            isNew = try await database.write { transaction in
+                guard try StagedPDUsTable.recordTransaction(origin: origin.rawValue, txnID: txnID, now: now, in: transaction) else { return false }
                 try StagedPDUsTable.pruneTransactions(before: now - Self.transactionMemory, in: transaction)
                 try StagedPDUsTable.stage(staged, instance: instance, now: now, in: transaction)
+                return true
             }
         } catch {
             throw .room(.storage(error as? RoomStoreError ?? RoomStoreError(wrapping: error)))
+        }
+        if isNew {
+            logger.info("staged a transaction", metadata: ["origin": "\(origin)", "txn": "\(txnID)", "pdus": "\(rows.count)", "edus": "\(ephemeral.count)"])
         }
         wake.yield()
         if let edus {

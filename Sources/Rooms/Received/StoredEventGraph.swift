@@ -51,6 +51,13 @@ public struct StoredEventGraph: Sendable {
         return Array(chain.events.values)
     }
 
+    /// The room's state before `event` (resolved from its `prev_events`), which other servers ask for with
+    /// `/state` and `/state_ids`.
+    public func stateBefore(_ event: PDU) async throws(RoomError) -> StateMap {
+        guard !event.prevEventIDs.isEmpty else { return [:] }
+        return try await ResolvedState.after(event.prevEventIDs, version: event.version, store: store).state
+    }
+
     private func decode(_ event: StoredEvent, version: RoomVersion) throws(RoomError) -> PDU {
         do {
             return try PDU(json: try JSONValue.parse(event.json, options: version.eventParseOptions), eventID: event.eventID, version: version)
