@@ -10,7 +10,8 @@ public import Rooms
 /// Memberships across servers for this server's users. Joining a room held elsewhere: `make_join` on a resident
 /// server, the template filled in and signed here, `send_join` (v2), then the state and auth chain it answers with
 /// checked (signatures, hashes, each event authorised by its own auth events; failing ones are dropped, as Synapse
-/// drops them) and handed to the room's writer with the join. Inviting another server's user: the invite built on
+/// drops them) and handed to the room's writer with the join. Rejecting an invite to such a room: `make_leave`, sign,
+/// `send_leave` (v2), the leave stored apart from any room history. Inviting another server's user: the invite built on
 /// the room's current state and signed here, countersigned by the invitee's server (`invite` v2, with the room's
 /// stripped state), then added to the room.
 public struct FederatedMemberships: RemoteMemberships {
@@ -38,56 +39,80 @@ public struct FederatedMemberships: RemoteMemberships {
     }
 
     public func join(_ roomID: RoomID, user: UserID, content: JSONValue, via servers: [ServerName]) async throws(RoomError) {
+        try await throughAny(of: servers, "join", roomID) { server throws(RoomError) in
+            let (join, version, answer) = try await handshake(Membership.join, roomID: roomID, user: user, content: content, through: server)
+            // For a restricted room the resident server adds its signature; it must be the same event.
+            var signedJoin = join
+            if let returned = answer["event"], let event = try? await verifier.verify(returned, version: version), event.eventID == join.eventID {
+                signedJoin = event
+            }
+            let joinedState = try await checkedState(answer, roomID: roomID, version: version)
+            _ = try await writer.receive(ReceivedEvents(roomID: roomID, events: [signedJoin], kind: .join(joinedState)))
+        }
+    }
+
+    public func leave(_ roomID: RoomID, user: UserID, via servers: [ServerName]) async throws(RoomError) {
+        try await throughAny(of: servers, "leave", roomID) { server throws(RoomError) in
+            let (leave, _, _) = try await handshake(
+                Membership.leave, roomID: roomID, user: user, content: ["membership": .string(Membership.leave)], through: server
+            )
+            _ = try await writer.receive(ReceivedEvents(roomID: roomID, events: [leave], kind: .outOfRoom))
+        }
+    }
+
+    /// Runs `attempt` with each of `servers` until one succeeds; a refusal ends the tries (another server would refuse
+    /// the same event).
+    private func throughAny(
+        of servers: [ServerName], _ action: String, _ roomID: RoomID, _ attempt: (ServerName) async throws(RoomError) -> Void
+    ) async throws(RoomError) {
         var failures: [String] = []
         for server in servers {
             do {
-                try await join(roomID, user: user, content: content, through: server)
+                try await attempt(server)
                 return
             } catch .forbidden(let reason) {
                 throw .forbidden(reason)
             } catch {
-                logger.info("joining through a server failed", metadata: ["room": "\(roomID)", "server": "\(server)", "error": "\(error)"])
+                logger.info("a membership through a server failed", metadata: ["action": "\(action)", "room": "\(roomID)", "server": "\(server)", "error": "\(error)"])
                 failures.append("\(server): \(error)")
             }
         }
-        throw .remoteUnavailable("Failed to join the room through any server (\(failures.joined(separator: "; ")))")
+        throw .remoteUnavailable("Failed to \(action) the room through any server (\(failures.joined(separator: "; ")))")
     }
 
-    private func join(_ roomID: RoomID, user: UserID, content: JSONValue, through server: ServerName) async throws(RoomError) {
+    /// `make_<membership>` on `server`, the template signed here, `send_<membership>` (v2): the signed event, the room's
+    /// version and the answer.
+    private func handshake(
+        _ membership: String, roomID: RoomID, user: UserID, content: JSONValue, through server: ServerName
+    ) async throws(RoomError) -> (event: PDU, version: RoomVersion, answer: JSONValue) {
         let room = FederationTarget.encoded(roomID.rawValue)
         let template: JSONValue
         do {
             template = try await client.get(
                 FederationTarget.make(
-                    "/_matrix/federation/v1/make_join/\(room)/\(FederationTarget.encoded(user.rawValue))",
-                    query: RoomVersion.all.map { ("ver", $0.identifier) }
+                    "/_matrix/federation/v1/make_\(membership)/\(room)/\(FederationTarget.encoded(user.rawValue))",
+                    query: membership == Membership.leave ? [] : RoomVersion.all.map { ("ver", $0.identifier) }
                 ),
                 from: server
             )
         } catch {
-            if case .refused(403, _, let message) = error { throw .forbidden(message ?? "The room's server refused the join") }
-            throw .remoteUnavailable("make_join: \(error)")
+            if case .refused(403, _, let message) = error { throw .forbidden(message ?? "The room's server refused the \(membership)") }
+            throw .remoteUnavailable("make_\(membership): \(error)")
         }
         guard let identifier = template["room_version"]?.stringValue, let version = RoomVersion(identifier: identifier) else {
-            throw .remoteUnavailable("make_join answered an unknown room version")
+            throw .remoteUnavailable("make_\(membership) answered an unknown room version")
         }
-        let join = try sign(template["event"], content: content, roomID: roomID, user: user, version: version)
-        let answer: JSONValue
+        let event = try sign(template["event"], membership: membership, content: content, roomID: roomID, user: user, version: version)
         do {
-            answer = try await client.send(
-                .PUT, "/_matrix/federation/v2/send_join/\(room)/\(FederationTarget.encoded(join.eventID.rawValue))", to: server, content: join.json
+            let answer = try await client.send(
+                .PUT, "/_matrix/federation/v2/send_\(membership)/\(room)/\(FederationTarget.encoded(event.eventID.rawValue))", to: server,
+                content: event.json
             )
+            return (event, version, answer)
         } catch {
-            if case .refused(403, _, let message) = error { throw .forbidden(message ?? "The room's server refused the join") }
-            throw .remoteUnavailable("send_join: \(error)")
+            if case .refused(403, _, let message) = error { throw .forbidden(message ?? "The room's server refused the \(membership)") }
+            throw .remoteUnavailable("send_\(membership): \(error)")
         }
-        // For a restricted room the resident server adds its signature; it must be the same event.
-        var signedJoin = join
-        if let returned = answer["event"], let event = try? await verifier.verify(returned, version: version), event.eventID == join.eventID {
-            signedJoin = event
-        }
-        let joinedState = try await checkedState(answer, roomID: roomID, version: version)
-        _ = try await writer.receive(ReceivedEvents(roomID: roomID, events: [signedJoin], kind: .join(joinedState)))
     }
 
     public func invite(_ target: UserID, to roomID: RoomID, by sender: UserID, content: JSONValue) async throws(RoomError) {
@@ -130,12 +155,15 @@ public struct FederatedMemberships: RemoteMemberships {
     }
 
     /// The template with this user's content and time, hashed and signed here.
-    private func sign(_ template: JSONValue?, content: JSONValue, roomID: RoomID, user: UserID, version: RoomVersion) throws(RoomError) -> PDU {
+    private func sign(
+        _ template: JSONValue?, membership: String, content: JSONValue, roomID: RoomID, user: UserID, version: RoomVersion
+    ) throws(RoomError) -> PDU {
         guard var event = template?.objectValue, event["type"]?.stringValue == EventType.member,
             event["room_id"]?.stringValue?.hasSameBytes(as: roomID.rawValue) == true,
             event["sender"]?.stringValue?.hasSameBytes(as: user.rawValue) == true,
-            event["state_key"]?.stringValue?.hasSameBytes(as: user.rawValue) == true
-        else { throw .remoteUnavailable("make_join answered a template that is not this user's join") }
+            event["state_key"]?.stringValue?.hasSameBytes(as: user.rawValue) == true,
+            event["content"]?["membership"]?.stringValue?.hasSameBytes(as: membership) == true
+        else { throw .remoteUnavailable("make_\(membership) answered a template that is not this user's \(membership)") }
         var filled = content
         // A restricted room's server names the user that authorises the join.
         if let authoriser = event["content"]?["join_authorised_via_users_server"] { filled["join_authorised_via_users_server"] = authoriser }

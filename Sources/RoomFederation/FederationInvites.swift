@@ -51,6 +51,7 @@ public struct FederationInvites: Sendable {
             throw .badRequest("The invite cannot be signed: \(error)")
         }
         if try await isResident(in: room) {
+            try await ServerACLCheck(store: store).check(origin, in: room)
             try await add(ReceivedEvents(roomID: room, events: [countersigned]))
         } else {
             var stored = countersigned.json
@@ -58,7 +59,7 @@ public struct FederationInvites: Sendable {
             stored["unsigned"] = ["invite_room_state": .array(Array(stripped))]
             do {
                 let withState = try PDU(json: stored, eventID: event.eventID, version: version)
-                try await add(ReceivedEvents(roomID: room, events: [withState], kind: .invite))
+                try await add(ReceivedEvents(roomID: room, events: [withState], kind: .outOfRoom))
             } catch let error as FederationRoomError {
                 throw error
             } catch {

@@ -121,6 +121,7 @@ public struct FederationRoomReads: Sendable {
         let version = try await room { () async throws(RoomError) in try await versions.version(of: roomID) }
         let joined = try await room { () async throws(RoomError) in try await RoomError.catching { try await store.members(of: roomID, membership: Membership.join) } }
         guard joined.contains(where: { $0.serverName == origin }) else { throw .forbidden("Host not in room.") }
+        try await ServerACLCheck(store: store).check(origin, in: roomID)
         return version
     }
 

@@ -6,11 +6,62 @@ import Testing
 /// Rooms across servers, against a real Synapse: its users join rooms on Axon (make_join, send_join).
 @Suite(.enabled(if: TestEnvironment.synapsePython != nil, "needs Synapse from PyPI (make venv)"))
 struct FederationRoomTests {
-    /// The room's ephemeral events of `type` in a full sync of `client`. The filter differs each time (it excludes an
-    /// account data type no one uses) because Synapse answers a repeated sync request from its cache for a while.
-    static func ephemeral(_ client: SuiteClient, _ room: String, _ type: String) async throws -> [JSONValue] {
+    /// Both servers change the power levels at once (each on its own fork of the room), then each writes on top of
+    /// what it has: both resolve the fork to the same state.
+    static func concurrentPowerLevelChangesResolveAlike(alice: SuiteClient, bob: SuiteClient, room: String) async throws {
+        let escaped = SuiteClient.escape(room)
+        var levels = try await alice.ok("GET", "/rooms/\(escaped)/state/m.room.power_levels")
+        levels["users"]?[bob.userID] = 100
+        _ = try await alice.ok("PUT", "/rooms/\(escaped)/state/m.room.power_levels", levels)
+        try await ClientReaderTests.eventually("Synapse gives Bob level 100") {
+            try await bob.ok("GET", "/rooms/\(escaped)/state/m.room.power_levels")["users"]?[bob.userID] == 100
+        }
+        var fromAlice = levels
+        fromAlice["events_default"] = 10
+        var fromBob = levels
+        fromBob["state_default"] = 60
+        async let sentByAlice = alice.call("PUT", "/rooms/\(escaped)/state/m.room.power_levels", fromAlice)
+        async let sentByBob = bob.call("PUT", "/rooms/\(escaped)/state/m.room.power_levels", fromBob)
+        let (aliceReply, bobReply) = try await (sentByAlice, sentByBob)
+        #expect(aliceReply.status == 200 && bobReply.status == 200, "\(aliceReply) \(bobReply)")
+        let both = [aliceReply.json["event_id"]?.stringValue, bobReply.json["event_id"]?.stringValue].compactMap { $0 }
+        try await ClientReaderTests.eventually("each server has both changes") {
+            for client in [alice, bob] {
+                for id in both where try await client.call("GET", "/rooms/\(escaped)/event/\(SuiteClient.escape(id))").status != 200 { return false }
+            }
+            return true
+        }
+        // A message from each side builds on every extremity it has, closing the fork.
+        _ = try await alice.ok("PUT", "/rooms/\(escaped)/send/m.room.message/merge-a", ["msgtype": "m.text", "body": "merge from Axon"])
+        _ = try await bob.ok("PUT", "/rooms/\(escaped)/send/m.room.message/merge-b", ["msgtype": "m.text", "body": "merge from Synapse"])
+        try await ClientReaderTests.eventually("both servers hold the same state") {
+            let onAxon = try await Self.stateIDs(alice, room)
+            let onSynapse = try await Self.stateIDs(bob, room)
+            return onAxon == onSynapse && onAxon.count > 5
+        }
+    }
+
+    /// The room's current state as `client` reads it: each slot's event ID.
+    static func stateIDs(_ client: SuiteClient, _ room: String) async throws -> [String: String] {
+        let reply = try await client.call("GET", "/rooms/\(SuiteClient.escape(room))/state")
+        var slots: [String: String] = [:]
+        for event in reply.json.arrayValue ?? [] {
+            guard let type = event["type"]?.stringValue, let key = event["state_key"]?.stringValue, let id = event["event_id"]?.stringValue else { continue }
+            slots["\(type)|\(key)"] = id
+        }
+        return slots
+    }
+
+    /// A full sync of `client`, with a filter that differs each time (it excludes an account data type no one uses):
+    /// Synapse answers a repeated sync request from its cache for a while.
+    static func freshSync(_ client: SuiteClient) async throws -> JSONValue {
         let filter = #"{"account_data":{"not_types":["x.\#(UUID().uuidString)"]}}"#
-        let sync = try await client.ok("GET", "/sync?filter=\(SuiteClient.escape(filter))")
+        return try await client.ok("GET", "/sync?filter=\(SuiteClient.escape(filter))")
+    }
+
+    /// The room's ephemeral events of `type` in a full sync of `client`.
+    static func ephemeral(_ client: SuiteClient, _ room: String, _ type: String) async throws -> [JSONValue] {
+        let sync = try await freshSync(client)
         return (sync["rooms"]?["join"]?[room]?["ephemeral"]?["events"]?.arrayValue ?? []).filter { $0["type"]?.stringValue == type }
     }
 
@@ -86,6 +137,16 @@ struct FederationRoomTests {
                     try await Self.ephemeral(alice, room, "m.receipt").contains { $0["content"]?[alicesMessage]?["m.read"]?[bob.userID] != nil }
                 }
 
+                try await Self.concurrentPowerLevelChangesResolveAlike(alice: alice, bob: bob, room: room)
+
+                // A room whose server ACL denies Synapse's host refuses its user's join.
+                let fenced = try #require(try await alice.ok("POST", "/createRoom", [
+                    "preset": "public_chat",
+                    "initial_state": [["type": "m.room.server_acl", "state_key": "", "content": ["allow": ["*"], "deny": ["127.0.0.1"]]]],
+                ])["room_id"]?.stringValue)
+                let refused = try await bob.call("POST", "/join/\(SuiteClient.escape(fenced))?server_name=\(SuiteClient.escape(axon.serverName))", [:])
+                #expect(refused.status == 403, "\(refused)")
+
             }
         }
     }
@@ -122,7 +183,7 @@ struct FederationRoomTests {
                     try await Self.bodies(bob, room).contains("thanks")
                 }
                 // Alice's sync has the room, with its state.
-                let sync = try await alice.ok("GET", "/sync")
+                let sync = try await Self.freshSync(alice)
                 #expect(sync["rooms"]?["join"]?[room] != nil, "\(sync)")
             }
         }
@@ -140,7 +201,7 @@ struct FederationRoomTests {
                 let invited = try await alice.call("POST", "/rooms/\(SuiteClient.escape(axonRoom))/invite", ["user_id": .string(bob.userID)])
                 #expect(invited.status == 200, "\(invited)")
                 try await ClientReaderTests.eventually("Synapse shows Bob the invite") {
-                    try await bob.ok("GET", "/sync")["rooms"]?["invite"]?[axonRoom] != nil
+                    try await Self.freshSync(bob)["rooms"]?["invite"]?[axonRoom] != nil
                 }
                 let bobJoined = try await bob.call("POST", "/rooms/\(SuiteClient.escape(axonRoom))/join", [:])
                 #expect(bobJoined.status == 200, "\(bobJoined)")
@@ -155,7 +216,7 @@ struct FederationRoomTests {
                 ])["room_id"]?.stringValue)
                 var invite: JSONValue?
                 try await ClientReaderTests.eventually("Axon shows Alice the invite") {
-                    invite = try await alice.ok("GET", "/sync")["rooms"]?["invite"]?[synapseRoom]
+                    invite = try await Self.freshSync(alice)["rooms"]?["invite"]?[synapseRoom]
                     return invite != nil
                 }
                 let stripped = invite?["invite_state"]?["events"]?.arrayValue ?? []
@@ -170,6 +231,30 @@ struct FederationRoomTests {
                 try await ClientReaderTests.eventually("Synapse shows Alice's message") {
                     try await Self.bodies(bob, synapseRoom).contains("on my way")
                 }
+
+                // Invites declined both ways: make_leave and send_leave on the inviting server.
+                let declinedOnSynapse = try #require(try await bob.ok("POST", "/createRoom", [
+                    "preset": "private_chat", "invite": [.string(alice.userID)],
+                ])["room_id"]?.stringValue)
+                try await ClientReaderTests.eventually("Axon shows Alice the second invite") {
+                    try await Self.freshSync(alice)["rooms"]?["invite"]?[declinedOnSynapse] != nil
+                }
+                let aliceDeclined = try await alice.call("POST", "/rooms/\(SuiteClient.escape(declinedOnSynapse))/leave", [:])
+                #expect(aliceDeclined.status == 200, "\(aliceDeclined)")
+                let aliceOnSynapse = try await bob.ok("GET", "/rooms/\(SuiteClient.escape(declinedOnSynapse))/state/m.room.member/\(SuiteClient.escape(alice.userID))")
+                #expect(aliceOnSynapse["membership"] == "leave", "\(aliceOnSynapse)")
+                #expect(try await Self.freshSync(alice)["rooms"]?["invite"]?[declinedOnSynapse] == nil)
+
+                let declinedOnAxon = try #require(try await alice.ok("POST", "/createRoom", [
+                    "preset": "private_chat", "invite": [.string(bob.userID)],
+                ])["room_id"]?.stringValue)
+                try await ClientReaderTests.eventually("Synapse shows Bob the second invite") {
+                    try await Self.freshSync(bob)["rooms"]?["invite"]?[declinedOnAxon] != nil
+                }
+                let bobDeclined = try await bob.call("POST", "/rooms/\(SuiteClient.escape(declinedOnAxon))/leave", [:])
+                #expect(bobDeclined.status == 200, "\(bobDeclined)")
+                let bobOnAxon = try await alice.ok("GET", "/rooms/\(SuiteClient.escape(declinedOnAxon))/state/m.room.member/\(SuiteClient.escape(bob.userID))")
+                #expect(bobOnAxon["membership"] == "leave", "\(bobOnAxon)")
             }
         }
     }

@@ -116,8 +116,8 @@ public struct Composition: Sendable {
                     heardFrom: { [sender] origin in sender?.wake(origin) }
                 )
                 background.append(BackgroundWork { await intake.run() })
-                federationRoutes += FederationJoinRoutes.routes(
-                    FederationJoins(store: streams.store, writer: writer, verifier: verifier, serverName: serverName)
+                federationRoutes += MembershipHandshakeRoutes.routes(
+                    MembershipHandshakes(store: streams.store, writer: writer, verifier: verifier, serverName: serverName)
                 ) + FederationTransactionRoutes.routes(intake)
                     + FederationRoomReadRoutes.routes(FederationRoomReads(store: streams.store, serverName: serverName))
                     + FederationInviteRoutes.routes(

@@ -8,7 +8,7 @@ enum RoleAvailability {
         case .main, .clientReader, .eventPersister:
             nil
         case .federationReceiver:
-            "the federation receiver serves keys, profiles, the room directory, joins and transactions' events; inbound federation of invites, leaves, knocks, state and history queries and EDUs is not built yet"
+            "the federation receiver serves keys, profiles, the room directory, memberships, transactions' events and room reads; inbound federation of EDUs (typing, receipts) is taken by the main process only, and not yet on this role"
         case .federationSender:
             "the federation sender sends local users' events as they are written; outbound federation of EDUs and catching a destination up after a restart are not built yet"
         case .media:

@@ -5,7 +5,7 @@ public import Typing
 
 /// The EDUs of an inbound transaction that this version takes: typing notifications and public read receipts of the
 /// origin's users in rooms they are joined to here. Others (presence, device lists, to-device) are dropped; so is any
-/// EDU about a user of another server than the origin.
+/// EDU about a user of another server than the origin, or about a room whose server ACL denies the origin.
 public struct EDUIntake: Sendable {
     let typing: TypingService
     let receipts: ReceiptService
@@ -22,13 +22,13 @@ public struct EDUIntake: Sendable {
         self.logger = logger
     }
 
-    func take(_ edu: JSONValue, from origin: ServerName) async {
+    func take(_ edu: JSONValue, from origin: ServerName, deniedIn denied: (RoomID) async -> Bool) async {
         let content = edu["content"] ?? [:]
         switch edu["edu_type"]?.stringValue {
         case "m.typing":
             guard let room = content["room_id"]?.stringValue.flatMap({ try? RoomID($0) }),
                 let user = content["user_id"]?.stringValue.flatMap({ try? UserID($0) }), user.serverName == origin,
-                let isTyping = content["typing"]?.boolValue
+                let isTyping = content["typing"]?.boolValue, await !denied(room)
             else { return }
             do {
                 try await typing.set(isTyping, user: user, requester: user, roomID: room, timeout: Self.typingTimeout)
@@ -38,7 +38,7 @@ public struct EDUIntake: Sendable {
         case "m.receipt":
             var taken = 0
             for (roomText, byType) in content.objectValue ?? [:] {
-                guard let room = try? RoomID(roomText), let readers = byType["m.read"]?.objectValue else { continue }
+                guard let room = try? RoomID(roomText), let readers = byType["m.read"]?.objectValue, await !denied(room) else { continue }
                 for (userText, receipt) in readers {
                     guard taken < Self.receiptLimit, let user = try? UserID(userText), user.serverName == origin,
                         let eventID = receipt["event_ids"]?.arrayValue?.last?.stringValue.flatMap({ try? EventID($0) })

@@ -13,6 +13,7 @@ import Synchronization
 public final class TransactionIntake: Sendable {
     let database: any Database
     let versions: RoomVersions
+    let acls: ServerACLCheck
     let adder: StagedPDUAdder
     /// Typing and receipts, where this process holds them.
     let edus: EDUIntake?
@@ -40,6 +41,7 @@ public final class TransactionIntake: Sendable {
         self.edus = edus
         self.database = database
         self.versions = RoomVersions(store: store)
+        self.acls = ServerACLCheck(store: store)
         self.adder = StagedPDUAdder(store: store, writer: writer, verifier: verifier, client: client, versions: versions, logger: logger)
         self.instance = instance
         self.logger = logger
@@ -59,11 +61,16 @@ public final class TransactionIntake: Sendable {
             throw .badRequest("A transaction carries at most \(Self.pduLimit) PDUs and \(Self.eduLimit) EDUs")
         }
         var rows: [StagedPDUsTable.Row] = []
+        var refused: JSONObject = [:]
         for pdu in pdus {
             guard let room = pdu["room_id"]?.stringValue.flatMap({ try? RoomID($0) }), let version = try? await versions.version(of: room),
                 let eventID = try? EventHashes.eventID(of: pdu, version: version), let json = try? pdu.canonicalEncoded(for: version)
             else {
                 logger.info("dropped a PDU of an unknown room or that does not decode", metadata: ["origin": "\(origin)"])
+                continue
+            }
+            if try await acls.denies(origin, in: room) {
+                refused[eventID.rawValue] = ["error": "Server is banned from room"]
                 continue
             }
             rows.append(.init(stagedID: 0, origin: origin.rawValue, roomID: room.rawValue, eventID: eventID.rawValue, json: json))
@@ -86,9 +93,12 @@ public final class TransactionIntake: Sendable {
         }
         wake.yield()
         if let edus {
-            for edu in ephemeral { await edus.take(edu, from: origin) }
+            let acls = acls
+            for edu in ephemeral {
+                await edus.take(edu, from: origin) { room in (try? await acls.denies(origin, in: room)) ?? true }
+            }
         }
-        var results: JSONObject = [:]
+        var results = refused
         for row in rows { results[row.eventID] = [:] }
         return ["pdus": .object(results)]
     }

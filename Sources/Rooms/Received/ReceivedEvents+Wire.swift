@@ -12,7 +12,7 @@ extension ReceivedEvents {
         case .timeline: break
         case .join(let joinedState):
             object["joined_state"] = ["events": Self.wire(joinedState.events), "state": StateMap.wire(joinedState.state)]
-        case .invite: object["invite"] = true
+        case .outOfRoom: object["out_of_room"] = true
         }
         return .object(object)
     }
@@ -25,8 +25,8 @@ extension ReceivedEvents {
         if let joined = json["joined_state"] {
             guard let stateEvents = joined["events"], let state = joined["state"] else { throw .badRequest("a joined state needs events and state") }
             kind = .join(JoinedRoomState(events: try Self.events(stateEvents, version: version), state: try StateMap(wire: state)))
-        } else if json["invite"]?.boolValue == true {
-            kind = .invite
+        } else if json["out_of_room"]?.boolValue == true {
+            kind = .outOfRoom
         }
         self.init(roomID: try WriteUnit.parse(room, as: { try RoomID($0) }), events: try Self.events(events, version: version), kind: kind)
     }

@@ -11,10 +11,10 @@ public struct ReceivedEvents: Sendable {
         /// This server's own join to a room held elsewhere (the only event), with the state the resident server
         /// answered with.
         case join(JoinedRoomState)
-        /// An invite of a local user to a room this server does not hold (the only event), carrying the room's
-        /// stripped state in `unsigned.invite_room_state`: stored apart from any room history, with the invitee's
-        /// membership.
-        case invite
+        /// A local user's membership in a room this server does not hold (the only event): an invite, carrying the
+        /// room's stripped state in `unsigned.invite_room_state`, or the leave that rejects one. Stored apart from any
+        /// room history, with the member's membership.
+        case outOfRoom
     }
 
     public var roomID: RoomID

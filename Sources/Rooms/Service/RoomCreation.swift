@@ -87,6 +87,9 @@ struct RoomCreationPlan {
     let version: RoomVersion
     let creatorMember: JSONValue
     let canonicalAlias: RoomAlias?
+    /// Invitees whose invites are sent after the room is written (other servers' users, whose server must
+    /// countersign theirs); the others are invited in the room's first events.
+    var invitedLater: Set<UserID> = []
 
     func intents() throws(RoomError) -> [EventIntent] {
         let preset = request.preset ?? (request.visibility == "public" ? "public_chat" : "private_chat")
@@ -122,12 +125,17 @@ struct RoomCreationPlan {
         }
         if let name = request.name { intents.append(state("m.room.name", "", ["name": .string(name)])) }
         if let topic = request.topic { intents.append(state("m.room.topic", "", ["topic": .string(topic)])) }
-        for invitee in request.invite {
-            var content: JSONValue = ["membership": .string(Membership.invite)]
-            if request.isDirect { content["is_direct"] = true }
-            intents.append(state(EventType.member, invitee.rawValue, content))
+        for invitee in request.invite where !invitedLater.contains(invitee) {
+            intents.append(state(EventType.member, invitee.rawValue, inviteContent))
         }
         return intents
+    }
+
+    /// An invite's content (`is_direct` for a direct chat).
+    var inviteContent: JSONValue {
+        var content: JSONValue = ["membership": .string(Membership.invite)]
+        if request.isDirect { content["is_direct"] = true }
+        return content
     }
 
     /// `creation_content.additional_creators` plus, for `trusted_private_chat`, the invitees, without repeats.

@@ -46,10 +46,11 @@ public final class RoomService: Sendable {
             alias = parsed
         }
         try chargeCreation(request, creator: creator)
-        let plan = RoomCreationPlan(
+        var plan = RoomCreationPlan(
             request: request, creator: creator, version: version,
             creatorMember: await profiles.memberContent(Membership.join, of: creator), canonicalAlias: alias
         )
+        if remote != nil { plan.invitedLater = Set(request.invite.filter { $0.serverName != serverName }) }
         // The alias is taken before the room is written, so two requests racing for it cannot both create rooms
         // naming it; a room that then fails to be written gives it back.
         if let alias { try await aliases.reserve(alias, creator: creator) }
@@ -64,6 +65,16 @@ public final class RoomService: Sendable {
         let roomID = written[0].roomID
         if let alias { try await aliases.bind(alias, to: roomID) }
         if request.visibility == "public" { try await aliases.publishNewRoom(roomID, creator: creator, alias: alias) }
+        if let remote {
+            // As Synapse does, a remote invite that fails is logged and the room still exists.
+            for invitee in request.invite where plan.invitedLater.contains(invitee) {
+                do {
+                    try await remote.invite(invitee, to: roomID, by: creator, content: plan.inviteContent)
+                } catch {
+                    logger.warning("inviting a user of another server to a new room failed", metadata: ["invitee": "\(invitee)", "error": "\(error)"])
+                }
+            }
+        }
         return roomID
     }
 
@@ -84,23 +95,29 @@ public final class RoomService: Sendable {
         try await chargeMembership(Membership.join, of: user, in: roomID, by: user)
         let content = await profiles.memberContent(Membership.join, of: user)
         if let remote, !guest, try await !isResident(in: roomID) {
-            if let server = roomID.serverName { servers.append(server) }
-            // An invite names the server that can let the invitee in.
-            if let record = try await RoomError.catching({ try await store.membershipRecord(of: user, in: roomID) }),
-                record.membership == Membership.invite, let invite = try await RoomError.catching({ try await store.event(record.eventID) })
-            {
-                servers.append(invite.sender.serverName)
-            }
-            servers.removeAll { $0 == serverName }
-            var seen: Set<ServerName> = []
-            servers = servers.filter { seen.insert($0).inserted }
-            guard !servers.isEmpty else { throw .roomNotFound }
-            try await remote.join(roomID, user: user, content: content, via: servers)
+            try await remote.join(roomID, user: user, content: content, via: try await remoteServers(for: user, in: roomID, adding: servers))
+
         } else {
             try await setMembership(Membership.join, of: user, in: roomID, by: user, content: content, guest: guest)
         }
         countJoin(in: roomID)
         return roomID
+    }
+
+    /// Servers to reach a room this server does not hold through: `given`, the room ID's server, and the server of
+    /// an invite `user` holds; `roomNotFound` when there is none.
+    private func remoteServers(for user: UserID, in roomID: RoomID, adding given: [ServerName] = []) async throws(RoomError) -> [ServerName] {
+        var servers = given
+        if let server = roomID.serverName { servers.append(server) }
+        if let record = try await RoomError.catching({ try await store.membershipRecord(of: user, in: roomID) }),
+            record.membership == Membership.invite, let invite = try await RoomError.catching({ try await store.event(record.eventID) })
+        {
+            servers.append(invite.sender.serverName)
+        }
+        var seen: Set<ServerName> = [serverName]
+        servers = servers.filter { seen.insert($0).inserted }
+        guard !servers.isEmpty else { throw .roomNotFound }
+        return servers
     }
 
     /// Whether one of this server's users is joined to the room, so its events can be built here.
@@ -131,6 +148,10 @@ public final class RoomService: Sendable {
     public func leave(_ roomID: RoomID, user: UserID, guest: Bool = false) async throws(RoomError) {
         guard let current = try await store.membershipIfAny(of: user, in: roomID) else { throw .forbidden("You are not in this room") }
         if current == Membership.leave { return }
+        if let remote, try await !isResident(in: roomID) {
+            try await remote.leave(roomID, user: user, via: try await remoteServers(for: user, in: roomID))
+            return
+        }
         try await setMembership(Membership.leave, of: user, in: roomID, by: user, content: ["membership": .string(Membership.leave)], guest: guest)
     }
 

@@ -143,28 +143,29 @@ public actor RoomWriter {
         return ReceivedOutcome(eventID: join.eventID, status: .accepted, streamOrdering: orderings.last, stateBefore: joinedState.state)
     }
 
-    /// Stores an invite to a room held elsewhere as an outlier (with its stripped state), recording the invitee's
-    /// membership so their sync shows it.
-    private func storeInvite(_ invite: PDU) async throws(RoomError) -> ReceivedOutcome {
-        guard invite.hasType(EventType.member), invite.membership?.hasSameBytes(as: Membership.invite) == true, let invitee = invite.stateKey
-        else { throw .badRequest("not an invite") }
-        if try await RoomError.catching({ try await store.event(invite.eventID) }) != nil {
-            return ReceivedOutcome(eventID: invite.eventID, status: .accepted, streamOrdering: nil, stateBefore: [:])
+    /// Stores a local user's invite to a room held elsewhere (with its stripped state), or the leave rejecting it, as
+    /// an outlier, recording the member's membership so their sync shows it.
+    private func storeOutOfRoom(_ event: PDU) async throws(RoomError) -> ReceivedOutcome {
+        guard event.hasType(EventType.member), let membership = event.membership,
+            [Membership.invite, Membership.leave].contains(where: { $0.hasSameBytes(as: membership) }), let member = event.stateKey
+        else { throw .badRequest("not an invite or a leave") }
+        if try await RoomError.catching({ try await store.event(event.eventID) }) != nil {
+            return ReceivedOutcome(eventID: event.eventID, status: .accepted, streamOrdering: nil, stateBefore: [:])
         }
-        var event = NewEvent(
-            eventID: invite.eventID, roomID: invite.roomID, type: invite.type, stateKey: invitee, sender: invite.sender, depth: invite.depth,
-            json: try Self.encoded(invite), outlier: true, prevEvents: [], stateAfter: nil
+        var stored = NewEvent(
+            eventID: event.eventID, roomID: event.roomID, type: event.type, stateKey: member, sender: event.sender, depth: event.depth,
+            json: try Self.encoded(event), outlier: true, prevEvents: [], stateAfter: nil
         )
-        event.adoptedMemberships = [AdoptedMembership(userID: invitee, membership: Membership.invite, eventID: invite.eventID)]
+        stored.adoptedMemberships = [AdoptedMembership(userID: member, membership: membership, eventID: event.eventID)]
         let ordering: Int64
         do {
-            ordering = try await store.persist([event]) { [bus] orderings in
-                bus.publish(EventNotices.notice(roomID: invite.roomID, ordering: orderings[0], memberTarget: invitee))
+            ordering = try await store.persist([stored]) { [bus] orderings in
+                bus.publish(EventNotices.notice(roomID: event.roomID, ordering: orderings[0], memberTarget: member))
             }[0]
         } catch {
             throw .storage(error)
         }
-        return ReceivedOutcome(eventID: invite.eventID, status: .accepted, streamOrdering: ordering, stateBefore: [:])
+        return ReceivedOutcome(eventID: event.eventID, status: .accepted, streamOrdering: ordering, stateBefore: [:])
     }
 
     private static func encoded(_ event: PDU) throws(RoomError) -> [UInt8] {
@@ -183,9 +184,9 @@ public actor RoomWriter {
         case .join(let joinedState):
             guard received.events.count == 1 else { throw .badRequest("a joined room's state comes with its join alone") }
             return [try await adopt(received.events[0], joinedState: joinedState)]
-        case .invite:
-            guard received.events.count == 1 else { throw .badRequest("an invite comes alone") }
-            return [try await storeInvite(received.events[0])]
+        case .outOfRoom:
+            guard received.events.count == 1 else { throw .badRequest("a membership outside a room comes alone") }
+            return [try await storeOutOfRoom(received.events[0])]
         }
         let assessment = ReceivedEventAssessment(store: store)
         var outcomes: [ReceivedOutcome] = []
