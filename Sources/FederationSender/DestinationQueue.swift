@@ -18,6 +18,8 @@ actor DestinationQueue {
     private var running = false
     private var backoff: Duration?
     private var retryNow: CheckedContinuation<Void, Never>?
+    /// Counts sleeps, so a timer knows whether the sleep it was started for is still the current one.
+    private var sleeps = 0
     private var nextTransaction = 0
     private let transactionPrefix: String
 
@@ -98,18 +100,21 @@ actor DestinationQueue {
         pendingEDUs.removeFirst(min(max(edus - droppedEDUs, 0), pendingEDUs.count))
     }
 
-    /// Sleeps for `pause` or until `wake()`.
+    /// Sleeps for `pause` or until `wake()`; the timer of an earlier sleep cannot end a later one.
     private func sleep(_ pause: Duration) async {
+        sleeps += 1
+        let current = sleeps
         await withCheckedContinuation { continuation in
             retryNow = continuation
             Task {
                 try? await Task.sleep(for: pause)
-                self.resumeRetry()
+                self.resumeRetry(ifStill: current)
             }
         }
     }
 
-    private func resumeRetry() {
+    private func resumeRetry(ifStill sleep: Int) {
+        guard sleep == sleeps else { return }
         retryNow?.resume()
         retryNow = nil
     }

@@ -145,7 +145,7 @@ public final class FederationSender: Sendable {
                 servers[event.roomID] = Set(joined.map(\.serverName))
             }
             var destinations = servers[event.roomID] ?? []
-            if event.type == "m.room.member", let member = event.stateKey.flatMap({ try? UserID($0) }) {
+            if event.type.hasSameBytes(as: "m.room.member"), let member = event.stateKey.flatMap({ try? UserID($0) }) {
                 destinations.insert(member.serverName)
             }
             destinations.remove(serverName)

@@ -158,7 +158,7 @@ public struct FederatedMemberships: RemoteMemberships {
     private func sign(
         _ template: JSONValue?, membership: String, content: JSONValue, roomID: RoomID, user: UserID, version: RoomVersion
     ) throws(RoomError) -> PDU {
-        guard var event = template?.objectValue, event["type"]?.stringValue == EventType.member,
+        guard var event = template?.objectValue, event["type"]?.stringValue?.hasSameBytes(as: EventType.member) == true,
             event["room_id"]?.stringValue?.hasSameBytes(as: roomID.rawValue) == true,
             event["sender"]?.stringValue?.hasSameBytes(as: user.rawValue) == true,
             event["state_key"]?.stringValue?.hasSameBytes(as: user.rawValue) == true,

@@ -50,10 +50,18 @@ public struct FederationInvites: Sendable {
         } catch {
             throw .badRequest("The invite cannot be signed: \(error)")
         }
+        var addedToRoom = false
         if try await isResident(in: room) {
             try await ServerACLCheck(store: store).check(origin, in: room)
-            try await add(ReceivedEvents(roomID: room, events: [countersigned]))
-        } else {
+            do {
+                try await add(ReceivedEvents(roomID: room, events: [countersigned]))
+                addedToRoom = true
+            } catch .room(.missingEvents) {
+                // Behind the inviting server: the invite is kept apart, as for a room not held here; the room's copy
+                // arrives with the events before it.
+            }
+        }
+        if !addedToRoom {
             var stored = countersigned.json
             let stripped = (body["invite_room_state"]?.arrayValue ?? []).prefix(Self.strippedStateLimit)
             stored["unsigned"] = ["invite_room_state": .array(Array(stripped))]

@@ -1,4 +1,5 @@
 import EventAuth
+import MatrixCrypto
 public import MatrixTypes
 public import RoomStore
 public import Rooms
@@ -6,7 +7,9 @@ import Storage
 
 /// What other servers read of rooms this server is in: single events, the state before an event (whole or as IDs),
 /// auth chains, the events between two points of a room's graph (`get_missing_events`) and older history
-/// (`backfill`). Only a server with a user joined to the room may read it.
+/// (`backfill`). Only a server with a user joined to the room may read it, and an event it could not have seen
+/// (history visible to `joined` or `invited` members while none of its users was) is answered redacted, as Synapse
+/// answers it.
 public struct FederationRoomReads: Sendable {
     let store: RoomStore
     let versions: RoomVersions
@@ -28,7 +31,7 @@ public struct FederationRoomReads: Sendable {
         let stored = try await room { () async throws(RoomError) in try await RoomError.catching { try await store.event(eventID) } }
         guard let stored, stored.rejectedReason == nil else { throw .room(.eventNotFound) }
         let event = try await pdu(eventID, in: stored.roomID, origin: origin)
-        return transaction([event.json])
+        return transaction(try await visible([event], to: origin))
     }
 
     /// `GET /state_ids/{roomId}?event_id=`: the state before the event and its auth chain, as IDs.
@@ -65,7 +68,7 @@ public struct FederationRoomReads: Sendable {
             from: latest, in: roomID, version: version, limit: min(max(limit, 0), Self.pageLimit), includingStart: false,
             stopAt: Set(earliest), minDepth: minDepth
         )
-        return ["events": .array(found.sorted { ($0.depth, $0.eventID) < ($1.depth, $1.eventID) }.map(\.json))]
+        return ["events": .array(try await visible(found.sorted { ($0.depth, $0.eventID) < ($1.depth, $1.eventID) }, to: origin))]
     }
 
     /// `GET /backfill/{roomId}?v=&limit=`: the events `from` and those before them, newest first, at most `limit`.
@@ -74,7 +77,7 @@ public struct FederationRoomReads: Sendable {
         let found = try await walk(
             from: from, in: roomID, version: version, limit: min(max(limit, 0), Self.pageLimit), includingStart: true, stopAt: [], minDepth: 0
         )
-        return transaction(found.sorted { ($0.depth, $0.eventID) > ($1.depth, $1.eventID) }.map(\.json))
+        return transaction(try await visible(found.sorted { ($0.depth, $0.eventID) > ($1.depth, $1.eventID) }, to: origin))
     }
 
     /// Breadth first through `prev_events`, deepest first, over events stored and not rejected.
@@ -123,6 +126,41 @@ public struct FederationRoomReads: Sendable {
         guard joined.contains(where: { $0.serverName == origin }) else { throw .forbidden("Host not in room.") }
         try await ServerACLCheck(store: store).check(origin, in: roomID)
         return version
+    }
+
+    /// Each event as `origin` may see it: whole when the room's history was shared (or world readable) at the event,
+    /// or one of its users was joined (or invited, where invited members may read) then; redacted otherwise.
+    private func visible(_ events: [PDU], to origin: ServerName) async throws(FederationRoomError) -> [JSONValue] {
+        var answered: [JSONValue] = []
+        for event in events {
+            guard let state = try await room({ () async throws(RoomError) in try await RoomError.catching { try await store.state(after: event.eventID) } })
+            else {
+                answered.append(event.json)
+                continue
+            }
+            let graph = StoredEventGraph(store: store)
+            var visibility = "shared"
+            if let id = state[StateKey("m.room.history_visibility", "")] {
+                let setting = try await room { () async throws(RoomError) in try await graph.events([id], version: event.version) }
+                visibility = setting.event(withID: id)?.content["history_visibility"]?.stringValue ?? visibility
+            }
+            if ["shared", "world_readable"].contains(where: { $0.hasSameBytes(as: visibility) }) {
+                answered.append(event.json)
+                continue
+            }
+            let members = state.filter { key, _ in
+                key.type.hasSameBytes(as: EventType.member) && (try? UserID(key.stateKey))?.serverName == origin
+            }
+            let memberships = try await room { () async throws(RoomError) in try await graph.events(members.values, version: event.version) }
+            let allowed = visibility.hasSameBytes(as: "invited") ? [Membership.join, Membership.invite] : [Membership.join]
+            let present = memberships.events.values.contains { member in allowed.contains { member.membership?.hasSameBytes(as: $0) == true } }
+            if present {
+                answered.append(event.json)
+            } else if let redacted = try? EventRedaction.redact(event.json, rules: event.version.redactionRules) {
+                answered.append(redacted)
+            }
+        }
+        return answered
     }
 
     private func transaction(_ pdus: [JSONValue]) -> JSONValue {

@@ -34,10 +34,18 @@ struct FederationRoomTests {
         // A message from each side builds on every extremity it has, closing the fork.
         _ = try await alice.ok("PUT", "/rooms/\(escaped)/send/m.room.message/merge-a", ["msgtype": "m.text", "body": "merge from Axon"])
         _ = try await bob.ok("PUT", "/rooms/\(escaped)/send/m.room.message/merge-b", ["msgtype": "m.text", "body": "merge from Synapse"])
-        try await ClientReaderTests.eventually("both servers hold the same state") {
-            let onAxon = try await Self.stateIDs(alice, room)
-            let onSynapse = try await Self.stateIDs(bob, room)
-            return onAxon == onSynapse && onAxon.count > 5
+        var difference = ""
+        do {
+            try await ClientReaderTests.eventually("both servers hold the same state") {
+                let onAxon = try await Self.stateIDs(alice, room)
+                let onSynapse = try await Self.stateIDs(bob, room)
+                difference = Set(onAxon.keys).union(onSynapse.keys).filter { onAxon[$0] != onSynapse[$0] }
+                    .map { "\($0): Axon \(onAxon[$0] ?? "-") Synapse \(onSynapse[$0] ?? "-")" }.joined(separator: "; ")
+                return onAxon == onSynapse && onAxon.count > 5
+            }
+        } catch {
+            Issue.record("the servers' states differ: \(difference)")
+            throw error
         }
     }
 

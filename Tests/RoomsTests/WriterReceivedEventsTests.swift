@@ -81,6 +81,25 @@ import Testing
             #expect(try await store.forwardExtremities(in: room) == [next.eventID])
             let state = try #require(try await store.state(after: next.eventID))
             #expect(state[.member(bob.rawValue)] == join.eventID && state[StateKey("m.room.topic", "")] == next.eventID)
+
+            // Both name the room at once; Bob's, sent later by a user of the same power, wins the resolution, and the
+            // next local event records the resolved state whichever extremity the store lists first.
+            let levels = try await writer.write(WriteUnit(target: .existing(room), intents: [
+                EventIntent(sender: alice, type: EventType.powerLevels, stateKey: "", content: ["users": .object([alice.rawValue: 100, bob.rawValue: 100])]),
+            ]))[0]
+            let aliceName = try await writer.write(WriteUnit(target: .existing(room), intents: [
+                EventIntent(sender: alice, type: "m.room.name", stateKey: "", content: ["name": "Alice's"]),
+            ]))[0]
+            try await Task.sleep(for: .milliseconds(5))
+            let bobName = try await remoteEvent(
+                EventIntent(sender: bob, type: "m.room.message", content: [:]), in: room, store: store, prev: [levels.eventID],
+                changing: ["type": "m.room.name", "state_key": "", "content": ["name": "Bob's"]]
+            )
+            #expect(try await writer.receive(ReceivedEvents(roomID: room, events: [bobName])).first?.status == .accepted)
+            let merged = try await writer.write(WriteUnit(target: .existing(room), intents: [
+                EventIntent(sender: alice, type: "m.room.message", content: ["body": "after the names"]),
+            ]))[0]
+            #expect(try await store.state(after: merged.eventID)?[StateKey("m.room.name", "")] == bobName.eventID, "\(aliceName)")
         }
     }
 }

@@ -112,7 +112,7 @@ public struct Composition: Sendable {
                     database: database, store: streams.store, writer: writer, verifier: verifier, client: federation.client,
                     instance: config.worker.instanceName, logger: logger,
                     // Typing and receipts are written by the main process alone.
-                    edus: role == .main ? typing.map { EDUIntake(typing: $0, receipts: streams.receipts, logger: logger) } : nil,
+                    edus: role == .main ? typing.map { EDUIntake(typing: $0, receipts: streams.receipts, store: streams.store, logger: logger) } : nil,
                     heardFrom: { [sender] origin in sender?.wake(origin) }
                 )
                 background.append(BackgroundWork { await intake.run() })

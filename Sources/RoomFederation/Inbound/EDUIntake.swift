@@ -1,28 +1,38 @@
 public import Logging
 public import MatrixTypes
 public import Receipts
+public import RoomStore
 public import Typing
 
 /// The EDUs of an inbound transaction that this version takes: typing notifications and public read receipts of the
-/// origin's users in rooms they are joined to here. Others (presence, device lists, to-device) are dropped; so is any
+/// origin's users in rooms they are joined to here (a receipt only for an event of that room, at most 100 receipts
+/// per transaction). Others (presence, device lists, to-device) are dropped; so is any
 /// EDU about a user of another server than the origin, or about a room whose server ACL denies the origin.
 public struct EDUIntake: Sendable {
     let typing: TypingService
     let receipts: ReceiptService
+    let store: RoomStore
     let logger: Logger
 
     /// How long a remote user shows as typing without a refresh, as Synapse holds federated typing.
     static let typingTimeout: Int64 = 30_000
-    /// Receipts taken from one EDU at most.
+    /// Receipts taken from one transaction at most.
     static let receiptLimit = 100
 
-    public init(typing: TypingService, receipts: ReceiptService, logger: Logger) {
+    public init(typing: TypingService, receipts: ReceiptService, store: RoomStore, logger: Logger) {
         self.typing = typing
         self.receipts = receipts
+        self.store = store
         self.logger = logger
     }
 
-    func take(_ edu: JSONValue, from origin: ServerName, deniedIn denied: (RoomID) async -> Bool) async {
+    /// Takes a transaction's EDUs, leaving out those about rooms `denied` says the origin's ACL refuses.
+    func take(_ edus: [JSONValue], from origin: ServerName, deniedIn denied: (RoomID) async -> Bool) async {
+        var receiptsLeft = Self.receiptLimit
+        for edu in edus { await take(edu, from: origin, deniedIn: denied, receiptsLeft: &receiptsLeft) }
+    }
+
+    private func take(_ edu: JSONValue, from origin: ServerName, deniedIn denied: (RoomID) async -> Bool, receiptsLeft: inout Int) async {
         let content = edu["content"] ?? [:]
         switch edu["edu_type"]?.stringValue {
         case "m.typing":
@@ -36,14 +46,16 @@ public struct EDUIntake: Sendable {
                 logger.debug("dropped a typing EDU", metadata: ["user": "\(user)", "reason": "\(error)"])
             }
         case "m.receipt":
-            var taken = 0
             for (roomText, byType) in content.objectValue ?? [:] {
                 guard let room = try? RoomID(roomText), let readers = byType["m.read"]?.objectValue, await !denied(room) else { continue }
                 for (userText, receipt) in readers {
-                    guard taken < Self.receiptLimit, let user = try? UserID(userText), user.serverName == origin,
+                    guard receiptsLeft > 0, let user = try? UserID(userText), user.serverName == origin,
                         let eventID = receipt["event_ids"]?.arrayValue?.last?.stringValue.flatMap({ try? EventID($0) })
                     else { continue }
-                    taken += 1
+                    receiptsLeft -= 1
+                    guard (try? await store.membership(of: user, in: room))??.hasSameBytes(as: Membership.join) == true,
+                        (try? await store.event(eventID))??.roomID == room
+                    else { continue }
                     do {
                         try await receipts.post(
                             type: "m.read", eventID: eventID, threadID: receipt["data"]?["thread_id"]?.stringValue, user: user, roomID: room

@@ -94,9 +94,7 @@ public final class TransactionIntake: Sendable {
         wake.yield()
         if let edus {
             let acls = acls
-            for edu in ephemeral {
-                await edus.take(edu, from: origin) { room in (try? await acls.denies(origin, in: room)) ?? true }
-            }
+            await edus.take(ephemeral, from: origin) { room in (try? await acls.denies(origin, in: room)) ?? true }
         }
         var results = refused
         for row in rows { results[row.eventID] = [:] }

@@ -36,10 +36,15 @@ public struct EventTemplates: Sendable {
         )
         let candidate: PDU
         do {
-            // Not yet hashed and signed, it has no ID; the auth rules never read one, so any well-formed ID stands in.
+            // Not yet hashed and signed, it has no ID; the auth rules never read one, so any well-formed ID stands in
+            // (in rooms v1–v2 one naming a server, carried in the event as those versions require).
             var hashed = json
             hashed["hashes"] = ["sha256": .string(UnpaddedBase64.encode(try EventHashes.contentHash(of: .object(json))))]
-            candidate = try PDU(json: .object(hashed), eventID: try EventID("$" + String(repeating: "A", count: 43)), version: snapshot.version)
+            let standIn = try EventID(
+                snapshot.version.eventFormat == .v1 ? "$template:\(serverName.rawValue)" : "$" + String(repeating: "A", count: 43)
+            )
+            if snapshot.version.eventFormat == .v1 { hashed["event_id"] = .string(standIn.rawValue) }
+            candidate = try PDU(json: .object(hashed), eventID: standIn, version: snapshot.version)
         } catch {
             throw .invalidEvent("\(error)")
         }

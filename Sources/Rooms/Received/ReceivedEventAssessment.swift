@@ -27,7 +27,7 @@ struct ReceivedEventAssessment {
         let status = try await status(of: event, authEvents: authEvents, stateBefore: stateBefore, current: current, graph: graph)
         let stateAfter: StateAfter =
             if status == .accepted {
-                .changed(base: stateBefore.applying(event).base, changes: stateBefore.applying(event).changes)
+                .changed(base: stateBefore.base, changes: stateBefore.applying(event))
             } else if stateBefore.changes.isEmpty {
                 .sameAs(stateBefore.base)
             } else {

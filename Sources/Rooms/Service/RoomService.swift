@@ -110,7 +110,8 @@ public final class RoomService: Sendable {
         var servers = given
         if let server = roomID.serverName { servers.append(server) }
         if let record = try await RoomError.catching({ try await store.membershipRecord(of: user, in: roomID) }),
-            record.membership == Membership.invite, let invite = try await RoomError.catching({ try await store.event(record.eventID) })
+            record.membership.hasSameBytes(as: Membership.invite),
+            let invite = try await RoomError.catching({ try await store.event(record.eventID) })
         {
             servers.append(invite.sender.serverName)
         }

@@ -36,10 +36,10 @@ struct ResolvedState: Sendable {
         return ResolvedState(base: events[0], changes: changes, state: state)
     }
 
-    /// `self` with `event` applied, as the state after an event whose state before was `self`.
-    func applying(_ event: PDU) -> (base: EventID, changes: StateMap) {
+    /// The changes from `base` after `event`, an event whose state before was `self`.
+    func applying(_ event: PDU) -> StateMap {
         var changes = changes
         if let key = event.stateMapKey { changes[key] = event.eventID }
-        return (base, changes)
+        return changes
     }
 }

@@ -8,7 +8,8 @@ struct RoomSnapshot: Sendable {
     var state: [StateKey: PDU]
     var extremities: [PDU]
     /// While the extremities fork (events received from other servers), the current state as the store records it:
-    /// the state after `base` with `changes`. `nil` with one extremity, whose state is the current state.
+    /// the state after `base` with `changes` (none when `base`'s state won). `nil` with one extremity, whose state is
+    /// the current state.
     var fork: (base: EventID, changes: StateMap)?
 
     var depth: Int64 { extremities.map(\.depth).max() ?? 0 }

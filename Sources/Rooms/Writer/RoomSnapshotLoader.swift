@@ -29,7 +29,9 @@ struct RoomSnapshotLoader {
         return RoomSnapshot(
             roomID: roomID, version: version, state: statePDUs,
             extremities: try extremityEvents.map { event throws(RoomError) in try decode(event.json, version: version) },
-            fork: resolved.changes.isEmpty ? nil : (resolved.base, resolved.changes)
+            // With several extremities the state is recorded against the one resolution started from, even when it
+            // equals that one's state: another extremity's state may differ.
+            fork: extremityEvents.count > 1 ? (resolved.base, resolved.changes) : nil
         )
     }
 

@@ -192,9 +192,12 @@ public actor RoomWriter {
         var outcomes: [ReceivedOutcome] = []
         for event in received.events {
             var snapshot = try await loadSnapshot(received.roomID)
-            if try await RoomError.catching({ try await store.event(event.eventID) }) != nil {
-                let stateBefore = try await ResolvedState.after(event.prevEventIDs, version: snapshot.version, store: store)
-                outcomes.append(ReceivedOutcome(eventID: event.eventID, status: .accepted, streamOrdering: nil, stateBefore: stateBefore.state))
+            if let stored = try await RoomError.catching({ try await store.event(event.eventID) }) {
+                // Answered as it was decided the first time (an outlier stays one: it is never added twice).
+                let status: ReceivedOutcome.Status =
+                    if let reason = stored.rejectedReason { .rejected(reason) } else if stored.softFailed { .softFailed } else { .accepted }
+                let stateBefore = try await StoredEventGraph(store: store).stateBefore(event)
+                outcomes.append(ReceivedOutcome(eventID: event.eventID, status: status, streamOrdering: nil, stateBefore: stateBefore))
                 continue
             }
             let assessed = try await assessment.assess(event, current: snapshot)
