@@ -32,6 +32,10 @@ struct EventWriter {
     mutating func write(_ event: NewEvent, streamOrdering: Int64) throws(RoomStoreError) {
         let roomNID = try roomNID(event.roomID)
         let eventNID = try self.eventNID(event.eventID)
+        if event.replacesExtremities {
+            try RoomStoreError.catchingNow { try ForwardExtremitiesTable.clear(roomNID: roomNID, in: transaction) }
+            extremities[roomNID] = nil
+        }
         eventRows.append(.init(event: event, eventNID: eventNID, roomNID: roomNID, streamOrdering: streamOrdering))
         if let stateAfter = event.stateAfter {
             let group = try stateGroup(for: stateAfter, roomNID: roomNID)

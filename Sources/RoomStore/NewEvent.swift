@@ -31,6 +31,9 @@ public struct NewEvent: Sendable {
     /// For the join that brings this server into a room held elsewhere: the memberships of the state it joins
     /// (stored as outliers), recorded as the room's current ones.
     public var adoptedMemberships: [AdoptedMembership] = []
+    /// For that join: the room's earlier extremities (from a time this server was in the room before) are
+    /// forgotten, so the room continues from the join alone, as Synapse cleans a room it rejoins.
+    public var replacesExtremities = false
 
     /// Neither an outlier, nor rejected, nor soft-failed: it joins the timeline clients see and moves the room's
     /// extremities, memberships and redactions.

@@ -193,6 +193,21 @@ struct FederationRoomTests {
                 // Alice's sync has the room, with its state.
                 let sync = try await Self.freshSync(alice)
                 #expect(sync["rooms"]?["join"]?[room] != nil, "\(sync)")
+
+                // Alice leaves (Synapse sees it), joins again through Synapse, and her room carries on from the new join.
+                _ = try await alice.ok("POST", "/rooms/\(SuiteClient.escape(room))/leave", [:])
+                try await ClientReaderTests.eventually("Synapse sees Alice leave") {
+                    try await bob.ok("GET", "/rooms/\(SuiteClient.escape(room))/joined_members")["joined"]?[alice.userID] == nil
+                }
+                let rejoined = try await alice.call("POST", "/join/\(SuiteClient.escape("#meetinghall:\(synapse.serverName)"))", [:])
+                #expect(rejoined.status == 200, "\(rejoined)")
+                let again = try await alice.ok("PUT", "/rooms/\(SuiteClient.escape(room))/send/m.room.message/a2", ["msgtype": "m.text", "body": "back again"])
+                let againID = try #require(again["event_id"]?.stringValue)
+                let stored = try await alice.ok("GET", "/rooms/\(SuiteClient.escape(room))/event/\(SuiteClient.escape(againID))")
+                #expect(stored["content"]?["body"] == "back again")
+                try await ClientReaderTests.eventually("Synapse shows Alice's message after she rejoined") {
+                    try await Self.bodies(bob, room).contains("back again")
+                }
             }
         }
     }

@@ -31,4 +31,9 @@ enum ForwardExtremitiesTable {
             [.integer(roomNID)]
         ).map { row throws(StorageError) in try row.decode(0) }
     }
+
+    /// Forgets every extremity of the room: this server's join to a room held elsewhere starts its history afresh.
+    static func clear(roomNID: Int64, in transaction: any Transaction) throws(StorageError) {
+        try transaction.execute("DELETE FROM forward_extremities WHERE room_nid = ?", [.integer(roomNID)])
+    }
 }

@@ -126,6 +126,7 @@ public actor RoomWriter {
             json: try Self.encoded(join), prevEvents: join.prevEventIDs, stateAfter: .changed(base: nil, changes: stateAfter),
             membership: join.membership
         )
+        joinEvent.replacesExtremities = true
         joinEvent.adoptedMemberships = joinedState.state.compactMap { key, id in
             guard key.type == EventType.member, let membership = graph.event(withID: id)?.membership else { return nil }
             return AdoptedMembership(userID: key.stateKey, membership: membership, eventID: id)
