@@ -6,6 +6,7 @@ public import MatrixTypes
 import NIOHTTP1
 public import RoomStore
 public import Rooms
+import Storage
 
 /// Memberships across servers for this server's users. Joining a room held elsewhere: `make_join` on a resident
 /// server, the template filled in and signed here, `send_join` (v2), then the state and auth chain it answers with
@@ -16,6 +17,7 @@ public import Rooms
 /// stripped state), then added to the room.
 public struct FederatedMemberships: RemoteMemberships {
     let client: FederationClient
+    let store: RoomStore
     let templates: EventTemplates
     let verifier: ReceivedPDUVerifier
     let writer: any EventWriting
@@ -29,6 +31,7 @@ public struct FederatedMemberships: RemoteMemberships {
         signingKey: SigningKey, logger: Logger, clock: @escaping @Sendable () -> Int64 = currentMilliseconds
     ) {
         self.client = client
+        self.store = store
         self.templates = EventTemplates(store: store, serverName: serverName, clock: clock)
         self.verifier = verifier
         self.writer = writer
@@ -52,12 +55,47 @@ public struct FederatedMemberships: RemoteMemberships {
     }
 
     public func leave(_ roomID: RoomID, user: UserID, via servers: [ServerName]) async throws(RoomError) {
-        try await throughAny(of: servers, "leave", roomID) { server throws(RoomError) in
-            let (leave, _, _) = try await handshake(
-                Membership.leave, roomID: roomID, user: user, content: ["membership": .string(Membership.leave)], through: server
-            )
-            _ = try await writer.receive(ReceivedEvents(roomID: roomID, events: [leave], kind: .outOfRoom))
+        do {
+            try await throughAny(of: servers, "leave", roomID) { server throws(RoomError) in
+                let (leave, _, _) = try await handshake(
+                    Membership.leave, roomID: roomID, user: user, content: ["membership": .string(Membership.leave)], through: server
+                )
+                _ = try await writer.receive(ReceivedEvents(roomID: roomID, events: [leave], kind: .outOfRoom))
+            }
+        } catch .remoteUnavailable(let reason) {
+            // As Synapse does when no server of the room answers: the invite is declined here alone, so an invite
+            // from a server that is gone can still be dismissed.
+            logger.info("declining an invite without the inviting server", metadata: ["room": "\(roomID)", "reason": "\(reason)"])
+            try await declineHere(roomID, user: user, reason: reason)
         }
+    }
+
+    /// A leave built and signed here on top of `user`'s invite, stored apart from any room history.
+    private func declineHere(_ roomID: RoomID, user: UserID, reason: String) async throws(RoomError) {
+        guard let record = try await RoomError.catching({ try await store.membershipRecord(of: user, in: roomID) }),
+            record.membership.hasSameBytes(as: Membership.invite),
+            let invite = try await RoomError.catching({ try await store.event(record.eventID) }),
+            let json = try? JSONValue.parse(invite.json),
+            let depth = json["depth"]?.integerValue,
+            // The invite's own room version travels in the stripped create event the inviting server sent.
+            let identifier = json["unsigned"]?["invite_room_state"]?.arrayValue?
+                .first(where: { $0["type"]?.stringValue?.hasSameBytes(as: EventType.create) == true })?["content"]?["room_version"]?.stringValue,
+            let version = RoomVersion(identifier: identifier), version.eventFormat != .v1
+        else { throw .remoteUnavailable(reason) }
+        let leave: JSONValue = [
+            "type": .string(EventType.member), "state_key": .string(user.rawValue), "sender": .string(user.rawValue),
+            "room_id": .string(roomID.rawValue), "content": ["membership": .string(Membership.leave)],
+            "origin_server_ts": .integer(clock()), "depth": .integer(depth + 1),
+            "prev_events": [.string(invite.eventID.rawValue)], "auth_events": [.string(invite.eventID.rawValue)],
+            "hashes": [:], "signatures": [:],
+        ]
+        let event: PDU
+        do {
+            event = try PDU(json: try signingKey.hashAndSign(event: leave, as: serverName.rawValue, version: version), version: version)
+        } catch {
+            throw .invalidEvent("the leave cannot be signed: \(error)")
+        }
+        _ = try await writer.receive(ReceivedEvents(roomID: roomID, events: [event], kind: .outOfRoom))
     }
 
     /// Runs `attempt` with each of `servers` until one succeeds; a refusal ends the tries (another server would refuse

@@ -100,7 +100,17 @@ struct FederationRecoveryTests {
             try await FederationPeers.withSynapse(ca: ca) { synapse in
                 let bob = try await SuiteClient.register(synapse.clientURL, prefix: "bob", recordSecrets: true)
                 _ = try await bob.ok("POST", "/join/\(SuiteClient.escape(room))?server_name=\(SuiteClient.escape(axon.serverName))", [:])
+                let invitedTo = try #require(try await bob.ok("POST", "/createRoom", [
+                    "preset": "private_chat", "invite": [.string(alice.userID)],
+                ])["room_id"]?.stringValue)
+                try await ClientReaderTests.eventually("Axon shows Alice the invite") {
+                    try await alice.ok("GET", "/sync")["rooms"]?["invite"]?[invitedTo] != nil
+                }
                 await synapse.process.stop()
+                // With the inviting server gone, Alice can still decline: the invite is declined here alone.
+                let declined = try await alice.call("POST", "/rooms/\(SuiteClient.escape(invitedTo))/leave", [:])
+                #expect(declined.status == 200, "\(declined)")
+                #expect(try await alice.ok("GET", "/sync")["rooms"]?["invite"]?[invitedTo] == nil)
                 for index in 1...3 {
                     _ = try await alice.ok("PUT", "/rooms/\(SuiteClient.escape(room))/send/m.room.message/q\(index)", [
                         "msgtype": "m.text", "body": .string("while you were away \(index)"),
