@@ -190,6 +190,18 @@ struct FederationRoomTests {
                 try await ClientReaderTests.eventually("Synapse shows Axon's message") {
                     try await Self.bodies(bob, room).contains("thanks")
                 }
+                // Display names, typing and receipts in the room Synapse holds.
+                let namesOnSynapse = try await bob.ok("GET", "/rooms/\(SuiteClient.escape(room))/joined_members")
+                #expect(namesOnSynapse["joined"]?[alice.userID]?["display_name"]?.stringValue == String(alice.userID.dropFirst().prefix { $0 != ":" }))
+                _ = try await alice.ok("PUT", "/rooms/\(SuiteClient.escape(room))/typing/\(SuiteClient.escape(alice.userID))", ["typing": true, "timeout": 20000])
+                try await ClientReaderTests.eventually("Synapse shows Alice typing in its room") {
+                    try await Self.ephemeral(bob, room, "m.typing").contains { $0["content"]?["user_ids"]?.arrayValue?.contains(.string(alice.userID)) == true }
+                }
+                let welcome = try #require(try await Self.eventID(alice, room, body: "welcome"))
+                _ = try await alice.ok("POST", "/rooms/\(SuiteClient.escape(room))/receipt/m.read/\(SuiteClient.escape(welcome))", [:])
+                try await ClientReaderTests.eventually("Synapse shows Alice's receipt in its room") {
+                    try await Self.ephemeral(bob, room, "m.receipt").contains { $0["content"]?[welcome]?["m.read"]?[alice.userID] != nil }
+                }
                 // Alice's sync has the room, with its state.
                 let sync = try await Self.freshSync(alice)
                 #expect(sync["rooms"]?["join"]?[room] != nil, "\(sync)")
