@@ -159,7 +159,7 @@ public struct FederatedMemberships: RemoteMemberships {
         )
         let version = template.version
         var event = template.event
-        if version.eventFormat == .v1 { event["event_id"] = .string("$\(randomLocalpart()):\(serverName.rawValue)") }
+        if version.eventFormat == .v1 { event["event_id"] = .string(newLegacyEventID(on: serverName)) }
         let invite: PDU
         do {
             invite = try PDU(json: try signingKey.hashAndSign(event: event, as: serverName.rawValue, version: version), version: version)
@@ -210,7 +210,7 @@ public struct FederatedMemberships: RemoteMemberships {
         event["hashes"] = [:]
         event["signatures"] = [:]
         event["unsigned"] = nil
-        if version.eventFormat == .v1 { event["event_id"] = .string("$\(randomLocalpart()):\(serverName.rawValue)") }
+        if version.eventFormat == .v1 { event["event_id"] = .string(newLegacyEventID(on: serverName)) }
         do {
             let signed = try signingKey.hashAndSign(event: .object(event), as: serverName.rawValue, version: version)
             return try PDU(json: signed, version: version)

@@ -51,7 +51,13 @@ public struct FederationInvites: Sendable {
             throw .badRequest("The invite cannot be signed: \(error)")
         }
         var addedToRoom = false
-        if try await isResident(in: room) {
+        let resident: Bool
+        do {
+            resident = try await store.hasJoinedMember(of: serverName, in: room)
+        } catch {
+            throw .room(.storage(error))
+        }
+        if resident {
             try await ServerACLCheck(store: store).check(origin, in: room)
             do {
                 try await add(ReceivedEvents(roomID: room, events: [countersigned]))
@@ -86,14 +92,5 @@ public struct FederationInvites: Sendable {
         }
         if case .rejected(let reason)? = outcomes.first?.status { throw .forbidden(reason) }
         if outcomes.first?.status == .softFailed { throw .forbidden("The invite is not allowed by the room's current state") }
-    }
-
-    private func isResident(in room: RoomID) async throws(FederationRoomError) -> Bool {
-        do {
-            let joined = try await RoomError.catching { try await store.members(of: room, membership: Membership.join) }
-            return joined.contains { $0.serverName == serverName }
-        } catch {
-            throw .room(error)
-        }
     }
 }

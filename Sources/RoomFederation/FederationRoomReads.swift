@@ -122,8 +122,8 @@ public struct FederationRoomReads: Sendable {
     /// The room's version, when `origin` has a user joined to it (Synapse's "host in room" check); forbidden otherwise.
     private func readable(_ roomID: RoomID, by origin: ServerName) async throws(FederationRoomError) -> RoomVersion {
         let version = try await room { () async throws(RoomError) in try await versions.version(of: roomID) }
-        let joined = try await room { () async throws(RoomError) in try await RoomError.catching { try await store.members(of: roomID, membership: Membership.join) } }
-        guard joined.contains(where: { $0.serverName == origin }) else { throw .forbidden("Host not in room.") }
+        let present = try await room { () async throws(RoomError) in try await RoomError.catching { try await store.hasJoinedMember(of: origin, in: roomID) } }
+        guard present else { throw .forbidden("Host not in room.") }
         try await ServerACLCheck(store: store).check(origin, in: roomID)
         return version
     }

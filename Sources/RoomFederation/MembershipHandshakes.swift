@@ -67,10 +67,7 @@ public struct MembershipHandshakes: Sendable {
         let (_, outcome, version) = try await accept(Membership.knock, room: room, eventID: eventID, json: json, origin: origin)
         do {
             let state = try await StoredEventGraph(store: store).events(outcome.stateBefore.values, version: version)
-            let stripped = state.events.values.filter { StrippedState.types.contains($0.type) && $0.stateKey == "" }
-                .sorted { $0.type < $1.type }
-                .map { StrippedState.entry(type: $0.type, stateKey: "", sender: $0.sender, content: $0.content) }
-            return ["knock_room_state": .array(stripped)]
+            return ["knock_room_state": .array(StrippedState.entries(of: state.events.values))]
         } catch {
             throw .room(error)
         }

@@ -242,6 +242,11 @@ public final class RoomStore: Sendable {
     }
 
     /// The rooms in which `user`'s current membership is `membership`, sorted.
+    /// Whether a user of `server` is joined to the room: whether that server is in it.
+    public func hasJoinedMember(of server: ServerName, in roomID: RoomID) async throws(RoomStoreError) -> Bool {
+        try await members(of: roomID, membership: "join").contains { $0.serverName == server }
+    }
+
     public func rooms(of user: UserID, membership: String) async throws(RoomStoreError) -> [RoomID] {
         let rooms = try await read { connection throws(StorageError) in
             try RoomMembershipsTable.rooms(userID: user.rawValue, membership: membership, in: connection)

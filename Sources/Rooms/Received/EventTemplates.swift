@@ -28,8 +28,7 @@ public struct EventTemplates: Sendable {
     /// The template for `intent` in `roomID`. `roomNotFound` when this server holds no current state for the room
     /// or none of its users is joined (it cannot vouch for the room then).
     public func template(_ intent: EventIntent, in roomID: RoomID) async throws(RoomError) -> Template {
-        let joined = try await RoomError.catching { try await store.members(of: roomID, membership: Membership.join) }
-        guard joined.contains(where: { $0.serverName == serverName }) else { throw .roomNotFound }
+        guard try await RoomError.catching({ try await store.hasJoinedMember(of: serverName, in: roomID) }) else { throw .roomNotFound }
         let snapshot = try await RoomSnapshotLoader(store: store).load(roomID)
         let (json, auth) = try EventBuilder.template(
             intent, in: snapshot, version: snapshot.version, roomID: roomID, timestamp: clock(), origin: serverName
@@ -49,13 +48,9 @@ public struct EventTemplates: Sendable {
             throw .invalidEvent("\(error)")
         }
         try EventBuilder.authorize(candidate, auth: auth, in: snapshot)
-        let stripped = snapshot.state.values.filter { event in
-            (StrippedState.types.contains(event.type) && event.stateKey == "")
-                || (event.hasType(EventType.member) && event.stateKey?.hasSameBytes(as: intent.sender.rawValue) == true)
-        }
         return Template(
             event: .object(json), version: snapshot.version,
-            strippedState: stripped.map { StrippedState.entry(type: $0.type, stateKey: $0.stateKey ?? "", sender: $0.sender, content: $0.content) }
+            strippedState: StrippedState.entries(of: snapshot.state.values, member: intent.sender)
         )
     }
 }

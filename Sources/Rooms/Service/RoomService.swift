@@ -94,7 +94,7 @@ public final class RoomService: Sendable {
         if try await store.membershipIfAny(of: user, in: roomID) == Membership.join { return roomID }
         try await chargeMembership(Membership.join, of: user, in: roomID, by: user)
         let content = await profiles.memberContent(Membership.join, of: user)
-        if let remote, !guest, try await !isResident(in: roomID) {
+        if let remote, !guest, try await !RoomError.catching({ try await store.hasJoinedMember(of: serverName, in: roomID) }) {
             try await remote.join(roomID, user: user, content: content, via: try await remoteServers(for: user, in: roomID, adding: servers))
 
         } else {
@@ -121,12 +121,6 @@ public final class RoomService: Sendable {
         return servers
     }
 
-    /// Whether one of this server's users is joined to the room, so its events can be built here.
-    private func isResident(in roomID: RoomID) async throws(RoomError) -> Bool {
-        let joined = try await RoomError.catching { try await store.members(of: roomID, membership: Membership.join) }
-        return joined.contains { $0.serverName == serverName }
-    }
-
     /// Asks to join a room whose join rule allows knocking; by room ID or alias.
     public func knock(_ target: String, user: UserID, reason: String?) async throws(RoomError) -> RoomID {
         let roomID = try await resolve(target)
@@ -149,7 +143,7 @@ public final class RoomService: Sendable {
     public func leave(_ roomID: RoomID, user: UserID, guest: Bool = false) async throws(RoomError) {
         guard let current = try await store.membershipIfAny(of: user, in: roomID) else { throw .forbidden("You are not in this room") }
         if current == Membership.leave { return }
-        if let remote, try await !isResident(in: roomID) {
+        if let remote, try await !RoomError.catching({ try await store.hasJoinedMember(of: serverName, in: roomID) }) {
             try await remote.leave(roomID, user: user, via: try await remoteServers(for: user, in: roomID))
             return
         }

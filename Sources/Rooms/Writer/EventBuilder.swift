@@ -19,7 +19,7 @@ struct EventBuilder: Sendable {
             intent, in: snapshot, version: version, roomID: roomID, timestamp: timestamp ?? clock(), origin: serverName
         )
         var json = template
-        if version.eventFormat == .v1 { json["event_id"] = .string("$\(randomLocalpart()):\(serverName.rawValue)") }
+        if version.eventFormat == .v1 { json["event_id"] = .string(newLegacyEventID(on: serverName)) }
         let event: PDU
         do {
             let signed = try signingKey.hashAndSign(event: .object(json), as: serverName.rawValue, version: version)
@@ -94,8 +94,13 @@ struct EventBuilder: Sendable {
     }
 }
 
+/// A new event ID of rooms v1–v2 (`$random:server`), which the sending server picks.
+public func newLegacyEventID(on server: ServerName) -> String {
+    "$\(randomLocalpart()):\(server.rawValue)"
+}
+
 /// 18 random letters, for room IDs and v1/v2 event IDs.
-public func randomLocalpart() -> String {
+func randomLocalpart() -> String {
     let letters = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
     var generator = SystemRandomNumberGenerator()
     return String((0..<18).map { _ in letters.randomElement(using: &generator)! })
