@@ -78,7 +78,8 @@ struct FederationRecoveryTests {
                     // Every acknowledged event is added after the restart (from staging if it had not been yet), before
                     // Synapse sends anything again.
                     try await ClientReaderTests.eventually("every acknowledged event is in the room (\(staged) were staged at the kill)") {
-                        try await Self.messages(from: bob.userID, alice, room) == acknowledged
+                        // At least: a transaction staged just before the kill may not have reached the log.
+                        try await Self.messages(from: bob.userID, alice, room) >= acknowledged
                     }
                     #expect(try await Self.column("SELECT count(*) FROM federation_staged_pdus", in: axonDB) == ["0"])
 
