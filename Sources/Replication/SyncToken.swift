@@ -61,8 +61,9 @@ public enum RoomToken: Sendable, Hashable, CustomStringConvertible {
         } else if text.hasPrefix("s"), let stream = Int64(text.dropFirst()), stream >= 0 {
             self = .stream(stream)
         } else if text.hasPrefix("t") {
-            let parts = text.dropFirst().split(separator: "-", omittingEmptySubsequences: false)
-            guard parts.count == 2, let depth = Int64(parts[0]), let stream = Int64(parts[1]), depth >= 0, stream >= 0 else {
+            // Older history fetched from other servers sits at negative stream orderings: `t12--40`, as Synapse writes it.
+            let parts = text.dropFirst().split(separator: "-", maxSplits: 1, omittingEmptySubsequences: false)
+            guard parts.count == 2, let depth = Int64(parts[0]), let stream = Int64(parts[1]), depth >= 0, stream > Int64.min else {
                 return nil
             }
             self = .topological(depth: depth, stream: stream)

@@ -1,4 +1,3 @@
-import EventAuth
 public import Federation
 public import Logging
 public import MatrixCrypto
@@ -49,7 +48,9 @@ public struct FederatedMemberships: RemoteMemberships {
             if let returned = answer["event"], let event = try? await verifier.verify(returned, version: version), event.eventID == join.eventID {
                 signedJoin = event
             }
-            let joinedState = try await checkedState(answer, roomID: roomID, version: version)
+            let joinedState = try await AnsweredState(verifier: verifier, logger: logger).checked(
+                state: answer["state"], authChain: answer["auth_chain"], roomID: roomID, version: version
+            )
             _ = try await writer.receive(ReceivedEvents(roomID: roomID, events: [signedJoin], kind: .join(joinedState)))
         }
     }
@@ -217,34 +218,5 @@ public struct FederatedMemberships: RemoteMemberships {
         } catch {
             throw .invalidEvent("the join cannot be signed: \(error)")
         }
-    }
-
-    /// The state and auth chain `send_join` answered, each event checked; the state keeps the events that pass.
-    private func checkedState(_ answer: JSONValue, roomID: RoomID, version: RoomVersion) async throws(RoomError) -> JoinedRoomState {
-        let stateJSON = answer["state"]?.arrayValue ?? []
-        let chainJSON = answer["auth_chain"]?.arrayValue ?? []
-        var received: [EventID: PDU] = [:]
-        var stateIDs: [EventID] = []
-        for (index, json) in (stateJSON + chainJSON).enumerated() {
-            guard let event = try? await verifier.verify(json, version: version), event.roomID == roomID else { continue }
-            received[event.eventID] = event
-            if index < stateJSON.count, event.isState { stateIDs.append(event.eventID) }
-        }
-        // Each event authorised by its own auth events, those first: deepest last.
-        var accepted = EventDictionary()
-        for event in received.values.sorted(by: { ($0.depth, $0.eventID) < ($1.depth, $1.eventID) }) {
-            do {
-                try EventAuthorizer.authorize(event, using: accepted)
-                accepted.insert(event)
-            } catch {
-                logger.info("dropped an event of a joined room's state", metadata: ["event": "\(event.eventID)", "reason": "\(error.message)"])
-            }
-        }
-        var state: StateMap = [:]
-        for id in stateIDs {
-            if let event = accepted.event(withID: id), let key = event.stateMapKey { state[key] = id }
-        }
-        guard state[.create] != nil else { throw .remoteUnavailable("send_join answered a state without the room's create event") }
-        return JoinedRoomState(events: Array(accepted.events.values), state: state)
     }
 }

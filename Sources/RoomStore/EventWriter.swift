@@ -19,6 +19,9 @@ struct EventWriter {
     /// Each room's extremity changes, applied by `finish()`: a run of events each building on the one before costs
     /// two statements, not two per event.
     private var extremities: [Int64: (added: [Int64], replaced: Set<Int64>)] = [:]
+    /// Historical events now in the timeline: no longer missing, and no longer outliers if they were.
+    private var filledGaps: [Int64] = []
+    private var missing: [(roomNID: Int64, eventNIDs: [Int64], depth: Int64)] = []
 
     init(transaction: any Transaction, instanceName: String, policy: StateGroupPolicy, committed: CommittedIDs) {
         self.transaction = transaction
@@ -42,7 +45,12 @@ struct EventWriter {
             stateGroupRows.append((eventNID, group))
             groups[event.eventID] = group
         }
-        let takesEffect = event.takesEffect
+        if event.historical, !event.outlier { filledGaps.append(eventNID) }
+        if !event.missingPrevEvents.isEmpty {
+            let nids = try event.missingPrevEvents.map { id throws(RoomStoreError) in try self.eventNID(id) }
+            missing.append((roomNID, nids, event.depth))
+        }
+        let takesEffect = event.movesRoom
         if takesEffect {
             let prevNIDs = try event.prevEvents.map { id throws(RoomStoreError) in try self.eventNID(id) }
             extremities[roomNID, default: ([], [])].replaced.formUnion(prevNIDs)
@@ -65,7 +73,7 @@ struct EventWriter {
                 try DirectoryCountsTable.recount(roomNID: roomNID, roomID: event.roomID.rawValue, in: transaction)
             }
         }
-        if takesEffect, let redacted = event.redacts {
+        if event.takesEffect, let redacted = event.redacts {
             try RoomStoreError.catchingNow {
                 try RedactionsTable.insert(redactedEventID: redacted.rawValue, redactionNID: eventNID, in: transaction)
             }
@@ -81,6 +89,11 @@ struct EventWriter {
     /// every event is written.
     func finish() throws(RoomStoreError) {
         try RoomStoreError.catchingNow {
+            try EventsTable.deleteOutliers(filledGaps, in: transaction)
+            try BackwardExtremitiesTable.remove(eventNIDs: filledGaps, in: transaction)
+            for gap in missing {
+                try BackwardExtremitiesTable.add(roomNID: gap.roomNID, eventNIDs: gap.eventNIDs, depth: gap.depth, in: transaction)
+            }
             try EventsTable.insert(eventRows, instanceName: instanceName, in: transaction)
             try EventStateGroupsTable.insert(stateGroupRows, in: transaction)
             try ClientTransactionsTable.insert(transactionRows, in: transaction)

@@ -34,10 +34,19 @@ public struct NewEvent: Sendable {
     /// For that join: the room's earlier extremities (from a time this server was in the room before) are
     /// forgotten, so the room continues from the join alone, as Synapse cleans a room it rejoins.
     public var replacesExtremities = false
+    /// Older history fetched from another server (`/backfill`): shown on `/messages` below everything synced, it
+    /// moves neither the room's extremities, nor its memberships, nor its current state. An outlier stored before
+    /// under its ID becomes this event.
+    public var historical = false
+    /// Its `prev_events` that this server does not hold in the room's timeline: where older history is fetched from.
+    public var missingPrevEvents: [EventID] = []
 
-    /// Neither an outlier, nor rejected, nor soft-failed: it joins the timeline clients see and moves the room's
-    /// extremities, memberships and redactions.
+    /// Neither an outlier, nor rejected, nor soft-failed: it joins the timeline clients see, and its redaction
+    /// applies.
     var takesEffect: Bool { !outlier && rejectedReason == nil && !softFailed }
+
+    /// Takes effect as the room's newest event: it moves the room's extremities and memberships.
+    var movesRoom: Bool { takesEffect && !historical }
 
     public init(
         eventID: EventID, roomID: RoomID, type: String, stateKey: String?, sender: UserID, depth: Int64, json: [UInt8],

@@ -19,6 +19,9 @@ public final class RoomStore: Sendable {
     let database: any Database
     public let policy: StateGroupPolicy
     private let events: StreamAccess
+    /// Where history fetched from other servers is stored (`persistHistory`), in a writing store: stream orderings
+    /// counted down from -1 (this stream's IDs negated), below every position a sync token names.
+    private let history: StreamIDAllocator?
     /// Events committed, for the metrics endpoint (database work per event is the ratio of the two counts).
     private let persisted = Counter(label: "axon_events_persisted_total")
     /// NIDs reads have found: nearly every read starts from a room ID or a state key, and their NIDs never change.
@@ -31,10 +34,13 @@ public final class RoomStore: Sendable {
     /// Slot reads in flight, which the long-polls one message wakes share.
     let sharedSlotReads = SharedReads<SlotsRead, StateSlots>()
 
-    private init(database: any Database, policy: StateGroupPolicy, events: StreamAccess, recent: RecentTimelineLimits) {
+    private init(
+        database: any Database, policy: StateGroupPolicy, events: StreamAccess, history: StreamIDAllocator?, recent: RecentTimelineLimits
+    ) {
         self.database = database
         self.policy = policy
         self.events = events
+        self.history = history
         self.recentTimelines = RecentTimelines(limits: recent)
         let roomNIDs = InternedIDCache<RoomID>(capacity: 20_000)
         self.knownRoomNIDs = roomNIDs
@@ -51,17 +57,20 @@ public final class RoomStore: Sendable {
         recent: RecentTimelineLimits = RecentTimelineLimits(),
         logger: Logger = Logger(label: "axon.roomstore")
     ) async throws(RoomStoreError) -> RoomStore {
-        let streamIDs = try await RoomStoreError.catching {
-            try await StreamIDAllocator.open(stream: "events", instance: instance, database: database, logger: logger)
+        let (streamIDs, history) = try await RoomStoreError.catching {
+            (
+                try await StreamIDAllocator.open(stream: "events", instance: instance, database: database, logger: logger),
+                try await StreamIDAllocator.open(stream: "backfill", instance: instance, database: database, logger: logger)
+            )
         }
-        return RoomStore(database: database, policy: policy, events: .writing(streamIDs), recent: recent)
+        return RoomStore(database: database, policy: policy, events: .writing(streamIDs), history: history, recent: recent)
     }
 
     /// Opens the store for reading only, in a process that learns the `events` position from replication.
     public static func follow(
         database: any Database, events position: any FollowedStreamPosition, policy: StateGroupPolicy = StateGroupPolicy()
     ) -> RoomStore {
-        RoomStore(database: database, policy: policy, events: .following(position), recent: RecentTimelineLimits())
+        RoomStore(database: database, policy: policy, events: .following(position), history: nil, recent: RecentTimelineLimits())
     }
 
     /// The writer instance recorded on every event this store persists (empty in a following store).
@@ -134,6 +143,49 @@ public final class RoomStore: Sendable {
         }
         persisted.increment(by: events.count)
         return orderings
+    }
+
+    /// Stream orderings for `count` events of history fetched from other servers, ascending, all below those reserved
+    /// before (which were for newer history): the IDs of the `backfill` stream, negated. Nothing follows that stream,
+    /// so positions are reserved up front and the events stored at them one by one (`persistHistory`), each checked
+    /// against the state the one before it recorded.
+    public func reserveHistoryOrderings(_ count: Int) async throws(RoomStoreError) -> [Int64] {
+        precondition(count > 0, "at least one ordering is reserved")
+        guard let history else { throw .storage(.notStreamWriter("backfill")) }
+        let (_, ids) = try await RoomStoreError.catching { try await history.write(count: count) { _, _ in } }
+        return ids.reversed().map { -$0 }
+    }
+
+    /// Persists history fetched from other servers (events marked `historical`, and outliers their state needs) at
+    /// `orderings` reserved for them, in one transaction. Nothing is announced: no sync position passes them.
+    public func persistHistory(_ events: [NewEvent], at orderings: [Int64]) async throws(RoomStoreError) {
+        precondition(!events.isEmpty && events.count == orderings.count, "one reserved ordering per event")
+        let instanceName = instanceName
+        let policy = policy
+        let committed = committed
+        let batch = try await RoomStoreError.catching {
+            try await database.write { transaction in
+                var writer = EventWriter(transaction: transaction, instanceName: instanceName, policy: policy, committed: committed)
+                try writer.internEventIDs(of: events)
+                for (event, ordering) in zip(events, orderings) {
+                    try writer.write(event, streamOrdering: ordering)
+                }
+                try writer.finish()
+                return writer.interned
+            }
+        }
+        committed.remember(batch)
+        persisted.increment(by: events.count)
+    }
+
+    /// Events the room's stored history refers to without holding them in its timeline, referred to by events at
+    /// or below `depth`, nearest first, at most `limit`: where older history is asked for.
+    public func backwardExtremities(in roomID: RoomID, atOrBelow depth: Int64, limit: Int) async throws(RoomStoreError) -> [EventID] {
+        let ids = try await read { connection throws(StorageError) -> [String] in
+            guard let room = try self.roomNID(roomID, in: connection) else { return [] }
+            return try BackwardExtremitiesTable.list(roomNID: room, depth: depth, limit: limit, in: connection)
+        }
+        return try ids.map { id throws(RoomStoreError) in try parseStored(id) }
     }
 
     /// The events with stream orderings in `(after, upTo]`, at most `limit` of them, in order.
@@ -241,12 +293,12 @@ public final class RoomStore: Sendable {
         return try users.map { id throws(RoomStoreError) in try parseStored(id) }
     }
 
-    /// The rooms in which `user`'s current membership is `membership`, sorted.
     /// Whether a user of `server` is joined to the room: whether that server is in it.
     public func hasJoinedMember(of server: ServerName, in roomID: RoomID) async throws(RoomStoreError) -> Bool {
         try await members(of: roomID, membership: "join").contains { $0.serverName == server }
     }
 
+    /// The rooms in which `user`'s current membership is `membership`, sorted.
     public func rooms(of user: UserID, membership: String) async throws(RoomStoreError) -> [RoomID] {
         let rooms = try await read { connection throws(StorageError) in
             try RoomMembershipsTable.rooms(userID: user.rawValue, membership: membership, in: connection)

@@ -79,6 +79,21 @@ struct FederationRoomTests {
         return page["chunk"]?.arrayValue?.first { $0["content"]?["body"]?.stringValue == body }?["event_id"]?.stringValue
     }
 
+    /// Every event of the room `client` reads paging back `limit` at a time until `/messages` has no `end`, newest first.
+    static func pagedBack(_ client: SuiteClient, _ room: String, limit: Int) async throws -> [JSONValue] {
+        var events: [JSONValue] = []
+        var from: String?
+        for _ in 0..<100 {
+            let query = "dir=b&limit=\(limit)" + (from.map { "&from=\(SuiteClient.escape($0))" } ?? "")
+            let page = try await client.ok("GET", "/rooms/\(SuiteClient.escape(room))/messages?\(query)")
+            events += page["chunk"]?.arrayValue ?? []
+            guard let end = page["end"]?.stringValue else { return events }
+            from = end
+        }
+        Issue.record("/messages never ended")
+        return events
+    }
+
     /// The bodies of the room's messages as `client` sees them, oldest first.
     static func bodies(_ client: SuiteClient, _ room: String) async throws -> [String] {
         let page = try await client.ok("GET", "/rooms/\(SuiteClient.escape(room))/messages?dir=b&limit=50")
@@ -168,10 +183,26 @@ struct FederationRoomTests {
                 let room = try #require(try await bob.ok("POST", "/createRoom", [
                     "preset": "public_chat", "room_alias_name": "meetinghall", "name": "Synapse hall",
                 ])["room_id"]?.stringValue)
-                _ = try await bob.ok("PUT", "/rooms/\(SuiteClient.escape(room))/send/m.room.message/b0", ["msgtype": "m.text", "body": "before Alice"])
+                let earlier = (1...30).map { "before Alice \($0)" }
+                for (index, body) in earlier.enumerated() {
+                    _ = try await bob.ok("PUT", "/rooms/\(SuiteClient.escape(room))/send/m.room.message/b0-\(index)", ["msgtype": "m.text", "body": .string(body)])
+                }
 
                 let joined = try await alice.call("POST", "/join/\(SuiteClient.escape("#meetinghall:\(synapse.serverName)"))", [:])
                 #expect(joined.status == 200 && joined.json["room_id"]?.stringValue == room, "\(joined)")
+                let sinceJoin = try #require(try await alice.ok("GET", "/sync?timeout=0")["next_batch"]?.stringValue)
+
+                // Paging back past her join, Alice reads what was said before it: Axon fetches it from Synapse
+                // (`/backfill`, with `/state` below the oldest event it has), page after page, down to the room's creation.
+                let history = try await Self.pagedBack(alice, room, limit: 5)
+                let bodiesBefore = history.reversed().filter { $0["type"] == "m.room.message" }.compactMap { $0["content"]?["body"]?.stringValue }
+                #expect(bodiesBefore == earlier, "\(bodiesBefore)")
+                #expect(history.last?["type"] == "m.room.create", "\(history.last ?? nil)")
+                #expect(history.first?["type"] == "m.room.member" && history.first?["state_key"]?.stringValue == alice.userID)
+                // Fetched history is older than anything synced: it never comes down as new.
+                let after = try await alice.ok("GET", "/sync?timeout=0&since=\(SuiteClient.escape(sinceJoin))")
+                let newBodies = (after["rooms"]?["join"]?[room]?["timeline"]?["events"]?.arrayValue ?? []).compactMap { $0["content"]?["body"]?.stringValue }
+                #expect(newBodies.allSatisfy { !$0.hasPrefix("before Alice") }, "\(newBodies)")
                 // The room's state came with the join: its name and both members are known here.
                 let name = try await alice.call("GET", "/rooms/\(SuiteClient.escape(room))/state/m.room.name")
                 #expect(name.json["name"]?.stringValue == "Synapse hall", "\(name)")

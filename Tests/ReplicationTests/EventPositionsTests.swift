@@ -66,4 +66,12 @@ struct EventPositionsTests {
         #expect(RoomToken("a2_12~\(String(ownership.tag, radix: 16))~0.3.0_4_5_1700.6.7") == .writers(token.events))
         #expect(RoomToken("a2_12_4_5_1700.6.7") == .stream(12))
     }
+
+    /// History fetched from other servers sits at negative stream orderings, and pagination tokens name them.
+    @Test func paginationTokensReachBelowTheStream() {
+        #expect(RoomToken("t12--40") == .topological(depth: 12, stream: -40))
+        #expect(RoomToken.topological(depth: 12, stream: -40).description == "t12--40")
+        #expect(RoomToken("t12-40") == .topological(depth: 12, stream: 40))
+        for malformed in ["t-1-4", "t12-", "t12", "t12-4-5", "t12---4"] { #expect(RoomToken(malformed) == nil, "\(malformed)") }
+    }
 }

@@ -218,7 +218,12 @@ public struct Composition: Sendable {
             logger: logger
         )
         let accountData = streams.accountData
-        let reader = RoomReader(store: store, erasedUsers: ErasedUsers(database: database), accountData: accountData, events: streams.eventWriters)
+        let reader = RoomReader(
+            store: store, erasedUsers: ErasedUsers(database: database), accountData: accountData, events: streams.eventWriters,
+            backfill: federation.map {
+                FederationBackfill(client: $0.client, store: store, verifier: $0.verifier, writer: writer, serverName: serverName, logger: logger)
+            }
+        )
         let receipts = streams.receipts
         let typing = TypingService(bus: bus, reader: reader)
         // Typing and presence live in the main process; other processes keep copies and forward changes to it.

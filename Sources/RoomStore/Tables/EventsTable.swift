@@ -33,6 +33,15 @@ enum EventsTable {
         }
     }
 
+    /// Deletes the outlier rows among `eventNIDs`, which are about to be stored again as part of a timeline.
+    static func deleteOutliers(_ eventNIDs: [Int64], in transaction: any Transaction) throws(StorageError) {
+        try forEachChunk(of: eventNIDs, size: 500) { chunk throws(StorageError) in
+            try transaction.execute(
+                "DELETE FROM events WHERE outlier = 1 AND event_nid IN (\(placeholders(chunk.count)))", chunk.map(SQLValue.integer)
+            )
+        }
+    }
+
     static let storedColumns = """
         SELECT i.event_id, r.room_id, e.event_type, e.state_key, e.sender, e.stream_ordering, e.topological_ordering,
             e.outlier, e.rejected_reason, e.soft_failed, e.instance_name, e.json

@@ -13,6 +13,12 @@ extension ReceivedEvents {
         case .join(let joinedState):
             object["joined_state"] = ["events": Self.wire(joinedState.events), "state": StateMap.wire(joinedState.state)]
         case .outOfRoom: object["out_of_room"] = true
+        case .history(let statesBefore):
+            object["history_states"] = .array(
+                statesBefore.map { id, state in
+                    ["event_id": .string(id.rawValue), "events": Self.wire(state.events), "state": StateMap.wire(state.state)]
+                }
+            )
         }
         return .object(object)
     }
@@ -23,12 +29,24 @@ extension ReceivedEvents {
         else { throw .badRequest("received events need a room, its version and events") }
         var kind = Kind.timeline
         if let joined = json["joined_state"] {
-            guard let stateEvents = joined["events"], let state = joined["state"] else { throw .badRequest("a joined state needs events and state") }
-            kind = .join(JoinedRoomState(events: try Self.events(stateEvents, version: version), state: try StateMap(wire: state)))
+            kind = .join(try Self.answeredState(joined, version: version))
         } else if json["out_of_room"]?.boolValue == true {
             kind = .outOfRoom
+        } else if let states = json["history_states"] {
+            guard let items = states.arrayValue else { throw .badRequest("history states must be a list") }
+            var statesBefore: [EventID: JoinedRoomState] = [:]
+            for item in items {
+                guard let id = item["event_id"]?.stringValue else { throw .badRequest("a history state needs its event ID") }
+                statesBefore[try WriteUnit.parse(id, as: { try EventID($0) })] = try Self.answeredState(item, version: version)
+            }
+            kind = .history(statesBefore: statesBefore)
         }
         self.init(roomID: try WriteUnit.parse(room, as: { try RoomID($0) }), events: try Self.events(events, version: version), kind: kind)
+    }
+
+    private static func answeredState(_ json: JSONValue, version: RoomVersion) throws(RoomError) -> JoinedRoomState {
+        guard let stateEvents = json["events"], let state = json["state"] else { throw .badRequest("an answered state needs events and state") }
+        return JoinedRoomState(events: try Self.events(stateEvents, version: version), state: try StateMap(wire: state))
     }
 
     private static func wire(_ events: [PDU]) -> JSONValue {

@@ -15,6 +15,11 @@ public struct ReceivedEvents: Sendable {
         /// room's stripped state in `unsigned.invite_room_state`, or the leave that rejects one. Stored apart from any
         /// room history, with the member's membership.
         case outOfRoom
+        /// Older history of a room this server is in, fetched from another server (`/backfill`), oldest first: shown
+        /// on `/messages` below everything synced, moving neither the room's extremities nor its current state.
+        /// `statesBefore` holds, for each event whose `prev_events` are not all held here, the room's state before it
+        /// as that server answered (`/state`); an event with neither is not added.
+        case history(statesBefore: [EventID: JoinedRoomState])
     }
 
     public var roomID: RoomID
@@ -28,9 +33,9 @@ public struct ReceivedEvents: Sendable {
     }
 }
 
-/// What a resident server answered this server's join with (`send_join`): the room's state before the join and the
-/// events it and the join are authorised by, each checked by the caller (signatures, hashes, its own auth events).
-/// The writer stores them as outliers and the join with that state.
+/// What a resident server answered this server's join with (`send_join`), or `/state` at an event of older history:
+/// the room's state before the event and the events it and the event are authorised by, each checked by the caller
+/// (signatures, hashes, its own auth events). The writer stores them as outliers and the event with that state.
 public struct JoinedRoomState: Sendable {
     /// The state events and their auth chain, without repeats.
     public var events: [PDU]
@@ -58,6 +63,7 @@ public struct ReceivedOutcome: Sendable {
     public var status: Status
     /// Where it was stored; `nil` when it was already stored before.
     public var streamOrdering: Int64?
-    /// The room's state before it (resolved from its `prev_events`).
+    /// The room's state before it (resolved from its `prev_events`, or as answered for older history); empty for older
+    /// history that was held before.
     public var stateBefore: StateMap
 }

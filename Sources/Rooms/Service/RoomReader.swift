@@ -21,13 +21,16 @@ public final class RoomReader: Sendable {
     let clock: @Sendable () -> Int64
     /// How far each room's events are committed (its writer's position), where history is read from "now".
     let events: EventWriterPositions
+    /// Where history older than what is stored comes from (other servers); `nil` without federation.
+    let backfill: (any HistoryBackfill)?
 
     /// `events` defaults to `store` as the only writer.
     public init(
         store: RoomStore, erasedUsers: ErasedUsers, accountData: any AccountDataReads, events: EventWriterPositions? = nil,
-        clock: @escaping @Sendable () -> Int64 = currentMilliseconds
+        backfill: (any HistoryBackfill)? = nil, clock: @escaping @Sendable () -> Int64 = currentMilliseconds
     ) {
         self.store = store
+        self.backfill = backfill
         self.events = events ?? EventWriterPositions(soleWriter: store)
         self.versions = RoomVersions(store: store)
         self.erasedUsers = erasedUsers
@@ -241,10 +244,15 @@ public final class RoomReader: Sendable {
         filter.ignoredSenders = try await ignoredUsers(of: viewer.userID)
         let start = from.map { resolved($0, in: roomID) }
             ?? (direction == .backward ? .stream(min(access.upTo, events.persistedUpTo(in: roomID))) : .stream(0))
-        let page = try await RoomError.catching {
-            try await store.history(
-                in: roomID, from: bound(start, in: roomID), to: to.map { bound($0, in: roomID) }, direction: direction, limit: limit
-            )
+        let from = bound(start, in: roomID)
+        let until = to.map { bound($0, in: roomID) }
+        var page = try await RoomError.catching {
+            try await store.history(in: roomID, from: from, to: until, direction: direction, limit: limit)
+        }
+        if direction == .backward, page.count < limit, try await backfilled(roomID, below: from, limit: limit) {
+            page = try await RoomError.catching {
+                try await store.history(in: roomID, from: from, to: until, direction: direction, limit: limit)
+            }
         }
         // As Synapse: `end` is left out only when the store has nothing more, so a page whose events the viewer
         // may not read keeps it; paging forward ends past the viewer's leave, where nothing is theirs to read.
@@ -261,6 +269,24 @@ public final class RoomReader: Sendable {
             }
         return (try await format(events.filter(filter.matches), in: roomID, viewer: viewer, withPreviousState: true), start, end)
     }
+
+    /// Fetches older history from other servers when the stored history below `bound` refers to events it lacks;
+    /// whether any was added.
+    private func backfilled(_ roomID: RoomID, below bound: HistoryBound, limit: Int) async throws(RoomError) -> Bool {
+        guard let backfill else { return false }
+        let depth: Int64 = if case .before(let position) = bound { position.topological } else { .max }
+        let extremities = try await RoomError.catching {
+            try await store.backwardExtremities(in: roomID, atOrBelow: depth, limit: Self.backfillExtremities)
+        }
+        guard !extremities.isEmpty else { return false }
+        return await backfill.backfill(roomID, before: extremities, limit: min(max(limit, Self.backfillMinimum), Self.backfillMaximum))
+    }
+
+    /// Missing events asked about at once (as Synapse's `/backfill` requests name at most five).
+    static let backfillExtremities = 5
+    /// Events asked for per fetch of older history: enough for a page or two, however small the page.
+    static let backfillMinimum = 20
+    static let backfillMaximum = 100
 
     /// An event with up to `limit` events around it (half before, the rest after), tokens to page on from either
     /// end, and the room state at the last event returned (under `lazy_load_members`, only the returned senders'

@@ -35,11 +35,4 @@ struct ResolvedState: Sendable {
         state.merge(changes) { _, new in new }
         return ResolvedState(base: events[0], changes: changes, state: state)
     }
-
-    /// The changes from `base` after `event`, an event whose state before was `self`.
-    func applying(_ event: PDU) -> StateMap {
-        var changes = changes
-        if let key = event.stateMapKey { changes[key] = event.eventID }
-        return changes
-    }
 }

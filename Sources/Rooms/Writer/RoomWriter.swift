@@ -111,14 +111,7 @@ public actor RoomWriter {
         } catch {
             throw .forbidden("the join is not allowed by the state the room's server answered with: \(error.message)")
         }
-        let stored = Set(try await RoomError.catching { try await store.storedEvents(joinedState.events.map(\.eventID)) }.map(\.eventID))
-        var events: [NewEvent] = []
-        for event in joinedState.events.sorted(by: { ($0.depth, $0.eventID) < ($1.depth, $1.eventID) }) where !stored.contains(event.eventID) {
-            events.append(NewEvent(
-                eventID: event.eventID, roomID: event.roomID, type: event.type, stateKey: event.stateKey, sender: event.sender,
-                depth: event.depth, json: try Self.encoded(event), outlier: true, prevEvents: [], stateAfter: nil
-            ))
-        }
+        var events = try await unstoredOutliers(joinedState.events)
         var stateAfter = joinedState.state
         if let key = join.stateMapKey { stateAfter[key] = join.eventID }
         var joinEvent = NewEvent(
@@ -127,6 +120,9 @@ public actor RoomWriter {
             membership: join.membership
         )
         joinEvent.replacesExtremities = true
+        // The history before the join, fetched when a member pages back to it.
+        let heldPrevEvents = try await RoomError.catching { try await store.storedEvents(join.prevEventIDs) }.filter { !$0.outlier }
+        joinEvent.missingPrevEvents = join.prevEventIDs.filter { id in !heldPrevEvents.contains { $0.eventID == id } }
         joinEvent.adoptedMemberships = joinedState.state.compactMap { key, id in
             guard key.type == EventType.member, let membership = graph.event(withID: id)?.membership else { return nil }
             return AdoptedMembership(userID: key.stateKey, membership: membership, eventID: id)
@@ -142,6 +138,63 @@ public actor RoomWriter {
             throw .storage(error)
         }
         return ReceivedOutcome(eventID: join.eventID, status: .accepted, streamOrdering: orderings.last, stateBefore: joinedState.state)
+    }
+
+    /// `events` not stored yet, as outliers, shallowest first (each one's auth events before it).
+    private func unstoredOutliers(_ events: [PDU]) async throws(RoomError) -> [NewEvent] {
+        let stored = Set(try await RoomError.catching { try await store.storedEvents(events.map(\.eventID)) }.map(\.eventID))
+        var outliers: [NewEvent] = []
+        for event in events.sorted(by: { ($0.depth, $0.eventID) < ($1.depth, $1.eventID) }) where !stored.contains(event.eventID) {
+            outliers.append(NewEvent(
+                eventID: event.eventID, roomID: event.roomID, type: event.type, stateKey: event.stateKey, sender: event.sender,
+                depth: event.depth, json: try Self.encoded(event), outlier: true, prevEvents: [], stateAfter: nil
+            ))
+        }
+        return outliers
+    }
+
+    /// Adds older history oldest first, one transaction each, so each one's state is stored before the next is
+    /// checked. An event already in the timeline is answered as it was decided; one whose `prev_events` are not all
+    /// in the timeline is checked against the state answered for it (stored first, as outliers) and skipped without
+    /// one, and its missing prev events are where the next fetch of history starts.
+    private func addHistory(_ received: ReceivedEvents, statesBefore: [EventID: JoinedRoomState]) async throws(RoomError) -> [ReceivedOutcome] {
+        let version = try await loadSnapshot(received.roomID).version
+        guard !received.events.isEmpty else { return [] }
+        let assessment = ReceivedEventAssessment(store: store)
+        // Reserved for the batch at once, so its events keep their order among the stream's positions.
+        let orderings = try await RoomError.catching { try await store.reserveHistoryOrderings(received.events.count) }
+        var outcomes: [ReceivedOutcome] = []
+        for (event, ordering) in zip(received.events, orderings) {
+            guard event.roomID == received.roomID else { throw .badRequest("event \(event.eventID) belongs to another room") }
+            let stored = try await RoomError.catching { try await store.storedEvents(event.prevEventIDs + [event.eventID]) }
+            if let known = stored.first(where: { $0.eventID == event.eventID && !$0.outlier }) {
+                outcomes.append(ReceivedOutcome(eventID: event.eventID, status: Self.decided(known), streamOrdering: nil, stateBefore: [:]))
+                continue
+            }
+            let held = Set(stored.filter { !$0.outlier }.map(\.eventID))
+            let missing = event.prevEventIDs.filter { !held.contains($0) }
+            var answeredState: StateMap?
+            if !missing.isEmpty {
+                guard let answered = statesBefore[event.eventID] else { continue }
+                let outliers = try await unstoredOutliers(answered.events)
+                if !outliers.isEmpty {
+                    try await RoomError.catching {
+                        try await store.persistHistory(outliers, at: try await store.reserveHistoryOrderings(outliers.count))
+                    }
+                }
+                answeredState = answered.state
+            }
+            var assessed = try await assessment.assess(event, version: version, current: nil, answeredStateBefore: answeredState)
+            assessed.event.missingPrevEvents = missing
+            try await RoomError.catching { try await store.persistHistory([assessed.event], at: [ordering]) }
+            outcomes.append(ReceivedOutcome(eventID: event.eventID, status: assessed.status, streamOrdering: ordering, stateBefore: assessed.stateBefore))
+        }
+        return outcomes
+    }
+
+    /// What was decided about an event stored before.
+    private static func decided(_ stored: StoredEvent) -> ReceivedOutcome.Status {
+        if let reason = stored.rejectedReason { .rejected(reason) } else if stored.softFailed { .softFailed } else { .accepted }
     }
 
     /// Stores a local user's invite to a room held elsewhere (with its stripped state), or the leave rejecting it, as
@@ -188,20 +241,21 @@ public actor RoomWriter {
         case .outOfRoom:
             guard received.events.count == 1 else { throw .badRequest("a membership outside a room comes alone") }
             return [try await storeOutOfRoom(received.events[0])]
+        case .history(let statesBefore):
+            return try await addHistory(received, statesBefore: statesBefore)
         }
         let assessment = ReceivedEventAssessment(store: store)
         var outcomes: [ReceivedOutcome] = []
         for event in received.events {
             var snapshot = try await loadSnapshot(received.roomID)
+            guard event.roomID == received.roomID else { throw .badRequest("event \(event.eventID) belongs to another room") }
             if let stored = try await RoomError.catching({ try await store.event(event.eventID) }) {
                 // Answered as it was decided the first time (an outlier stays one: it is never added twice).
-                let status: ReceivedOutcome.Status =
-                    if let reason = stored.rejectedReason { .rejected(reason) } else if stored.softFailed { .softFailed } else { .accepted }
                 let stateBefore = try await StoredEventGraph(store: store).stateBefore(event)
-                outcomes.append(ReceivedOutcome(eventID: event.eventID, status: status, streamOrdering: nil, stateBefore: stateBefore))
+                outcomes.append(ReceivedOutcome(eventID: event.eventID, status: Self.decided(stored), streamOrdering: nil, stateBefore: stateBefore))
                 continue
             }
-            let assessed = try await assessment.assess(event, current: snapshot)
+            let assessed = try await assessment.assess(event, version: snapshot.version, current: snapshot)
             let ordering: Int64
             do {
                 let takesEffect = assessed.status == .accepted
@@ -212,7 +266,7 @@ public actor RoomWriter {
                 snapshots.remove(received.roomID)
                 throw .storage(error)
             }
-            outcomes.append(ReceivedOutcome(eventID: event.eventID, status: assessed.status, streamOrdering: ordering, stateBefore: assessed.stateBefore.state))
+            outcomes.append(ReceivedOutcome(eventID: event.eventID, status: assessed.status, streamOrdering: ordering, stateBefore: assessed.stateBefore))
             guard assessed.status == .accepted else { continue }
             if Set(snapshot.extremities.map(\.eventID)) == Set(event.prevEventIDs) {
                 // Built on exactly the room's extremities: the current state was the state before it.

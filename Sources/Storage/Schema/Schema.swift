@@ -54,5 +54,6 @@ extension Schema {
         .v9BoundedReads,
         .v10OpenIDAndErasure,
         .v11Federation,
+        .v12BackwardExtremities,
     ])
 }
