@@ -22,10 +22,19 @@ public enum WorkerCluster {
         /// How each reader was started, to start a replacement after killing one.
         public let readerArguments: [[String]]
         let persisterArguments: [[String]]
+        /// With federation: the federation receiver (behind nginx's TLS port) and sender.
+        public let federationReceiver: ServerProcess?
+        public let federationSender: ServerProcess?
+        let receiverArguments: [String]
 
         /// Starts client reader `index` again (after it was killed); the caller stops it.
         public func startReader(_ index: Int) throws -> ServerProcess {
             try ServerProcess(executable: "axon-client-reader", arguments: readerArguments[index], baseURL: readers[index].baseURL)
+        }
+
+        /// Starts the federation receiver again (after it was killed); the caller stops it.
+        public func startFederationReceiver() throws -> ServerProcess {
+            try ServerProcess(executable: "axon-federation-receiver", arguments: receiverArguments, baseURL: federationReceiver?.baseURL ?? "")
         }
 
         /// Starts event persister `index` again (after it was killed); the caller stops it.
@@ -35,13 +44,30 @@ public enum WorkerCluster {
     }
 
     /// Starts the cluster on `database` with `readers` client readers and `persisters` event persisters (none: the
-    /// main process writes events), runs `body`, and stops everything.
+    /// main process writes events), runs `body`, and stops everything. With `federation`, the cluster also runs a
+    /// federation receiver and a federation sender and is named `127.0.0.1:PORT` after a second nginx port serving
+    /// TLS with a certificate of that CA, which it trusts in turn (as `FederationPeers` sets servers up).
     public static func run(
         database: PostgresProcessDatabase, readers readerCount: Int = 2, persisters persisterCount: Int = 2, serverName: String = "suite.axon",
-        _ body: (Running) async throws -> Void
+        federation: TestCertificateAuthority? = nil, _ body: (Running) async throws -> Void
     ) async throws {
         let redis = try await RedisServer()
         let dir = try TestEnvironment.temporaryDirectory("axon-cluster")
+        let nginxPort = try await FreePort.next()
+        let tlsPort = try await FreePort.next()
+        let serverName = federation == nil ? serverName : "127.0.0.1:\(tlsPort)"
+        let tlsFiles = try await federation?.serverCertificate(for: ["127.0.0.1"])
+        let federationConfig = federation.map {
+            """
+            federation_custom_ca_list: [\($0.certificatePath)]
+            ip_range_whitelist: ['127.0.0.0/8']
+            trusted_key_servers: []
+            allow_public_rooms_over_federation: true
+            federation_sender_instances: [federation-sender1]
+            """
+        } ?? ""
+        let receiverPort = try await FreePort.next()
+        let senderPort = try await FreePort.next()
         let keyPath = dir.appendingPathComponent("signing.key").path
         try SigningKey.keyFileContents([try SigningKey.generate()]).write(toFile: keyPath, atomically: true, encoding: .utf8)
         let mainPort = try await FreePort.next()
@@ -53,7 +79,7 @@ public enum WorkerCluster {
         let persisterMap = zip(persisterNames, persisterPorts).map { "  \($0): {host: 127.0.0.1, port: \($1)}" }.joined(separator: "\n")
         let eventWriters = persisterNames.isEmpty ? "" : "stream_writers: {events: [\(persisterNames.joined(separator: ", "))]}"
         try """
-            server_name: \(serverName)
+            server_name: "\(serverName)"
             listeners:
               - {port: \(mainPort), bind_addresses: ['127.0.0.1'], type: http, x_forwarded: true, resources: [{names: [client, federation, metrics]}]}
               - {port: \(replicationPort), bind_addresses: ['127.0.0.1'], type: http, resources: [{names: [replication]}]}
@@ -68,8 +94,25 @@ public enum WorkerCluster {
               main: {host: 127.0.0.1, port: \(replicationPort)}
             \(persisterMap)
             \(eventWriters)
+            \(federationConfig)
             \(HomeserverKind.liftedLimits)
             """.write(toFile: shared, atomically: true, encoding: .utf8)
+        var federationWorkers: [(executable: String, path: String, port: Int)] = []
+        if federation != nil {
+            for (name, executable, port, resources) in [
+                ("federation-receiver1", "axon-federation-receiver", receiverPort, "federation, metrics"),
+                ("federation-sender1", "axon-federation-sender", senderPort, "metrics"),
+            ] {
+                let path = dir.appendingPathComponent("\(name).yaml").path
+                try """
+                    worker_app: synapse.app.generic_worker
+                    worker_name: \(name)
+                    worker_listeners:
+                      - {port: \(port), bind_addresses: ['127.0.0.1'], type: http, x_forwarded: true, resources: [{names: [\(resources)]}]}
+                    """.write(toFile: path, atomically: true, encoding: .utf8)
+                federationWorkers.append((executable, path, port))
+            }
+        }
         var persisterArguments: [[String]] = []
         for (name, port) in zip(persisterNames, persisterPorts) {
             let path = dir.appendingPathComponent("\(name).yaml").path
@@ -93,9 +136,12 @@ public enum WorkerCluster {
                 """.write(toFile: path, atomically: true, encoding: .utf8)
             readerConfigs.append((path, port))
         }
-        let nginxPort = try await FreePort.next()
+        let tlsArguments = tlsFiles.map { ["--loopback-tls-port", String(tlsPort), "--tls-certificate", $0.certificate, "--tls-key", $0.key] } ?? []
         let site = try await ServerProcess.runToCompletion(
-            "axon", ["routes", "--nginx", "-c", shared, "--loopback-port", String(nginxPort)] + readerConfigs.flatMap { ["--worker", "axon-client-reader=\($0.path)"] }
+            "axon",
+            ["routes", "--nginx", "-c", shared, "--loopback-port", String(nginxPort)] + tlsArguments
+                + readerConfigs.flatMap { ["--worker", "axon-client-reader=\($0.path)"] }
+                + federationWorkers.filter { $0.executable == "axon-federation-receiver" }.flatMap { ["--worker", "\($0.executable)=\($0.path)"] }
         )
         guard site.status == 0 else { throw ServerProcess.ProcessFailure(description: "axon routes --nginx: \(site.output)") }
         let nginxConfig = try writeNginxConfig(site: site.output, in: dir)
@@ -110,7 +156,10 @@ public enum WorkerCluster {
             let readers = try zip(readerConfigs, readerArguments).map { config, arguments in
                 try ServerProcess(executable: "axon-client-reader", arguments: arguments, baseURL: "http://127.0.0.1:\(config.port)")
             }
-            let workers = persisters + readers
+            let federationProcesses = try federationWorkers.map { worker in
+                try ServerProcess(executable: worker.executable, arguments: ["-c", shared, "-c", worker.path], baseURL: "http://127.0.0.1:\(worker.port)")
+            }
+            let workers = persisters + readers + federationProcesses
             do {
                 let proxy = try ServerProcess(executable: nginx, arguments: ["-c", nginxConfig, "-e", "stderr"], baseURL: "http://127.0.0.1:\(nginxPort)")
                 try await proxy.whileRunning {
@@ -120,7 +169,9 @@ public enum WorkerCluster {
                     try await body(
                         Running(
                             baseURL: proxy.baseURL, serverName: serverName, main: main, readers: readers, persisters: persisters, redis: redis,
-                            readerArguments: readerArguments, persisterArguments: persisterArguments
+                            readerArguments: readerArguments, persisterArguments: persisterArguments,
+                            federationReceiver: federationProcesses.first, federationSender: federationProcesses.dropFirst().first,
+                            receiverArguments: federationWorkers.first.map { ["-c", shared, "-c", $0.path] } ?? []
                         )
                     )
                 }

@@ -99,8 +99,6 @@ struct WorkerTests {
     }
 
     @Test(arguments: [
-        ("axon-federation-sender", "synapse.app.federation_sender", "outbound federation"),
-        ("axon-federation-receiver", "synapse.app.federation_reader", "inbound federation"),
         ("axon-media", "synapse.app.media_repository", "media"),
     ])
     func unbuiltRolesAnswerHealthAndSayWhyTheyAreNotReady(executable: String, app: String, reason: String) async throws {

@@ -25,11 +25,24 @@ struct RoutesCommand: AsyncParsableCommand {
     @Option(help: "Listen with plain HTTP on this loopback port instead of the setup guide's 80, 443 and 8448.")
     var loopbackPort: Int?
 
-    @Option(help: "ssl_certificate for the 443 and 8448 listeners.")
+    @Option(help: "With --loopback-port, also listen with TLS on this loopback port (needs --tls-certificate and --tls-key).")
+    var loopbackTLSPort: Int?
+
+    @Option(help: "ssl_certificate for the 443 and 8448 listeners (or the loopback TLS port).")
     var tlsCertificate: String?
 
-    @Option(help: "ssl_certificate_key for the 443 and 8448 listeners.")
+    @Option(help: "ssl_certificate_key for the 443 and 8448 listeners (or the loopback TLS port).")
     var tlsKey: String?
+
+    private func listening() throws -> NginxSite.Listening {
+        guard let loopbackPort else {
+            guard loopbackTLSPort == nil else { throw ValidationError("--loopback-tls-port goes with --loopback-port.") }
+            return .site(certificate: tlsCertificate, key: tlsKey)
+        }
+        guard let tlsPort = loopbackTLSPort else { return .loopback(port: loopbackPort, tls: nil) }
+        guard let tlsCertificate, let tlsKey else { throw ValidationError("--loopback-tls-port needs --tls-certificate and --tls-key.") }
+        return .loopback(port: loopbackPort, tls: (tlsPort, tlsCertificate, tlsKey))
+    }
 
     func run() async throws {
         var logger = Logger(label: "axon.routes")
@@ -55,7 +68,7 @@ struct RoutesCommand: AsyncParsableCommand {
             workers: topology,
             routes: routes.map { NginxSite.RouteEntry(method: $0.method.rawValue, path: $0.path.description, role: $0.role) },
             maxBodyBytes: shared.media.maxUploadSize,
-            listening: loopbackPort.map { .loopback(port: $0) } ?? .site(certificate: tlsCertificate, key: tlsKey)
+            listening: try listening()
         )
         print(site.text, terminator: "")
     }

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import AxonConfig
 import ClientAPI
+import FederationAPI
 import HTTPTypes
 import Logging
 import MatrixHTTP
@@ -9,10 +10,12 @@ import NIOCore
 import NIOHTTP1
 import Presence
 import Replication
+import RoomFederation
 
 /// A worker's calls to the main process's replication listener (`instance_map.main`), carrying
-/// `worker_replication_secret`: syncing users' presence, and client requests for the main process's routes.
-struct MainProcessClient: PresenceForwarding, RequestForwarding {
+/// `worker_replication_secret`: syncing users' presence, the EDUs of transactions a federation receiver answered, and
+/// client requests for the main process's routes.
+struct MainProcessClient: PresenceForwarding, RequestForwarding, EDUReceiving {
     let baseURL: String
     let secret: ReplicationSecret
     /// Where this worker learns the main process's positions, to answer a forwarded write only once it can read it.
@@ -33,15 +36,25 @@ struct MainProcessClient: PresenceForwarding, RequestForwarding {
     }
 
     func syncing(_ user: UserID, presence: String) async {
+        await post(["user_id": .string(user.rawValue), "presence": .string(presence)], to: ReplicationRoutes.presencePath, "a presence report")
+    }
+
+    /// The EDUs of a transaction this federation receiver answered, for the main process to take.
+    func take(_ edus: [JSONValue], from origin: ServerName) async {
+        await post(["origin": .string(origin.rawValue), "edus": .array(edus)], to: ForwardedEDURoutes.path, "a transaction's EDUs")
+    }
+
+    /// Posts `body` to the main process; a failure is logged (what is posted is replaced by what comes next).
+    private func post(_ body: JSONValue, to path: String, _ what: String) async {
         do {
-            var request = request(ReplicationRoutes.presencePath, method: .POST)
+            var request = request(path, method: .POST)
             request.headers.add(name: "Content-Type", value: "application/json")
-            request.body = .bytes(ByteBuffer(bytes: JSONValue.object(["user_id": .string(user.rawValue), "presence": .string(presence)]).encoded()))
+            request.body = .bytes(ByteBuffer(bytes: body.encoded()))
             let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
             _ = try await response.body.collect(upTo: 64 * 1024)
-            if response.status != .ok { logger.warning("the main process refused a presence report", metadata: ["status": "\(response.status.code)"]) }
+            if response.status != .ok { logger.warning("the main process refused \(what)", metadata: ["status": "\(response.status.code)"]) }
         } catch {
-            logger.warning("could not report presence to the main process", metadata: ["error": "\(error)"])
+            logger.warning("could not hand \(what) to the main process", metadata: ["error": "\(error)"])
         }
     }
 

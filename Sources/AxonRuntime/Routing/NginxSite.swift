@@ -5,11 +5,11 @@ import MatrixHTTP
 /// to a role that has workers; `/sync` and the event streams are pinned to one client reader per user (hashing the
 /// localpart inside the `syt_` access token, from the header or the query), other reads are balanced.
 struct NginxSite {
-    /// How nginx listens: as the setup guide's site (80, and TLS on 443 and 8448), or plain HTTP on one loopback port
-    /// (tests and `deploy/local-cluster`).
+    /// How nginx listens: as the setup guide's site (80, and TLS on 443 and 8448), or with plain HTTP on a loopback
+    /// port (tests and `deploy/local-cluster`), plus TLS on a second one for other servers to federate with.
     enum Listening {
         case site(certificate: String?, key: String?)
-        case loopback(port: Int)
+        case loopback(port: Int, tls: (port: Int, certificate: String, key: String)?)
     }
 
     /// A route as the generator needs it.
@@ -104,8 +104,11 @@ struct NginxSite {
             } else {
                 lines.append("    # certbot --nginx -d \(serverName) adds ssl_certificate and ssl_certificate_key here.")
             }
-        case .loopback(let port):
+        case .loopback(let port, let tls):
             lines.append("    listen 127.0.0.1:\(port);")
+            if let tls {
+                lines += ["    listen 127.0.0.1:\(tls.port) ssl;", "    ssl_certificate \(tls.certificate);", "    ssl_certificate_key \(tls.key);"]
+            }
         }
         let megabytes = max((maxBodyBytes + (1 << 20) - 1) >> 20, 1)
         lines += [

@@ -108,13 +108,18 @@ public struct Composition: Sendable {
             )
             if let streams, let writer {
                 let verifier = federation.verifier
+                // Typing and receipts are written by the main process alone; a federation receiver hands EDUs to it.
+                let mainEDUs = role == .main ? typing.map { EDUIntake(typing: $0, receipts: streams.receipts, store: streams.store, logger: logger) } : nil
+                let edus: (any EDUReceiving)? =
+                    mainEDUs ?? MainProcessClient(config: config, follower: streams.link?.follower, logger: logger)
                 let intake = TransactionIntake(
                     database: database, store: streams.store, writer: writer, verifier: verifier, client: federation.client,
-                    instance: config.worker.instanceName, logger: logger,
-                    // Typing and receipts are written by the main process alone.
-                    edus: role == .main ? typing.map { EDUIntake(typing: $0, receipts: streams.receipts, store: streams.store, logger: logger) } : nil,
+                    instance: config.worker.instanceName, logger: logger, edus: edus,
                     heardFrom: { [sender] origin in sender?.wake(origin) }
                 )
+                if let mainEDUs {
+                    federationRoutes += ForwardedEDURoutes.routes(mainEDUs, secret: ReplicationSecret(config.worker.replicationSecret?.revealed))
+                }
                 background.append(BackgroundWork { await intake.run() })
                 federationRoutes += MembershipHandshakeRoutes.routes(
                     MembershipHandshakes(store: streams.store, writer: writer, verifier: verifier, serverName: serverName)

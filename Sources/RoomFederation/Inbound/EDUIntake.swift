@@ -4,14 +4,21 @@ public import Receipts
 public import RoomStore
 public import Typing
 
+/// Where the EDUs of an inbound transaction go: taken in this process (`EDUIntake`, where typing and receipts are
+/// written), or handed to the process that writes them.
+public protocol EDUReceiving: Sendable {
+    func take(_ edus: [JSONValue], from origin: ServerName) async
+}
+
 /// The EDUs of an inbound transaction that this version takes: typing notifications and public read receipts of the
 /// origin's users in rooms they are joined to here (a receipt only for an event of that room, at most 100 receipts
 /// per transaction). Others (presence, device lists, to-device) are dropped; so is any
 /// EDU about a user of another server than the origin, or about a room whose server ACL denies the origin.
-public struct EDUIntake: Sendable {
+public struct EDUIntake: EDUReceiving {
     let typing: TypingService
     let receipts: ReceiptService
     let store: RoomStore
+    let acls: ServerACLCheck
     let logger: Logger
 
     /// How long a remote user shows as typing without a refresh, as Synapse holds federated typing.
@@ -23,13 +30,18 @@ public struct EDUIntake: Sendable {
         self.typing = typing
         self.receipts = receipts
         self.store = store
+        self.acls = ServerACLCheck(store: store)
         self.logger = logger
     }
 
-    /// Takes a transaction's EDUs, leaving out those about rooms `denied` says the origin's ACL refuses.
-    func take(_ edus: [JSONValue], from origin: ServerName, deniedIn denied: (RoomID) async -> Bool) async {
+    /// Takes a transaction's EDUs (at most `TransactionIntake.eduLimit`), leaving out those about rooms whose ACL
+    /// denies the origin.
+    public func take(_ edus: [JSONValue], from origin: ServerName) async {
         var receiptsLeft = Self.receiptLimit
-        for edu in edus { await take(edu, from: origin, deniedIn: denied, receiptsLeft: &receiptsLeft) }
+        let acls = acls
+        for edu in edus.prefix(TransactionIntake.eduLimit) {
+            await take(edu, from: origin, deniedIn: { room in (try? await acls.denies(origin, in: room)) ?? true }, receiptsLeft: &receiptsLeft)
+        }
     }
 
     private func take(_ edu: JSONValue, from origin: ServerName, deniedIn denied: (RoomID) async -> Bool, receiptsLeft: inout Int) async {

@@ -15,8 +15,8 @@ public final class TransactionIntake: Sendable {
     let versions: RoomVersions
     let acls: ServerACLCheck
     let adder: StagedPDUAdder
-    /// Typing and receipts, where this process holds them.
-    let edus: EDUIntake?
+    /// Where typing and receipts go (dropped without).
+    let edus: (any EDUReceiving)?
     let instance: String
     let logger: Logger
     let clock: @Sendable () -> Int64
@@ -35,7 +35,7 @@ public final class TransactionIntake: Sendable {
     public init(
         database: any Database, store: RoomStore, writer: any EventWriting, verifier: ReceivedPDUVerifier, client: FederationClient,
         instance: String, logger: Logger, clock: @escaping @Sendable () -> Int64 = currentMilliseconds,
-        edus: EDUIntake?, heardFrom: @escaping @Sendable (ServerName) -> Void = { _ in }
+        edus: (any EDUReceiving)?, heardFrom: @escaping @Sendable (ServerName) -> Void = { _ in }
     ) {
         self.heardFrom = heardFrom
         self.edus = edus
@@ -92,10 +92,7 @@ public final class TransactionIntake: Sendable {
             logger.info("staged a transaction", metadata: ["origin": "\(origin)", "txn": "\(txnID)", "pdus": "\(rows.count)", "edus": "\(ephemeral.count)"])
         }
         wake.yield()
-        if let edus {
-            let acls = acls
-            await edus.take(ephemeral, from: origin) { room in (try? await acls.denies(origin, in: room)) ?? true }
-        }
+        if let edus, !ephemeral.isEmpty { await edus.take(ephemeral, from: origin) }
         var results = refused
         for row in rows { results[row.eventID] = [:] }
         return ["pdus": .object(results)]
