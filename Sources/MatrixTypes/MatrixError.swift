@@ -72,6 +72,8 @@ public enum ErrorCode: String, Sendable, CaseIterable {
     case weakPassword = "M_WEAK_PASSWORD"
     case threepidInUse = "M_THREEPID_IN_USE"
     case badAlias = "M_BAD_ALIAS"
+    case unableToAuthoriseJoin = "M_UNABLE_TO_AUTHORISE_JOIN"
+    case unableToGrantJoin = "M_UNABLE_TO_GRANT_JOIN"
 
     public var defaultStatus: Int {
         switch self {
@@ -84,7 +86,7 @@ public enum ErrorCode: String, Sendable, CaseIterable {
         case .notYetUploaded: 504
         case .cannotOverwriteMedia, .roomInUse, .userInUse, .invalidUsername, .exclusive, .badJSON, .notJSON,
             .invalidRoomState, .unsupportedRoomVersion, .incompatibleRoomVersion, .badState, .missingParameter,
-            .invalidParameter, .weakPassword, .threepidInUse, .badAlias:
+            .invalidParameter, .weakPassword, .threepidInUse, .badAlias, .unableToAuthoriseJoin, .unableToGrantJoin:
             400
         case .userSuspended: 403
         }

@@ -1,5 +1,6 @@
 import EventAuth
 public import Federation
+public import MatrixCrypto
 public import MatrixTypes
 public import RoomStore
 public import Rooms
@@ -8,22 +9,27 @@ import Storage
 /// Another server's user joining, leaving or knocking on a room this server is in: the unsigned membership event to
 /// sign (`make_join`, `make_leave`, `make_knock`), then the signed event checked and added (`send_join` v2, answered
 /// with the state it was authorised against and that state's auth chain; `send_leave` v2; `send_knock`, answered
-/// with the room's stripped state).
+/// with the room's stripped state). A join to a restricted room names one of this server's members to vouch for
+/// it (`RestrictedJoins`), and this server countersigns it when it comes back.
 public struct MembershipHandshakes: Sendable {
     let store: RoomStore
     let writer: any EventWriting
     let templates: EventTemplates
     let versions: RoomVersions
     let verifier: ReceivedPDUVerifier
+    let restrictedJoins: RestrictedJoins
     let serverName: ServerName
+    let signingKey: SigningKey
 
-    public init(store: RoomStore, writer: any EventWriting, verifier: ReceivedPDUVerifier, serverName: ServerName) {
+    public init(store: RoomStore, writer: any EventWriting, verifier: ReceivedPDUVerifier, serverName: ServerName, signingKey: SigningKey) {
         self.store = store
         self.writer = writer
         self.templates = EventTemplates(store: store, serverName: serverName)
         self.versions = RoomVersions(store: store)
         self.verifier = verifier
+        self.restrictedJoins = RestrictedJoins(store: store, serverName: serverName)
         self.serverName = serverName
+        self.signingKey = signingKey
     }
 
     /// `make_join`, `make_leave`, `make_knock`: the `membership` event for `user` (of `origin`) to sign. With
@@ -33,9 +39,13 @@ public struct MembershipHandshakes: Sendable {
     ) async throws(FederationRoomError) -> JSONValue {
         guard user.serverName == origin else { throw .forbidden("The membership must be of a user of the requesting server") }
         try await ServerACLCheck(store: store).check(origin, in: room)
-        let intent = EventIntent(sender: user, type: EventType.member, stateKey: user.rawValue, content: ["membership": .string(membership)])
+        var content: JSONValue = ["membership": .string(membership)]
         let template: EventTemplates.Template
         do {
+            if membership.hasSameBytes(as: Membership.join), let authoriser = try await restrictedJoins.authoriser(of: user, joining: room) {
+                content["join_authorised_via_users_server"] = .string(authoriser.rawValue)
+            }
+            let intent = EventIntent(sender: user, type: EventType.member, stateKey: user.rawValue, content: content)
             template = try await templates.template(intent, in: room)
         } catch {
             throw .room(error)
@@ -82,7 +92,7 @@ public struct MembershipHandshakes: Sendable {
         let version = try await roomVersion(room)
         let event: PDU
         do {
-            event = try await verifier.verify(json, version: version)
+            event = try await verifier.verify(try vouchedFor(json, version: version), version: version)
         } catch {
             throw .badRequest(error.description)
         }
@@ -108,6 +118,19 @@ public struct MembershipHandshakes: Sendable {
         case .accepted: return (event, outcome, version)
         case .softFailed: throw .forbidden("The membership is not allowed by the room's current state")
         case .rejected(let reason): throw .forbidden(reason)
+        }
+    }
+
+    /// A join naming one of this server's members in `join_authorised_via_users_server`, countersigned here: the auth
+    /// rules need this server's signature on it. Anything else as it came.
+    private func vouchedFor(_ json: JSONValue, version: RoomVersion) throws(ReceivedPDUError) -> JSONValue {
+        guard let authoriser = json["content"]?["join_authorised_via_users_server"]?.stringValue,
+            (try? UserID(authoriser))?.serverName == serverName
+        else { return json }
+        do {
+            return try signingKey.countersign(event: json, as: serverName.rawValue, version: version)
+        } catch {
+            throw .malformed("the join cannot be countersigned: \(error)")
         }
     }
 

@@ -23,6 +23,8 @@ extension RoomError: ClientFacingError {
         case .roomIDUnavailable: MatrixError(.unknown, "Couldn't generate a unique room ID.")
         case .storage: MatrixError(.unknown, "Internal server error")
         case .remoteUnavailable(let reason): MatrixError(.unknown, reason, status: 502)
+        case .cannotAuthoriseJoin(let reason): MatrixError(.unableToAuthoriseJoin, reason)
+        case .cannotGrantJoin(let reason): MatrixError(.unableToGrantJoin, reason)
         case .missingEvents(let ids): .invalidParameter("Events not known here: \(ids.map(\.rawValue).joined(separator: ", "))")
         }
     }

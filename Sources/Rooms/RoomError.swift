@@ -38,6 +38,10 @@ public enum RoomError: Error, Sendable {
     case missingEvents([EventID])
     /// No other server could be asked (a join through servers none of which answered, or refused).
     case remoteUnavailable(String)
+    /// A join to a restricted room that this server cannot check: it holds none of the rooms the join rule allows.
+    case cannotAuthoriseJoin(String)
+    /// A join to a restricted room that none of this server's members may vouch for; another server may.
+    case cannotGrantJoin(String)
 }
 
 extension RoomError: StorageFailureWrapping {

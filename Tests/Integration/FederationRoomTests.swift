@@ -255,6 +255,61 @@ struct FederationRoomTests {
         }
     }
 
+    /// A room open to the members of another (`restricted`): its server names one of its members who may invite in the
+    /// join (`join_authorised_via_users_server`) and countersigns it, for its own users and for other servers'.
+    @Test func restrictedJoinsAreVouchedForBothWays() async throws {
+        func restricted(to lobby: String) -> JSONValue {
+            [
+                "preset": "public_chat", "room_version": "10",
+                "initial_state": [[
+                    "type": "m.room.join_rules", "state_key": "",
+                    "content": ["join_rule": "restricted", "allow": [["type": "m.room_membership", "room_id": .string(lobby)]]],
+                ]],
+            ]
+        }
+        let ca = try await TestCertificateAuthority.make()
+        try await FederationPeers.withAxon(ca: ca) { axon in
+            let alice = try await SuiteClient.register(axon.clientURL, prefix: "alice", recordSecrets: true)
+            let dave = try await SuiteClient.register(axon.clientURL, prefix: "dave", recordSecrets: true)
+            let lobby = try #require(try await alice.ok("POST", "/createRoom", ["preset": "public_chat", "room_version": "10"])["room_id"]?.stringValue)
+            let inner = try #require(try await alice.ok("POST", "/createRoom", restricted(to: lobby))["room_id"]?.stringValue)
+
+            // Here: Dave is refused until he is in the lobby; then Alice vouches for him.
+            let early = try await dave.call("POST", "/join/\(SuiteClient.escape(inner))", [:])
+            #expect(early.status == 403, "\(early)")
+            _ = try await dave.ok("POST", "/join/\(SuiteClient.escape(lobby))", [:])
+            _ = try await dave.ok("POST", "/join/\(SuiteClient.escape(inner))", [:])
+            let daveJoin = try await dave.ok("GET", "/rooms/\(SuiteClient.escape(inner))/state/m.room.member/\(SuiteClient.escape(dave.userID))")
+            #expect(daveJoin["join_authorised_via_users_server"]?.stringValue == alice.userID, "\(daveJoin)")
+
+            try await FederationPeers.withSynapse(ca: ca) { synapse in
+                let bob = try await SuiteClient.register(synapse.clientURL, prefix: "bob", recordSecrets: true)
+                let via = "server_name=\(SuiteClient.escape(axon.serverName))"
+                // Synapse's user: refused by Axon until he is in the lobby, then vouched for and countersigned here.
+                let refused = try await bob.call("POST", "/join/\(SuiteClient.escape(inner))?\(via)", [:])
+                #expect(refused.status != 200, "\(refused)")
+                _ = try await bob.ok("POST", "/join/\(SuiteClient.escape(lobby))?\(via)", [:])
+                let admitted = try await bob.call("POST", "/join/\(SuiteClient.escape(inner))?\(via)", [:])
+                #expect(admitted.status == 200, "\(admitted)")
+                let members = try await alice.ok("GET", "/rooms/\(SuiteClient.escape(inner))/joined_members")
+                #expect(members["joined"]?[bob.userID] != nil, "\(members)")
+
+                // The other way: Synapse's restricted room admits Alice once she is in its lobby, Synapse vouching.
+                let synapseLobby = try #require(try await bob.ok("POST", "/createRoom", ["preset": "public_chat", "room_version": "10"])["room_id"]?.stringValue)
+                let synapseInner = try #require(try await bob.ok("POST", "/createRoom", restricted(to: synapseLobby))["room_id"]?.stringValue)
+                let back = "server_name=\(SuiteClient.escape(synapse.serverName))"
+                let turnedAway = try await alice.call("POST", "/join/\(SuiteClient.escape(synapseInner))?\(back)", [:])
+                #expect(turnedAway.status == 403, "\(turnedAway)")
+                _ = try await alice.ok("POST", "/join/\(SuiteClient.escape(synapseLobby))?\(back)", [:])
+                let inside = try await alice.call("POST", "/join/\(SuiteClient.escape(synapseInner))?\(back)", [:])
+                #expect(inside.status == 200, "\(inside)")
+                try await ClientReaderTests.eventually("Synapse lists Alice in its restricted room") {
+                    try await bob.ok("GET", "/rooms/\(SuiteClient.escape(synapseInner))/joined_members")["joined"]?[alice.userID] != nil
+                }
+            }
+        }
+    }
+
     @Test func invitesGoBothWays() async throws {
         let ca = try await TestCertificateAuthority.make()
         try await FederationPeers.withAxon(ca: ca) { axon in

@@ -122,7 +122,7 @@ public struct Composition: Sendable {
                 }
                 background.append(BackgroundWork { await intake.run() })
                 federationRoutes += MembershipHandshakeRoutes.routes(
-                    MembershipHandshakes(store: streams.store, writer: writer, verifier: verifier, serverName: serverName)
+                    MembershipHandshakes(store: streams.store, writer: writer, verifier: verifier, serverName: serverName, signingKey: signingKey)
                 ) + FederationTransactionRoutes.routes(intake)
                     + FederationRoomReadRoutes.routes(FederationRoomReads(store: streams.store, serverName: serverName))
                     + FederationInviteRoutes.routes(

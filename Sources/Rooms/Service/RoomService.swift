@@ -14,6 +14,8 @@ public final class RoomService: Sendable {
     let aliases: any RoomAliases
     /// Joins to rooms held elsewhere and invites of other servers' users; `nil` where this server does not federate.
     let remote: (any RemoteMemberships)?
+    /// Who vouches for joins to restricted rooms here.
+    let restrictedJoins: RestrictedJoins
     let serverName: ServerName
     let defaultVersion: RoomVersion
     let limits: RoomLimits
@@ -24,6 +26,7 @@ public final class RoomService: Sendable {
         serverName: ServerName, defaultVersion: RoomVersion, limits: RoomLimits, remote: (any RemoteMemberships)? = nil, logger: Logger
     ) {
         self.remote = remote
+        self.restrictedJoins = RestrictedJoins(store: store, serverName: serverName)
         self.store = store
         self.writer = writer
         self.versions = RoomVersions(store: store)
@@ -98,6 +101,10 @@ public final class RoomService: Sendable {
             try await remote.join(roomID, user: user, content: content, via: try await remoteServers(for: user, in: roomID, adding: servers))
 
         } else {
+            var content = content
+            if let authoriser = try await restrictedJoins.authoriser(of: user, joining: roomID) {
+                content["join_authorised_via_users_server"] = .string(authoriser.rawValue)
+            }
             try await setMembership(Membership.join, of: user, in: roomID, by: user, content: content, guest: guest)
         }
         countJoin(in: roomID)

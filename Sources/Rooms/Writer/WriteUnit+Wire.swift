@@ -123,6 +123,8 @@ extension RoomError {
             case .writerUnavailable(let message): ("writer_unavailable", .string(message))
             case .missingEvents(let ids): ("missing_events", .array(ids.map { .string($0.rawValue) }))
             case .remoteUnavailable(let reason): ("remote_unavailable", .string(reason))
+            case .cannotAuthoriseJoin(let reason): ("cannot_authorise_join", .string(reason))
+            case .cannotGrantJoin(let reason): ("cannot_grant_join", .string(reason))
             }
         return .object(["room_error": .string(kind), "detail": detail])
     }
@@ -150,6 +152,8 @@ extension RoomError {
         case "cancelled": self = .cancelled
         case "writer_unavailable": self = .writerUnavailable(text)
         case "remote_unavailable": self = .remoteUnavailable(text)
+        case "cannot_authorise_join": self = .cannotAuthoriseJoin(text)
+        case "cannot_grant_join": self = .cannotGrantJoin(text)
         case "missing_events":
             self = .missingEvents((object["detail"]?.arrayValue ?? []).compactMap { $0.stringValue.flatMap { try? EventID($0) } })
         default: return nil
