@@ -1,4 +1,5 @@
 import EventAuth
+import Federation
 import Logging
 import MatrixTypes
 import Rooms
@@ -36,5 +37,21 @@ struct AnsweredState {
         }
         guard checkedState[.create] != nil else { throw .remoteUnavailable("the answered state lacks the room's create event") }
         return JoinedRoomState(events: Array(accepted.events.values), state: checkedState)
+    }
+
+    /// The room's state before `event` as `server` answers `/state` at it, checked.
+    func fetched(before event: PDU, version: RoomVersion, from server: ServerName, client: FederationClient) async throws(RoomError) -> JoinedRoomState {
+        let answer: JSONValue
+        do {
+            answer = try await client.get(
+                FederationTarget.make(
+                    "/_matrix/federation/v1/state/\(FederationTarget.encoded(event.roomID.rawValue))", query: [("event_id", event.eventID.rawValue)]
+                ),
+                from: server
+            )
+        } catch {
+            throw .remoteUnavailable("/state at \(event.eventID): \(error)")
+        }
+        return try await checked(state: answer["pdus"], authChain: answer["auth_chain"], roomID: event.roomID, version: version)
     }
 }

@@ -82,31 +82,20 @@ public struct FederationBackfill: HistoryBackfill {
             if !event.prevEventIDs.allSatisfy(available.contains) {
                 // Below the oldest event this fetch joins to: its state comes from the server, within bounds.
                 guard statesBefore.count < Self.stateRequests else { continue }
-                statesBefore[event.eventID] = try await stateBefore(event, in: roomID, version: version, from: server)
+                statesBefore[event.eventID] = try await AnsweredState(verifier: verifier, logger: logger).fetched(
+                    before: event, version: version, from: server, client: client
+                )
             }
             available.insert(event.eventID)
             added.append(event)
         }
         guard !added.isEmpty else { return false }
-        let outcomes = try await writer.receive(ReceivedEvents(roomID: roomID, events: added, kind: .history(statesBefore: statesBefore)))
+        let outcomes = try await writer.receive(ReceivedEvents(roomID: roomID, events: added, kind: .history, statesBefore: statesBefore))
         for outcome in outcomes {
             if case .rejected(let reason) = outcome.status {
                 logger.info("rejected an event of older history", metadata: ["event": "\(outcome.eventID)", "reason": "\(reason)"])
             }
         }
         return outcomes.contains { $0.streamOrdering != nil }
-    }
-
-    /// The room's state before `event` as `server` answers it, checked.
-    private func stateBefore(_ event: PDU, in roomID: RoomID, version: RoomVersion, from server: ServerName) async throws -> JoinedRoomState {
-        let answer = try await client.get(
-            FederationTarget.make(
-                "/_matrix/federation/v1/state/\(FederationTarget.encoded(roomID.rawValue))", query: [("event_id", event.eventID.rawValue)]
-            ),
-            from: server
-        )
-        return try await AnsweredState(verifier: verifier, logger: logger).checked(
-            state: answer["pdus"], authChain: answer["auth_chain"], roomID: roomID, version: version
-        )
     }
 }

@@ -16,9 +16,37 @@ import Testing
     let bob = try! UserID("@bob:remote.test")
     let localKey = try! SigningKey.generate()
 
-    @Test func historyFillsTheTimelineBelowTheJoin() async throws {
-        try await withSQLiteDatabase { remoteDatabase in
-            // The room as its server holds it: Bob creates it and talks before Alice joins.
+    /// A room on its own server ("remote"): Bob creates it and writes eight messages, then Alice (of "local") joins.
+    struct RemoteRoom {
+        let store: RoomStore
+        let writer: RoomWriter
+        let room: RoomID
+        let join: PDU
+        /// The room's events before the join, oldest first.
+        let older: [PDU]
+        var graph: StoredEventGraph { StoredEventGraph(store: store) }
+
+        /// Bob's message `body`, written there.
+        func message(_ body: String, by bob: UserID) async throws -> PDU {
+            let written = try await writer.write(WriteUnit(target: .existing(room), intents: [
+                EventIntent(sender: bob, type: "m.room.message", content: ["body": .string(body)]),
+            ]))[0]
+            let stored = try #require(try await store.event(written.eventID))
+            return try PDU(bytes: stored.json, version: .v10)
+        }
+
+        /// What the room's server answers `/state` (or `send_join`) with for `event`: the state before it and its auth chain.
+        func answeredState(before event: PDU) async throws -> JoinedRoomState {
+            let state = try await graph.stateBefore(event)
+            return JoinedRoomState(events: Array(try await graph.withAuthChains(of: state.values, version: .v10).events.values), state: state)
+        }
+    }
+
+    /// Runs `body`, on each engine, with the remote room and this server's store and writer right after Alice joined
+    /// with the state the room's server answered (the events before her join missing here).
+    func withJoinedRemoteRoom(_ body: (RemoteRoom, RoomStore, RoomWriter) async throws -> Void) async throws {
+        // A fresh remote room per engine: a test writes more to it.
+        try await withEachDatabase { database in try await withSQLiteDatabase { remoteDatabase in
             let remoteStore = try await RoomStore.open(database: remoteDatabase, instance: "main")
             let remote = RoomWriter(
                 store: remoteStore, serverName: try ServerName("remote.test"), signingKey: try SigningKey.generate(), bus: InProcessBus(),
@@ -42,37 +70,38 @@ import Testing
             )
             let join = try PDU(json: try localKey.hashAndSign(event: template.event, as: "local.test", version: .v10), version: .v10)
             #expect(try await remote.receive(ReceivedEvents(roomID: room, events: [join])).first?.status == .accepted)
-            let graph = StoredEventGraph(store: remoteStore)
-            let older = try await pdus(of: remoteStore, room: room, below: join)
+            let remoteRoom = RemoteRoom(
+                store: remoteStore, writer: remote, room: room, join: join, older: try await pdus(of: remoteStore, room: room, below: join)
+            )
 
-            try await withEachDatabase { database in
+            do {
                 let store = try await RoomStore.open(database: database, instance: "main")
                 let writer = RoomWriter(
                     store: store, serverName: try ServerName("local.test"), signingKey: localKey, bus: InProcessBus(), logger: Logger(label: "local")
                 )
-                // Alice joins with the state the room's server answered: the events before her join are missing here.
-                let stateBefore = try await graph.stateBefore(join)
-                let stateEvents = try await graph.withAuthChains(of: stateBefore.values, version: .v10)
-                _ = try await writer.receive(ReceivedEvents(
-                    roomID: room, events: [join], kind: .join(JoinedRoomState(events: Array(stateEvents.events.values), state: stateBefore))
-                ))
+                _ = try await writer.receive(ReceivedEvents(roomID: room, events: [join], kind: .join(try await remoteRoom.answeredState(before: join))))
+                try await body(remoteRoom, store, writer)
+            }
+        } }
+    }
+
+    @Test func historyFillsTheTimelineBelowTheJoin() async throws {
+        try await withJoinedRemoteRoom { remote, store, writer in
+                let (room, join, older) = (remote.room, remote.join, remote.older)
                 #expect(try await store.backwardExtremities(in: room, atOrBelow: .max, limit: 5) == join.prevEventIDs)
                 let stateNow = try await store.state(in: room, atStream: .max)
 
                 // The newest five come first, the oldest of them with the state before it as answered; the rest after.
                 let newest = Array(older.suffix(5))
                 let oldest = newest[0]
-                let oldestState = try await graph.stateBefore(oldest)
-                let answered = JoinedRoomState(
-                    events: Array(try await graph.withAuthChains(of: oldestState.values, version: .v10).events.values), state: oldestState
-                )
+                let answered = try await remote.answeredState(before: oldest)
                 let first = try await writer.receive(ReceivedEvents(
-                    roomID: room, events: newest, kind: .history(statesBefore: [oldest.eventID: answered])
+                    roomID: room, events: newest, kind: .history, statesBefore: [oldest.eventID: answered]
                 ))
                 #expect(first.map(\.status) == Array(repeating: .accepted, count: 5))
                 #expect(try await store.backwardExtremities(in: room, atOrBelow: .max, limit: 5) == oldest.prevEventIDs)
                 let rest = Array(older.dropLast(5))
-                let second = try await writer.receive(ReceivedEvents(roomID: room, events: rest, kind: .history(statesBefore: [:])))
+                let second = try await writer.receive(ReceivedEvents(roomID: room, events: rest, kind: .history))
                 #expect(second.count == rest.count && second.allSatisfy { $0.status == .accepted }, "\(second)")
                 // Every ordering is below the join's and below those of the newer history.
                 let orderings = (second + first).compactMap(\.streamOrdering)
@@ -89,9 +118,34 @@ import Testing
                 #expect(try await store.membership(of: bob, in: room) == "join")
 
                 // A repeat is answered as decided, without storing anything again.
-                let again = try await writer.receive(ReceivedEvents(roomID: room, events: newest, kind: .history(statesBefore: [:])))
+                let again = try await writer.receive(ReceivedEvents(roomID: room, events: newest, kind: .history))
                 #expect(again.allSatisfy { $0.status == .accepted && $0.streamOrdering == nil })
+        }
+    }
+
+    /// A newer event past a gap no fetch closed (Bob wrote more while this server heard nothing) is taken with the
+    /// state before it as the room's server answers, and the gap is left to be fetched as history.
+    @Test func aNewerEventPastAGapIsTakenWithTheStateAnsweredForIt() async throws {
+        try await withJoinedRemoteRoom { remote, store, writer in
+            var missed: [PDU] = []
+            for index in 1...5 { missed.append(try await remote.message("missed \(index)", by: bob)) }
+            let latest = try await remote.message("latest", by: bob)
+            await #expect(throws: RoomError.self, "without the state before it, the gap refuses it") {
+                try await writer.receive(ReceivedEvents(roomID: remote.room, events: [latest]))
             }
+            let taken = try await writer.receive(ReceivedEvents(
+                roomID: remote.room, events: [latest], statesBefore: [latest.eventID: try await remote.answeredState(before: latest)]
+            ))
+            #expect(taken.map(\.status) == [.accepted])
+            #expect(try #require(taken.first?.streamOrdering) > 0, "it is new: syncs see it")
+            #expect(Set(try await store.forwardExtremities(in: remote.room)) == [remote.join.eventID, latest.eventID])
+            #expect(try await store.backwardExtremities(in: remote.room, atOrBelow: .max, limit: 10).contains(missed[4].eventID))
+
+            // The gap, fetched as history later, closes: nothing between the join and the latest event is missing.
+            let filled = try await writer.receive(ReceivedEvents(roomID: remote.room, events: missed, kind: .history))
+            #expect(filled.allSatisfy { $0.status == .accepted }, "\(filled)")
+            let remaining = try await store.backwardExtremities(in: remote.room, atOrBelow: .max, limit: 10)
+            #expect(remaining == remote.join.prevEventIDs)
         }
     }
 

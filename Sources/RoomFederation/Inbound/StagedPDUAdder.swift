@@ -8,7 +8,9 @@ import Rooms
 import Storage
 
 /// Adds one staged PDU to its room: checks it, fetches from its origin the events it builds on that this server lacks
-/// (`get_missing_events`), then hands it to the room's writer.
+/// (`get_missing_events`), then hands it to the room's writer. A gap one fetch does not close is bridged as Synapse
+/// does: the events still lacking prev events are added with the state before them as the origin answers `/state`,
+/// and what lies between is left to be fetched as history.
 struct StagedPDUAdder: Sendable {
     let store: RoomStore
     let writer: any EventWriting
@@ -19,6 +21,8 @@ struct StagedPDUAdder: Sendable {
 
     /// Events asked for at most to close one gap.
     static let missingEventsLimit = 20
+    /// `/state` requests at most to bridge one gap: each answers a whole room state.
+    static let stateRequests = 5
 
     /// `true` when the PDU is done with (added, or refused for good); `false` when this server's own failure leaves it
     /// for a later try.
@@ -45,16 +49,36 @@ struct StagedPDUAdder: Sendable {
             return done(after: error, event: event)
         }
         do {
-            let missing = try await missingEvents(before: event, in: room, version: version, from: origin)
-            try await receive(missing + [event], in: room)
+            let events = try await missingEvents(before: event, in: room, version: version, from: origin) + [event]
+            do {
+                try await receive(events, in: room)
+            } catch .missingEvents {
+                try await receive(events, in: room, statesBefore: try await statesAcrossGap(events, version: version, from: origin))
+            }
             return true
         } catch {
             return done(after: error, event: event)
         }
     }
 
-    private func receive(_ events: [PDU], in room: RoomID) async throws(RoomError) {
-        for outcome in try await writer.receive(ReceivedEvents(roomID: room, events: events)) {
+    /// The state before each of `events` (oldest first) whose prev events are neither stored in the room's timeline
+    /// nor earlier among them, as `origin` answers it; at most `stateRequests`.
+    private func statesAcrossGap(_ events: [PDU], version: RoomVersion, from origin: ServerName) async throws(RoomError) -> [EventID: JoinedRoomState] {
+        let held = try await RoomError.catching { try await store.storedEvents(Set(events.flatMap(\.prevEventIDs))) }
+        var available = Set(held.filter { !$0.outlier }.map(\.eventID))
+        var states: [EventID: JoinedRoomState] = [:]
+        for event in events {
+            defer { available.insert(event.eventID) }
+            guard !event.prevEventIDs.allSatisfy(available.contains), states.count < Self.stateRequests else { continue }
+            states[event.eventID] = try await AnsweredState(verifier: verifier, logger: logger).fetched(
+                before: event, version: version, from: origin, client: client
+            )
+        }
+        return states
+    }
+
+    private func receive(_ events: [PDU], in room: RoomID, statesBefore: [EventID: JoinedRoomState] = [:]) async throws(RoomError) {
+        for outcome in try await writer.receive(ReceivedEvents(roomID: room, events: events, statesBefore: statesBefore)) {
             if case .rejected(let reason) = outcome.status {
                 logger.info("rejected a received event", metadata: ["event": "\(outcome.eventID)", "reason": "\(reason)"])
             }

@@ -13,8 +13,10 @@ extension ReceivedEvents {
         case .join(let joinedState):
             object["joined_state"] = ["events": Self.wire(joinedState.events), "state": StateMap.wire(joinedState.state)]
         case .outOfRoom: object["out_of_room"] = true
-        case .history(let statesBefore):
-            object["history_states"] = .array(
+        case .history: object["history"] = true
+        }
+        if !statesBefore.isEmpty {
+            object["states_before"] = .array(
                 statesBefore.map { id, state in
                     ["event_id": .string(id.rawValue), "events": Self.wire(state.events), "state": StateMap.wire(state.state)]
                 }
@@ -32,16 +34,21 @@ extension ReceivedEvents {
             kind = .join(try Self.answeredState(joined, version: version))
         } else if json["out_of_room"]?.boolValue == true {
             kind = .outOfRoom
-        } else if let states = json["history_states"] {
-            guard let items = states.arrayValue else { throw .badRequest("history states must be a list") }
-            var statesBefore: [EventID: JoinedRoomState] = [:]
+        } else if json["history"]?.boolValue == true {
+            kind = .history
+        }
+        var statesBefore: [EventID: JoinedRoomState] = [:]
+        if let states = json["states_before"] {
+            guard let items = states.arrayValue else { throw .badRequest("states_before must be a list") }
             for item in items {
-                guard let id = item["event_id"]?.stringValue else { throw .badRequest("a history state needs its event ID") }
+                guard let id = item["event_id"]?.stringValue else { throw .badRequest("a state before an event needs the event's ID") }
                 statesBefore[try WriteUnit.parse(id, as: { try EventID($0) })] = try Self.answeredState(item, version: version)
             }
-            kind = .history(statesBefore: statesBefore)
         }
-        self.init(roomID: try WriteUnit.parse(room, as: { try RoomID($0) }), events: try Self.events(events, version: version), kind: kind)
+        self.init(
+            roomID: try WriteUnit.parse(room, as: { try RoomID($0) }), events: try Self.events(events, version: version), kind: kind,
+            statesBefore: statesBefore
+        )
     }
 
     private static func answeredState(_ json: JSONValue, version: RoomVersion) throws(RoomError) -> JoinedRoomState {

@@ -17,19 +17,23 @@ public struct ReceivedEvents: Sendable {
         case outOfRoom
         /// Older history of a room this server is in, fetched from another server (`/backfill`), oldest first: shown
         /// on `/messages` below everything synced, moving neither the room's extremities nor its current state.
-        /// `statesBefore` holds, for each event whose `prev_events` are not all held here, the room's state before it
-        /// as that server answered (`/state`); an event with neither is not added.
-        case history(statesBefore: [EventID: JoinedRoomState])
+        case history
     }
 
     public var roomID: RoomID
     public var events: [PDU]
     public var kind: Kind
+    /// For events whose `prev_events` are not all held here (the oldest of fetched history; a newer event past a gap
+    /// that fetching missing events did not close): the room's state before each, as another server answered it
+    /// (`/state`). The event is checked against it and its missing prev events recorded as where history is fetched
+    /// from. Without one, such an event is skipped (history) or refused with `missingEvents` (newer events).
+    public var statesBefore: [EventID: JoinedRoomState]
 
-    public init(roomID: RoomID, events: [PDU], kind: Kind = .timeline) {
+    public init(roomID: RoomID, events: [PDU], kind: Kind = .timeline, statesBefore: [EventID: JoinedRoomState] = [:]) {
         self.roomID = roomID
         self.events = events
         self.kind = kind
+        self.statesBefore = statesBefore
     }
 }
 

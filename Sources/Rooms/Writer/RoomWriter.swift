@@ -121,8 +121,7 @@ public actor RoomWriter {
         )
         joinEvent.replacesExtremities = true
         // The history before the join, fetched when a member pages back to it.
-        let heldPrevEvents = try await RoomError.catching { try await store.storedEvents(join.prevEventIDs) }.filter { !$0.outlier }
-        joinEvent.missingPrevEvents = join.prevEventIDs.filter { id in !heldPrevEvents.contains { $0.eventID == id } }
+        joinEvent.missingPrevEvents = try await unheld(join.prevEventIDs)
         joinEvent.adoptedMemberships = joinedState.state.compactMap { key, id in
             guard key.type == EventType.member, let membership = graph.event(withID: id)?.membership else { return nil }
             return AdoptedMembership(userID: key.stateKey, membership: membership, eventID: id)
@@ -157,7 +156,7 @@ public actor RoomWriter {
     /// checked. An event already in the timeline is answered as it was decided; one whose `prev_events` are not all
     /// in the timeline is checked against the state answered for it (stored first, as outliers) and skipped without
     /// one, and its missing prev events are where the next fetch of history starts.
-    private func addHistory(_ received: ReceivedEvents, statesBefore: [EventID: JoinedRoomState]) async throws(RoomError) -> [ReceivedOutcome] {
+    private func addHistory(_ received: ReceivedEvents) async throws(RoomError) -> [ReceivedOutcome] {
         let version = try await loadSnapshot(received.roomID).version
         guard !received.events.isEmpty else { return [] }
         let assessment = ReceivedEventAssessment(store: store)
@@ -175,13 +174,8 @@ public actor RoomWriter {
             let missing = event.prevEventIDs.filter { !held.contains($0) }
             var answeredState: StateMap?
             if !missing.isEmpty {
-                guard let answered = statesBefore[event.eventID] else { continue }
-                let outliers = try await unstoredOutliers(answered.events)
-                if !outliers.isEmpty {
-                    try await RoomError.catching {
-                        try await store.persistHistory(outliers, at: try await store.reserveHistoryOrderings(outliers.count))
-                    }
-                }
+                guard let answered = received.statesBefore[event.eventID] else { continue }
+                try await storeAnswered(answered, historical: true)
                 answeredState = answered.state
             }
             var assessed = try await assessment.assess(event, version: version, current: nil, answeredStateBefore: answeredState)
@@ -190,6 +184,26 @@ public actor RoomWriter {
             outcomes.append(ReceivedOutcome(eventID: event.eventID, status: assessed.status, streamOrdering: ordering, stateBefore: assessed.stateBefore))
         }
         return outcomes
+    }
+
+    /// Those of `ids` not held in the room's timeline (unknown, or stored only as outliers).
+    private func unheld(_ ids: [EventID]) async throws(RoomError) -> [EventID] {
+        let held = try await RoomError.catching { try await store.storedEvents(ids) }.filter { !$0.outlier }.map(\.eventID)
+        return ids.filter { !held.contains($0) }
+    }
+
+    /// Stores the events of a state another server answered that are not stored yet, as outliers: below every sync
+    /// position for older history, announced to no one either way.
+    private func storeAnswered(_ answered: JoinedRoomState, historical: Bool) async throws(RoomError) {
+        let outliers = try await unstoredOutliers(answered.events)
+        guard !outliers.isEmpty else { return }
+        try await RoomError.catching {
+            if historical {
+                try await store.persistHistory(outliers, at: try await store.reserveHistoryOrderings(outliers.count))
+            } else {
+                try await store.persist(outliers)
+            }
+        }
     }
 
     /// What was decided about an event stored before.
@@ -241,8 +255,8 @@ public actor RoomWriter {
         case .outOfRoom:
             guard received.events.count == 1 else { throw .badRequest("a membership outside a room comes alone") }
             return [try await storeOutOfRoom(received.events[0])]
-        case .history(let statesBefore):
-            return try await addHistory(received, statesBefore: statesBefore)
+        case .history:
+            return try await addHistory(received)
         }
         let assessment = ReceivedEventAssessment(store: store)
         var outcomes: [ReceivedOutcome] = []
@@ -255,12 +269,24 @@ public actor RoomWriter {
                 outcomes.append(ReceivedOutcome(eventID: event.eventID, status: Self.decided(stored), streamOrdering: nil, stateBefore: stateBefore))
                 continue
             }
-            let assessed = try await assessment.assess(event, version: snapshot.version, current: snapshot)
+            // Past a gap that could not be closed: checked against the state answered for it.
+            var answeredState: StateMap?
+            var missing: [EventID] = []
+            if let answered = received.statesBefore[event.eventID] {
+                missing = try await unheld(event.prevEventIDs)
+                if !missing.isEmpty {
+                    try await storeAnswered(answered, historical: false)
+                    answeredState = answered.state
+                }
+            }
+            var assessed = try await assessment.assess(event, version: snapshot.version, current: snapshot, answeredStateBefore: answeredState)
+            assessed.event.missingPrevEvents = missing
             let ordering: Int64
             do {
                 let takesEffect = assessed.status == .accepted
-                ordering = try await store.persist([assessed.event]) { [bus] orderings in
-                    if takesEffect { Self.publish([assessed.event], orderings: orderings, on: bus) }
+                let stored = assessed.event
+                ordering = try await store.persist([stored]) { [bus] orderings in
+                    if takesEffect { Self.publish([stored], orderings: orderings, on: bus) }
                 }[0]
             } catch {
                 snapshots.remove(received.roomID)
