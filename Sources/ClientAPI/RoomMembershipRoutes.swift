@@ -24,7 +24,7 @@ public enum RoomMembershipRoutes {
         ])
     )
     static let reasonShape = RequestShape(body: .jsonObjectOrEmpty([BodyField("reason", .string, required: false, example: "bye")]))
-    /// `via` (and the older `server_name`, both repeatable): servers to join a room held elsewhere through.
+    /// `via` (and the older `server_name`, both repeatable): servers to join or knock on a room held elsewhere through.
     static let joinShape = RequestShape(
         query: [QueryField("via", .string, example: "axon.test"), QueryField("server_name", .string, example: "axon.test")],
         body: reasonShape.body
@@ -75,9 +75,10 @@ public enum RoomMembershipRoutes {
     }
 
     static func knock(_ path: String, _ rooms: RoomService, _ limiter: RateLimiter) -> Route {
-        Route(.post, path, resource: .client, role: .main, auth: .user, shape: reasonShape, rateLimiter: limiter) { request in
+        Route(.post, path, resource: .client, role: .main, auth: .user, shape: joinShape, rateLimiter: limiter) { request in
+            let via = (request.query.all("via") + request.query.all("server_name")).compactMap { try? ServerName($0) }
             let roomID = try await rooms.knock(
-                request.pathParameter("roomIdOrAlias"), user: request.requester.userID, reason: request.body["reason"]?.stringValue
+                request.pathParameter("roomIdOrAlias"), user: request.requester.userID, reason: request.body["reason"]?.stringValue, via: via
             )
             return .json(["room_id": .string(roomID.rawValue)])
         }

@@ -55,6 +55,23 @@ public struct FederatedMemberships: RemoteMemberships {
         }
     }
 
+    public func knock(_ roomID: RoomID, user: UserID, content: JSONValue, via servers: [ServerName]) async throws(RoomError) {
+        try await throughAny(of: servers, "knock on", roomID) { server throws(RoomError) in
+            let (knock, _, answer) = try await handshake(Membership.knock, roomID: roomID, user: user, content: content, through: server)
+            // Kept with the knock, as an invite keeps what the inviting server sent, for the knocker's sync.
+            var stored = knock.json
+            let stripped = (answer["knock_room_state"]?.arrayValue ?? []).prefix(FederationInvites.strippedStateLimit)
+            stored["unsigned"] = ["knock_room_state": .array(Array(stripped))]
+            let withState: PDU
+            do {
+                withState = try PDU(json: stored, eventID: knock.eventID, version: knock.version)
+            } catch {
+                throw .invalidEvent("the knock does not decode: \(error)")
+            }
+            _ = try await writer.receive(ReceivedEvents(roomID: roomID, events: [withState], kind: .outOfRoom))
+        }
+    }
+
     public func leave(_ roomID: RoomID, user: UserID, via servers: [ServerName]) async throws(RoomError) {
         do {
             try await throughAny(of: servers, "leave", roomID) { server throws(RoomError) in
@@ -119,8 +136,8 @@ public struct FederatedMemberships: RemoteMemberships {
         throw .remoteUnavailable("Failed to \(action) the room through any server (\(failures.joined(separator: "; ")))")
     }
 
-    /// `make_<membership>` on `server`, the template signed here, `send_<membership>` (v2): the signed event, the room's
-    /// version and the answer.
+    /// `make_<membership>` on `server`, the template signed here, `send_<membership>` (v2; `send_knock` has only v1):
+    /// the signed event, the room's version and the answer.
     private func handshake(
         _ membership: String, roomID: RoomID, user: UserID, content: JSONValue, through server: ServerName
     ) async throws(RoomError) -> (event: PDU, version: RoomVersion, answer: JSONValue) {
@@ -144,7 +161,9 @@ public struct FederatedMemberships: RemoteMemberships {
         let event = try sign(template["event"], membership: membership, content: content, roomID: roomID, user: user, version: version)
         do {
             let answer = try await client.send(
-                .PUT, "/_matrix/federation/v2/send_\(membership)/\(room)/\(FederationTarget.encoded(event.eventID.rawValue))", to: server,
+                .PUT,
+                "/_matrix/federation/\(membership == Membership.knock ? "v1" : "v2")/send_\(membership)/\(room)/\(FederationTarget.encoded(event.eventID.rawValue))",
+                to: server,
                 content: event.json
             )
             return (event, version, answer)

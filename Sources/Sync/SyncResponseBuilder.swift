@@ -44,7 +44,7 @@ struct SyncResponseBuilder: Sendable {
     }
 
     static func empty(next: SyncToken) -> JSONValue {
-        ["next_batch": .string(next.description), "rooms": ["join": [:], "invite": [:], "leave": [:]], "account_data": ["events": []]]
+        ["next_batch": .string(next.description), "rooms": ["join": [:], "invite": [:], "knock": [:], "leave": [:]], "account_data": ["events": []]]
     }
 
     func build() async throws(RoomError) -> Response {
@@ -77,6 +77,7 @@ struct SyncResponseBuilder: Sendable {
         }
         var join: JSONObject = [:]
         var invite: JSONObject = [:]
+        var knock: JSONObject = [:]
         var leave: JSONObject = [:]
         var lazySent: [RoomID: Set<StateKey>] = [:]
         for (record, section) in zip(memberships, sections) {
@@ -85,14 +86,15 @@ struct SyncResponseBuilder: Sendable {
                 if !sent.isEmpty { lazySent[record.roomID] = sent }
                 join[record.roomID.rawValue] = room
             case .invite(let room): invite[record.roomID.rawValue] = room
+            case .knock(let room): knock[record.roomID.rawValue] = room
             case .leave(let room): leave[record.roomID.rawValue] = room
             case nil: continue
             }
         }
-        let isEmpty = join.isEmpty && invite.isEmpty && leave.isEmpty && roomAccountData.global.isEmpty && presenceEvents.isEmpty
+        let isEmpty = join.isEmpty && invite.isEmpty && knock.isEmpty && leave.isEmpty && roomAccountData.global.isEmpty && presenceEvents.isEmpty
         let json: JSONValue = [
             "next_batch": .string(upTo.description),
-            "rooms": ["join": .object(join), "invite": .object(invite), "leave": .object(leave)],
+            "rooms": ["join": .object(join), "invite": .object(invite), "knock": .object(knock), "leave": .object(leave)],
             "account_data": ["events": .array(roomAccountData.global)],
             "presence": ["events": .array(presenceEvents)],
         ]
@@ -116,10 +118,11 @@ struct SyncResponseBuilder: Sendable {
     private enum RoomSection: Sendable {
         case join(JSONValue, lazySent: Set<StateKey>)
         case invite(JSONValue)
+        case knock(JSONValue)
         case leave(JSONValue)
     }
 
-    /// The room's entry in `join`, `invite` or `leave`, or `nil` when the response leaves the room out.
+    /// The room's entry in `join`, `invite`, `knock` or `leave`, or `nil` when the response leaves the room out.
     private func section(for record: MembershipRecord, context: SectionContext) async throws(RoomError) -> RoomSection? {
         let sinceEvents = context.sinceEvents.map { events(in: record.roomID, $0) }
         let changedSince = sinceEvents.map { record.streamOrdering > $0 } ?? true
@@ -140,6 +143,8 @@ struct SyncResponseBuilder: Sendable {
         case Membership.invite where changedSince:
             guard try await !ignored.hidesInvite(record, timeline: sources.timeline) else { return nil }
             return .invite(["invite_state": ["events": .array(try await strippedState(record))]])
+        case Membership.knock where changedSince:
+            return .knock(["knock_state": ["events": .array(try await strippedState(record))]])
         case Membership.leave, Membership.ban:
             guard changedSince, !record.forgotten, sinceEvents != nil || request.filter.includeLeave || context.removed.contains(record.roomID)
             else { return nil }
@@ -288,13 +293,16 @@ struct SyncResponseBuilder: Sendable {
         return try await RoomError.catching { try await sources.timeline.events(Array(ids.values)) }
     }
 
-    /// The stripped state an invitee sees: the room's identifying state plus the invite itself. An invite to a room
-    /// held elsewhere carries what the inviting server sent (`unsigned.invite_room_state`).
+    /// The stripped state an invitee or a knocker sees: the room's identifying state plus the membership itself. For
+    /// a room held elsewhere, what its server sent (`unsigned.invite_room_state`, `unsigned.knock_room_state`).
     private func strippedState(_ record: MembershipRecord) async throws(RoomError) -> [JSONValue] {
-        if let invite = try await RoomError.catching({ try await sources.timeline.event(record.eventID) }),
-            let json = try? JSONValue.parse(invite.json), let carried = json["unsigned"]?["invite_room_state"]?.arrayValue
+        if let membership = try await RoomError.catching({ try await sources.timeline.event(record.eventID) }),
+            let json = try? JSONValue.parse(membership.json),
+            let carried = (json["unsigned"]?["invite_room_state"] ?? json["unsigned"]?["knock_room_state"])?.arrayValue
         {
-            return carried + [StrippedState.entry(type: invite.type, stateKey: invite.stateKey ?? "", sender: invite.sender, content: json["content"] ?? [:])]
+            return carried + [
+                StrippedState.entry(type: membership.type, stateKey: membership.stateKey ?? "", sender: membership.sender, content: json["content"] ?? [:])
+            ]
         }
         let state = try await stateEvents(record.roomID, atStream: record.streamOrdering)
         return state.compactMap { event in

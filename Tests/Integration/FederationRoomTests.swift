@@ -310,6 +310,42 @@ struct FederationRoomTests {
         }
     }
 
+    /// An Axon user knocks on a room Synapse holds (`make_knock`/`send_knock`): Synapse holds the knock, Alice's sync
+    /// lists the room under `knock` with the state Synapse sent, and once Bob invites her she joins.
+    @Test func anAxonUserKnocksOnASynapseRoom() async throws {
+        let ca = try await TestCertificateAuthority.make()
+        try await FederationPeers.withAxon(ca: ca) { axon in
+            let alice = try await SuiteClient.register(axon.clientURL, prefix: "alice", recordSecrets: true)
+            try await FederationPeers.withSynapse(ca: ca) { synapse in
+                let bob = try await SuiteClient.register(synapse.clientURL, prefix: "bob", recordSecrets: true)
+                let room = try #require(try await bob.ok("POST", "/createRoom", [
+                    "preset": "private_chat", "room_version": "10", "name": "Knock first",
+                    "initial_state": [["type": "m.room.join_rules", "state_key": "", "content": ["join_rule": "knock"]]],
+                ])["room_id"]?.stringValue)
+                let escaped = SuiteClient.escape(room)
+                let knocked = try await alice.call("POST", "/knock/\(escaped)?server_name=\(SuiteClient.escape(synapse.serverName))", ["reason": "let me in"])
+                #expect(knocked.status == 200 && knocked.json["room_id"]?.stringValue == room, "\(knocked)")
+                try await ClientReaderTests.eventually("Synapse holds Alice's knock") {
+                    let member = try await bob.call("GET", "/rooms/\(escaped)/state/m.room.member/\(SuiteClient.escape(alice.userID))")
+                    return member.json["membership"] == "knock"
+                }
+                let knockState = try await Self.freshSync(alice)["rooms"]?["knock"]?[room]?["knock_state"]?["events"]?.arrayValue ?? []
+                #expect(knockState.contains { $0["type"] == "m.room.name" && $0["content"]?["name"] == "Knock first" }, "\(knockState)")
+                #expect(knockState.contains { $0["type"] == "m.room.member" && $0["content"]?["membership"] == "knock" }, "\(knockState)")
+
+                _ = try await bob.ok("POST", "/rooms/\(escaped)/invite", ["user_id": .string(alice.userID)])
+                try await ClientReaderTests.eventually("Axon shows Alice the invite") {
+                    try await Self.freshSync(alice)["rooms"]?["invite"]?[room] != nil
+                }
+                let joined = try await alice.call("POST", "/join/\(escaped)?server_name=\(SuiteClient.escape(synapse.serverName))", [:])
+                #expect(joined.status == 200, "\(joined)")
+                try await ClientReaderTests.eventually("Synapse lists Alice as joined") {
+                    try await bob.ok("GET", "/rooms/\(escaped)/joined_members")["joined"]?[alice.userID] != nil
+                }
+            }
+        }
+    }
+
     @Test func invitesGoBothWays() async throws {
         let ca = try await TestCertificateAuthority.make()
         try await FederationPeers.withAxon(ca: ca) { axon in

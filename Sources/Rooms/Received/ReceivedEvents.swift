@@ -11,8 +11,9 @@ public struct ReceivedEvents: Sendable {
         /// This server's own join to a room held elsewhere (the only event), with the state the resident server
         /// answered with.
         case join(JoinedRoomState)
-        /// A local user's membership in a room this server does not hold (the only event): an invite, carrying the
-        /// room's stripped state in `unsigned.invite_room_state`, or the leave that rejects one. Stored apart from any
+        /// A local user's membership in a room this server does not hold (the only event): an invite or a knock,
+        /// carrying the room's stripped state in `unsigned.invite_room_state` or `unsigned.knock_room_state`, or the
+        /// leave that rejects or withdraws one. Stored apart from any
         /// room history, with the member's membership.
         case outOfRoom
         /// Older history of a room this server is in, fetched from another server (`/backfill`), oldest first: shown

@@ -85,15 +85,7 @@ public final class RoomService: Sendable {
     /// server is not in is joined through another server: `via` (the request's `server_name`/`via`), the servers
     /// another server's alias names, or the server in the room ID.
     public func join(_ target: String, user: UserID, guest: Bool = false, via: [ServerName] = []) async throws(RoomError) -> RoomID {
-        var servers = via
-        let roomID: RoomID
-        if target.hasPrefix("#"), let alias = try? RoomAlias(target), alias.serverName != serverName {
-            let located = try await aliases.remoteRoom(for: alias)
-            roomID = located.roomID
-            servers += located.servers
-        } else {
-            roomID = try await resolve(target)
-        }
+        let (roomID, servers) = try await locate(target, via: via)
         if try await store.membershipIfAny(of: user, in: roomID) == Membership.join { return roomID }
         try await chargeMembership(Membership.join, of: user, in: roomID, by: user)
         let content = await profiles.memberContent(Membership.join, of: user)
@@ -109,6 +101,16 @@ public final class RoomService: Sendable {
         }
         countJoin(in: roomID)
         return roomID
+    }
+
+    /// The room `target` (an ID or alias) names, and the servers to reach it through if it is held elsewhere: `via`,
+    /// plus those another server's alias names.
+    private func locate(_ target: String, via: [ServerName]) async throws(RoomError) -> (RoomID, [ServerName]) {
+        if target.hasPrefix("#"), let alias = try? RoomAlias(target), alias.serverName != serverName {
+            let located = try await aliases.remoteRoom(for: alias)
+            return (located.roomID, via + located.servers)
+        }
+        return (try await resolve(target), via)
     }
 
     /// Servers to reach a room this server does not hold through: `given`, the room ID's server, and the server of
@@ -128,12 +130,17 @@ public final class RoomService: Sendable {
         return servers
     }
 
-    /// Asks to join a room whose join rule allows knocking; by room ID or alias.
-    public func knock(_ target: String, user: UserID, reason: String?) async throws(RoomError) -> RoomID {
-        let roomID = try await resolve(target)
+    /// Asks to join a room whose join rule allows knocking; by room ID or alias. A room this server is not in is
+    /// knocked on through another server, found as for a join.
+    public func knock(_ target: String, user: UserID, reason: String?, via: [ServerName] = []) async throws(RoomError) -> RoomID {
+        let (roomID, servers) = try await locate(target, via: via)
         var content = await profiles.memberContent(Membership.knock, of: user)
         if let reason { content["reason"] = .string(reason) }
-        try await setMembership(Membership.knock, of: user, in: roomID, by: user, content: content)
+        if let remote, try await !RoomError.catching({ try await store.hasJoinedMember(of: serverName, in: roomID) }) {
+            try await remote.knock(roomID, user: user, content: content, via: try await remoteServers(for: user, in: roomID, adding: servers))
+        } else {
+            try await setMembership(Membership.knock, of: user, in: roomID, by: user, content: content)
+        }
         return roomID
     }
 

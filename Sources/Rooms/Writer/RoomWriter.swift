@@ -211,12 +211,13 @@ public actor RoomWriter {
         if let reason = stored.rejectedReason { .rejected(reason) } else if stored.softFailed { .softFailed } else { .accepted }
     }
 
-    /// Stores a local user's invite to a room held elsewhere (with its stripped state), or the leave rejecting it, as
-    /// an outlier, recording the member's membership so their sync shows it.
+    /// Stores a local user's invite to or knock on a room held elsewhere (with its stripped state), or the leave
+    /// rejecting or withdrawing it, as an outlier, recording the member's membership so their sync shows it.
     private func storeOutOfRoom(_ event: PDU) async throws(RoomError) -> ReceivedOutcome {
         guard event.hasType(EventType.member), let membership = event.membership,
-            [Membership.invite, Membership.leave].contains(where: { $0.hasSameBytes(as: membership) }), let member = event.stateKey
-        else { throw .badRequest("not an invite or a leave") }
+            [Membership.invite, Membership.knock, Membership.leave].contains(where: { $0.hasSameBytes(as: membership) }),
+            let member = event.stateKey
+        else { throw .badRequest("not an invite, a knock or a leave") }
         if try await RoomError.catching({ try await store.event(event.eventID) }) != nil {
             return ReceivedOutcome(eventID: event.eventID, status: .accepted, streamOrdering: nil, stateBefore: [:])
         }

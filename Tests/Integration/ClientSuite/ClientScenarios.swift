@@ -142,6 +142,13 @@ enum ClientScenarios {
             #expect(knocked["room_id"]?.stringValue == roomID)
             let member = try await alice.ok("GET", "/rooms/\(room)/state/m.room.member/\(SuiteClient.escape(bob.userID))")
             #expect(member["membership"] == "knock")
+            // The knocker's sync lists the room under `knock`, with its stripped state and the knock itself.
+            let knockState = try await bob.ok("GET", "/sync?timeout=0")["rooms"]?["knock"]?[roomID]?["knock_state"]?["events"]?.arrayValue ?? []
+            #expect(knockState.contains { $0["type"] == "m.room.join_rules" && $0["content"]?["join_rule"] == "knock" }, "\(knockState)")
+            #expect(
+                knockState.contains { $0["type"] == "m.room.member" && $0["state_key"]?.stringValue == bob.userID && $0["content"]?["membership"] == "knock" },
+                "\(knockState)"
+            )
             try await alice.ok("POST", "/rooms/\(room)/invite", ["user_id": .string(bob.userID)])
             try await bob.ok("POST", "/rooms/\(room)/join", [:])
             let closed = try await alice.createRoom(["preset": "private_chat"])
