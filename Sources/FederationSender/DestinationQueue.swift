@@ -3,14 +3,23 @@ import Logging
 import MatrixTypes
 import NIOHTTP1
 
+/// A local event queued for a destination, with where it stands in the events stream.
+struct QueuedPDU: Sendable {
+    var json: JSONValue
+    var roomID: String
+    var streamOrdering: Int64
+}
+
 /// The PDUs and EDUs waiting for one destination, sent as transactions one at a time (the spec allows one in flight
 /// per destination), at most 50 PDUs and 100 EDUs each, in the order they were written. A failed transaction is retried after a
-/// pause that doubles up to ten minutes, or as soon as the destination is heard from (`wake()`).
+/// pause that doubles up to ten minutes, or as soon as the destination is heard from (`wake()`). Each acknowledged
+/// transaction's PDUs are reported (`delivered`), so a restarted sender knows what to catch the destination up on.
 actor DestinationQueue {
     let destination: ServerName
     private let send: @Sendable (_ txnID: String, _ pdus: [JSONValue], _ edus: [JSONValue]) async throws(FederationRequestError) -> Void
+    private let delivered: @Sendable ([QueuedPDU]) async -> Void
     private let logger: Logger
-    private var pending: [JSONValue] = []
+    private var pending: [QueuedPDU] = []
     private var pendingEDUs: [JSONValue] = []
     /// What capacity dropped from the front since the transaction in flight was taken (it came from its front).
     private var droppedPDUs = 0
@@ -35,15 +44,17 @@ actor DestinationQueue {
 
     init(
         destination: ServerName, transactionPrefix: String, logger: Logger,
+        delivered: @escaping @Sendable ([QueuedPDU]) async -> Void = { _ in },
         send: @escaping @Sendable (_ txnID: String, _ pdus: [JSONValue], _ edus: [JSONValue]) async throws(FederationRequestError) -> Void
     ) {
         self.destination = destination
         self.transactionPrefix = transactionPrefix
         self.logger = logger
+        self.delivered = delivered
         self.send = send
     }
 
-    func enqueue(pdus: [JSONValue] = [], edus: [JSONValue] = []) {
+    func enqueue(pdus: [QueuedPDU] = [], edus: [JSONValue] = []) {
         pending += pdus
         pendingEDUs += edus
         if pending.count > Self.capacity {
@@ -76,9 +87,10 @@ actor DestinationQueue {
             (droppedPDUs, droppedEDUs) = (0, 0)
             nextTransaction += 1
             do {
-                try await send("\(transactionPrefix)\(nextTransaction)", pdus, edus)
+                try await send("\(transactionPrefix)\(nextTransaction)", pdus.map(\.json), edus)
                 taken(pdus: pdus.count, edus: edus.count)
                 backoff = nil
+                if !pdus.isEmpty { await delivered(pdus) }
             } catch {
                 if Self.isPermanent(error) {
                     logger.warning("a server refused a transaction; its contents are dropped", metadata: ["destination": "\(destination)", "error": "\(error)"])

@@ -14,13 +14,21 @@ import Synchronization
 /// own server), one `DestinationQueue` per destination. Local users' typing and public read receipts go the same way
 /// as EDUs, from the bus's notices. With several senders (`federation_sender_instances`) each serves the
 /// destinations that hash to it.
+///
+/// Queues live in memory; what a restart must not lose is in the database (`CatchUpTable`): where the sender stands
+/// in the events stream, and per destination and room the newest event queued and the newest acknowledged. A
+/// restarted sender reads what was written while it was down without queueing it, then sends each destination the
+/// newest event of every room it has not acknowledged, and the destination fetches the rest (`get_missing_events`),
+/// as Synapse catches a destination up.
 public final class FederationSender: Sendable {
+    let database: any Database
     let store: RoomStore
     let bus: any ReplicationBus
     let receipts: ReceiptService
     let client: FederationClient
     let serverName: ServerName
     let shard: (index: Int, count: Int)
+    let instance: String
     let logger: Logger
     private let queues = Mutex<[ServerName: DestinationQueue]>([:])
     /// The local users last announced typing in each room, to tell who stopped.
@@ -29,12 +37,19 @@ public final class FederationSender: Sendable {
 
     /// Events read from the stream at once.
     static let batchSize = 200
+    /// How often the stream position is recorded when nothing was queued (a server alone in its rooms), so a restart
+    /// does not read far back.
+    static let idlePositionInterval: Duration = .seconds(10)
+    /// Rooms caught up at once after a restart.
+    static let catchUpLimit = 10_000
 
     public init(
-        store: RoomStore, bus: any ReplicationBus, receipts: ReceiptService, client: FederationClient, serverName: ServerName,
-        instances: [String], instance: String, logger: Logger, clock: @Sendable () -> Int64 = currentMilliseconds
+        database: any Database, store: RoomStore, bus: any ReplicationBus, receipts: ReceiptService, client: FederationClient,
+        serverName: ServerName, instances: [String], instance: String, logger: Logger, clock: @Sendable () -> Int64 = currentMilliseconds
     ) {
+        self.database = database
         self.store = store
+        self.instance = instance
         self.bus = bus
         self.receipts = receipts
         self.client = client
@@ -122,22 +137,72 @@ public final class FederationSender: Sendable {
     }
 
     private func sendEvents() async {
-        var position = store.persistedUpTo
+        let now = store.persistedUpTo
+        var position: Int64
+        do {
+            position = try await database.read { connection in try CatchUpTable.position(instance: self.instance, in: connection) } ?? now
+        } catch {
+            logger.warning("reading where the sender stopped failed; starting from now", metadata: ["error": "\(error)"])
+            position = now
+        }
+        // What was written while this sender was down is recorded, not queued: the catch-up below sends each room's newest.
+        position = await follow(from: position, upTo: now, queueing: false)
+        await catchUp()
+        var lastRecorded = ContinuousClock.now
         for await upTo in store.positions() {
-            while position < upTo, !Task.isCancelled {
-                do {
-                    let events = try await store.timelineEvents(after: position, upTo: upTo, limit: Self.batchSize)
-                    try await send(events)
-                    position = events.count < Self.batchSize ? upTo : (events.last?.streamOrdering ?? upTo)
-                } catch {
-                    logger.warning("reading events to send failed", metadata: ["error": "\(error)"])
-                    try? await Task.sleep(for: .seconds(1))
-                }
-            }
+            position = await follow(from: position, upTo: upTo, queueing: true, lastRecorded: &lastRecorded)
         }
     }
 
-    private func send(_ events: [StoredEvent]) async throws(RoomStoreError) {
+    /// Takes the events in `(position, upTo]` in batches; returns where it got to.
+    private func follow(from start: Int64, upTo: Int64, queueing: Bool) async -> Int64 {
+        var lastRecorded = ContinuousClock.now - Self.idlePositionInterval
+        return await follow(from: start, upTo: upTo, queueing: queueing, lastRecorded: &lastRecorded)
+    }
+
+    private func follow(from start: Int64, upTo: Int64, queueing: Bool, lastRecorded: inout ContinuousClock.Instant) async -> Int64 {
+        var position = start
+        while position < upTo, !Task.isCancelled {
+            do {
+                let events = try await store.timelineEvents(after: position, upTo: upTo, limit: Self.batchSize)
+                let next = events.count < Self.batchSize ? upTo : (events.last?.streamOrdering ?? upTo)
+                let queued = try await send(events, queueing: queueing)
+                if !queued.isEmpty || ContinuousClock.now - lastRecorded >= Self.idlePositionInterval {
+                    try await database.write { transaction in
+                        try CatchUpTable.record(queued, position: next, instance: self.instance, in: transaction)
+                    }
+                    lastRecorded = ContinuousClock.now
+                }
+                position = next
+            } catch {
+                logger.warning("reading events to send failed", metadata: ["error": "\(error)"])
+                try? await Task.sleep(for: .seconds(1))
+            }
+        }
+        return position
+    }
+
+    /// Queues, for each destination behind in a room, the room's newest event queued for it.
+    private func catchUp() async {
+        do {
+            let behind = try await database.read { connection in try CatchUpTable.behind(limit: Self.catchUpLimit, in: connection) }
+            for entry in behind {
+                guard let destination = try? ServerName(entry.destination), serves(destination),
+                    let event = try await store.timelineEvents(after: entry.ordering - 1, upTo: entry.ordering, limit: 1).first,
+                    let json = try? JSONValue.parse(event.json)
+                else { continue }
+                await queue(for: destination).enqueue(pdus: [QueuedPDU(json: json, roomID: entry.roomID, streamOrdering: entry.ordering)])
+            }
+            if !behind.isEmpty { logger.info("catching destinations up", metadata: ["rooms": "\(behind.count)"]) }
+        } catch {
+            logger.warning("catching destinations up failed", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Works out each event's destinations and queues it for them (unless `queueing` is off); returns the newest
+    /// event queued per destination and room.
+    private func send(_ events: [StoredEvent], queueing: Bool) async throws(RoomStoreError) -> [CatchUpTable.Queued] {
+        var newest: [String: CatchUpTable.Queued] = [:]
         var servers: [RoomID: Set<ServerName>] = [:]
         for event in events where event.sender.serverName == serverName {
             if servers[event.roomID] == nil {
@@ -151,17 +216,33 @@ public final class FederationSender: Sendable {
             destinations.remove(serverName)
             guard !destinations.isEmpty, let json = try? JSONValue.parse(event.json) else { continue }
             for destination in destinations where serves(destination) {
-                await queue(for: destination).enqueue(pdus: [json])
+                if queueing {
+                    await queue(for: destination).enqueue(
+                        pdus: [QueuedPDU(json: json, roomID: event.roomID.rawValue, streamOrdering: event.streamOrdering)]
+                    )
+                }
+                let key = "\(destination.rawValue) \(event.roomID.rawValue)"
+                newest[key] = CatchUpTable.Queued(destination: destination.rawValue, roomID: event.roomID.rawValue, ordering: event.streamOrdering)
             }
         }
+        return Array(newest.values)
     }
 
     private func queue(for destination: ServerName) -> DestinationQueue {
         queues.withLock { queues in
             if let queue = queues[destination] { return queue }
-            let (client, origin) = (client, serverName)
-            let queue = DestinationQueue(destination: destination, transactionPrefix: transactionPrefix, logger: logger) {
-                txnID, pdus, edus throws(FederationRequestError) in
+            let (client, origin, database, logger) = (client, serverName, database, logger)
+            let queue = DestinationQueue(
+                destination: destination, transactionPrefix: transactionPrefix, logger: logger,
+                delivered: { pdus in
+                    let acknowledged = pdus.map { CatchUpTable.Queued(destination: destination.rawValue, roomID: $0.roomID, ordering: $0.streamOrdering) }
+                    do {
+                        try await database.write { transaction in try CatchUpTable.delivered(acknowledged, in: transaction) }
+                    } catch {
+                        logger.warning("recording a delivered transaction failed", metadata: ["destination": "\(destination)", "error": "\(error)"])
+                    }
+                }
+            ) { txnID, pdus, edus throws(FederationRequestError) in
                 _ = try await client.send(
                     .PUT, "/_matrix/federation/v1/send/\(FederationTarget.encoded(txnID))", to: destination,
                     content: [

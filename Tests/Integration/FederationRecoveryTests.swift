@@ -130,4 +130,42 @@ struct FederationRecoveryTests {
             }
         }
     }
+
+    /// Axon restarts while Synapse is down, losing its queues: the restarted sender sends Synapse the room's newest
+    /// event it had not acknowledged, and Synapse fetches the rest (`get_missing_events`).
+    @Test func anAxonRestartedWhileSynapseWasDownCatchesItUp() async throws {
+        let ca = try await TestCertificateAuthority.make()
+        try await FederationPeers.withAxon(ca: ca) { axon in
+            let alice = try await SuiteClient.register(axon.clientURL, prefix: "alice", recordSecrets: true)
+            let room = try #require(try await alice.ok("POST", "/createRoom", ["preset": "public_chat"])["room_id"]?.stringValue)
+            try await FederationPeers.withSynapse(ca: ca) { synapse in
+                let bob = try await SuiteClient.register(synapse.clientURL, prefix: "bob", recordSecrets: true)
+                _ = try await bob.ok("POST", "/join/\(SuiteClient.escape(room))?server_name=\(SuiteClient.escape(axon.serverName))", [:])
+                _ = try await alice.ok("PUT", "/rooms/\(SuiteClient.escape(room))/send/m.room.message/before", ["msgtype": "m.text", "body": "before"])
+                try await ClientReaderTests.eventually("Synapse has the first message") {
+                    try await Self.messages(from: alice.userID, bob, room) == 1
+                }
+                await synapse.process.stop()
+                for index in 1...4 {
+                    _ = try await alice.ok("PUT", "/rooms/\(SuiteClient.escape(room))/send/m.room.message/q\(index)", [
+                        "msgtype": "m.text", "body": .string("while you were away \(index)"),
+                    ])
+                }
+                axon.process.child.signal(SIGKILL)
+                _ = await axon.process.child.waitForExit()
+                let restarted = try axon.restart()
+                try await restarted.whileRunning {
+                    try await restarted.waitUntilHealthy()
+                    let again = try synapse.restart()
+                    try await again.whileRunning {
+                        try await again.waitUntilHealthy(timeout: .seconds(90))
+                        try await ClientReaderTests.eventually("Synapse has everything Alice sent", timeout: .seconds(90)) {
+                            try await Self.messages(from: alice.userID, bob, room) == 5
+                        }
+                    }
+                }
+                #expect(restarted.log.contains("catching destinations up"), "the restarted sender caught Synapse up")
+            }
+        }
+    }
 }

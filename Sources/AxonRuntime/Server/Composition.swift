@@ -96,7 +96,7 @@ public struct Composition: Sendable {
             config.worker.federationSenderInstances.contains(config.worker.instanceName)
         {
             let outbound = FederationSender(
-                store: streams.store, bus: streams.bus, receipts: streams.receipts, client: federation.client, serverName: serverName,
+                database: database, store: streams.store, bus: streams.bus, receipts: streams.receipts, client: federation.client, serverName: serverName,
                 instances: config.worker.federationSenderInstances, instance: config.worker.instanceName, logger: logger
             )
             sender = outbound

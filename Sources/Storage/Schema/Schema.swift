@@ -55,5 +55,6 @@ extension Schema {
         .v10OpenIDAndErasure,
         .v11Federation,
         .v12BackwardExtremities,
+        .v13FederationCatchUp,
     ])
 }
