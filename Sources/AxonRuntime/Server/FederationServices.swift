@@ -5,10 +5,12 @@ import Logging
 import MatrixHTTP
 import MatrixCrypto
 import MatrixTypes
+import NIOHTTP1
 import RoomFederation
 
 /// This process's side of federation: the transport with the outbound address policy and TLS trust from the config,
-/// server-name resolution, the client, other servers' keys (fetched through it), and the check of inbound signatures.
+/// server-name resolution, the client, other servers' keys (asked of the `trusted_key_servers`, then of each server,
+/// through the client), and the check of inbound signatures.
 struct FederationServices: Sendable {
     /// Requests to other servers, signed as this server.
     let client: FederationClient
@@ -37,9 +39,17 @@ struct FederationServices: Sendable {
         let lookup = WellKnownServerLookup(transport: transport)
         let resolver = ServerNameResolver(lookUp: { await lookup.lookUp($0) })
         let client = FederationClient(serverName: serverName, signingKey: signingKey, resolver: resolver, transport: transport)
-        let keys = RemoteServerKeys(
-            fetch: { server in try await client.get("/_matrix/key/v2/server", from: server, signed: false) }, logger: logger
+        let notaries = config.keys.trustedKeyServers.compactMap { trusted -> TrustedNotary? in
+            guard let name = try? ServerName(trusted.serverName) else { return nil }
+            let verifyKeys = (trusted.verifyKeys ?? [:]).compactMap { keyID, base64 in try? VerifyKey(keyID: keyID, base64: base64) }
+            return TrustedNotary(serverName: name, verifyKeys: verifyKeys)
+        }
+        let sources = ServerKeySources(
+            notaries: notaries,
+            query: { notary, body in try await client.send(.POST, "/_matrix/key/v2/query", to: notary, content: body) },
+            direct: { server in try await client.get("/_matrix/key/v2/server", from: server, signed: false) }
         )
+        let keys = RemoteServerKeys(fetch: { server in try await sources.fetch(server) }, logger: logger)
         self.client = client
         self.keys = keys
         let limits = config.rateLimits.federation
