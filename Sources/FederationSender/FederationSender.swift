@@ -132,8 +132,12 @@ public final class FederationSender: Sendable {
 
     /// The other servers with a user joined to `room` that this sender serves.
     private func destinations(of room: RoomID) async throws(RoomStoreError) -> [ServerName] {
-        let joined = try await store.members(of: room, membership: "join")
-        return Set(joined.map(\.serverName)).filter { $0 != serverName && serves($0) }.sorted { $0.rawValue < $1.rawValue }
+        try await joinedServers(of: room).filter { $0 != serverName && serves($0) }.sorted { $0.rawValue < $1.rawValue }
+    }
+
+    /// The servers with a user joined to `room`, this one included.
+    private func joinedServers(of room: RoomID) async throws(RoomStoreError) -> Set<ServerName> {
+        Set(try await store.members(of: room, membership: "join").map(\.serverName))
     }
 
     private func sendEvents() async {
@@ -205,10 +209,7 @@ public final class FederationSender: Sendable {
         var newest: [String: CatchUpTable.Queued] = [:]
         var servers: [RoomID: Set<ServerName>] = [:]
         for event in events where event.sender.serverName == serverName {
-            if servers[event.roomID] == nil {
-                let joined = try await store.members(of: event.roomID, membership: "join")
-                servers[event.roomID] = Set(joined.map(\.serverName))
-            }
+            if servers[event.roomID] == nil { servers[event.roomID] = try await joinedServers(of: event.roomID) }
             var destinations = servers[event.roomID] ?? []
             if event.type.hasSameBytes(as: "m.room.member"), let member = event.stateKey.flatMap({ try? UserID($0) }) {
                 destinations.insert(member.serverName)

@@ -45,12 +45,7 @@ struct ReceivedEventAssessment {
         let stateAfter: StateAfter = if let base, changes.isEmpty { .sameAs(base) } else { .changed(base: base, changes: changes) }
         let rejectedReason: String? = if case .rejected(let reason) = status { reason } else { nil }
         let takesEffect = status == .accepted
-        let json: [UInt8]
-        do {
-            json = try event.json.canonicalEncoded(for: version)
-        } catch {
-            throw .invalidEvent("\(error)")
-        }
+        let json = try event.storedBytes()
         var stored = NewEvent(
             eventID: event.eventID, roomID: event.roomID, type: event.type, stateKey: event.stateKey, sender: event.sender,
             depth: event.depth, json: json, rejectedReason: rejectedReason, softFailed: status == .softFailed,

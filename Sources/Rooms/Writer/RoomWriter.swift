@@ -116,7 +116,7 @@ public actor RoomWriter {
         if let key = join.stateMapKey { stateAfter[key] = join.eventID }
         var joinEvent = NewEvent(
             eventID: join.eventID, roomID: join.roomID, type: join.type, stateKey: join.stateKey, sender: join.sender, depth: join.depth,
-            json: try Self.encoded(join), prevEvents: join.prevEventIDs, stateAfter: .changed(base: nil, changes: stateAfter),
+            json: try join.storedBytes(), prevEvents: join.prevEventIDs, stateAfter: .changed(base: nil, changes: stateAfter),
             membership: join.membership
         )
         joinEvent.replacesExtremities = true
@@ -146,7 +146,7 @@ public actor RoomWriter {
         for event in events.sorted(by: { ($0.depth, $0.eventID) < ($1.depth, $1.eventID) }) where !stored.contains(event.eventID) {
             outliers.append(NewEvent(
                 eventID: event.eventID, roomID: event.roomID, type: event.type, stateKey: event.stateKey, sender: event.sender,
-                depth: event.depth, json: try Self.encoded(event), outlier: true, prevEvents: [], stateAfter: nil
+                depth: event.depth, json: try event.storedBytes(), outlier: true, prevEvents: [], stateAfter: nil
             ))
         }
         return outliers
@@ -223,7 +223,7 @@ public actor RoomWriter {
         }
         var stored = NewEvent(
             eventID: event.eventID, roomID: event.roomID, type: event.type, stateKey: member, sender: event.sender, depth: event.depth,
-            json: try Self.encoded(event), outlier: true, prevEvents: [], stateAfter: nil
+            json: try event.storedBytes(), outlier: true, prevEvents: [], stateAfter: nil
         )
         stored.adoptedMemberships = [AdoptedMembership(userID: member, membership: membership, eventID: event.eventID)]
         let ordering: Int64
@@ -237,13 +237,6 @@ public actor RoomWriter {
         return ReceivedOutcome(eventID: event.eventID, status: .accepted, streamOrdering: ordering, stateBefore: [:])
     }
 
-    private static func encoded(_ event: PDU) throws(RoomError) -> [UInt8] {
-        do {
-            return try event.json.canonicalEncoded(for: event.version)
-        } catch {
-            throw .invalidEvent("\(error)")
-        }
-    }
 
     /// Adds received events one transaction each, so each one's state is stored before the next is checked.
     private func add(_ received: ReceivedEvents) async throws(RoomError) -> [ReceivedOutcome] {
@@ -461,12 +454,7 @@ public actor RoomWriter {
         let forkChanges = snapshot?.fork?.changes ?? [:]
         var next = snapshot ?? RoomSnapshot(roomID: event.roomID, version: version, state: [:], extremities: [])
         next.apply(event)
-        let json: [UInt8]
-        do {
-            json = try event.json.canonicalEncoded(for: event.version)
-        } catch {
-            throw .invalidEvent("\(error)")
-        }
+        let json = try event.storedBytes()
         let stateAfter: StateAfter =
             if let key = event.stateMapKey {
                 .changed(base: base, changes: forkChanges.merging([key: event.eventID]) { _, new in new })
