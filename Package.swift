@@ -106,7 +106,7 @@ let package = Package(
         .target(
             name: "RoomFederation",
             dependencies: [
-                "MatrixTypes", "MatrixCrypto", "EventAuth", "Storage", "RoomStore", "Rooms", "Federation", "Typing", "Receipts", logging,
+                "MatrixTypes", "MatrixCrypto", "EventAuth", "Storage", "RoomStore", "Rooms", "Federation", "Typing", "Receipts", "Presence", logging,
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: strict

@@ -11,8 +11,8 @@ import Synchronization
 /// Sends the events this server's users write to every other server in their rooms. It follows the events stream
 /// from where it stands when it starts, takes each event that joined a room's timeline and was sent by a local
 /// user, and queues it for each server with a user joined to the room (and, for a membership change, the member's
-/// own server), one `DestinationQueue` per destination. Local users' typing and public read receipts go the same way
-/// as EDUs, from the bus's notices. With several senders (`federation_sender_instances`) each serves the
+/// own server), one `DestinationQueue` per destination. Local users' typing, public read receipts and presence go the
+/// same way as EDUs, from the bus's notices (presence to every server sharing a room with the user). With several senders (`federation_sender_instances`) each serves the
 /// destinations that hash to it.
 ///
 /// Queues live in memory; what a restart must not lose is in the database (`CatchUpTable`): where the sender stands
@@ -82,10 +82,14 @@ public final class FederationSender: Sendable {
     private func sendEphemeral() async {
         let (notices, continuation) = AsyncStream<StreamNotice>.makeStream(bufferingPolicy: .bufferingNewest(10_000))
         bus.subscribe { notice in
-            if notice.stream == .typing || notice.stream == .receipts { continuation.yield(notice) }
+            if [.typing, .receipts, .presence].contains(notice.stream) { continuation.yield(notice) }
         }
         await withTaskCancellationHandler {
             for await notice in notices {
+                if case (.presence, .presence(_, let row)?) = (notice.stream, notice.row), let user = notice.users.first {
+                    await sendPresence(of: user, row)
+                    continue
+                }
                 guard let room = notice.roomID else { continue }
                 let edus: [JSONValue]
                 switch (notice.stream, notice.row) {
@@ -99,6 +103,19 @@ public final class FederationSender: Sendable {
         } onCancel: {
             continuation.finish()
         }
+    }
+
+    /// An `m.presence` EDU with a local `user`'s presence, for every server sharing a room with them.
+    private func sendPresence(of user: UserID, _ row: PresenceRow) async {
+        guard user.serverName == serverName else { return }
+        var update = row.content(now: currentMilliseconds())
+        update["user_id"] = .string(user.rawValue)
+        let edu: JSONValue = ["edu_type": "m.presence", "content": ["push": [.object(update)]]]
+        var destinations: Set<ServerName> = []
+        for room in (try? await store.rooms(of: user, membership: "join")) ?? [] {
+            destinations.formUnion((try? await self.destinations(of: room)) ?? [])
+        }
+        for destination in destinations { await queue(for: destination).enqueue(edus: [edu]) }
     }
 
     /// `m.typing` EDUs for the local users who started or stopped typing in `room`, now that `users` are typing.

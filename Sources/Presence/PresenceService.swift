@@ -11,8 +11,6 @@ import Synchronization
 /// does not write presence holds a copy, kept from the writer's notices (`follow`).
 public final class PresenceService: PresenceSource {
     public static let states: Set<String> = ["online", "unavailable", "offline"]
-    /// How recently an online user must have been active to count as `currently_active` (Synapse's granularity).
-    static let currentlyActiveWindow: Int64 = 60_000
 
     private struct Entry {
         var presence: String
@@ -87,6 +85,21 @@ public final class PresenceService: PresenceSource {
         try await update(user) { $0.presence = presence }
     }
 
+    /// Another server's user's presence as their server reported it (an `m.presence` EDU): taken for a user joined
+    /// to a room held here, their last activity `lastActiveAgo` milliseconds before now.
+    public func remote(
+        _ presence: String, statusMessage: String?, lastActiveAgo: Int64?, user: UserID
+    ) async throws(PresenceError) {
+        guard enabled, Self.states.contains(where: { $0.hasSameBytes(as: presence) }) else { return }
+        guard try await !joinedRooms(of: user).isEmpty else { return }
+        let now = clock()
+        try await update(user, refreshingActivity: false) { entry in
+            entry.presence = presence
+            entry.statusMessage = statusMessage
+            if let lastActiveAgo { entry.lastActive = now - max(lastActiveAgo, 0) }
+        }
+    }
+
     /// `GET /presence/{userId}/status` as `viewer` sees it: their own, or that of someone sharing a room with them.
     public func status(of user: UserID, viewer: UserID) async throws(PresenceError) -> JSONObject {
         guard enabled else { return ["presence": "offline"] }
@@ -118,27 +131,22 @@ public final class PresenceService: PresenceSource {
             .map { user, entry in ["type": "m.presence", "sender": .string(user.rawValue), "content": .object(content(entry, now: now))] }
     }
 
-    /// Synapse's format: `last_active_ago` only once the user was online, `currently_active` only while online.
     private func content(_ entry: Entry?, now: Int64) -> JSONObject {
         guard let entry else { return ["presence": "offline"] }
-        var content: JSONObject = ["presence": .string(entry.presence)]
-        if entry.lastActive > 0 { content["last_active_ago"] = .integer(max(now - entry.lastActive, 0)) }
-        if let message = entry.statusMessage, !message.isEmpty { content["status_msg"] = .string(message) }
-        if entry.presence == "online" { content["currently_active"] = .bool(now - entry.lastActive < Self.currentlyActiveWindow) }
-        return content
+        return PresenceRow(presence: entry.presence, statusMessage: entry.statusMessage, lastActive: entry.lastActive).content(now: now)
     }
 
-    /// Applies `change`, refreshing the last-active time while online, and announces a visible change to the user
-    /// and their rooms' members.
-    private func update(_ user: UserID, _ change: (inout Entry) -> Void) async throws(PresenceError) {
+    /// Applies `change`, refreshing the last-active time while online (for a local user), and announces a visible
+    /// change to the user and their rooms' members.
+    private func update(_ user: UserID, refreshingActivity: Bool = true, _ change: (inout Entry) -> Void) async throws(PresenceError) {
         guard enabled else { return }
         let now = clock()
         let changed = state.withLock { state -> (position: Int64, epoch: Int64, entry: Entry)? in
             let old = state.entries[user]
             var entry = old ?? Entry(presence: "offline", statusMessage: nil, lastActive: 0, changed: 0)
             change(&entry)
-            if entry.presence == "online" { entry.lastActive = now }
-            let wasActive = old.map { $0.presence == "online" && now - $0.lastActive < Self.currentlyActiveWindow } ?? false
+            if refreshingActivity, entry.presence == "online" { entry.lastActive = now }
+            let wasActive = old.map { $0.presence == "online" && now - $0.lastActive < PresenceRow.currentlyActiveWindow } ?? false
             let visible = old == nil || old?.presence != entry.presence || Self.bytes(old?.statusMessage) != Self.bytes(entry.statusMessage)
                 || (entry.presence == "online" && !wasActive)
             if visible {

@@ -59,6 +59,19 @@ public struct PresenceRow: Sendable, Equatable {
         self.statusMessage = statusMessage
         self.lastActive = lastActive
     }
+
+    /// How recently an online user must have been active to count as `currently_active` (Synapse's granularity).
+    public static let currentlyActiveWindow: Int64 = 60_000
+
+    /// The presence as clients and other servers read it, in Synapse's format: `last_active_ago` only once the user
+    /// was online, `status_msg` when set, `currently_active` only while online.
+    public func content(now: Int64) -> JSONObject {
+        var content: JSONObject = ["presence": .string(presence)]
+        if lastActive > 0 { content["last_active_ago"] = .integer(max(now - lastActive, 0)) }
+        if let statusMessage, !statusMessage.isEmpty { content["status_msg"] = .string(statusMessage) }
+        if presence == "online" { content["currently_active"] = .bool(now - lastActive < Self.currentlyActiveWindow) }
+        return content
+    }
 }
 
 /// Carries stream notices between writers and readers: an in-process call in the monolith, Redis between workers.

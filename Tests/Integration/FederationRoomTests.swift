@@ -160,6 +160,18 @@ struct FederationRoomTests {
                     try await Self.ephemeral(alice, room, "m.receipt").contains { $0["content"]?[alicesMessage]?["m.read"]?[bob.userID] != nil }
                 }
 
+                // Presence goes both ways as EDUs, to servers sharing a room with the user.
+                _ = try await alice.ok("PUT", "/presence/\(SuiteClient.escape(alice.userID))/status", ["presence": "online", "status_msg": "on Axon"])
+                try await ClientReaderTests.eventually("Synapse shows Alice's presence") {
+                    let status = try await bob.ok("GET", "/presence/\(SuiteClient.escape(alice.userID))/status")
+                    return status["presence"] == "online" && status["status_msg"] == "on Axon"
+                }
+                _ = try await bob.ok("PUT", "/presence/\(SuiteClient.escape(bob.userID))/status", ["presence": "unavailable", "status_msg": "on Synapse"])
+                try await ClientReaderTests.eventually("Axon shows Bob's presence") {
+                    let status = try await alice.ok("GET", "/presence/\(SuiteClient.escape(bob.userID))/status")
+                    return status["presence"] == "unavailable" && status["status_msg"] == "on Synapse"
+                }
+
                 try await Self.concurrentPowerLevelChangesResolveAlike(alice: alice, bob: bob, room: room)
 
                 // A room whose server ACL denies Synapse's host refuses its user's join.

@@ -78,13 +78,13 @@ public struct Composition: Sendable {
         self.federation = federation
         var roomRoutes: [Route] = []
         var writer: (any EventWriting)?
-        var typing: TypingService?
+        var ephemeral: (typing: TypingService, presence: PresenceService)?
         if let streams, role == .eventPersister {
             roomRoutes = Self.persisterRoutes(config: config, streams: streams, serverName: serverName, signingKey: signingKey, logger: logger)
         } else if let streams, role != .federationSender {
             let eventWriter = Self.eventWriter(config: config, streams: streams, serverName: serverName, signingKey: signingKey, logger: logger)
             writer = eventWriter
-            (roomRoutes, typing) = Self.roomRoutes(
+            (roomRoutes, ephemeral) = Self.roomRoutes(
                 config: config, role: role, database: database, streams: streams, writer: eventWriter, serverName: serverName,
                 signingKey: signingKey, federation: federation, logger: logger
             )
@@ -109,7 +109,9 @@ public struct Composition: Sendable {
             if let streams, let writer {
                 let verifier = federation.verifier
                 // Typing and receipts are written by the main process alone; a federation receiver hands EDUs to it.
-                let mainEDUs = role == .main ? typing.map { EDUIntake(typing: $0, receipts: streams.receipts, store: streams.store, logger: logger) } : nil
+                let mainEDUs = role == .main ? ephemeral.map {
+                    EDUIntake(typing: $0.typing, receipts: streams.receipts, presence: $0.presence, store: streams.store, logger: logger)
+                } : nil
                 let edus: (any EDUReceiving)? =
                     mainEDUs ?? MainProcessClient(config: config, follower: streams.link?.follower, logger: logger)
                 let intake = TransactionIntake(
@@ -195,7 +197,7 @@ public struct Composition: Sendable {
     private static func roomRoutes(
         config: HomeserverConfig, role: ProcessRole, database: any Database, streams: ProcessStreams, writer: any EventWriting,
         serverName: ServerName, signingKey: SigningKey, federation: FederationServices?, logger: Logger
-    ) -> (routes: [Route], typing: TypingService) {
+    ) -> (routes: [Route], ephemeral: (typing: TypingService, presence: PresenceService)) {
         let bus = streams.bus
         let store = streams.store
         let users = UserLookup(database: database)
@@ -277,7 +279,7 @@ public struct Composition: Sendable {
             )
             + ReplicationRoutes.routes(presence: presence, secret: ReplicationSecret(config.worker.replicationSecret?.revealed))
             + FederationDirectoryRoutes.routes(directory, publicRoomsAllowed: config.server.allowPublicRoomsOverFederation)
-        return (routes, typing)
+        return (routes, (typing, presence))
     }
 
     /// The responder for one listener. The monolith (`main`) answers every role's routes.

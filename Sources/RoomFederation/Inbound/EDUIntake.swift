@@ -1,5 +1,6 @@
 public import Logging
 public import MatrixTypes
+public import Presence
 public import Receipts
 public import RoomStore
 public import Typing
@@ -12,23 +13,27 @@ public protocol EDUReceiving: Sendable {
 
 /// The EDUs of an inbound transaction that this version takes: typing notifications and public read receipts of the
 /// origin's users in rooms they are joined to here (a receipt only for an event of that room, at most 100 receipts
-/// per transaction). Others (presence, device lists, to-device) are dropped; so is any
+/// per transaction), and their presence (at most 100 users per transaction). Others (device lists, to-device) are
+/// dropped; so is any
 /// EDU about a user of another server than the origin, or about a room whose server ACL denies the origin.
 public struct EDUIntake: EDUReceiving {
     let typing: TypingService
     let receipts: ReceiptService
+    let presence: PresenceService
     let store: RoomStore
     let acls: ServerACLCheck
     let logger: Logger
 
     /// How long a remote user shows as typing without a refresh, as Synapse holds federated typing.
     static let typingTimeout: Int64 = 30_000
-    /// Receipts taken from one transaction at most.
+    /// Receipts, and users' presence, taken from one transaction at most.
     static let receiptLimit = 100
+    static let presenceLimit = 100
 
-    public init(typing: TypingService, receipts: ReceiptService, store: RoomStore, logger: Logger) {
+    public init(typing: TypingService, receipts: ReceiptService, presence: PresenceService, store: RoomStore, logger: Logger) {
         self.typing = typing
         self.receipts = receipts
+        self.presence = presence
         self.store = store
         self.acls = ServerACLCheck(store: store)
         self.logger = logger
@@ -38,8 +43,13 @@ public struct EDUIntake: EDUReceiving {
     /// denies the origin.
     public func take(_ edus: [JSONValue], from origin: ServerName) async {
         var receiptsLeft = Self.receiptLimit
+        var presenceLeft = Self.presenceLimit
         let acls = acls
         for edu in edus.prefix(TransactionIntake.eduLimit) {
+            if edu["edu_type"]?.stringValue == "m.presence" {
+                await takePresence(edu["content"]?["push"]?.arrayValue ?? [], from: origin, left: &presenceLeft)
+                continue
+            }
             await take(edu, from: origin, deniedIn: { room in (try? await acls.denies(origin, in: room)) ?? true }, receiptsLeft: &receiptsLeft)
         }
     }
@@ -79,6 +89,24 @@ public struct EDUIntake: EDUReceiving {
             }
         default:
             return
+        }
+    }
+
+    /// The origin's users' presence, each as they are now.
+    private func takePresence(_ updates: [JSONValue], from origin: ServerName, left: inout Int) async {
+        for update in updates {
+            guard left > 0 else { return }
+            guard let user = update["user_id"]?.stringValue.flatMap({ try? UserID($0) }), user.serverName == origin,
+                let state = update["presence"]?.stringValue
+            else { continue }
+            left -= 1
+            do {
+                try await presence.remote(
+                    state, statusMessage: update["status_msg"]?.stringValue, lastActiveAgo: update["last_active_ago"]?.integerValue, user: user
+                )
+            } catch {
+                logger.debug("dropped a presence EDU", metadata: ["user": "\(user)", "reason": "\(error)"])
+            }
         }
     }
 }
