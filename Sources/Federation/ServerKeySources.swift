@@ -16,7 +16,8 @@ public struct TrustedNotary: Sendable {
 /// Where other servers' key documents come from, in Synapse's order: each trusted notary (`POST
 /// /_matrix/key/v2/query`), then the server itself (`/_matrix/key/v2/server`). A notary's document counts only when
 /// the notary signed it with one of its keys; `RemoteServerKeys` then checks it as it checks a direct answer (it names
-/// the server and the server's own keys signed it), so a notary can withhold keys but not forge them.
+/// the server and the keys it lists signed it). A trusted notary is trusted fully, as in Synapse: it could list a key
+/// of its own making, which is why only configured notaries are asked.
 public struct ServerKeySources: Sendable {
     /// Asks `notary` the key query `body`.
     public typealias Query = @Sendable (_ notary: ServerName, _ body: JSONValue) async throws -> JSONValue

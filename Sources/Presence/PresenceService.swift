@@ -96,7 +96,8 @@ public final class PresenceService: PresenceSource {
         try await update(user, refreshingActivity: false) { entry in
             entry.presence = presence
             entry.statusMessage = statusMessage
-            if let lastActiveAgo { entry.lastActive = now - max(lastActiveAgo, 0) }
+            // Bounded to the epoch: an absurd value must not make the next subtraction overflow.
+            if let lastActiveAgo { entry.lastActive = now - min(max(lastActiveAgo, 0), max(now, 0)) }
         }
     }
 

@@ -4,6 +4,7 @@ public import MatrixTypes
 public import RoomStore
 public import Rooms
 import Storage
+import Synchronization
 
 /// Older history of a room from the other servers in it, for `/messages`: `/backfill` from the events the stored
 /// history is missing, each event checked (signatures, hashes), the state before those whose `prev_events` are not
@@ -16,6 +17,8 @@ public struct FederationBackfill: HistoryBackfill {
     let writer: any EventWriting
     let serverName: ServerName
     let logger: Logger
+    let attempts: BackfillAttempts
+    let clock: @Sendable () -> Int64
 
     /// Servers asked in turn before giving up on one fetch.
     static let serversTried = 5
@@ -24,7 +27,7 @@ public struct FederationBackfill: HistoryBackfill {
 
     public init(
         client: FederationClient, store: RoomStore, verifier: ReceivedPDUVerifier, writer: any EventWriting, serverName: ServerName,
-        logger: Logger
+        logger: Logger, clock: @escaping @Sendable () -> Int64 = currentMilliseconds
     ) {
         self.client = client
         self.store = store
@@ -32,9 +35,18 @@ public struct FederationBackfill: HistoryBackfill {
         self.writer = writer
         self.serverName = serverName
         self.logger = logger
+        self.attempts = BackfillAttempts()
+        self.clock = clock
     }
 
     public func backfill(_ roomID: RoomID, before extremities: [EventID], limit: Int) async -> Bool {
+        guard attempts.begin(roomID, now: clock()) else { return false }
+        let added = await fetch(roomID, before: extremities, limit: limit)
+        attempts.end(roomID, added: added, now: clock())
+        return added
+    }
+
+    private func fetch(_ roomID: RoomID, before extremities: [EventID], limit: Int) async -> Bool {
         do {
             let version = try await RoomVersions(store: store).version(of: roomID)
             for server in try await servers(in: roomID).prefix(Self.serversTried) {
@@ -97,5 +109,50 @@ public struct FederationBackfill: HistoryBackfill {
             }
         }
         return outcomes.contains { $0.streamOrdering != nil }
+    }
+}
+
+/// One fetch of a room's older history at a time (a page asked for meanwhile reads what is stored), and after a fetch
+/// that added nothing (no server had it, or none answered) a pause before the next, doubling from a minute to an
+/// hour, so a history no server can give is not asked for on every page.
+final class BackfillAttempts: Sendable {
+    private struct Attempt {
+        var inFlight = false
+        var retryAfter: Int64 = 0
+        var failures = 0
+    }
+
+    private let rooms = Mutex<[RoomID: Attempt]>([:])
+
+    static let firstPause: Int64 = 60_000
+    static let longestPause: Int64 = 3_600_000
+    /// Rooms remembered at most; past it the memory starts over (keeping fetches in flight).
+    static let capacity = 10_000
+
+    /// Whether a fetch for `room` may start now; if so it is marked in flight.
+    func begin(_ room: RoomID, now: Int64) -> Bool {
+        rooms.withLock { rooms in
+            if rooms.count >= Self.capacity, rooms[room] == nil { rooms = rooms.filter { $0.value.inFlight } }
+            var attempt = rooms[room] ?? Attempt()
+            guard !attempt.inFlight, attempt.retryAfter <= now else { return false }
+            attempt.inFlight = true
+            rooms[room] = attempt
+            return true
+        }
+    }
+
+    /// The fetch for `room` ended; one that added nothing pauses the next.
+    func end(_ room: RoomID, added: Bool, now: Int64) {
+        rooms.withLock { rooms in
+            guard !added else {
+                rooms[room] = nil
+                return
+            }
+            var attempt = rooms[room] ?? Attempt()
+            attempt.inFlight = false
+            attempt.failures += 1
+            attempt.retryAfter = now + min(Self.firstPause << min(attempt.failures - 1, 16), Self.longestPause)
+            rooms[room] = attempt
+        }
     }
 }

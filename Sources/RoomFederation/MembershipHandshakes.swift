@@ -90,9 +90,11 @@ public struct MembershipHandshakes: Sendable {
     ) async throws(FederationRoomError) -> (event: PDU, outcome: ReceivedOutcome, version: RoomVersion) {
         try await ServerACLCheck(store: store).check(origin, in: room)
         let version = try await roomVersion(room)
+        let vouched = membership.hasSameBytes(as: Membership.join)
+            ? try await vouchedFor(json, room: room, origin: origin, version: version) : json
         let event: PDU
         do {
-            event = try await verifier.verify(try vouchedFor(json, version: version), version: version)
+            event = try await verifier.verify(vouched, version: version)
         } catch {
             throw .badRequest(error.description)
         }
@@ -121,16 +123,27 @@ public struct MembershipHandshakes: Sendable {
         }
     }
 
-    /// A join naming one of this server's members in `join_authorised_via_users_server`, countersigned here: the auth
-    /// rules need this server's signature on it. Anything else as it came.
-    private func vouchedFor(_ json: JSONValue, version: RoomVersion) throws(ReceivedPDUError) -> JSONValue {
+    /// A join naming one of this server's members in `join_authorised_via_users_server`, countersigned here (the auth
+    /// rules need this server's signature on it) once the joiner, a user of `origin` joining themselves, is found to
+    /// meet the room's join rule here as `make_join` found it: the countersignature is this server vouching, so it is
+    /// never given for a join the rule would not admit. Anything else as it came.
+    private func vouchedFor(_ json: JSONValue, room: RoomID, origin: ServerName, version: RoomVersion) async throws(FederationRoomError) -> JSONValue {
         guard let authoriser = json["content"]?["join_authorised_via_users_server"]?.stringValue,
             (try? UserID(authoriser))?.serverName == serverName
         else { return json }
+        guard let sender = json["sender"]?.stringValue.flatMap({ try? UserID($0) }), sender.serverName == origin,
+            json["state_key"]?.stringValue?.hasSameBytes(as: sender.rawValue) == true,
+            json["content"]?["membership"]?.stringValue?.hasSameBytes(as: Membership.join) == true
+        else { throw .badRequest("Not a join event of a user of the requesting server") }
+        do {
+            guard try await restrictedJoins.authoriser(of: sender, joining: room) != nil else { return json }
+        } catch {
+            throw .room(error)
+        }
         do {
             return try signingKey.countersign(event: json, as: serverName.rawValue, version: version)
         } catch {
-            throw .malformed("the join cannot be countersigned: \(error)")
+            throw .badRequest("the join cannot be countersigned: \(error)")
         }
     }
 

@@ -19,8 +19,8 @@ struct EventWriter {
     /// Each room's extremity changes, applied by `finish()`: a run of events each building on the one before costs
     /// two statements, not two per event.
     private var extremities: [Int64: (added: [Int64], replaced: Set<Int64>)] = [:]
-    /// Historical events now in the timeline: no longer missing, and no longer outliers if they were.
-    private var filledGaps: [Int64] = []
+    /// Received events now in the timeline: no longer missing, and (history) no longer outliers if they were.
+    private var filledGaps: [(roomNID: Int64, eventNID: Int64)] = []
     private var missing: [(roomNID: Int64, eventNIDs: [Int64], depth: Int64)] = []
 
     init(transaction: any Transaction, instanceName: String, policy: StateGroupPolicy, committed: CommittedIDs) {
@@ -45,7 +45,7 @@ struct EventWriter {
             stateGroupRows.append((eventNID, group))
             groups[event.eventID] = group
         }
-        if event.historical, !event.outlier { filledGaps.append(eventNID) }
+        if event.received || event.historical, !event.outlier { filledGaps.append((roomNID, eventNID)) }
         if !event.missingPrevEvents.isEmpty {
             let nids = try event.missingPrevEvents.map { id throws(RoomStoreError) in try self.eventNID(id) }
             missing.append((roomNID, nids, event.depth))
@@ -89,8 +89,8 @@ struct EventWriter {
     /// every event is written.
     func finish() throws(RoomStoreError) {
         try RoomStoreError.catchingNow {
-            try EventsTable.deleteOutliers(filledGaps, in: transaction)
-            try BackwardExtremitiesTable.remove(eventNIDs: filledGaps, in: transaction)
+            try EventsTable.deleteOutliers(filledGaps.map(\.eventNID), in: transaction)
+            try BackwardExtremitiesTable.remove(filledGaps, in: transaction)
             for gap in missing {
                 try BackwardExtremitiesTable.add(roomNID: gap.roomNID, eventNIDs: gap.eventNIDs, depth: gap.depth, in: transaction)
             }

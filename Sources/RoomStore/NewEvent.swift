@@ -38,6 +38,9 @@ public struct NewEvent: Sendable {
     /// moves neither the room's extremities, nor its memberships, nor its current state. An outlier stored before
     /// under its ID becomes this event.
     public var historical = false
+    /// Built by another server: it may be one the stored history refers to without holding (a backward extremity),
+    /// which it stops being once stored in the timeline, whichever way it arrived.
+    public var received = false
     /// Its `prev_events` that this server does not hold in the room's timeline: where older history is fetched from.
     public var missingPrevEvents: [EventID] = []
 

@@ -50,6 +50,26 @@ import Testing
         }
     }
 
+    /// Another server's user's presence is kept as reported, for a user joined to a room here; an absurd
+    /// `last_active_ago` is bounded rather than left to overflow the next read.
+    @Test func remotePresenceIsKeptForMembersAndBounded() async throws {
+        try await withEachDatabase { database in
+            let stack = try await SyncStack.make(database: database)
+            let alice = try UserID("@alice:sync.test")
+            let bob = try UserID("@bob:remote.test")
+            let stranger = try UserID("@stranger:remote.test")
+            let room = try await stack.createRoom(alice)
+            try await stack.join(bob, room)
+            try await stack.presence.remote("online", statusMessage: "elsewhere", lastActiveAgo: Int64.max, user: bob)
+            let status = try await stack.presence.status(of: bob, viewer: alice)
+            #expect(status["presence"] == "online" && status["status_msg"] == "elsewhere", "\(status)")
+            try await stack.presence.remote("unavailable", statusMessage: nil, lastActiveAgo: 5_000, user: stranger)
+            await #expect(throws: (any Error).self, "a user in no room here is not kept, so not visible") {
+                try await stack.presence.status(of: stranger, viewer: alice)
+            }
+        }
+    }
+
     @Test func disabledPresenceReadsOfflineAndRecordsNothing() async throws {
         try await withEachDatabase { database in
             let stack = try await SyncStack.make(database: database, presenceEnabled: false)

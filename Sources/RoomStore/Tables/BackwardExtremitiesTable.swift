@@ -13,11 +13,11 @@ enum BackwardExtremitiesTable {
         )
     }
 
-    /// Forgets `eventNIDs` as missing: they are in the timeline now.
-    static func remove(eventNIDs: [Int64], in transaction: any Transaction) throws(StorageError) {
-        try forEachChunk(of: eventNIDs, size: 500) { chunk throws(StorageError) in
+    /// Forgets `events` as missing from their rooms: they are in the timeline now.
+    static func remove(_ events: [(roomNID: Int64, eventNID: Int64)], in transaction: any Transaction) throws(StorageError) {
+        for event in events {
             try transaction.execute(
-                "DELETE FROM backward_extremities WHERE event_nid IN (\(placeholders(chunk.count)))", chunk.map(SQLValue.integer)
+                "DELETE FROM backward_extremities WHERE room_nid = ? AND event_nid = ?", [.integer(event.roomNID), .integer(event.eventNID)]
             )
         }
     }

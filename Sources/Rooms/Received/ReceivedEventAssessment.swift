@@ -54,6 +54,7 @@ struct ReceivedEventAssessment {
             redacts: takesEffect && event.hasType(EventType.redaction) ? event.redacts : nil
         )
         stored.historical = current == nil
+        stored.received = true
         return Assessment(event: stored, status: status, stateBefore: stateBefore)
     }
 
