@@ -53,14 +53,16 @@ enum CatchUpTable {
         }
     }
 
-    /// The rooms whose newest queued event some destination has not acknowledged, at most `limit`.
-    static func behind(limit: Int, in connection: any Connection) throws(StorageError) -> [Queued] {
+    /// The rooms whose newest queued event some destination has not acknowledged, ordered by destination and room,
+    /// after `after` (the last of the previous page), at most `limit`.
+    static func behind(after: Queued?, limit: Int, in connection: any Connection) throws(StorageError) -> [Queued] {
         try connection.query(
             """
             SELECT destination, room_id, queued_ordering FROM federation_destination_rooms
-            WHERE queued_ordering > delivered_ordering ORDER BY destination, room_id LIMIT ?
+            WHERE queued_ordering > delivered_ordering AND (destination > ? OR (destination = ? AND room_id > ?))
+            ORDER BY destination, room_id LIMIT ?
             """,
-            [.integer(Int64(limit))]
+            [.text(after?.destination ?? ""), .text(after?.destination ?? ""), .text(after?.roomID ?? ""), .integer(Int64(limit))]
         ).map { row throws(StorageError) in
             Queued(destination: try row.decode(0), roomID: try row.decode(1), ordering: try row.decode(2))
         }

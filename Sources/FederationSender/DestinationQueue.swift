@@ -13,7 +13,8 @@ struct QueuedPDU: Sendable {
 /// The PDUs and EDUs waiting for one destination, sent as transactions one at a time (the spec allows one in flight
 /// per destination), at most 50 PDUs and 100 EDUs each, in the order they were written. A failed transaction is retried after a
 /// pause that doubles up to ten minutes, or as soon as the destination is heard from (`wake()`). Each acknowledged
-/// transaction's PDUs are reported (`delivered`), so a restarted sender knows what to catch the destination up on.
+/// transaction's PDUs are reported (`delivered`, also those of a transaction refused for good), so a restarted sender
+/// knows what to catch the destination up on.
 actor DestinationQueue {
     let destination: ServerName
     private let send: @Sendable (_ txnID: String, _ pdus: [JSONValue], _ edus: [JSONValue]) async throws(FederationRequestError) -> Void
@@ -95,6 +96,8 @@ actor DestinationQueue {
                 if Self.isPermanent(error) {
                     logger.warning("a server refused a transaction; its contents are dropped", metadata: ["destination": "\(destination)", "error": "\(error)"])
                     taken(pdus: pdus.count, edus: edus.count)
+                    // Done with, as if delivered: a restart must not send them again.
+                    if !pdus.isEmpty { await delivered(pdus) }
                     continue
                 }
                 let pause = backoff.map { min($0 * 2, Self.longestBackoff) } ?? Self.firstBackoff

@@ -40,8 +40,8 @@ public final class FederationSender: Sendable {
     /// How often the stream position is recorded when nothing was queued (a server alone in its rooms), so a restart
     /// does not read far back.
     static let idlePositionInterval: Duration = .seconds(10)
-    /// Rooms caught up at once after a restart.
-    static let catchUpLimit = 10_000
+    /// Rooms read at once when catching destinations up after a restart.
+    static let catchUpPage = 1_000
 
     public init(
         database: any Database, store: RoomStore, bus: any ReplicationBus, receipts: ReceiptService, client: FederationClient,
@@ -187,12 +187,18 @@ public final class FederationSender: Sendable {
             do {
                 let events = try await store.timelineEvents(after: position, upTo: upTo, limit: Self.batchSize)
                 let next = events.count < Self.batchSize ? upTo : (events.last?.streamOrdering ?? upTo)
-                let queued = try await send(events, queueing: queueing)
+                let planned = try await destinations(of: events)
+                let queued = Self.newest(planned)
+                // Recorded before queueing: an acknowledgement is never recorded ahead of what it acknowledges, and a
+                // failed write is retried without queueing the batch twice.
                 if !queued.isEmpty || ContinuousClock.now - lastRecorded >= Self.idlePositionInterval {
                     try await database.write { transaction in
                         try CatchUpTable.record(queued, position: next, instance: self.instance, in: transaction)
                     }
                     lastRecorded = ContinuousClock.now
+                }
+                if queueing {
+                    for (destination, pdu) in planned { await queue(for: destination).enqueue(pdus: [pdu]) }
                 }
                 position = next
             } catch {
@@ -206,24 +212,32 @@ public final class FederationSender: Sendable {
     /// Queues, for each destination behind in a room, the room's newest event queued for it.
     private func catchUp() async {
         do {
-            let behind = try await database.read { connection in try CatchUpTable.behind(limit: Self.catchUpLimit, in: connection) }
-            for entry in behind {
-                guard let destination = try? ServerName(entry.destination), serves(destination),
-                    let event = try await store.timelineEvents(after: entry.ordering - 1, upTo: entry.ordering, limit: 1).first,
-                    let json = try? JSONValue.parse(event.json)
-                else { continue }
-                await queue(for: destination).enqueue(pdus: [QueuedPDU(json: json, roomID: entry.roomID, streamOrdering: entry.ordering)])
+            var last: CatchUpTable.Queued?
+            var rooms = 0
+            while true {
+                let page = try await database.read { [last] connection in
+                    try CatchUpTable.behind(after: last, limit: Self.catchUpPage, in: connection)
+                }
+                for entry in page {
+                    guard let destination = try? ServerName(entry.destination), serves(destination),
+                        let event = try await store.timelineEvents(after: entry.ordering - 1, upTo: entry.ordering, limit: 1).first,
+                        let json = try? JSONValue.parse(event.json)
+                    else { continue }
+                    rooms += 1
+                    await queue(for: destination).enqueue(pdus: [QueuedPDU(json: json, roomID: entry.roomID, streamOrdering: entry.ordering)])
+                }
+                guard page.count == Self.catchUpPage else { break }
+                last = page.last
             }
-            if !behind.isEmpty { logger.info("catching destinations up", metadata: ["rooms": "\(behind.count)"]) }
+            if rooms > 0 { logger.info("catching destinations up", metadata: ["rooms": "\(rooms)"]) }
         } catch {
             logger.warning("catching destinations up failed", metadata: ["error": "\(error)"])
         }
     }
 
-    /// Works out each event's destinations and queues it for them (unless `queueing` is off); returns the newest
-    /// event queued per destination and room.
-    private func send(_ events: [StoredEvent], queueing: Bool) async throws(RoomStoreError) -> [CatchUpTable.Queued] {
-        var newest: [String: CatchUpTable.Queued] = [:]
+    /// Each local event of `events` with each destination it goes to, in order.
+    private func destinations(of events: [StoredEvent]) async throws(RoomStoreError) -> [(ServerName, QueuedPDU)] {
+        var planned: [(ServerName, QueuedPDU)] = []
         var servers: [RoomID: Set<ServerName>] = [:]
         for event in events where event.sender.serverName == serverName {
             if servers[event.roomID] == nil { servers[event.roomID] = try await joinedServers(of: event.roomID) }
@@ -233,15 +247,21 @@ public final class FederationSender: Sendable {
             }
             destinations.remove(serverName)
             guard !destinations.isEmpty, let json = try? JSONValue.parse(event.json) else { continue }
-            for destination in destinations where serves(destination) {
-                if queueing {
-                    await queue(for: destination).enqueue(
-                        pdus: [QueuedPDU(json: json, roomID: event.roomID.rawValue, streamOrdering: event.streamOrdering)]
-                    )
-                }
-                let key = "\(destination.rawValue) \(event.roomID.rawValue)"
-                newest[key] = CatchUpTable.Queued(destination: destination.rawValue, roomID: event.roomID.rawValue, ordering: event.streamOrdering)
+            let pdu = QueuedPDU(json: json, roomID: event.roomID.rawValue, streamOrdering: event.streamOrdering)
+            for destination in destinations.sorted(by: { $0.rawValue < $1.rawValue }) where serves(destination) {
+                planned.append((destination, pdu))
             }
+        }
+        return planned
+    }
+
+    /// The newest event per destination and room among `planned`.
+    private static func newest(_ planned: [(ServerName, QueuedPDU)]) -> [CatchUpTable.Queued] {
+        var newest: [String: CatchUpTable.Queued] = [:]
+        for (destination, pdu) in planned {
+            newest["\(destination.rawValue) \(pdu.roomID)"] = CatchUpTable.Queued(
+                destination: destination.rawValue, roomID: pdu.roomID, ordering: pdu.streamOrdering
+            )
         }
         return Array(newest.values)
     }
