@@ -33,6 +33,9 @@ public final class RemoteServerKeys: Sendable {
     }
 
     private let fetch: Fetch
+    /// Asked when the document `fetch` gave lacks the key wanted (a notary's copy from before the server changed
+    /// keys): the server itself.
+    private let fallback: Fetch?
     private let logger: Logger
     private let clock: @Sendable () -> Int64
     private let capacity: Int
@@ -42,9 +45,11 @@ public final class RemoteServerKeys: Sendable {
 
     /// - Parameter capacity: servers whose keys are kept at most; past it the memory starts over.
     public init(
-        fetch: @escaping Fetch, logger: Logger, capacity: Int = 10_000, clock: @escaping @Sendable () -> Int64 = currentMilliseconds
+        fetch: @escaping Fetch, fallback: Fetch? = nil, logger: Logger, capacity: Int = 10_000,
+        clock: @escaping @Sendable () -> Int64 = currentMilliseconds
     ) {
         self.fetch = fetch
+        self.fallback = fallback
         self.logger = logger
         self.capacity = capacity
         self.clock = clock
@@ -54,8 +59,15 @@ public final class RemoteServerKeys: Sendable {
     public func key(_ keyID: String, of server: ServerName, validAt time: Int64) async throws(FederationAuthError) -> VerifyKey {
         let name = server.rawValue
         if let known = state.withLock({ $0.keys[name]?[keyID] }), known.validUntil >= time { return known.key }
-        guard let fetched = await fetched(server)?.keys[keyID], fetched.validUntil >= time else { throw .unknownKey(keyID) }
-        return fetched.key
+        let first = await fetched(server, from: fetch, slot: name)
+        if let fetched = first?.keys[keyID], fetched.validUntil >= time { return fetched.key }
+        // A document that came without the key (a failed fetch already tried the server itself).
+        if first != nil, let fallback,
+            let direct = await fetched(server, from: fallback, slot: "\(name) directly")?.keys[keyID], direct.validUntil >= time
+        {
+            return direct.key
+        }
+        throw .unknownKey(keyID)
     }
 
     /// `server`'s key document as it published it, valid at least until `minimumValidUntil` (fetched again when the
@@ -64,16 +76,17 @@ public final class RemoteServerKeys: Sendable {
         if let kept = state.withLock({ $0.documents[server.rawValue] }), (kept["valid_until_ts"]?.integerValue ?? 0) >= minimumValidUntil {
             return kept
         }
-        return await fetched(server)?.document
+        return await fetched(server, from: fetch, slot: server.rawValue)?.document
     }
 
-    private func fetched(_ server: ServerName) async -> Fetched? {
+    /// `server`'s document from `source`, one fetch at a time per `slot` (and none for a minute after one failed).
+    private func fetched(_ server: ServerName, from source: @escaping Fetch, slot: String) async -> Fetched? {
         let name = server.rawValue
         let now = clock()
         let task = state.withLock { state -> Task<Fetched?, Never>? in
-            if let until = state.failedUntil[name], until > now { return nil }
-            if let running = state.fetching[name] { return running }
-            let fetch = self.fetch
+            if let until = state.failedUntil[slot], until > now { return nil }
+            if let running = state.fetching[slot] { return running }
+            let fetch = source
             let logger = self.logger
             let task = Task { () -> Fetched? in
                 do {
@@ -84,13 +97,13 @@ public final class RemoteServerKeys: Sendable {
                     return nil
                 }
             }
-            state.fetching[name] = task
+            state.fetching[slot] = task
             return task
         }
         guard let task else { return nil }
         let fetched = await task.value
         state.withLock { state in
-            state.fetching[name] = nil
+            state.fetching[slot] = nil
             if state.keys.count >= capacity, state.keys[name] == nil {
                 state.keys.removeAll(keepingCapacity: true)
                 state.documents.removeAll(keepingCapacity: true)
@@ -99,9 +112,9 @@ public final class RemoteServerKeys: Sendable {
             if let fetched {
                 state.keys[name, default: [:]].merge(fetched.keys) { _, new in new }
                 state.documents[name] = fetched.document
-                state.failedUntil[name] = nil
+                state.failedUntil[slot] = nil
             } else {
-                state.failedUntil[name] = now + Self.retryAfterFailure
+                state.failedUntil[slot] = now + Self.retryAfterFailure
             }
         }
         return fetched

@@ -48,6 +48,28 @@ struct RemoteServerKeysTests {
         await #expect(throws: FederationAuthError.self) { try await keys { _ in forged }.key("ed25519:k1", of: server, validAt: 1_500) }
     }
 
+    /// A document from a notary that predates the server's new key: the server itself is asked for that key.
+    @Test func aKeyMissingFromTheFirstSourcesDocumentIsAskedOfTheFallback() async throws {
+        let newer = try SigningKey(seed: Array(repeating: 8, count: 32), version: "k2")
+        let stale = try document(validUntil: 500_000)
+        let current = try ServerKeyPublication(
+            serverName: server, signingKey: newer, retired: [], validity: 499_000, clock: { 1_000 }
+        ).document()
+        let fallbacks = Mutex(0)
+        let store = RemoteServerKeys(
+            fetch: { _ in stale },
+            fallback: { _ in
+                fallbacks.withLock { $0 += 1 }
+                return current
+            },
+            logger: Logger(label: "test"), clock: { 1_500 }
+        )
+        #expect(try await store.key("ed25519:k1", of: server, validAt: 1_500) == key.verifyKey)
+        #expect(fallbacks.withLock { $0 } == 0, "the first document had that key")
+        #expect(try await store.key("ed25519:k2", of: server, validAt: 1_500) == newer.verifyKey)
+        #expect(fallbacks.withLock { $0 } == 1)
+    }
+
     @Test func aFailedFetchIsNotRepeatedForAMinute() async throws {
         let fetches = Mutex(0)
         let now = Mutex<Int64>(1_500)

@@ -44,12 +44,15 @@ struct FederationServices: Sendable {
             let verifyKeys = (trusted.verifyKeys ?? [:]).compactMap { keyID, base64 in try? VerifyKey(keyID: keyID, base64: base64) }
             return TrustedNotary(serverName: name, verifyKeys: verifyKeys)
         }
+        let direct: RemoteServerKeys.Fetch = { server in try await client.get("/_matrix/key/v2/server", from: server, signed: false) }
         let sources = ServerKeySources(
             notaries: notaries,
             query: { notary, body in try await client.send(.POST, "/_matrix/key/v2/query", to: notary, content: body) },
-            direct: { server in try await client.get("/_matrix/key/v2/server", from: server, signed: false) }
+            direct: direct
         )
-        let keys = RemoteServerKeys(fetch: { server in try await sources.fetch(server) }, logger: logger)
+        let keys = RemoteServerKeys(
+            fetch: { server in try await sources.fetch(server) }, fallback: notaries.isEmpty ? nil : direct, logger: logger
+        )
         self.client = client
         self.keys = keys
         let limits = config.rateLimits.federation
