@@ -32,6 +32,34 @@ struct FederationRecoveryTests {
         }
     }
 
+    /// `total` messages from `sender`, sent from ten clients at once so the sending server's queue fills while a
+    /// transaction is in flight; failures are ignored (the receiving side may be killed meanwhile).
+    static func burst(from sender: SuiteClient, in room: String, total: Int) -> Task<Void, any Error> {
+        Task {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for lane in 0..<10 {
+                    group.addTask {
+                        for index in stride(from: lane, to: total, by: 10) {
+                            _ = try? await sender.call("PUT", "/rooms/\(SuiteClient.escape(room))/send/m.room.message/m\(index)", [
+                                "msgtype": "m.text", "body": .string("message \(index)"),
+                            ])
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+        }
+    }
+
+    /// Waits (a minute at most) until `process` logs at least `count` PDUs staged after its first `stagedBefore`
+    /// transactions.
+    static func waitForAcknowledged(_ count: Int, after stagedBefore: Int, in process: ServerProcess) async throws {
+        let deadline = ContinuousClock.now + .seconds(60)
+        while stagedPDUs(process.log).dropFirst(stagedBefore).reduce(0, +) < count, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(2))
+        }
+    }
+
     @Test func aKilledAxonKeepsWhatItAcknowledgedAndCatchesUp() async throws {
         let ca = try await TestCertificateAuthority.make()
         try await FederationPeers.withAxon(ca: ca) { axon in
@@ -44,25 +72,9 @@ struct FederationRecoveryTests {
 
                 // Bob sends from ten clients at once, so Synapse's queue for Axon fills while a transaction is in flight.
                 let total = 100
-                let burst = Task {
-                    try await withThrowingTaskGroup(of: Void.self) { group in
-                        for lane in 0..<10 {
-                            group.addTask {
-                                for index in stride(from: lane, to: total, by: 10) {
-                                    _ = try? await bob.call("PUT", "/rooms/\(SuiteClient.escape(room))/send/m.room.message/m\(index)", [
-                                        "msgtype": "m.text", "body": .string("message \(index)"),
-                                    ])
-                                }
-                            }
-                        }
-                        try await group.waitForAll()
-                    }
-                }
+                let burst = Self.burst(from: bob, in: room, total: total)
                 // Killed in the middle of the burst, once it has acknowledged some of it.
-                let deadline = ContinuousClock.now + .seconds(60)
-                while Self.stagedPDUs(axon.process.log).dropFirst(stagedBefore).reduce(0, +) < 10, ContinuousClock.now < deadline {
-                    try await Task.sleep(for: .milliseconds(2))
-                }
+                try await Self.waitForAcknowledged(10, after: stagedBefore, in: axon.process)
                 axon.process.child.signal(SIGKILL)
                 _ = await axon.process.child.waitForExit()
                 try await burst.value

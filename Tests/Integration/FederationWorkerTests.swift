@@ -43,24 +43,8 @@ struct FederationWorkerTests {
                     // Bob sends from ten clients at once; the receiver is killed once it has acknowledged some of it.
                     let stagedBefore = FederationRecoveryTests.stagedPDUs(receiver.log).count
                     let total = 60
-                    let burst = Task {
-                        try await withThrowingTaskGroup(of: Void.self) { group in
-                            for lane in 0..<10 {
-                                group.addTask {
-                                    for index in stride(from: lane, to: total, by: 10) {
-                                        _ = try? await bob.call("PUT", "/rooms/\(escaped)/send/m.room.message/m\(index)", [
-                                            "msgtype": "m.text", "body": .string("message \(index)"),
-                                        ])
-                                    }
-                                }
-                            }
-                            try await group.waitForAll()
-                        }
-                    }
-                    let deadline = ContinuousClock.now + .seconds(60)
-                    while FederationRecoveryTests.stagedPDUs(receiver.log).dropFirst(stagedBefore).reduce(0, +) < 5, ContinuousClock.now < deadline {
-                        try await Task.sleep(for: .milliseconds(2))
-                    }
+                    let burst = FederationRecoveryTests.burst(from: bob, in: room, total: total)
+                    try await FederationRecoveryTests.waitForAcknowledged(5, after: stagedBefore, in: receiver)
                     receiver.child.signal(SIGKILL)
                     _ = await receiver.child.waitForExit()
                     try await burst.value
