@@ -11,7 +11,8 @@ struct SystemdUnitTests {
         "axon-federation-sender@federation-sender.service", "axon-media@media.service", "axon-event-persister@event-persister1.service",
     ]
 
-    /// Stages the install under a fresh root holding the host's own system units (for the targets ours name).
+    /// Stages the install under a fresh root holding the host's own system units (for the targets ours name); the
+    /// caller removes it (it holds a copy of every executable).
     func stagedRoot() async throws -> URL {
         let root = try TestEnvironment.temporaryDirectory("axon-systemd")
         let installed = try await ChildProcess.run(
@@ -41,12 +42,14 @@ struct SystemdUnitTests {
 
     @Test func everyUnitVerifiesCleanly() async throws {
         let root = try await stagedRoot()
+        defer { try? FileManager.default.removeItem(at: root) }
         let verified = try await verify(root)
         #expect(verified.status == 0 && verified.output.isEmpty, "\(verified.output)")
     }
 
     @Test func theSharedSettingsReachEveryWorkerTemplate() async throws {
         let root = try await stagedRoot()
+        defer { try? FileManager.default.removeItem(at: root) }
         let dropIn = root.appendingPathComponent("etc/systemd/system/axon-.service.d/hardening.conf")
         try (try String(contentsOf: dropIn, encoding: .utf8) + "NotARealSetting=1\n").write(to: dropIn, atomically: true, encoding: .utf8)
         let verified = try await verify(root)
