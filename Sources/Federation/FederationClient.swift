@@ -3,18 +3,26 @@ public import MatrixTypes
 import NIOHTTP1
 
 /// Requests to other servers: resolves the server name, signs the request as this server (`X-Matrix`) unless it is
-/// one servers make unsigned (key fetches), sends it over the federation transport and reads the JSON answer.
+/// one servers make unsigned (key fetches), sends it over the federation transport and reads the JSON answer. A
+/// request that found the server unreachable, slow or failing (5xx, 429) is sent again after the policy's short
+/// pauses, as Synapse does, unless its caller paces retries itself.
 public struct FederationClient: Sendable {
     let serverName: ServerName
     let signingKey: SigningKey
     let resolver: ServerNameResolver
     let transport: FederationTransport
+    /// How requests are retried; the sender paces transactions with it too.
+    public let retries: FederationRetryPolicy
 
-    public init(serverName: ServerName, signingKey: SigningKey, resolver: ServerNameResolver, transport: FederationTransport) {
+    public init(
+        serverName: ServerName, signingKey: SigningKey, resolver: ServerNameResolver, transport: FederationTransport,
+        retries: FederationRetryPolicy = FederationRetryPolicy()
+    ) {
         self.serverName = serverName
         self.signingKey = signingKey
         self.resolver = resolver
         self.transport = transport
+        self.retries = retries
     }
 
     /// `GET target` on `destination`; a signed request unless `signed` is false.
@@ -22,8 +30,28 @@ public struct FederationClient: Sendable {
         try await send(.GET, target, to: destination, content: nil, signed: signed)
     }
 
+    /// - Parameter retrying: false for a request whose caller retries on its own schedule (transactions).
     public func send(
-        _ method: HTTPMethod, _ target: String, to destination: ServerName, content: JSONValue?, signed: Bool = true
+        _ method: HTTPMethod, _ target: String, to destination: ServerName, content: JSONValue?, signed: Bool = true, retrying: Bool = true
+    ) async throws(FederationRequestError) -> JSONValue {
+        var failures = 0
+        while true {
+            do {
+                return try await sendOnce(method, target, to: destination, content: content, signed: signed)
+            } catch {
+                failures += 1
+                guard retrying, error.isTransient, let pause = retries.shortRetryPause(afterFailures: failures) else { throw error }
+                do {
+                    try await Task.sleep(for: FederationRetryPolicy.jittered(pause))
+                } catch {
+                    throw .transport(.timedOut(destination.rawValue))
+                }
+            }
+        }
+    }
+
+    private func sendOnce(
+        _ method: HTTPMethod, _ target: String, to destination: ServerName, content: JSONValue?, signed: Bool
     ) async throws(FederationRequestError) -> JSONValue {
         var headers: [(String, String)] = []
         var body: [UInt8]?
@@ -39,10 +67,10 @@ public struct FederationClient: Sendable {
             else { throw .unsignable }
             headers.append(("Authorization", authorization.headerValue))
         }
-        let endpoint = await resolver.endpoint(for: destination)
         let response: FederationTransport.Response
         do {
-            response = try await transport.send(.init(method: method, target: target, headers: headers, body: body), to: endpoint)
+            let endpoints = try await resolver.endpoints(for: destination)
+            response = try await transport.send(.init(method: method, target: target, headers: headers, body: body), to: endpoints)
         } catch {
             throw .transport(error)
         }
@@ -63,6 +91,15 @@ public enum FederationRequestError: Error, Sendable, Equatable, CustomStringConv
     case malformedResponse(String)
     /// The request could not be signed (its content cannot be written as canonical JSON).
     case unsignable
+
+    /// A failure that a later attempt may not meet: the server unreachable, too slow, failing or asking us to slow down.
+    public var isTransient: Bool {
+        switch self {
+        case .transport(.unreachable), .transport(.timedOut): true
+        case .refused(let status, _, _): status >= 500 || status == 429
+        default: false
+        }
+    }
 
     public var description: String {
         switch self {

@@ -11,8 +11,9 @@ struct QueuedPDU: Sendable {
 }
 
 /// The PDUs and EDUs waiting for one destination, sent as transactions one at a time (the spec allows one in flight
-/// per destination), at most 50 PDUs and 100 EDUs each, in the order they were written. A failed transaction is retried after a
-/// pause that doubles up to ten minutes, or as soon as the destination is heard from (`wake()`). Each acknowledged
+/// per destination), at most 50 PDUs and 100 EDUs each, in the order they were written. A failed transaction is retried after
+/// the retry policy's pause for as many failures in a row (Synapse's `federation:` pacing: long retries, then the
+/// destination's own backoff), or as soon as the destination is heard from (`wake()`). Each acknowledged
 /// transaction's PDUs are reported (`delivered`, also those of a transaction refused for good), so a restarted sender
 /// knows what to catch the destination up on.
 actor DestinationQueue {
@@ -26,7 +27,9 @@ actor DestinationQueue {
     private var droppedPDUs = 0
     private var droppedEDUs = 0
     private var running = false
-    private var backoff: Duration?
+    private let retries: FederationRetryPolicy
+    /// Transactions failed in a row since the last one delivered or the destination was last heard from.
+    private var failures = 0
     private var retryNow: CheckedContinuation<Void, Never>?
     /// Counts sleeps, so a timer knows whether the sleep it was started for is still the current one.
     private var sleeps = 0
@@ -40,16 +43,15 @@ actor DestinationQueue {
     static let eduCapacity = 1_000
     static let pdusPerTransaction = 50
     static let edusPerTransaction = 100
-    static let firstBackoff: Duration = .seconds(2)
-    static let longestBackoff: Duration = .seconds(600)
 
     init(
-        destination: ServerName, transactionPrefix: String, logger: Logger,
+        destination: ServerName, transactionPrefix: String, retries: FederationRetryPolicy, logger: Logger,
         delivered: @escaping @Sendable ([QueuedPDU]) async -> Void = { _ in },
         send: @escaping @Sendable (_ txnID: String, _ pdus: [JSONValue], _ edus: [JSONValue]) async throws(FederationRequestError) -> Void
     ) {
         self.destination = destination
         self.transactionPrefix = transactionPrefix
+        self.retries = retries
         self.logger = logger
         self.delivered = delivered
         self.send = send
@@ -76,7 +78,7 @@ actor DestinationQueue {
 
     /// The destination was heard from: a pending retry goes now.
     func wake() {
-        backoff = nil
+        failures = 0
         retryNow?.resume()
         retryNow = nil
     }
@@ -90,7 +92,7 @@ actor DestinationQueue {
             do {
                 try await send("\(transactionPrefix)\(nextTransaction)", pdus.map(\.json), edus)
                 taken(pdus: pdus.count, edus: edus.count)
-                backoff = nil
+                failures = 0
                 if !pdus.isEmpty { await delivered(pdus) }
             } catch {
                 if Self.isPermanent(error) {
@@ -100,8 +102,8 @@ actor DestinationQueue {
                     if !pdus.isEmpty { await delivered(pdus) }
                     continue
                 }
-                let pause = backoff.map { min($0 * 2, Self.longestBackoff) } ?? Self.firstBackoff
-                backoff = pause
+                failures += 1
+                let pause = FederationRetryPolicy.jittered(retries.transactionPause(afterFailures: failures))
                 logger.info("sending a transaction failed; retrying later", metadata: ["destination": "\(destination)", "error": "\(error)", "retry": "\(pause)"])
                 await sleep(pause)
             }

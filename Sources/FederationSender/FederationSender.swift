@@ -271,7 +271,7 @@ public final class FederationSender: Sendable {
             if let queue = queues[destination] { return queue }
             let (client, origin, database, logger) = (client, serverName, database, logger)
             let queue = DestinationQueue(
-                destination: destination, transactionPrefix: transactionPrefix, logger: logger,
+                destination: destination, transactionPrefix: transactionPrefix, retries: client.retries, logger: logger,
                 delivered: { pdus in
                     let acknowledged = pdus.map { CatchUpTable.Queued(destination: destination.rawValue, roomID: $0.roomID, ordering: $0.streamOrdering) }
                     do {
@@ -286,7 +286,8 @@ public final class FederationSender: Sendable {
                     content: [
                         "origin": .string(origin.rawValue), "origin_server_ts": .integer(currentMilliseconds()), "pdus": .array(pdus),
                         "edus": .array(edus),
-                    ]
+                    ],
+                    retrying: false
                 )
             }
             queues[destination] = queue

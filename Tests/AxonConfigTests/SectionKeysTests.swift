@@ -48,6 +48,32 @@ struct SectionKeysTests {
         #expect(try load(minimalYAML + "federation_domain_whitelist: []").config.federation.domainWhitelist == [])
     }
 
+    @Test("federation: Synapse's timeout and retry keys, with its defaults")
+    func federationTiming() throws {
+        let defaults = try load(minimalYAML).config.federation.timing
+        #expect(defaults == FederationConfig.Timing())
+        #expect(defaults.clientTimeout == 60_000 && defaults.destinationMinRetryInterval == 600_000 && defaults.maxLongRetries == 10)
+        let loaded = try load(
+            minimalYAML + """
+                federation:
+                  client_timeout: 10s
+                  max_short_retries: 1
+                  max_short_retry_delay: 500
+                  max_long_retries: 2
+                  max_long_retry_delay: 5s
+                  destination_min_retry_interval: 30s
+                  destination_retry_multiplier: 1.5
+                  destination_max_retry_interval: 1h
+                """
+        )
+        let timing = loaded.config.federation.timing
+        #expect(timing.clientTimeout == 10_000 && timing.maxShortRetries == 1 && timing.maxShortRetryDelay == 500)
+        #expect(timing.maxLongRetries == 2 && timing.maxLongRetryDelay == 5_000)
+        #expect(timing.destinationMinRetryInterval == 30_000 && timing.destinationRetryMultiplier == 1.5 && timing.destinationMaxRetryInterval == 3_600_000)
+        #expect(loaded.warnings.isEmpty)
+        #expect(throws: ConfigErrors.self) { try load(minimalYAML + "federation: {destination_retry_multiplier: 0.5}") }
+    }
+
     @Test("rc_* keys: nested shapes, partial entries and the legacy flat keys")
     func rateLimits() throws {
         let limits = try load(

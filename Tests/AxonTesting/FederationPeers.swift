@@ -5,6 +5,11 @@ import MatrixCrypto
 /// Synapse. Each is named by its IP literal and TLS port (`127.0.0.1:PORT`), so no DNS is needed, and each trusts the
 /// CA and allows loopback (`ip_range_whitelist`), as the federation tests set them up.
 public enum FederationPeers {
+    /// The `federation:` section both kinds of peer get: retries paced in seconds rather than Synapse's minutes, so a
+    /// peer that was stopped is sent to again soon after it is back.
+    public static let quickRetries =
+        "federation: {max_long_retry_delay: 2s, destination_min_retry_interval: 2s, destination_max_retry_interval: 10s}"
+
     public struct Peer: Sendable {
         /// The plain HTTP client listener.
         public let clientURL: String
@@ -36,6 +41,7 @@ public enum FederationPeers {
             ip_range_whitelist: ['127.0.0.0/8']
             trusted_key_servers: []
             allow_public_rooms_over_federation: true
+            \(FederationPeers.quickRetries)
             database: {name: sqlite3, args: {database: \(dir.path)/homeserver.db}}
             media_store_path: \(dir.path)/media
             signing_key_path: \(dir.path)/signing.key
@@ -80,6 +86,7 @@ public enum FederationPeers {
             trusted_key_servers: []
             suppress_key_server_warning: true
             allow_public_rooms_over_federation: true
+            \(FederationPeers.quickRetries)
             \(HomeserverKind.liftedLimits)
             """.write(toFile: override, atomically: true, encoding: .utf8)
         let start = { @Sendable in

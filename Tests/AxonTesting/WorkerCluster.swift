@@ -63,6 +63,7 @@ public enum WorkerCluster {
             ip_range_whitelist: ['127.0.0.0/8']
             trusted_key_servers: []
             allow_public_rooms_over_federation: true
+            \(FederationPeers.quickRetries)
             federation_sender_instances: [federation-sender1]
             """
         } ?? ""

@@ -1,7 +1,8 @@
 import MatrixTypes
 
 /// Which servers and addresses federation may reach: the outbound IP blacklist (loopback and private
-/// ranges by default), its exceptions, and the optional allow-list of server names.
+/// ranges by default), its exceptions, and the optional allow-list of server names; and how requests to them are
+/// timed and retried (Synapse's `federation:` section).
 public struct FederationConfig: Sendable, Hashable {
     /// `ip_range_blacklist` (Synapse's private, loopback and reserved ranges by default) plus `0.0.0.0`
     /// and `::`, which are always blocked. Applies to every outbound request Axon makes for others.
@@ -16,8 +17,44 @@ public struct FederationConfig: Sendable, Hashable {
     /// `federation_custom_ca_list`, absolute paths: PEM certificate authorities trusted for federation instead of the
     /// system's.
     public var customCAList: [String] = []
+    /// `federation_dns_servers` (Axon's own): name servers, `address` or `address:port`, asked for the SRV and address
+    /// records of other servers' names instead of the system's resolver; empty uses `/etc/resolv.conf` for SRV
+    /// records and the system's resolver for addresses.
+    public var dnsServers: [DNSServer] = []
+    /// `federation:`: timeouts and retries, with Synapse's defaults.
+    public var timing = Timing()
 
     public init() {}
+
+    /// A name server's IP address and port.
+    public struct DNSServer: Sendable, Hashable {
+        public var address: String
+        public var port: Int
+
+        public init(address: String, port: Int = 53) {
+            self.address = address
+            self.port = port
+        }
+    }
+
+    /// Synapse's `federation:` section. Durations in milliseconds.
+    public struct Timing: Sendable, Hashable {
+        /// `client_timeout`: how long one request to another server may take.
+        public var clientTimeout = 60_000
+        /// `max_short_retries` and `max_short_retry_delay`: retries of a request someone waits for.
+        public var maxShortRetries = 3
+        public var maxShortRetryDelay = 2_000
+        /// `max_long_retries` and `max_long_retry_delay`: retries of a transaction before the destination counts as down.
+        public var maxLongRetries = 10
+        public var maxLongRetryDelay = 60_000
+        /// `destination_min_retry_interval`, `destination_retry_multiplier`, `destination_max_retry_interval`: the
+        /// backoff of a destination that is down.
+        public var destinationMinRetryInterval = 600_000
+        public var destinationRetryMultiplier = 2.0
+        public var destinationMaxRetryInterval = 7 * 86_400_000
+
+        public init() {}
+    }
 }
 
 extension FederationConfig {
@@ -35,6 +72,31 @@ extension FederationConfig {
         }
         verifyCertificates = root.bool("federation_verify_certificates", default: true)
         customCAList = root.value("federation_custom_ca_list")?.list()?.compactMap { $0.string().map(paths.absolute) } ?? []
+        dnsServers = root.value("federation_dns_servers")?.list()?.compactMap { value in
+            guard let text = value.string() else { return nil }
+            guard let name = try? ServerName(text), name.hostKind != .dnsName else {
+                value.error("expected an IP address, optionally with a port (\"127.0.0.1:5353\", \"[::1]:53\"), got \"\(text)\"")
+                return nil
+            }
+            return DNSServer(address: name.hostKind == .ipv6 ? String(name.host.dropFirst().dropLast()) : name.host, port: name.port ?? 53)
+        } ?? []
+        if let section = root.mapping("federation") { timing = Timing(from: section) }
+    }
+}
+
+extension FederationConfig.Timing {
+    init(from section: MappingReader) {
+        clientTimeout = section.duration("client_timeout") ?? clientTimeout
+        maxShortRetries = section.value("max_short_retries")?.int(in: 0...100) ?? maxShortRetries
+        maxShortRetryDelay = section.duration("max_short_retry_delay") ?? maxShortRetryDelay
+        maxLongRetries = section.value("max_long_retries")?.int(in: 0...100) ?? maxLongRetries
+        maxLongRetryDelay = section.duration("max_long_retry_delay") ?? maxLongRetryDelay
+        destinationMinRetryInterval = section.duration("destination_min_retry_interval") ?? destinationMinRetryInterval
+        if let multiplier = section.value("destination_retry_multiplier"), let value = multiplier.double() {
+            if value >= 1 { destinationRetryMultiplier = value } else { multiplier.error("expected a number of at least 1, got \(value)") }
+        }
+        destinationMaxRetryInterval = section.duration("destination_max_retry_interval") ?? destinationMaxRetryInterval
+        section.warnAboutUnknownKeys()
     }
 }
 

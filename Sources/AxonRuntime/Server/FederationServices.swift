@@ -1,10 +1,12 @@
 import AxonConfig
+import Foundation
 import Federation
 import FederationAPI
 import Logging
 import MatrixHTTP
 import MatrixCrypto
 import MatrixTypes
+import NIOCore
 import NIOHTTP1
 import RoomFederation
 
@@ -28,17 +30,28 @@ struct FederationServices: Sendable {
         let policy = OutboundAddressPolicy { address in
             allowed.contains { $0.contains(address) } || !blocked.contains { $0.contains(address) }
         }
+        let timing = config.federation.timing
+        let configuredDNS = try config.federation.dnsServers.map { try SocketAddress(ipAddress: $0.address, port: $0.port) }
+        let dns = DNSClient(servers: configuredDNS.isEmpty ? Self.systemNameServers() : configuredDNS)
         let transport: FederationTransport
         do {
             transport = try FederationTransport(
-                policy: policy, verifyCertificates: config.federation.verifyCertificates, trustedAuthorities: config.federation.customCAList
+                policy: policy, verifyCertificates: config.federation.verifyCertificates, trustedAuthorities: config.federation.customCAList,
+                addresses: HostAddresses(dns: configuredDNS.isEmpty ? nil : dns), timeout: .milliseconds(timing.clientTimeout)
             )
         } catch {
             throw StartupError("federation_custom_ca_list: cannot read the certificate authorities \(config.federation.customCAList): \(error)")
         }
         let lookup = WellKnownServerLookup(transport: transport)
-        let resolver = ServerNameResolver(lookUp: { await lookup.lookUp($0) })
-        let client = FederationClient(serverName: serverName, signingKey: signingKey, resolver: resolver, transport: transport)
+        let services = ServiceRecordLookup(dns: dns)
+        let resolver = ServerNameResolver(lookUp: { await lookup.lookUp($0) }, services: { name throws(DNSMessage.Failure) in try await services.records(for: name) })
+        let retries = FederationRetryPolicy(
+            maxShortRetries: timing.maxShortRetries, maxShortRetryDelay: .milliseconds(timing.maxShortRetryDelay),
+            maxLongRetries: timing.maxLongRetries, maxLongRetryDelay: .milliseconds(timing.maxLongRetryDelay),
+            destinationMinRetryInterval: .milliseconds(timing.destinationMinRetryInterval),
+            destinationRetryMultiplier: timing.destinationRetryMultiplier, destinationMaxRetryInterval: .milliseconds(timing.destinationMaxRetryInterval)
+        )
+        let client = FederationClient(serverName: serverName, signingKey: signingKey, resolver: resolver, transport: transport, retries: retries)
         let notaries = config.keys.trustedKeyServers.compactMap { trusted -> TrustedNotary? in
             guard let name = try? ServerName(trusted.serverName) else { return nil }
             let verifyKeys = (trusted.verifyKeys ?? [:]).compactMap { keyID, base64 in try? VerifyKey(keyID: keyID, base64: base64) }
@@ -62,5 +75,10 @@ struct FederationServices: Sendable {
         ))
         authenticator = FederationAuthenticator(receiver: serverName, keys: keys, logger: logger)
         verifier = ReceivedPDUVerifier(keys: keys, serverName: serverName, ownKey: signingKey.verifyKey)
+    }
+
+    /// The name servers `/etc/resolv.conf` lists, as the C library reads them.
+    static func systemNameServers() -> [SocketAddress] {
+        DNSClient.servers(resolvConf: (try? String(contentsOfFile: "/etc/resolv.conf", encoding: .utf8)) ?? "")
     }
 }

@@ -3,9 +3,9 @@ import NIOHTTP1
 import NIOPosix
 import NIOSSL
 
-/// One HTTPS request to another server, on a connection of its own: resolves the endpoint's host, refuses every
-/// address the outbound policy forbids, connects to the first allowed one that answers, and presents the endpoint's
-/// TLS name. The answer is read whole, up to `responseLimit` bytes, within `timeout`.
+/// One HTTPS request to another server, on a connection of its own: takes the endpoints in order, resolves each
+/// one's host, refuses every address the outbound policy forbids, connects to the first allowed one that answers, and
+/// presents the endpoint's TLS name. The answer is read whole, up to `responseLimit` bytes, within `timeout`.
 public struct FederationTransport: Sendable {
     public struct Request: Sendable {
         public var method: HTTPMethod
@@ -38,8 +38,10 @@ public struct FederationTransport: Sendable {
     /// - Parameters:
     ///   - verifyCertificates: `federation_verify_certificates`.
     ///   - trustedAuthorities: PEM files of the authorities to trust instead of the system's (`federation_custom_ca_list`).
+    ///   - addresses: how host names become addresses.
     public init(
-        policy: OutboundAddressPolicy, verifyCertificates: Bool, trustedAuthorities: [String], timeout: Duration = .seconds(30),
+        policy: OutboundAddressPolicy, verifyCertificates: Bool, trustedAuthorities: [String], addresses: HostAddresses = HostAddresses(),
+        timeout: Duration = .seconds(60),
         responseLimit: Int = 16 * 1024 * 1024, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) throws {
         var configuration = TLSConfiguration.makeClientConfiguration()
@@ -50,10 +52,26 @@ public struct FederationTransport: Sendable {
         }
         tls = try NIOSSLContext(configuration: configuration)
         self.policy = policy
-        self.addresses = HostAddresses()
+        self.addresses = addresses
         self.timeout = timeout
         self.responseLimit = responseLimit
         self.group = group
+    }
+
+    /// Sends `request` to the first of `endpoints` that can be reached; the error of the last one tried when none can.
+    public func send(_ request: Request, to endpoints: [FederationEndpoint]) async throws(FederationTransportError) -> Response {
+        var lastError = FederationTransportError.unresolvable("no endpoint")
+        for endpoint in endpoints {
+            do {
+                return try await send(request, to: endpoint)
+            } catch {
+                switch error {
+                case .unresolvable, .blockedAddress, .unreachable: lastError = error
+                case .timedOut, .responseTooLarge: throw error
+                }
+            }
+        }
+        throw lastError
     }
 
     public func send(_ request: Request, to endpoint: FederationEndpoint) async throws(FederationTransportError) -> Response {

@@ -5,14 +5,30 @@ import MatrixTypes
 public import NIOCore
 import NIOPosix
 
-/// Looks a host name up (getaddrinfo, on NIO's thread pool: it blocks) into every address it has, or reads an IP
-/// literal without any lookup.
+/// Looks a host name up into every address it has, or reads an IP literal without any lookup: with the system's
+/// resolver (getaddrinfo, on NIO's thread pool: it blocks; `/etc/hosts` applies), or, when name servers are
+/// configured (`federation_dns_servers`), by asking them for its AAAA and A records.
 public struct HostAddresses: Sendable {
-    public init() {}
+    let dns: DNSClient?
+
+    public init(dns: DNSClient? = nil) {
+        self.dns = dns
+    }
 
     /// Every address of `host` on `port`, IP literals as themselves; empty when the name has none.
     public func addresses(of host: String, port: Int) async throws -> [SocketAddress] {
         if IPAddress.parse(host) != nil { return [try SocketAddress(ipAddress: host, port: port)] }
+        if let dns {
+            async let ipv6 = dns.lookUp(host, type: .aaaa)
+            let ipv4 = try await dns.lookUp(host, type: .a)
+            return try [await ipv6, ipv4].flatMap { answer -> [SocketAddress] in
+                guard case .records(let records) = answer else { return [] }
+                return try records.compactMap { record in
+                    guard case .address(let bytes, _) = record else { return nil }
+                    return try SocketAddress(packedIPAddress: ByteBuffer(bytes: bytes), port: port)
+                }
+            }
+        }
         return try await NIOThreadPool.singleton.runIfActive {
             try Self.lookUp(host, port: port)
         }

@@ -1,0 +1,87 @@
+public import NIOCore
+import NIOPosix
+
+/// Asks name servers over UDP, each in turn, two rounds at most, a few seconds per try: the servers `federation_dns_servers`
+/// names, or those of `/etc/resolv.conf`. Answers are read by `DNSMessage`; one that is not the answer to the question
+/// asked (another ID, another name) is ignored while waiting.
+public struct DNSClient: Sendable {
+    public let servers: [SocketAddress]
+    let group: any EventLoopGroup
+    let attemptTimeout: Duration
+
+    static let rounds = 2
+
+    public init(servers: [SocketAddress], attemptTimeout: Duration = .seconds(3), group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
+        self.servers = servers
+        self.attemptTimeout = attemptTimeout
+        self.group = group
+    }
+
+    /// The name servers of a `resolv.conf` text (`nameserver` lines; addresses with a zone are skipped), the local one
+    /// when it names none, as the C library does.
+    public static func servers(resolvConf text: String) -> [SocketAddress] {
+        let named = text.split(whereSeparator: \.isNewline).compactMap { line -> SocketAddress? in
+            let words = line.split(whereSeparator: \.isWhitespace)
+            guard words.count >= 2, words[0] == "nameserver", !words[1].contains("%") else { return nil }
+            return try? SocketAddress(ipAddress: String(words[1]), port: 53)
+        }
+        guard named.isEmpty, let local = try? SocketAddress(ipAddress: "127.0.0.1", port: 53) else { return named }
+        return [local]
+    }
+
+    /// `name`'s records of `type`. Throws the last failure when no server gave an answer.
+    public func lookUp(_ name: String, type: DNSMessage.RecordType) async throws(DNSMessage.Failure) -> DNSMessage.Answer {
+        var lastFailure = DNSMessage.Failure.serverFailure(2)
+        for _ in 0..<Self.rounds {
+            for server in servers {
+                let id = UInt16.random(in: .min ... .max)
+                let query = try DNSMessage.query(id: id, name: name, type: type)
+                do {
+                    return try await ask(server, query: query, id: id, name: name, type: type)
+                } catch let failure as DNSMessage.Failure {
+                    if failure == .invalidName { throw failure }
+                    lastFailure = failure
+                } catch {
+                    lastFailure = .serverFailure(2)
+                }
+            }
+        }
+        throw lastFailure
+    }
+
+    private func ask(_ server: SocketAddress, query: [UInt8], id: UInt16, name: String, type: DNSMessage.RecordType) async throws -> DNSMessage.Answer {
+        let local = server.protocol == .inet6 ? "::" : "0.0.0.0"
+        let channel = try await DatagramBootstrap(group: group).bind(host: local, port: 0) { channel in
+            channel.eventLoop.makeCompletedFuture {
+                try NIOAsyncChannel<AddressedEnvelope<ByteBuffer>, AddressedEnvelope<ByteBuffer>>(wrappingChannelSynchronously: channel)
+            }
+        }
+        let timeout = attemptTimeout
+        return try await withThrowingTaskGroup(of: DNSMessage.Answer.self) { group in
+            group.addTask {
+                try await channel.executeThenClose { inbound, outbound in
+                    try await outbound.write(AddressedEnvelope(remoteAddress: server, data: ByteBuffer(bytes: query)))
+                    for try await envelope in inbound where envelope.remoteAddress == server {
+                        let answer: DNSMessage.Answer
+                        do throws(DNSMessage.Failure) {
+                            answer = try DNSMessage.answer(Array(envelope.data.readableBytesView), id: id, name: name, type: type)
+                        } catch {
+                            // A stray datagram, not the answer to this question: keep waiting.
+                            if error == .malformed { continue }
+                            throw error
+                        }
+                        return answer
+                    }
+                    throw DNSMessage.Failure.malformed
+                }
+            }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                throw DNSMessage.Failure.serverFailure(2)
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next() else { throw DNSMessage.Failure.serverFailure(2) }
+            return first
+        }
+    }
+}

@@ -1,0 +1,49 @@
+import Synchronization
+
+/// SRV records asked of the name servers and kept for their time to live (within a minute and a day); "no such
+/// records" is kept for five minutes. When the name servers fail, records kept earlier are used past their time, as
+/// Synapse does; without them the lookup fails.
+public final class ServiceRecordLookup: Sendable {
+    private let dns: DNSClient
+    private let capacity: Int
+    private let clock: @Sendable () -> ContinuousClock.Instant
+    private let cache = Mutex<[String: (records: [ServiceRecord], until: ContinuousClock.Instant)]>([:])
+
+    static let shortestKeep: Duration = .seconds(60)
+    static let longestKeep: Duration = .seconds(86400)
+    static let absentKeep: Duration = .seconds(300)
+
+    /// - Parameter capacity: names whose records are kept at most; past it the cache starts over.
+    public init(dns: DNSClient, capacity: Int = 10_000, clock: @escaping @Sendable () -> ContinuousClock.Instant = { .now }) {
+        self.dns = dns
+        self.capacity = capacity
+        self.clock = clock
+    }
+
+    public func records(for name: String) async throws(DNSMessage.Failure) -> [ServiceRecord] {
+        let kept = cache.withLock { $0[name] }
+        if let kept, kept.until > clock() { return kept.records }
+        let answer: DNSMessage.Answer
+        do {
+            answer = try await dns.lookUp(name, type: .srv)
+        } catch {
+            if let kept { return kept.records }
+            throw error
+        }
+        let records: [ServiceRecord]
+        let keep: Duration
+        switch answer {
+        case .noSuchName:
+            (records, keep) = ([], Self.absentKeep)
+        case .records(let found):
+            records = found.compactMap { if case .service(let record) = $0 { record } else { nil } }
+            let ttl = records.map(\.ttl).min().map { Duration.seconds(Int64($0)) }
+            keep = ttl.map { min(max($0, Self.shortestKeep), Self.longestKeep) } ?? Self.absentKeep
+        }
+        cache.withLock { cache in
+            if cache.count >= capacity, cache[name] == nil { cache.removeAll(keepingCapacity: true) }
+            cache[name] = (records, clock() + keep)
+        }
+        return records
+    }
+}
