@@ -24,17 +24,51 @@ public enum FederationPeers {
         public let directory: URL
     }
 
-    /// Runs `body` with Axon on SQLite federating under its own name; `extraConfig` is YAML added to its config.
+    /// Where an Axon answers federation. The default is the usual test peer: named by its IP literal and port on
+    /// 127.0.0.1, so no DNS is needed.
+    public struct Placement: Sendable {
+        /// The server name; `nil` names the server by the federation listener's address and port.
+        public var serverName: String?
+        /// The address the TLS federation listener binds.
+        public var address: String
+        /// Its port; `nil` takes a free one.
+        public var port: Int?
+        /// The names the listener's certificate is for.
+        public var certificateNames: [String]
+        /// Whether the federation listener also serves the client resource, with `serve_server_wellknown` on, so
+        /// `https://<server name>/.well-known/matrix/server` delegates to `<server name>:443`.
+        public var servesWellKnown: Bool
+
+        public init(serverName: String? = nil, address: String = "127.0.0.1", port: Int? = nil, certificateNames: [String]? = nil, servesWellKnown: Bool = false) {
+            self.serverName = serverName
+            self.address = address
+            self.port = port
+            self.certificateNames = certificateNames ?? [serverName ?? address]
+            self.servesWellKnown = servesWellKnown
+        }
+
+        public static let loopback = Placement()
+    }
+
+    /// Runs `body` with Axon on SQLite federating under its own name, placed as `placement` says; `extraConfig` is
+    /// YAML added to its config.
     public static func withAxon<T>(
-        ca: TestCertificateAuthority, extraConfig: String = "", _ body: (Peer) async throws -> T
+        ca: TestCertificateAuthority, placement: Placement = .loopback, extraConfig: String = "", _ body: (Peer) async throws -> T
     ) async throws -> T {
-        let (dir, certificate, key, clientPort, federationPort, serverName) = try await prepare("axon-federation", ca: ca)
+        let dir = try TestEnvironment.temporaryDirectory("axon-federation")
+        let (certificate, key) = try await ca.serverCertificate(for: placement.certificateNames)
+        let clientPort = try await FreePort.next()
+        let federationPort: Int
+        if let port = placement.port { federationPort = port } else { federationPort = try await FreePort.next() }
+        let serverName = placement.serverName ?? "\(placement.address):\(federationPort)"
+        let federationResources = placement.servesWellKnown ? "[client, federation]" : "[federation]"
         let config = dir.appendingPathComponent("homeserver.yaml").path
         try """
             server_name: "\(serverName)"
             listeners:
               - {port: \(clientPort), bind_addresses: ['127.0.0.1'], type: http, resources: [{names: [client]}]}
-              - {port: \(federationPort), bind_addresses: ['127.0.0.1'], type: http, tls: true, resources: [{names: [federation]}]}
+              - {port: \(federationPort), bind_addresses: ['\(placement.address)'], type: http, tls: true, resources: [{names: \(federationResources)}]}
+            serve_server_wellknown: \(placement.servesWellKnown)
             tls_certificate_path: \(certificate)
             tls_private_key_path: \(key)
             federation_custom_ca_list: [\(ca.certificatePath)]
@@ -55,7 +89,10 @@ public enum FederationPeers {
         return try await server.whileRunning {
             try await server.waitUntilHealthy()
             return try await body(
-                Peer(clientURL: server.baseURL, serverName: serverName, federationURL: "https://\(serverName)", process: server, restart: start, directory: dir)
+                Peer(
+                    clientURL: server.baseURL, serverName: serverName, federationURL: "https://\(placement.address):\(federationPort)", process: server,
+                    restart: start, directory: dir
+                )
             )
         }
     }
