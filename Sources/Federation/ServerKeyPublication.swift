@@ -35,6 +35,14 @@ public struct ServerKeyPublication: Sendable {
         self.clock = clock
     }
 
+    /// This server's key `keyID` if it was in use at `timestamp` (milliseconds; 0 when any time will do): the current
+    /// key, or a retired one up to when it stopped, as other servers read `old_verify_keys`.
+    public func verifyKey(_ keyID: String, validAt timestamp: Int64) -> VerifyKey? {
+        if keyID.hasSameBytes(as: signingKey.keyID) { return signingKey.verifyKey }
+        guard let old = retired.first(where: { $0.key.keyID.hasSameBytes(as: keyID) }), timestamp <= old.expiredTimestamp else { return nil }
+        return old.key
+    }
+
     /// The signed key document, valid from now for `validity`.
     public func document() throws(JSONSigningError) -> JSONValue {
         var old: JSONObject = [:]

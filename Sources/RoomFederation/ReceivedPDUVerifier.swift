@@ -1,6 +1,6 @@
 import EventAuth
 public import Federation
-public import MatrixCrypto
+import MatrixCrypto
 public import MatrixTypes
 
 /// The checks a PDU from another server passes before the auth rules see it: it decodes as an event of the room's
@@ -9,12 +9,13 @@ public import MatrixTypes
 public struct ReceivedPDUVerifier: Sendable {
     let keys: RemoteServerKeys
     let serverName: ServerName
-    let ownKey: VerifyKey
+    /// This server's keys, current and retired: an event it signed comes back from other servers.
+    let ownKeys: ServerKeyPublication
 
-    public init(keys: RemoteServerKeys, serverName: ServerName, ownKey: VerifyKey) {
+    public init(keys: RemoteServerKeys, serverName: ServerName, ownKeys: ServerKeyPublication) {
         self.keys = keys
         self.serverName = serverName
-        self.ownKey = ownKey
+        self.ownKeys = ownKeys
     }
 
     /// The event `json` describes, redacted when its content hash does not match. `alsoSignedBy`: servers whose
@@ -58,8 +59,8 @@ public struct ReceivedPDUVerifier: Sendable {
         for keyID in keyIDs {
             let key: VerifyKey
             if server == serverName {
-                guard keyID.hasSameBytes(as: ownKey.keyID) else { continue }
-                key = ownKey
+                guard let own = ownKeys.verifyKey(keyID, validAt: validAt) else { continue }
+                key = own
             } else {
                 guard let remote = try? await keys.key(keyID, of: server, validAt: validAt) else { continue }
                 key = remote

@@ -32,6 +32,17 @@ struct ServerKeyPublicationTests {
         )
     }
 
+    /// Events this server signed come back from other servers: the current key checks any of them, a retired one
+    /// those sent until it stopped.
+    @Test func ownKeysAreFoundAsOtherServersFindThem() {
+        let keys = publication()
+        #expect(keys.verifyKey("ed25519:now", validAt: 1_800_000_000_000) == key.verifyKey)
+        #expect(keys.verifyKey("ed25519:before", validAt: 1_600_000_000_000) == retired.verifyKey)
+        #expect(keys.verifyKey("ed25519:before", validAt: 0) == retired.verifyKey)
+        #expect(keys.verifyKey("ed25519:before", validAt: 1_600_000_000_001) == nil)
+        #expect(keys.verifyKey("ed25519:other", validAt: 0) == nil)
+    }
+
     @Test(.enabled(if: TestEnvironment.synapsePython != nil, "needs Synapse from PyPI (make venv)"))
     func synapseAcceptsTheDocument() async throws {
         let python = try #require(TestEnvironment.synapsePython)

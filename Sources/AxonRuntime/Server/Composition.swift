@@ -103,8 +103,8 @@ public struct Composition: Sendable {
             background.append(BackgroundWork { await outbound.run() })
         }
         if let federation, [.main, .federationReceiver].contains(role) {
-            federationRoutes = try Self.federationRoutes(
-                config: config, database: database, serverName: serverName, signingKey: signingKey, remoteKeys: federation.keys
+            federationRoutes = Self.federationRoutes(
+                config: config, database: database, serverName: serverName, signingKey: signingKey, federation: federation
             )
             if let streams, let writer {
                 let verifier = federation.verifier
@@ -142,21 +142,12 @@ public struct Composition: Sendable {
     /// The key and federation routes this version serves: the signing keys other servers check us with, the
     /// federation version, the notary key API, and profile queries.
     private static func federationRoutes(
-        config: HomeserverConfig, database: any Database, serverName: ServerName, signingKey: SigningKey, remoteKeys: RemoteServerKeys
-    ) throws -> [Route] {
-        var retired: [ServerKeyPublication.RetiredKey] = []
-        for (keyID, old) in config.keys.oldSigningKeys.sorted(by: { $0.key < $1.key }) {
-            guard let key = try? VerifyKey(keyID: keyID, base64: old.key) else {
-                throw StartupError("old_signing_keys.\(keyID).key is not an unpadded base64 Ed25519 public key.")
-            }
-            retired.append(.init(key: key, expiredTimestamp: Int64(old.expiredTimestamp)))
-        }
-        let publication = ServerKeyPublication(
-            serverName: serverName, signingKey: signingKey, retired: retired, validity: Int64(config.keys.keyRefreshInterval)
-        )
+        config: HomeserverConfig, database: any Database, serverName: ServerName, signingKey: SigningKey, federation: FederationServices
+    ) -> [Route] {
+        let publication = federation.publication
         let profiles = ProfileReader(database: database, users: UserLookup(database: database))
         return ServerKeyRoutes.routes(publication: publication) + FederationVersionRoutes.routes()
-            + KeyQueryRoutes.routes(publication: publication, remote: remoteKeys, serverName: serverName, signingKey: signingKey)
+            + KeyQueryRoutes.routes(publication: publication, remote: federation.keys, serverName: serverName, signingKey: signingKey)
             + QueryRoutes.routes(profiles: profiles, serverName: serverName, allowed: config.server.allowProfileLookupOverFederation)
     }
 

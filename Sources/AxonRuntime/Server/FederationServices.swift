@@ -23,8 +23,20 @@ struct FederationServices: Sendable {
     let limiter: FederationRateLimiter
     /// Checks events other servers built.
     let verifier: ReceivedPDUVerifier
+    /// This server's keys as it publishes them: the current one and `old_signing_keys`.
+    let publication: ServerKeyPublication
 
     init(config: HomeserverConfig, serverName: ServerName, signingKey: SigningKey, logger: Logger) throws {
+        var retired: [ServerKeyPublication.RetiredKey] = []
+        for (keyID, old) in config.keys.oldSigningKeys.sorted(by: { $0.key < $1.key }) {
+            guard let key = try? VerifyKey(keyID: keyID, base64: old.key) else {
+                throw StartupError("old_signing_keys.\(keyID).key is not an unpadded base64 Ed25519 public key.")
+            }
+            retired.append(.init(key: key, expiredTimestamp: Int64(old.expiredTimestamp)))
+        }
+        publication = ServerKeyPublication(
+            serverName: serverName, signingKey: signingKey, retired: retired, validity: Int64(config.keys.keyRefreshInterval)
+        )
         let blocked = config.federation.ipRangeBlacklist
         let allowed = config.federation.ipRangeWhitelist
         let policy = OutboundAddressPolicy { address in
@@ -74,7 +86,7 @@ struct FederationServices: Sendable {
             rejectLimit: limits.rejectLimit, concurrent: limits.concurrent
         ))
         authenticator = FederationAuthenticator(receiver: serverName, keys: keys, logger: logger)
-        verifier = ReceivedPDUVerifier(keys: keys, serverName: serverName, ownKey: signingKey.verifyKey)
+        verifier = ReceivedPDUVerifier(keys: keys, serverName: serverName, ownKeys: publication)
     }
 
     /// The name servers `/etc/resolv.conf` lists, as the C library reads them.
