@@ -1,5 +1,6 @@
 public import MatrixCrypto
 public import MatrixTypes
+import Synchronization
 
 /// A notary trusted to vouch for other servers' keys (`trusted_key_servers`).
 public struct TrustedNotary: Sendable {
@@ -22,14 +23,26 @@ public struct ServerKeySources: Sendable {
     /// Asks `notary` the key query `body`.
     public typealias Query = @Sendable (_ notary: ServerName, _ body: JSONValue) async throws -> JSONValue
 
+    /// The keys each notary without configured `verify_keys` publishes, until their `valid_until_ts`; one entry per
+    /// configured notary at most.
+    final class PublishedKeys: Sendable {
+        let entries = Mutex<[ServerName: (keys: [VerifyKey], until: Int64)]>([:])
+    }
+
     let notaries: [TrustedNotary]
     let query: Query
     let direct: RemoteServerKeys.Fetch
+    let clock: @Sendable () -> Int64
+    let published = PublishedKeys()
 
-    public init(notaries: [TrustedNotary], query: @escaping Query, direct: @escaping RemoteServerKeys.Fetch) {
+    public init(
+        notaries: [TrustedNotary], query: @escaping Query, direct: @escaping RemoteServerKeys.Fetch,
+        clock: @escaping @Sendable () -> Int64 = currentMilliseconds
+    ) {
         self.notaries = notaries
         self.query = query
         self.direct = direct
+        self.clock = clock
     }
 
     /// `server`'s key document, from the first notary that vouches for it, else from the server.
@@ -52,9 +65,16 @@ public struct ServerKeySources: Sendable {
         return nil
     }
 
-    /// The current keys `notary` publishes, fetched from it and checked as any server's.
+    /// The current keys `notary` publishes, fetched from it and checked as any server's, and kept while they are
+    /// valid.
     private func publishedKeys(of notary: ServerName) async throws -> [VerifyKey] {
+        let now = clock()
+        if let kept = published.entries.withLock({ $0[notary] }), kept.until > now { return kept.keys }
         let document = try await direct(notary)
-        return try RemoteServerKeys.verifiedKeys(document, of: notary).values.map(\.key)
+        let current = try RemoteServerKeys.verifiedKeys(document, of: notary).values.filter { $0.validUntil > now }
+        guard let until = current.map(\.validUntil).min() else { return [] }
+        let keys = current.map(\.key)
+        published.entries.withLock { $0[notary] = (keys, until) }
+        return keys
     }
 }

@@ -39,7 +39,8 @@ struct ServerKeySourcesTests {
                 return name == notaryName
                     ? try ServerKeyPublication(serverName: name, signingKey: notaryKey, retired: [], validity: 1_000, clock: { 1_000 }).document()
                     : try ServerKeyPublication(serverName: name, signingKey: key, retired: [], validity: 1_000, clock: { 1_000 }).document()
-            }
+            },
+            clock: { 1_500 }
         )
     }
 
@@ -71,5 +72,7 @@ struct ServerKeySourcesTests {
         let sources = sources(verifyKeys: [], answer: ["server_keys": [vouched]], directFetches: direct)
         #expect(try await sources.fetch(server) == vouched)
         #expect(direct.all == [notaryName.rawValue], "only the notary's own keys were fetched from it")
+        #expect(try await sources.fetch(server) == vouched)
+        #expect(direct.all == [notaryName.rawValue], "the notary's keys are kept while valid")
     }
 }
