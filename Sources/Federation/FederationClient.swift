@@ -26,18 +26,24 @@ public struct FederationClient: Sendable {
     }
 
     /// `GET target` on `destination`; a signed request unless `signed` is false.
-    public func get(_ target: String, from destination: ServerName, signed: Bool = true) async throws(FederationRequestError) -> JSONValue {
-        try await send(.GET, target, to: destination, content: nil, signed: signed)
+    public func get(
+        _ target: String, from destination: ServerName, signed: Bool = true, retrying: Bool = true, timeout: Duration? = nil
+    ) async throws(FederationRequestError) -> JSONValue {
+        try await send(.GET, target, to: destination, content: nil, signed: signed, retrying: retrying, timeout: timeout)
     }
 
-    /// - Parameter retrying: false for a request whose caller retries on its own schedule (transactions).
+    /// - Parameters:
+    ///   - retrying: false for a request whose caller retries on its own schedule (transactions), or that must fail
+    ///     fast (key fetches while a request waits to be authenticated).
+    ///   - timeout: how long each try may wait for an answer, when not the transport's `client_timeout`.
     public func send(
-        _ method: HTTPMethod, _ target: String, to destination: ServerName, content: JSONValue?, signed: Bool = true, retrying: Bool = true
+        _ method: HTTPMethod, _ target: String, to destination: ServerName, content: JSONValue?, signed: Bool = true, retrying: Bool = true,
+        timeout: Duration? = nil
     ) async throws(FederationRequestError) -> JSONValue {
         var failures = 0
         while true {
             do {
-                return try await sendOnce(method, target, to: destination, content: content, signed: signed)
+                return try await sendOnce(method, target, to: destination, content: content, signed: signed, timeout: timeout)
             } catch {
                 failures += 1
                 guard retrying, error.isTransient, let pause = retries.shortRetryPause(afterFailures: failures) else { throw error }
@@ -51,7 +57,7 @@ public struct FederationClient: Sendable {
     }
 
     private func sendOnce(
-        _ method: HTTPMethod, _ target: String, to destination: ServerName, content: JSONValue?, signed: Bool
+        _ method: HTTPMethod, _ target: String, to destination: ServerName, content: JSONValue?, signed: Bool, timeout: Duration?
     ) async throws(FederationRequestError) -> JSONValue {
         var headers: [(String, String)] = []
         var body: [UInt8]?
@@ -70,7 +76,7 @@ public struct FederationClient: Sendable {
         let response: FederationTransport.Response
         do {
             let endpoints = try await resolver.endpoints(for: destination)
-            response = try await transport.send(.init(method: method, target: target, headers: headers, body: body), to: endpoints)
+            response = try await transport.send(.init(method: method, target: target, headers: headers, body: body), to: endpoints, timeout: timeout)
         } catch {
             throw .transport(error)
         }

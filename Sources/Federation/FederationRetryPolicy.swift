@@ -38,8 +38,9 @@ public struct FederationRetryPolicy: Sendable, Hashable {
     public func transactionPause(afterFailures failures: Int) -> Duration {
         let failures = max(failures, 1)
         if failures <= maxLongRetries { return min(.seconds(1) * Self.power(4, failures), maxLongRetryDelay) }
-        let interval = destinationMinRetryInterval * Self.power(destinationRetryMultiplier, failures - maxLongRetries - 1)
-        return min(interval, destinationMaxRetryInterval)
+        // In seconds as a Double first: a large multiplier must not overflow the Duration before the cap applies.
+        let seconds = Self.seconds(destinationMinRetryInterval) * Self.power(destinationRetryMultiplier, failures - maxLongRetries - 1)
+        return seconds < Self.seconds(destinationMaxRetryInterval) ? .milliseconds(Int64(seconds * 1000)) : destinationMaxRetryInterval
     }
 
     /// `pause` times a random factor between 0.8 and 1.4.
@@ -50,7 +51,15 @@ public struct FederationRetryPolicy: Sendable, Hashable {
     /// `base` to the `exponent`, kept finite (a long outage counts failures without bound).
     private static func power(_ base: Double, _ exponent: Int) -> Double {
         var result = 1.0
-        for _ in 0..<max(exponent, 0) where result < 1e12 { result *= base }
+        var applied = 0
+        while applied < exponent, result < 1e12 {
+            result *= base
+            applied += 1
+        }
         return result
+    }
+
+    private static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 }

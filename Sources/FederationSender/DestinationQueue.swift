@@ -33,6 +33,8 @@ actor DestinationQueue {
     private var retryNow: CheckedContinuation<Void, Never>?
     /// Counts sleeps, so a timer knows whether the sleep it was started for is still the current one.
     private var sleeps = 0
+    /// Ends the current sleep when its pause is over; cancelled by `wake()`, which ends it sooner.
+    private var timer: Task<Void, Never>?
     private var nextTransaction = 0
     private let transactionPrefix: String
 
@@ -79,6 +81,8 @@ actor DestinationQueue {
     /// The destination was heard from: a pending retry goes now.
     func wake() {
         failures = 0
+        timer?.cancel()
+        timer = nil
         retryNow?.resume()
         retryNow = nil
     }
@@ -103,7 +107,7 @@ actor DestinationQueue {
                     continue
                 }
                 failures += 1
-                let pause = FederationRetryPolicy.jittered(retries.transactionPause(afterFailures: failures))
+                let pause = min(FederationRetryPolicy.jittered(retries.transactionPause(afterFailures: failures)), retries.destinationMaxRetryInterval)
                 logger.info("sending a transaction failed; retrying later", metadata: ["destination": "\(destination)", "error": "\(error)", "retry": "\(pause)"])
                 await sleep(pause)
             }
@@ -123,8 +127,8 @@ actor DestinationQueue {
         let current = sleeps
         await withCheckedContinuation { continuation in
             retryNow = continuation
-            Task {
-                try? await Task.sleep(for: pause)
+            timer = Task {
+                guard (try? await Task.sleep(for: pause)) != nil else { return }
                 self.resumeRetry(ifStill: current)
             }
         }

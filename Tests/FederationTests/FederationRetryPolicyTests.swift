@@ -26,6 +26,13 @@ struct FederationRetryPolicyTests {
         #expect((1...4).map { policy.transactionPause(afterFailures: $0) } == [.seconds(2), .seconds(3), .milliseconds(4500), .seconds(5)])
     }
 
+    @Test func anOutlandishMultiplierOrFailureCountStopsAtTheLongestInterval() {
+        let policy = FederationRetryPolicy(maxLongRetries: 0, destinationRetryMultiplier: 1e30)
+        #expect(policy.transactionPause(afterFailures: 1) == .seconds(600))
+        #expect(policy.transactionPause(afterFailures: 2) == .seconds(7 * 86400))
+        #expect(FederationRetryPolicy().transactionPause(afterFailures: Int.max) == .seconds(7 * 86400))
+    }
+
     @Test func jitterStaysWithinItsFactors() {
         for _ in 0..<100 {
             let pause = FederationRetryPolicy.jittered(.seconds(10))

@@ -63,6 +63,7 @@ struct FederationDiscoveryTests {
                 #expect(wellKnownProbe.connections == 1)
             }
         }
+        withExtendedLifetime(dns) {}
     }
 
     /// Starts an Axon for each placement, each with a public room, and runs `body` with them and their rooms.

@@ -69,10 +69,16 @@ struct FederationServices: Sendable {
             let verifyKeys = (trusted.verifyKeys ?? [:]).compactMap { keyID, base64 in try? VerifyKey(keyID: keyID, base64: base64) }
             return TrustedNotary(serverName: name, verifyKeys: verifyKeys)
         }
-        let direct: RemoteServerKeys.Fetch = { server in try await client.get("/_matrix/key/v2/server", from: server, signed: false) }
+        // Keys are fetched while a request waits to be authenticated: one try each, within Synapse's 10 s.
+        let keyTimeout = Duration.seconds(10)
+        let direct: RemoteServerKeys.Fetch = { server in
+            try await client.get("/_matrix/key/v2/server", from: server, signed: false, retrying: false, timeout: keyTimeout)
+        }
         let sources = ServerKeySources(
             notaries: notaries,
-            query: { notary, body in try await client.send(.POST, "/_matrix/key/v2/query", to: notary, content: body) },
+            query: { notary, body in
+                try await client.send(.POST, "/_matrix/key/v2/query", to: notary, content: body, retrying: false, timeout: keyTimeout)
+            },
             direct: direct
         )
         let keys = RemoteServerKeys(

@@ -59,11 +59,12 @@ public struct FederationTransport: Sendable {
     }
 
     /// Sends `request` to the first of `endpoints` that can be reached; the error of the last one tried when none can.
-    public func send(_ request: Request, to endpoints: [FederationEndpoint]) async throws(FederationTransportError) -> Response {
-        var lastError = FederationTransportError.unresolvable("no endpoint")
+    /// - Parameter timeout: how long an endpoint may take to answer, when not the transport's own.
+    public func send(_ request: Request, to endpoints: [FederationEndpoint], timeout: Duration? = nil) async throws(FederationTransportError) -> Response {
+        var lastError = FederationTransportError.unresolvable("a server whose SRV records offer no federation")
         for endpoint in endpoints {
             do {
-                return try await send(request, to: endpoint)
+                return try await send(request, to: endpoint, timeout: timeout)
             } catch {
                 switch error {
                 case .unresolvable, .blockedAddress, .unreachable: lastError = error
@@ -74,7 +75,7 @@ public struct FederationTransport: Sendable {
         throw lastError
     }
 
-    public func send(_ request: Request, to endpoint: FederationEndpoint) async throws(FederationTransportError) -> Response {
+    public func send(_ request: Request, to endpoint: FederationEndpoint, timeout: Duration? = nil) async throws(FederationTransportError) -> Response {
         let candidates: [SocketAddress]
         do {
             candidates = try await addresses.addresses(of: endpoint.host, port: endpoint.port)
@@ -87,7 +88,7 @@ public struct FederationTransport: Sendable {
         var lastError: FederationTransportError = .unreachable(endpoint.description)
         for address in allowed {
             do {
-                return try await exchange(request, with: address, endpoint: endpoint)
+                return try await exchange(request, with: address, endpoint: endpoint, timeout: timeout ?? self.timeout)
             } catch let error as FederationTransportError {
                 lastError = error
                 if case .unreachable = error { continue }
@@ -99,7 +100,7 @@ public struct FederationTransport: Sendable {
         throw lastError
     }
 
-    private func exchange(_ request: Request, with address: SocketAddress, endpoint: FederationEndpoint) async throws -> Response {
+    private func exchange(_ request: Request, with address: SocketAddress, endpoint: FederationEndpoint, timeout: Duration) async throws -> Response {
         let tls = self.tls
         let channel: NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>
         do {
@@ -146,7 +147,6 @@ public struct FederationTransport: Sendable {
                     throw FederationTransportError.unreachable("\(endpoint): the connection closed before the answer ended")
                 }
             }
-            let timeout = self.timeout
             group.addTask {
                 try await Task.sleep(for: timeout)
                 throw FederationTransportError.timedOut(endpoint.description)

@@ -19,9 +19,16 @@ public struct HostAddresses: Sendable {
     public func addresses(of host: String, port: Int) async throws -> [SocketAddress] {
         if IPAddress.parse(host) != nil { return [try SocketAddress(ipAddress: host, port: port)] }
         if let dns {
-            async let ipv6 = dns.lookUp(host, type: .aaaa)
-            let ipv4 = try await dns.lookUp(host, type: .a)
-            return try [await ipv6, ipv4].flatMap { answer -> [SocketAddress] in
+            // One family failing (a name server that mishandles AAAA) leaves the other's addresses usable.
+            async let ipv6 = try? dns.lookUp(host, type: .aaaa)
+            let ipv4: DNSMessage.Answer?
+            do {
+                ipv4 = try await dns.lookUp(host, type: .a)
+            } catch {
+                guard await ipv6 != nil else { throw error }
+                ipv4 = nil
+            }
+            return try [await ipv6, ipv4].compactMap { $0 }.flatMap { answer -> [SocketAddress] in
                 guard case .records(let records) = answer else { return [] }
                 return try records.compactMap { record in
                     guard case .address(let bytes, _) = record else { return nil }
