@@ -2,7 +2,8 @@ import Synchronization
 
 /// SRV records asked of the name servers and kept for their time to live (within a minute and a day); "no such
 /// records" is kept for five minutes. When the name servers fail, records kept earlier are used past their time, as
-/// Synapse does; without them the lookup fails.
+/// Synapse does, and kept another minute so requests meanwhile do not each wait for the name servers to time out;
+/// without them the lookup fails.
 public final class ServiceRecordLookup: Sendable {
     private let dns: DNSClient
     private let capacity: Int
@@ -27,8 +28,9 @@ public final class ServiceRecordLookup: Sendable {
         do {
             answer = try await dns.lookUp(name, type: .srv)
         } catch {
-            if let kept { return kept.records }
-            throw error
+            guard let kept else { throw error }
+            cache.withLock { $0[name] = (kept.records, clock() + Self.shortestKeep) }
+            return kept.records
         }
         let records: [ServiceRecord]
         let keep: Duration
