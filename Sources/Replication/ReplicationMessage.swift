@@ -1,4 +1,4 @@
-import MatrixTypes
+public import MatrixTypes
 
 /// One line on the replication channel: `<sender> <run> <sequence> <command>`.
 ///
@@ -8,7 +8,9 @@ import MatrixTypes
 /// - `RDATA <stream> <position> <row-json>`: a stream notice (`{"room_id", "users", "typing" | "presence"}`);
 /// - `POSITION <stream> <position>`: the sender's persisted-up-to position of a stream it writes (sent after each
 ///   advance and again with every heartbeat);
-/// - `PING`: a heartbeat, so silence means a dead connection and a dropped last message is noticed.
+/// - `PING`: a heartbeat, so silence means a dead connection and a dropped last message is noticed;
+/// - `REMOTE_SERVER_UP <server>`: another homeserver was just heard from, so a federation sender backing off from it
+///   tries again now.
 public struct ReplicationMessage: Sendable, Equatable {
     public var sender: String
     public var run: Int64
@@ -38,6 +40,8 @@ public struct ReplicationMessage: Sendable, Equatable {
             return head + "POSITION \(stream.rawValue) \(position)"
         case .ping:
             return head + "PING"
+        case .remoteServerUp(let server):
+            return head + "REMOTE_SERVER_UP \(server.rawValue)"
         }
     }
 
@@ -52,6 +56,9 @@ public struct ReplicationMessage: Sendable, Equatable {
         switch parts[3] {
         case "PING" where arguments.isEmpty:
             command = .ping
+        case "REMOTE_SERVER_UP" where arguments.count == 1:
+            guard let server = try? ServerName(String(arguments[0])) else { return nil }
+            command = .remoteServerUp(server)
         case "POSITION" where arguments.count == 2:
             guard let stream = StreamName(rawValue: String(arguments[0])), let position = Int64(arguments[1]) else { return nil }
             command = .position(stream, position)
@@ -122,4 +129,5 @@ public enum ReplicationCommand: Sendable, Equatable {
     case data(StreamNotice)
     case position(StreamName, Int64)
     case ping
+    case remoteServerUp(ServerName)
 }

@@ -1,5 +1,6 @@
 import CoreMetrics
 public import Logging
+public import MatrixTypes
 import Synchronization
 
 /// A worker's view of streams other processes write: their notices for this process's consumers, and each durable
@@ -53,6 +54,12 @@ public final class StreamFollower: Sendable {
 
     /// Notices from other processes, for this process's notifier and in-memory copies.
     public let notices = InProcessBus()
+    private let serverUpHandlers = Mutex<[@Sendable (ServerName) -> Void]>([])
+
+    /// Calls `handler` with each server another process announces it heard from (`REMOTE_SERVER_UP`).
+    public func onRemoteServerUp(_ handler: @escaping @Sendable (ServerName) -> Void) {
+        serverUpHandlers.withLock { $0.append(handler) }
+    }
     private let instance: String
     private let writers: [StreamName: [String]]
     private let writerKeys: Set<WriterKey>
@@ -225,6 +232,8 @@ public final class StreamFollower: Sendable {
                 await advance(key, to: position, catchUp: catchUp)
             case .ping:
                 break
+            case .remoteServerUp(let server):
+                for handler in serverUpHandlers.withLock({ $0 }) { handler(server) }
             }
         }
     }

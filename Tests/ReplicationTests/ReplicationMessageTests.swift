@@ -9,6 +9,7 @@ struct ReplicationMessageTests {
     @Test(arguments: [
         ReplicationCommand.ping,
         .position(.events, 42),
+        .remoteServerUp(try! ServerName("matrix.example.org:8448")),
         .data(StreamNotice(stream: .events, position: 7, roomID: try! RoomID("!r:x"), users: [try! UserID("@bob:x")])),
         .data(StreamNotice(stream: .accountData, position: 3, users: [try! UserID("@bob:x")])),
         .data(StreamNotice(stream: .typing, position: 2, roomID: try! RoomID("!r:x"), row: .typing(epoch: 99, users: [try! UserID("@a:x")]))),
@@ -31,10 +32,13 @@ struct ReplicationMessageTests {
             sender: "main", run: 5, sequence: 2, command: .data(StreamNotice(stream: .receipts, position: 4, roomID: room, users: [alice]))
         ).encoded
         #expect(data.hasPrefix("main 5 2 RDATA receipts 4 {"))
+        let up = ReplicationMessage(sender: "receiver", run: 5, sequence: 3, command: .remoteServerUp(try! ServerName("other.example"))).encoded
+        #expect(up == "receiver 5 3 REMOTE_SERVER_UP other.example")
     }
 
     @Test(arguments: [
         "", "main", "main 1 2", "main x 2 PING", "main 1 -2 PING", "main 1 2 PING extra", "main 1 2 NOPE",
+        "main 1 2 REMOTE_SERVER_UP", "main 1 2 REMOTE_SERVER_UP not:a:name", "main 1 2 REMOTE_SERVER_UP a.example b.example",
         "main 1 2 POSITION events", "main 1 2 POSITION nostream 3", "main 1 2 POSITION events x",
         "main 1 2 RDATA events 3", "main 1 2 RDATA events 3 {", "main 1 2 RDATA events 3 {\"users\": 5}",
         "main 1 2 RDATA events 3 {\"users\": [\"not-a-user\"]}", "main 1 2 RDATA events 3 {\"users\": [], \"room_id\": 4}",

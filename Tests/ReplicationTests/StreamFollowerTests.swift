@@ -107,6 +107,17 @@ struct StreamFollowerTests {
         #expect(follower.position(of: .events) == 10)
     }
 
+    @Test func serversAnnouncedUpReachEveryHandler() async {
+        let follower = StreamFollower(instance: "sender", writers: [.events: ["main"]], positions: [.events: ["main": 0]], logger: Logger(label: "test"))
+        let heard = Mutex<[String]>([])
+        follower.onRemoteServerUp { server in heard.withLock { $0.append("first \(server.rawValue)") } }
+        follower.onRemoteServerUp { server in heard.withLock { $0.append("second \(server.rawValue)") } }
+        follower.start { _, _, _ in [] }
+        send(follower, 1, .remoteServerUp(try! ServerName("peer.example")), sender: "receiver")
+        while heard.withLock({ $0.count }) < 2 { await Task.yield() }
+        #expect(heard.withLock { $0 } == ["first peer.example", "second peer.example"])
+    }
+
     @Test func aFailedCatchUpHoldsThePositionUntilTheNextOneSucceeds() async {
         let recorder = Recorder()
         let failures = Mutex(1)

@@ -101,6 +101,8 @@ public struct Composition: Sendable {
             )
             sender = outbound
             background.append(BackgroundWork { await outbound.run() })
+            // A federation receiver in another process announces the servers it hears from.
+            streams.link?.follower?.onRemoteServerUp { outbound.wake($0) }
         }
         if let federation, [.main, .federationReceiver].contains(role) {
             federationRoutes = Self.federationRoutes(
@@ -114,10 +116,15 @@ public struct Composition: Sendable {
                 } : nil
                 let edus: (any EDUReceiving)? =
                     mainEDUs ?? MainProcessClient(config: config, follower: streams.link?.follower, logger: logger)
+                // Without a sender here, the one elsewhere learns over replication that the origin is back.
+                let announcer = sender == nil ? streams.link.map { ServerUpAnnouncer(publisher: $0.publisher) } : nil
                 let intake = TransactionIntake(
                     database: database, store: streams.store, writer: writer, verifier: verifier, client: federation.client,
                     instance: config.worker.instanceName, logger: logger, edus: edus,
-                    heardFrom: { [sender] origin in sender?.wake(origin) }
+                    heardFrom: { [sender, announcer] origin in
+                        sender?.wake(origin)
+                        announcer?.announce(origin)
+                    }
                 )
                 if let mainEDUs {
                     federationRoutes += ForwardedEDURoutes.routes(mainEDUs, secret: ReplicationSecret(config.worker.replicationSecret?.revealed))
