@@ -182,7 +182,11 @@ let package = Package(
         .testTarget(name: "MatrixTypesTests", dependencies: ["MatrixTypes", "AxonTesting"], swiftSettings: strict),
         .testTarget(name: "MatrixCryptoTests", dependencies: ["MatrixCrypto", "MatrixTypes"], swiftSettings: strict),
         .testTarget(name: "FederationTests", dependencies: ["Federation", "MatrixCrypto", "MatrixTypes", "AxonTesting", nio], swiftSettings: strict),
-        .testTarget(name: "RoomFederationTests", dependencies: ["RoomFederation", "MatrixTypes"], swiftSettings: strict),
+        .testTarget(
+            name: "RoomFederationTests",
+            dependencies: ["RoomFederation", "Spaces", "Rooms", "RoomStore", "Replication", "MatrixCrypto", "MatrixTypes", "AxonTesting", logging],
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "EventAuthTests", dependencies: ["EventAuth", "MatrixTypes", "MatrixCrypto", "AxonTesting"],
             exclude: ["Differential"], swiftSettings: strict
