@@ -85,6 +85,7 @@ let package = Package(
         .target(name: "Directory", dependencies: ["MatrixTypes", "Storage", "RoomStore", "Rooms", "Accounts"], swiftSettings: strict),
         .target(name: "Receipts", dependencies: ["MatrixTypes", "Storage", "Replication", "Rooms", "AccountData"], swiftSettings: strict),
         .target(name: "Typing", dependencies: ["MatrixTypes", "Storage", "Replication", "Rooms"], swiftSettings: strict),
+        .target(name: "Spaces", dependencies: ["MatrixTypes", "Storage", "RoomStore", "Rooms"], swiftSettings: strict),
         .target(
             name: "Sync",
             dependencies: [
@@ -106,7 +107,8 @@ let package = Package(
         .target(
             name: "RoomFederation",
             dependencies: [
-                "MatrixTypes", "MatrixCrypto", "EventAuth", "Storage", "RoomStore", "Rooms", "Federation", "Typing", "Receipts", "Presence", logging,
+                "MatrixTypes", "MatrixCrypto", "EventAuth", "Storage", "RoomStore", "Rooms", "Federation", "Typing", "Receipts", "Presence", "Spaces",
+                logging,
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: strict
@@ -127,14 +129,16 @@ let package = Package(
             name: "ClientAPI",
             dependencies: [
                 "MatrixTypes", "MatrixHTTP", "Accounts", "Rooms", "RoomStore", "Sync", "Replication", "AccountData", "Filters", "Receipts",
-                "Typing", "Presence", "Profiles", "Directory", httpTypes,
+                "Typing", "Presence", "Profiles", "Directory", "Spaces", httpTypes,
             ],
             swiftSettings: strict
         ),
         .target(name: "AdminAPI", dependencies: ["MatrixTypes", "MatrixHTTP", "Accounts", "ClientAPI", httpTypes], swiftSettings: strict),
         .target(
             name: "FederationAPI",
-            dependencies: ["MatrixTypes", "MatrixCrypto", "MatrixHTTP", "Federation", "RoomFederation", "Rooms", "Profiles", "Directory", httpTypes],
+            dependencies: [
+                "MatrixTypes", "MatrixCrypto", "MatrixHTTP", "Federation", "RoomFederation", "Rooms", "Profiles", "Directory", "Spaces", httpTypes,
+            ],
             swiftSettings: strict
         ),
 
@@ -144,7 +148,7 @@ let package = Package(
             dependencies: [
                 "MatrixTypes", "MatrixCrypto", "AxonConfig", "Storage", "StorageSQLite", "StoragePostgres",
                 "MatrixHTTP", "ClientAPI", "AdminAPI", "Federation", "FederationAPI", "RoomFederation", "FederationSender", "Accounts", "Replication", "ReplicationRedis", "RoomStore", "Rooms", "Sync", "AccountData", "Filters",
-                "Receipts", "Typing", "Presence", "Profiles", "Directory", hummingbird, httpTypes, nio, nioPosix, lifecycle, logging,
+                "Receipts", "Typing", "Presence", "Profiles", "Directory", "Spaces", hummingbird, httpTypes, nio, nioPosix, lifecycle, logging,
                 argumentParser, httpClient, crypto, metrics, prometheus, .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"), .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -178,7 +182,11 @@ let package = Package(
         .testTarget(name: "MatrixTypesTests", dependencies: ["MatrixTypes", "AxonTesting"], swiftSettings: strict),
         .testTarget(name: "MatrixCryptoTests", dependencies: ["MatrixCrypto", "MatrixTypes"], swiftSettings: strict),
         .testTarget(name: "FederationTests", dependencies: ["Federation", "MatrixCrypto", "MatrixTypes", "AxonTesting", nio], swiftSettings: strict),
-        .testTarget(name: "RoomFederationTests", dependencies: ["RoomFederation", "MatrixTypes"], swiftSettings: strict),
+        .testTarget(
+            name: "RoomFederationTests",
+            dependencies: ["RoomFederation", "Spaces", "Rooms", "RoomStore", "Replication", "MatrixCrypto", "MatrixTypes", "AxonTesting", logging],
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "EventAuthTests", dependencies: ["EventAuth", "MatrixTypes", "MatrixCrypto", "AxonTesting"],
             exclude: ["Differential"], swiftSettings: strict
@@ -201,6 +209,13 @@ let package = Package(
             dependencies: [
                 "Directory", "Rooms", "RoomStore", "Accounts", "Replication", "MatrixCrypto", "MatrixTypes", "Storage", "RoomTesting", "AxonTesting",
                 logging,
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "SpacesTests",
+            dependencies: [
+                "Spaces", "Rooms", "RoomStore", "Replication", "MatrixCrypto", "MatrixTypes", "Storage", "RoomTesting", "AxonTesting", logging,
             ],
             swiftSettings: strict
         ),

@@ -185,32 +185,14 @@ public final class DirectoryService: Sendable {
         return count
     }
 
-    private static let summarySlots: [StateKey] = [
-        "m.room.name", "m.room.topic", "m.room.avatar", "m.room.canonical_alias", EventType.joinRules, "m.room.history_visibility",
-        "m.room.guest_access", EventType.create,
-    ].map { StateKey($0, "") }
-
     /// Directory entries for a page of listed rooms (`nil` for a room with no state), from a few state slots of
     /// each read at once.
     private func summaries(of rooms: [DirectoryCursor]) async throws(DirectoryError) -> [JSONObject?] {
         let ids = rooms.compactMap { try? RoomID($0.roomID) }
-        let slots = try await DirectoryError.catching { try await reader.currentState(Self.summarySlots, in: ids) }
+        let slots = try await DirectoryError.catching { try await reader.currentState(RoomSummary.slots, in: ids) }
         return rooms.map { room -> JSONObject? in
             guard let roomID = try? RoomID(room.roomID), let state = slots[roomID] else { return nil }
-            var entry: JSONObject = ["room_id": .string(room.roomID), "num_joined_members": .integer(room.joinedMembers)]
-            func content(_ type: String) -> JSONValue? {
-                state[StateKey(type, "")].flatMap { try? JSONValue.parse($0.json) }?["content"]
-            }
-            entry["name"] = content("m.room.name")?["name"]
-            entry["topic"] = content("m.room.topic")?["topic"]
-            entry["avatar_url"] = content("m.room.avatar")?["url"]
-            entry["canonical_alias"] = content("m.room.canonical_alias")?["alias"]
-            entry["join_rule"] = content(EventType.joinRules)?["join_rule"]
-            entry["world_readable"] = .bool(content("m.room.history_visibility")?["history_visibility"] == "world_readable")
-            entry["guest_can_join"] = .bool(content("m.room.guest_access")?["guest_access"] == "can_join")
-            // As Synapse lists it: the create event's `type`, left out for rooms without one.
-            if let type = content(EventType.create)?["type"], type.stringValue != nil { entry["room_type"] = type }
-            return entry
+            return RoomSummary.entry(roomID: roomID, joinedMembers: room.joinedMembers, state: state)
         }
     }
 }

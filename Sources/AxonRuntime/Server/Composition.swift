@@ -20,6 +20,7 @@ import Replication
 import Rooms
 import RoomFederation
 import RoomStore
+import Spaces
 public import Storage
 import Sync
 import Typing
@@ -252,6 +253,9 @@ public struct Composition: Sendable {
             database: database, reader: reader, writer: writer, serverName: serverName, publication: publication,
             remote: remoteDirectories
         )
+        let hierarchy = SpaceHierarchy(
+            database: database, store: store, serverName: serverName, remote: federation.map { FederatedHierarchies(client: $0.client) }
+        )
         // One `rc_message` bucket per user, whichever route writes the event.
         let messageLimiter = RateLimiter(config.rateLimits.message)
         let routes = RoomMembershipRoutes.routes(rooms, messageLimiter: messageLimiter)
@@ -277,6 +281,8 @@ public struct Composition: Sendable {
             )
             + ReplicationRoutes.routes(presence: presence, secret: ReplicationSecret(config.worker.replicationSecret?.revealed))
             + FederationDirectoryRoutes.routes(directory, publicRoomsAllowed: config.server.allowPublicRoomsOverFederation)
+            + HierarchyRoutes.routes(hierarchy)
+            + FederationHierarchyRoutes.routes(FederationHierarchyAnswers(hierarchy: hierarchy, store: store))
         return (routes, (typing, presence))
     }
 

@@ -56,5 +56,6 @@ extension Schema {
         .v11Federation,
         .v12BackwardExtremities,
         .v13FederationCatchUp,
+        .v14HierarchySessions,
     ])
 }
