@@ -3,7 +3,8 @@ import NIOPosix
 
 /// Asks name servers over UDP, each in turn, two rounds at most, a few seconds per try: the servers `federation_dns_servers`
 /// names, or those of `/etc/resolv.conf`. Answers are read by `DNSMessage`; one that is not the answer to the question
-/// asked (another ID, another name) is ignored while waiting.
+/// asked (another ID, another name) is ignored while waiting. An answer too large for a datagram (truncated) is asked
+/// again of the same server over TCP (RFC 7766).
 public struct DNSClient: Sendable {
     public let servers: [SocketAddress]
     let group: any EventLoopGroup
@@ -37,7 +38,11 @@ public struct DNSClient: Sendable {
                 let id = UInt16.random(in: .min ... .max)
                 let query = try DNSMessage.query(id: id, name: name, type: type)
                 do {
-                    return try await ask(server, query: query, id: id, name: name, type: type)
+                    do {
+                        return try await ask(server, query: query, id: id, name: name, type: type)
+                    } catch DNSMessage.Failure.truncated {
+                        return try await askOverTCP(server, query: query, id: id, name: name, type: type)
+                    }
                 } catch let failure as DNSMessage.Failure {
                     if failure == .invalidName { throw failure }
                     lastFailure = failure
@@ -56,25 +61,57 @@ public struct DNSClient: Sendable {
                 try NIOAsyncChannel<AddressedEnvelope<ByteBuffer>, AddressedEnvelope<ByteBuffer>>(wrappingChannelSynchronously: channel)
             }
         }
+        return try await withinAttemptTimeout {
+            try await channel.executeThenClose { inbound, outbound in
+                try await outbound.write(AddressedEnvelope(remoteAddress: server, data: ByteBuffer(bytes: query)))
+                for try await envelope in inbound where envelope.remoteAddress == server {
+                    let answer: DNSMessage.Answer
+                    do throws(DNSMessage.Failure) {
+                        answer = try DNSMessage.answer(Array(envelope.data.readableBytesView), id: id, name: name, type: type)
+                    } catch {
+                        // A stray datagram, not the answer to this question: keep waiting.
+                        if error == .malformed { continue }
+                        throw error
+                    }
+                    return answer
+                }
+                throw DNSMessage.Failure.malformed
+            }
+        }
+    }
+
+    /// The same question over TCP: each message preceded by its length in two bytes, so at most 64 KiB comes back.
+    private func askOverTCP(_ server: SocketAddress, query: [UInt8], id: UInt16, name: String, type: DNSMessage.RecordType) async throws -> DNSMessage.Answer {
+        let timeout = attemptTimeout
+        return try await withinAttemptTimeout {
+            let channel = try await ClientBootstrap(group: group)
+                .connectTimeout(.nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000))
+                .connect(to: server) { channel in
+                    channel.eventLoop.makeCompletedFuture { try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel) }
+                }
+            return try await channel.executeThenClose { inbound, outbound in
+                var framed = ByteBuffer()
+                framed.writeInteger(UInt16(query.count))
+                framed.writeBytes(query)
+                try await outbound.write(framed)
+                var received = ByteBuffer()
+                for try await var chunk in inbound {
+                    received.writeBuffer(&chunk)
+                    guard let length = received.getInteger(at: received.readerIndex, as: UInt16.self),
+                        let message = received.getBytes(at: received.readerIndex + 2, length: Int(length))
+                    else { continue }
+                    return try DNSMessage.answer(message, id: id, name: name, type: type)
+                }
+                throw DNSMessage.Failure.malformed
+            }
+        }
+    }
+
+    /// `body`'s result, or a server failure once the attempt's time is up.
+    private func withinAttemptTimeout(_ body: @escaping @Sendable () async throws -> DNSMessage.Answer) async throws -> DNSMessage.Answer {
         let timeout = attemptTimeout
         return try await withThrowingTaskGroup(of: DNSMessage.Answer.self) { group in
-            group.addTask {
-                try await channel.executeThenClose { inbound, outbound in
-                    try await outbound.write(AddressedEnvelope(remoteAddress: server, data: ByteBuffer(bytes: query)))
-                    for try await envelope in inbound where envelope.remoteAddress == server {
-                        let answer: DNSMessage.Answer
-                        do throws(DNSMessage.Failure) {
-                            answer = try DNSMessage.answer(Array(envelope.data.readableBytesView), id: id, name: name, type: type)
-                        } catch {
-                            // A stray datagram, not the answer to this question: keep waiting.
-                            if error == .malformed { continue }
-                            throw error
-                        }
-                        return answer
-                    }
-                    throw DNSMessage.Failure.malformed
-                }
-            }
+            group.addTask(operation: body)
             group.addTask {
                 try await Task.sleep(for: timeout)
                 throw DNSMessage.Failure.serverFailure(2)
