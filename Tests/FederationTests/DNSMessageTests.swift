@@ -26,6 +26,9 @@ struct DNSMessageTests {
         let question = Self.name("_matrix-fed._tcp.example.org") + Self.u16(33) + Self.u16(1)
         #expect(Array(query[12..<(12 + question.count)]) == question)
         #expect(Array(query.suffix(11)) == [0, 0, 41, 0x04, 0xD0, 0, 0, 0, 0, 0, 0])
+        let plain = try DNSMessage.query(id: 0xBEEF, name: "example.org", type: .a, edns: false)
+        #expect(Array(plain.prefix(12)) == [0xBE, 0xEF, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0], "no additional record without EDNS")
+        #expect(plain.count == 12 + Self.name("example.org").count + 4)
         #expect(throws: DNSMessage.Failure.invalidName) { try DNSMessage.query(id: 1, name: String(repeating: "a", count: 64) + ".org", type: .a) }
         #expect(throws: DNSMessage.Failure.invalidName) { try DNSMessage.query(id: 1, name: "a..org", type: .a) }
     }
@@ -59,6 +62,11 @@ struct DNSMessageTests {
         #expect(throws: DNSMessage.Failure.serverFailure(2)) { try DNSMessage.answer(servfail, id: 0x1234, name: question, type: .srv) }
         let truncated = Self.response(flags: 0x8380, question: question, type: 33, answers: [])
         #expect(throws: DNSMessage.Failure.truncated) { try DNSMessage.answer(truncated, id: 0x1234, name: question, type: .srv) }
+        // An error without the question repeated is still the server's answer; anything else without it is not.
+        let formerr = Self.u16(0x1234) + Self.u16(0x8181) + Self.u16(0) + Self.u16(0) + Self.u16(0) + Self.u16(0)
+        #expect(throws: DNSMessage.Failure.serverFailure(1)) { try DNSMessage.answer(formerr, id: 0x1234, name: question, type: .srv) }
+        let bareNXDomain = Self.u16(0x1234) + Self.u16(0x8183) + Self.u16(0) + Self.u16(0) + Self.u16(0) + Self.u16(0)
+        #expect(throws: DNSMessage.Failure.malformed) { try DNSMessage.answer(bareNXDomain, id: 0x1234, name: question, type: .srv) }
     }
 
     @Test func anythingButTheAnswerToTheQuestionAskedIsRefused() {

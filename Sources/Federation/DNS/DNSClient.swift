@@ -4,7 +4,8 @@ import NIOPosix
 /// Asks name servers over UDP, each in turn, two rounds at most, a few seconds per try: the servers `federation_dns_servers`
 /// names, or those of `/etc/resolv.conf`. Answers are read by `DNSMessage`; one that is not the answer to the question
 /// asked (another ID, another name) is ignored while waiting. An answer too large for a datagram (truncated) is asked
-/// again of the same server over TCP (RFC 7766).
+/// again of the same server over TCP (RFC 7766); a server that refuses the EDNS query as malformed (FORMERR) is asked
+/// again without it (RFC 6891).
 public struct DNSClient: Sendable {
     public let servers: [SocketAddress]
     let group: any EventLoopGroup
@@ -39,9 +40,10 @@ public struct DNSClient: Sendable {
                 let query = try DNSMessage.query(id: id, name: name, type: type)
                 do {
                     do {
-                        return try await ask(server, query: query, id: id, name: name, type: type)
-                    } catch DNSMessage.Failure.truncated {
-                        return try await askOverTCP(server, query: query, id: id, name: name, type: type)
+                        return try await exchange(query, with: server, id: id, name: name, type: type)
+                    } catch DNSMessage.Failure.serverFailure(1) {
+                        let plain = try DNSMessage.query(id: id, name: name, type: type, edns: false)
+                        return try await exchange(plain, with: server, id: id, name: name, type: type)
                     }
                 } catch let failure as DNSMessage.Failure {
                     if failure == .invalidName { throw failure }
@@ -52,6 +54,15 @@ public struct DNSClient: Sendable {
             }
         }
         throw lastFailure
+    }
+
+    /// `query` over UDP, then over TCP when the answer came truncated.
+    private func exchange(_ query: [UInt8], with server: SocketAddress, id: UInt16, name: String, type: DNSMessage.RecordType) async throws -> DNSMessage.Answer {
+        do {
+            return try await ask(server, query: query, id: id, name: name, type: type)
+        } catch DNSMessage.Failure.truncated {
+            return try await askOverTCP(server, query: query, id: id, name: name, type: type)
+        }
     }
 
     private func ask(_ server: SocketAddress, query: [UInt8], id: UInt16, name: String, type: DNSMessage.RecordType) async throws -> DNSMessage.Answer {

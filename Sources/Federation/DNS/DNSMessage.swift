@@ -36,15 +36,17 @@ public enum DNSMessage {
     static let payloadSize: UInt16 = 1232
     static let maximumPointerJumps = 32
 
-    /// A recursive query for `name`'s records of `type`, with an EDNS0 record announcing `payloadSize`.
-    public static func query(id: UInt16, name: String, type: RecordType) throws(Failure) -> [UInt8] {
+    /// A recursive query for `name`'s records of `type`, with an EDNS0 record announcing `payloadSize` unless `edns`
+    /// is false (for a server that answered the EDNS query with FORMERR).
+    public static func query(id: UInt16, name: String, type: RecordType, edns: Bool = true) throws(Failure) -> [UInt8] {
         var bytes: [UInt8] = []
         append16(id, to: &bytes)
         append16(0x0100, to: &bytes)  // a standard query, recursion desired
-        for count: UInt16 in [1, 0, 0, 1] { append16(count, to: &bytes) }
+        for count: UInt16 in [1, 0, 0, edns ? 1 : 0] { append16(count, to: &bytes) }
         bytes += try encodedName(name)
         append16(type.rawValue, to: &bytes)
         append16(1, to: &bytes)  // class IN
+        guard edns else { return bytes }
         bytes.append(0)  // the OPT record: root name,
         append16(41, to: &bytes)  // type OPT,
         append16(payloadSize, to: &bytes)  // the payload size as its class,
@@ -63,6 +65,8 @@ public enum DNSMessage {
         let answers = try reader.read16()
         _ = try reader.read16()
         _ = try reader.read16()
+        // Some servers answer an error (FORMERR, REFUSED) without repeating the question.
+        if questions == 0, flags & 0x000F != 0, flags & 0x000F != 3 { throw .serverFailure(flags & 0x000F) }
         guard questions == 1 else { throw .malformed }
         let asked = try reader.readName()
         guard asked.lowercased() == normalised(name), try reader.read16() == type.rawValue, try reader.read16() == 1 else { throw .malformed }
