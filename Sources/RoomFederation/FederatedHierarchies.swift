@@ -6,6 +6,8 @@ public import Spaces
 /// is not in; the walk (`SpaceHierarchy`) checks, bounds and caches what comes back.
 public struct FederatedHierarchies: RemoteHierarchies {
     let client: FederationClient
+    /// A page waits for up to `SpaceHierarchy`'s call budget of these one after another: one short try each.
+    static let timeout: Duration = .seconds(10)
 
     public init(client: FederationClient) {
         self.client = client
@@ -18,7 +20,7 @@ public struct FederatedHierarchies: RemoteHierarchies {
                     "/_matrix/federation/v1/hierarchy/\(FederationTarget.encoded(roomID.rawValue))",
                     query: [("suggested_only", suggestedOnly ? "true" : "false")]
                 ),
-                from: server
+                from: server, retrying: false, timeout: Self.timeout
             )
         } catch {
             throw .remoteUnavailable("/hierarchy of \(roomID) from \(server): \(error)")

@@ -11,7 +11,10 @@ struct LocalSpaceRooms: Sendable {
     let versions: RoomVersions
     let serverName: ServerName
 
-    /// The most `m.space.child` events read of one room: beyond it, those first by state key.
+    /// The most `m.space.child` events read of one room (removed children included): beyond it, those first by state
+    /// key.
+    static let maxChildEvents = 1_000
+    /// The most children of one room taken, in the spec's order, of the valid ones read.
     static let maxChildren = 200
     static let spaceType = "m.space"
     static let encryption = StateKey("m.room.encryption", "")
@@ -54,11 +57,14 @@ struct LocalSpaceRooms: Sendable {
         let state = try await SpacesError.catching { try await store.state(in: roomID, atStream: Int64.max) } ?? [:]
         let ids = state.filter { $0.key.type.hasSameBytes(as: SpaceChild.eventType) }
             .sorted { $0.key.stateKey.precedesBytewise($1.key.stateKey) }
-            .prefix(Self.maxChildren).map(\.value)
+            .prefix(Self.maxChildEvents).map(\.value)
         guard !ids.isEmpty else { return [] }
         let events = try await SpacesError.catching { try await store.events(ids) }
-        return events.compactMap { event in (try? JSONValue.parse(event.json)).flatMap(SpaceChild.init(event:)) }
+        // A redacted child event keeps no `via`: redacting it removes the child, as the spec has it.
+        let children = events.filter { $0.redactedBy == nil }
+            .compactMap { event in (try? JSONValue.parse(event.json)).flatMap(SpaceChild.init(event:)) }
             .filter { !suggestedOnly || $0.suggested }
             .sorted(by: SpaceChild.precedes)
+        return Array(children.prefix(Self.maxChildren))
     }
 }

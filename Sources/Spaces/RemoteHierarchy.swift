@@ -33,10 +33,12 @@ struct RemoteHierarchy: Sendable {
 
     /// A room summary with the spec's required fields (`room_id`, `num_joined_members`, `world_readable`,
     /// `guest_can_join`) of the right types, and those optional fields that are strings (`allowed_room_ids`: the
-    /// room IDs among its entries); `nil` when a required field is wrong.
+    /// room IDs among its entries); `nil` when a required field is wrong or the join rule is not a string.
     static func summary(_ value: JSONValue) -> JSONObject? {
         guard let id = value["room_id"]?.stringValue, (try? RoomID(id)) != nil, let members = value["num_joined_members"]?.integerValue,
-            members >= 0, let worldReadable = value["world_readable"]?.boolValue, let guests = value["guest_can_join"]?.boolValue
+            members >= 0, let worldReadable = value["world_readable"]?.boolValue, let guests = value["guest_can_join"]?.boolValue,
+            // A join rule that is not a string must not read as absent (which counts as public).
+            value["join_rule"].map({ $0.stringValue != nil }) ?? true
         else { return nil }
         var summary: JSONObject = [
             "room_id": .string(id), "num_joined_members": .integer(members), "world_readable": .bool(worldReadable), "guest_can_join": .bool(guests),

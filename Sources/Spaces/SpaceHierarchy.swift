@@ -5,7 +5,7 @@ public import Storage
 
 /// The room hierarchy of spaces: `/hierarchy` for local users, a depth-first walk down `m.space.child` events in
 /// pages, rooms held here read here and others asked of the servers their parent's `via` names; and the one-level
-/// answer other servers ask for. Every cost is bounded: rooms per page and looked at per page, children per room,
+/// answer other servers ask for. Bounded per page and walk: rooms per page and looked at per page, children per room,
 /// depth, servers asked per page, rooms waiting and visited per walk, sessions kept.
 public final class SpaceHierarchy: Sendable {
     let rooms: LocalSpaceRooms
@@ -125,7 +125,10 @@ public final class SpaceHierarchy: Sendable {
         } else {
             let key = RemoteHierarchyCache.Key(roomID: entry.roomID, suggestedOnly: suggestedOnly)
             if cache.answer(for: key) == nil, calls <= 0 { return .outOfCalls }
-            guard let answer = await fetch(entry.roomID, via: entry.via, suggestedOnly: suggestedOnly, calls: &calls) else { return .hidden }
+            guard let answer = await fetch(entry.roomID, via: entry.via, suggestedOnly: suggestedOnly, calls: &calls) else {
+                // Servers left unasked for want of calls: the room waits for the next page.
+                return calls <= 0 && Self.askable(entry.via, excluding: serverName).count > 0 ? .outOfCalls : .hidden
+            }
             shown = (answer.room, answer.children, answer.childSummaries, answer.inaccessible)
         }
         guard try await access.mayView(remote: shown.room, roomID: entry.roomID, user: requester) else { return .hidden }
@@ -138,8 +141,9 @@ public final class SpaceHierarchy: Sendable {
         let key = RemoteHierarchyCache.Key(roomID: roomID, suggestedOnly: suggestedOnly)
         if let known = cache.answer(for: key) { return known }
         guard let remote else { return nil }
-        for text in via.prefix(Self.serversPerRoom) where calls > 0 {
-            guard let server = try? ServerName(text), !server.rawValue.hasSameBytes(as: serverName.rawValue) else { continue }
+        var askable = Self.askable(via, excluding: serverName)
+        while let server = askable.first, calls > 0 {
+            askable.removeFirst()
             calls -= 1
             guard let json = try? await remote.hierarchy(of: roomID, suggestedOnly: suggestedOnly, from: server),
                 let answer = RemoteHierarchy(answer: json, roomID: roomID)
@@ -148,6 +152,11 @@ public final class SpaceHierarchy: Sendable {
             return answer
         }
         return nil
+    }
+
+    /// The servers of `via` that may be asked (at most `serversPerRoom`), this one left out.
+    private static func askable(_ via: [String], excluding own: ServerName) -> [ServerName] {
+        via.prefix(serversPerRoom).compactMap { try? ServerName($0) }.filter { !$0.rawValue.hasSameBytes(as: own.rawValue) }
     }
 
     /// `GET /_matrix/federation/v1/hierarchy/{roomId}`: the room with its children's events, the summaries of the

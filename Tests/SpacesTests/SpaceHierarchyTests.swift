@@ -1,5 +1,6 @@
 import AxonTesting
 import MatrixTypes
+import RoomStore
 import Rooms
 @testable import Spaces
 import Storage
@@ -9,6 +10,36 @@ import Testing
 /// their tokens, depth, bounds, and the one-level answer other servers get.
 @Suite struct SpaceHierarchyTests {
     static let viewer = try! UserID("@viewer:sp.test")
+
+    /// Redacting a child event removes the child (its `via` is gone), and a redacted name is no longer shown.
+    @Test func redactionsRemoveChildrenAndSummaryFields() async throws {
+        try await withEachDatabase { database in
+            let rooms = try await SpaceFixture(database: database)
+            let space = try await rooms.room("Space", space: true)
+            let kept = try await rooms.room("Kept")
+            let removed = try await rooms.room("Removed")
+            try await rooms.addChild(kept.rawValue, to: space, ["order": "a"])
+            try await rooms.addChild(removed.rawValue, to: space, ["order": "b"])
+            let before = try await rooms.hierarchy.hierarchy(of: space, requester: rooms.owner, query: HierarchyQuery())
+            #expect(SpaceFixture.roomIDs(before) == [space, kept, removed].map(\.rawValue))
+
+            let state = try #require(try await rooms.store.state(in: space, atStream: Int64.max))
+            let childEvent = try #require(state[StateKey(SpaceChild.eventType, removed.rawValue)])
+            let keptState = try #require(try await rooms.store.state(in: kept, atStream: Int64.max))
+            let nameEvent = try #require(keptState[StateKey("m.room.name", "")])
+            for (room, event) in [(space, childEvent), (kept, nameEvent)] {
+                _ = try await rooms.writer.write(WriteUnit(target: .existing(room), intents: [
+                    EventIntent(sender: rooms.owner, type: EventType.redaction, content: [:], redacts: event),
+                ]))
+            }
+            let after = try await rooms.hierarchy.hierarchy(of: space, requester: rooms.owner, query: HierarchyQuery())
+            #expect(SpaceFixture.roomIDs(after) == [space, kept].map(\.rawValue), "\(after)")
+            let listed = (after["rooms"]?[0]?["children_state"]?.arrayValue ?? []).compactMap { $0["state_key"]?.stringValue }
+            #expect(listed == [kept.rawValue])
+            #expect(after["rooms"]?[1]?["name"] == nil, "\(after)")
+            #expect(after["rooms"]?[0]?["name"] == "Space")
+        }
+    }
 
     @Test func theWalkShowsWhatTheViewerMaySeeInOrder() async throws {
         try await withEachDatabase { database in
