@@ -295,7 +295,10 @@ public final class RoomStore: Sendable {
 
     /// Whether a user of `server` is joined to the room: whether that server is in it.
     public func hasJoinedMember(of server: ServerName, in roomID: RoomID) async throws(RoomStoreError) -> Bool {
-        try await members(of: roomID, membership: "join").contains { $0.serverName == server }
+        try await read { connection throws(StorageError) -> Bool in
+            guard let room = try self.roomNID(roomID, in: connection) else { return false }
+            return try RoomMembershipsTable.anyMember(roomNID: room, membership: "join", endingWith: ":" + server.rawValue, in: connection)
+        }
     }
 
     /// The rooms in which `user`'s current membership is `membership`, sorted.

@@ -29,4 +29,23 @@ import Testing
             #expect(try await store.rooms(of: carol, membership: "join").isEmpty)
         }
     }
+
+    /// Whether a server is in a room: one of its users joined, its name compared exactly after the user ID's colon.
+    @Test func aServerIsInTheRoomWhenOneOfItsUsersIsJoined() async throws {
+        try await withEachDatabase { db in
+            let store = try await RoomStore.open(database: db, instance: "main")
+            let room = try RoomFixture()
+            let alice = try room.user("alice")
+            try await store.persist([
+                try room.stateEvent("create", type: "m.room.create", depth: 1, prev: nil),
+                try room.stateEvent("a-join", type: "m.room.member", stateKey: alice.rawValue, depth: 2, prev: "create", membership: "join"),
+                try room.stateEvent("b-join", type: "m.room.member", stateKey: "@bob:b.test:8448", depth: 3, prev: "a-join", membership: "join"),
+                try room.stateEvent("c-invite", type: "m.room.member", stateKey: "@carol:c.test", depth: 4, prev: "b-join", membership: "invite"),
+            ])
+            for (server, joined) in [("test", true), ("b.test:8448", true), ("b.test", false), ("c.test", false), ("st", false), ("TEST", false)] {
+                #expect(try await store.hasJoinedMember(of: try ServerName(server), in: room.roomID) == joined, "\(server)")
+            }
+            #expect(try await store.hasJoinedMember(of: try ServerName("test"), in: try RoomID("!unknown:test")) == false)
+        }
+    }
 }

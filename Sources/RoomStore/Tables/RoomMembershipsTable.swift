@@ -27,6 +27,18 @@ enum RoomMembershipsTable {
         ).map { row throws(StorageError) in try row.decode(0) }
     }
 
+    /// Whether a user whose ID ends in `suffix` (`:server`) holds `membership` in the room: one row found, not the
+    /// room's members read. The suffix is compared by characters from the end, exactly (no pattern, no case folding).
+    static func anyMember(roomNID: Int64, membership: String, endingWith suffix: String, in connection: any Connection) throws(StorageError) -> Bool {
+        try connection.queryOne(
+            """
+            SELECT 1 FROM room_memberships WHERE room_nid = ? AND membership = ?
+            AND length(user_id) > ? AND substr(user_id, length(user_id) - CAST(? AS INTEGER) + 1) = ? LIMIT 1
+            """,
+            [.integer(roomNID), .text(membership), .integer(Int64(suffix.unicodeScalars.count)), .integer(Int64(suffix.unicodeScalars.count)), .text(suffix)]
+        ) != nil
+    }
+
     /// How many users hold each membership of the room.
     static func counts(roomNID: Int64, in connection: any Connection) throws(StorageError) -> [String: Int64] {
         var counts: [String: Int64] = [:]
