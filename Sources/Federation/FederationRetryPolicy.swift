@@ -39,8 +39,8 @@ public struct FederationRetryPolicy: Sendable, Hashable {
         let failures = max(failures, 1)
         if failures <= maxLongRetries { return min(.seconds(1) * Self.power(4, failures), maxLongRetryDelay) }
         // In seconds as a Double first: a large multiplier must not overflow the Duration before the cap applies.
-        let seconds = Self.seconds(destinationMinRetryInterval) * Self.power(destinationRetryMultiplier, failures - maxLongRetries - 1)
-        return seconds < Self.seconds(destinationMaxRetryInterval) ? .milliseconds(Int64(seconds * 1000)) : destinationMaxRetryInterval
+        let seconds = destinationMinRetryInterval / .seconds(1) * Self.power(destinationRetryMultiplier, failures - maxLongRetries - 1)
+        return seconds < destinationMaxRetryInterval / .seconds(1) ? .milliseconds(Int64(seconds * 1000)) : destinationMaxRetryInterval
     }
 
     /// `pause` times a random factor between 0.8 and 1.4.
@@ -57,9 +57,5 @@ public struct FederationRetryPolicy: Sendable, Hashable {
             applied += 1
         }
         return result
-    }
-
-    private static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 }

@@ -14,9 +14,7 @@ struct HierarchySessions: Sendable {
     static let perUser = 20
 
     func create(_ session: HierarchySession, for user: UserID) async throws(SpacesError) -> String {
-        var generator = SystemRandomNumberGenerator()
-        let digits = Array("0123456789abcdef")
-        let token = String((0..<32).map { _ in digits[Int.random(in: 0..<16, using: &generator)] })
+        let token = SecureRandom.hex(bytes: 16)
         let text = String(decoding: session.json.encoded(), as: UTF8.self)
         let now = clock()
         try await SpacesError.catching {

@@ -55,12 +55,7 @@ public enum FederationPeers {
     public static func withAxon<T>(
         ca: TestCertificateAuthority, placement: Placement = .loopback, extraConfig: String = "", _ body: (Peer) async throws -> T
     ) async throws -> T {
-        let dir = try TestEnvironment.temporaryDirectory("axon-federation")
-        let (certificate, key) = try await ca.serverCertificate(for: placement.certificateNames)
-        let clientPort = try await FreePort.next()
-        let federationPort: Int
-        if let port = placement.port { federationPort = port } else { federationPort = try await FreePort.next() }
-        let serverName = placement.serverName ?? "\(placement.address):\(federationPort)"
+        let (dir, certificate, key, clientPort, federationPort, serverName) = try await prepare("axon-federation", ca: ca, placement: placement)
         let federationResources = placement.servesWellKnown ? "[client, federation]" : "[federation]"
         let config = dir.appendingPathComponent("homeserver.yaml").path
         try """
@@ -141,14 +136,16 @@ public enum FederationPeers {
         }
     }
 
-    /// A directory, a certificate for 127.0.0.1, free client and federation ports, and the server name they give.
-    private static func prepare(_ prefix: String, ca: TestCertificateAuthority) async throws
+    /// A directory, a certificate for the placement's names, a free client port, the federation port (free unless
+    /// placed), and the server name.
+    private static func prepare(_ prefix: String, ca: TestCertificateAuthority, placement: Placement = .loopback) async throws
         -> (dir: URL, certificate: String, key: String, clientPort: Int, federationPort: Int, serverName: String)
     {
         let dir = try TestEnvironment.temporaryDirectory(prefix)
-        let (certificate, key) = try await ca.serverCertificate(for: ["127.0.0.1"])
+        let (certificate, key) = try await ca.serverCertificate(for: placement.certificateNames)
         let clientPort = try await FreePort.next()
-        let federationPort = try await FreePort.next()
-        return (dir, certificate, key, clientPort, federationPort, "127.0.0.1:\(federationPort)")
+        let federationPort: Int
+        if let port = placement.port { federationPort = port } else { federationPort = try await FreePort.next() }
+        return (dir, certificate, key, clientPort, federationPort, placement.serverName ?? "\(placement.address):\(federationPort)")
     }
 }

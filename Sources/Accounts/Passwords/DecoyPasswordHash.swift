@@ -1,3 +1,4 @@
+import MatrixTypes
 import Synchronization
 
 /// A hash of a random password at the configured cost, checked whenever a login has no real hash to check

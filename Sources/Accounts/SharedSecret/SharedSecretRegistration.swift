@@ -1,3 +1,4 @@
+import MatrixTypes
 import Storage
 
 /// Synapse's `/_synapse/admin/v1/register`: how `register_new_matrix_user` creates the first admin. Works

@@ -1,3 +1,4 @@
+import MatrixTypes
 import MatrixCrypto
 
 /// Synapse's access-token shape, `syt_<base64 localpart>_<20 random letters>_<base62 CRC-32>`.

@@ -1,5 +1,4 @@
 public import MatrixTypes
-import Synchronization
 
 /// Turns a server name into the endpoints its federation traffic goes to, in the order to try them (spec "Resolving
 /// server names"): an IP literal or an explicit port is used as is; otherwise the name's `/.well-known/matrix/server`
@@ -29,8 +28,7 @@ public final class ServerNameResolver: Sendable {
     private let lookUp: WellKnownLookup
     private let services: ServiceLookup
     private let clock: @Sendable () -> ContinuousClock.Instant
-    private let capacity: Int
-    private let cache = Mutex<[String: (delegation: Delegation, until: ContinuousClock.Instant)]>([:])
+    private let cache: ExpiringCache<String, Delegation>
 
     /// - Parameter capacity: server names whose delegation is kept at most; past it the cache starts over.
     public init(
@@ -39,7 +37,7 @@ public final class ServerNameResolver: Sendable {
     ) {
         self.lookUp = lookUp
         self.services = services
-        self.capacity = capacity
+        cache = ExpiringCache(capacity: capacity)
         self.clock = clock
     }
 
@@ -71,17 +69,13 @@ public final class ServerNameResolver: Sendable {
     }
 
     private func delegation(of host: String) async -> Delegation {
-        let now = clock()
-        if let cached = cache.withLock({ $0[host] }), cached.until > now { return cached.delegation }
+        if let cached = cache.entry(host, at: clock()), cached.fresh { return cached.value }
         let found = await lookUp(host)
         let keep: Duration
         switch found {
         case .delegated(_, let keepFor), .none(let keepFor): keep = keepFor
         }
-        cache.withLock { cache in
-            if cache.count >= capacity, cache[host] == nil { cache.removeAll(keepingCapacity: true) }
-            cache[host] = (found, clock() + keep)
-        }
+        cache.store(found, for: host, until: clock() + keep)
         return found
     }
 }

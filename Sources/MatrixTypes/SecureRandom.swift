@@ -1,34 +1,34 @@
 /// Random identifiers in the alphabets Synapse uses, drawn from the system's cryptographic generator.
-enum SecureRandom {
+public enum SecureRandom {
     private static let letters = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
     private static let uppercase = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
     /// ASCII letters, as Synapse's `random_string` (token bodies, UIA session IDs).
-    static func letters(_ count: Int) -> String {
+    public static func letters(_ count: Int) -> String {
         pick(count, from: letters)
     }
 
     /// Whether `byte` is one of the ASCII letters `letters(_:)` draws from.
-    static func isLetter(_ byte: UInt8) -> Bool {
+    public static func isLetter(_ byte: UInt8) -> Bool {
         (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
     }
 
     /// Upper-case letters, as Synapse's generated device IDs.
-    static func uppercaseLetters(_ count: Int) -> String {
+    public static func uppercaseLetters(_ count: Int) -> String {
         pick(count, from: uppercase)
     }
 
     /// Whether `byte` is a digit `hex(bytes:)` writes.
-    static func isLowercaseHexDigit(_ byte: UInt8) -> Bool {
+    public static func isLowercaseHexDigit(_ byte: UInt8) -> Bool {
         (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(byte)
     }
 
     /// `count` random bytes as lower-case hex, as Python's `secrets.token_hex`.
-    static func hex(bytes count: Int) -> String {
+    public static func hex(bytes count: Int) -> String {
         var generator = SystemRandomNumberGenerator()
         return (0..<count).map { _ in
             let byte = UInt8.random(in: 0...255, using: &generator)
-            return String(byte, radix: 16).leftPadded(to: 2)
+            return (byte < 16 ? "0" : "") + String(byte, radix: 16)
         }.joined()
     }
 
