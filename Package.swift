@@ -87,10 +87,13 @@ let package = Package(
         .target(name: "Typing", dependencies: ["MatrixTypes", "Storage", "Replication", "Rooms"], swiftSettings: strict),
         .target(name: "Spaces", dependencies: ["MatrixTypes", "Storage", "RoomStore", "Rooms"], swiftSettings: strict),
         .target(
+            name: "E2EE", dependencies: ["MatrixTypes", "MatrixCrypto", "Storage", "Replication", "RoomStore", "Accounts"], swiftSettings: strict
+        ),
+        .target(
             name: "Sync",
             dependencies: [
                 "MatrixTypes", "Replication", "Storage", "RoomStore", "Rooms", "AccountData", "Receipts", "Typing", "Presence", "Directory",
-                logging, metrics,
+                "E2EE", logging, metrics,
             ],
             swiftSettings: strict
         ),
@@ -129,7 +132,7 @@ let package = Package(
             name: "ClientAPI",
             dependencies: [
                 "MatrixTypes", "MatrixHTTP", "Accounts", "Rooms", "RoomStore", "Sync", "Replication", "AccountData", "Filters", "Receipts",
-                "Typing", "Presence", "Profiles", "Directory", "Spaces", httpTypes,
+                "Typing", "Presence", "Profiles", "Directory", "Spaces", "E2EE", httpTypes,
             ],
             swiftSettings: strict
         ),
@@ -148,7 +151,7 @@ let package = Package(
             dependencies: [
                 "MatrixTypes", "MatrixCrypto", "AxonConfig", "Storage", "StorageSQLite", "StoragePostgres",
                 "MatrixHTTP", "ClientAPI", "AdminAPI", "Federation", "FederationAPI", "RoomFederation", "FederationSender", "Accounts", "Replication", "ReplicationRedis", "RoomStore", "Rooms", "Sync", "AccountData", "Filters",
-                "Receipts", "Typing", "Presence", "Profiles", "Directory", "Spaces", hummingbird, httpTypes, nio, nioPosix, lifecycle, logging,
+                "Receipts", "Typing", "Presence", "Profiles", "Directory", "Spaces", "E2EE", hummingbird, httpTypes, nio, nioPosix, lifecycle, logging,
                 argumentParser, httpClient, crypto, metrics, prometheus, .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"), .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -219,6 +222,14 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        .testTarget(
+            name: "E2EETests",
+            dependencies: [
+                "E2EE", "Accounts", "Rooms", "RoomStore", "Replication", "MatrixCrypto", "MatrixTypes", "Storage", "RoomTesting", "AxonTesting",
+                logging,
+            ],
+            swiftSettings: strict
+        ),
         .testTarget(name: "RoomStoreTests", dependencies: ["RoomStore", "MatrixTypes", "Storage", "AxonTesting"], swiftSettings: strict),
         .testTarget(
             name: "RoomsTests",
@@ -229,7 +240,7 @@ let package = Package(
             name: "SyncTests",
             dependencies: [
                 "Sync", "Rooms", "RoomStore", "Replication", "MatrixCrypto", "MatrixTypes", "Storage", "AccountData", "Receipts", "Typing",
-                "Presence", "Accounts", "RoomTesting", "AxonTesting", logging,
+                "Presence", "Accounts", "E2EE", "RoomTesting", "AxonTesting", logging,
             ],
             swiftSettings: strict
         ),
@@ -245,7 +256,7 @@ let package = Package(
         ),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["AxonTesting", "AxonConfig", "MatrixTypes", "Storage", "StorageSQLite", "Accounts", httpClient],
+            dependencies: ["AxonTesting", "AxonConfig", "MatrixTypes", "MatrixCrypto", "Storage", "StorageSQLite", "Accounts", httpClient],
             path: "Tests/Integration",
             swiftSettings: strict
         ),

@@ -12,19 +12,24 @@ public struct AccountServices: Sendable {
     public let sharedSecret: SharedSecretRegistration
     public let openID: OpenIDTokenService
     public let users: UserLookup
+    /// The password confirmation other services ask for before changes to an account's security.
+    public let reauthentication: Reauthentication
 
-    /// - Parameter tokenCache: where resolved access tokens are kept; keeping none is the safe choice for a process
-    ///   that shares its tokens with other processes.
+    /// - Parameters:
+    ///   - tokenCache: where resolved access tokens are kept; keeping none is the safe choice for a process that
+    ///     shares its tokens with other processes.
+    ///   - deviceRemoval: what commits with a device removal (end-to-end keys and device lists); by default nothing.
     public init(
         database: any Database, settings: AccountSettings, limits: AccountLimits, clock: WallClock = .system,
-        tokenCache: AccessTokenCache = AccessTokenCache(capacity: 0)
+        tokenCache: AccessTokenCache = AccessTokenCache(capacity: 0), deviceRemoval: (any DeviceRemovalCoordinator)? = nil
     ) {
+        let removal = deviceRemoval ?? StandaloneDeviceRemoval(database: database)
         self.settings = settings
         let hasher = PasswordHasher(cost: settings.passwordCost)
         let passwords = PasswordAuthenticator(database: database, hasher: hasher, decoy: DecoyPasswordHash(hasher: hasher), serverName: settings.serverName)
         let issuer = SessionIssuer(database: database, clock: clock)
         let uia = UserInteractiveAuth(database: database, clock: clock, hasher: hasher, passwords: passwords)
-        let reauthentication = Reauthentication(uia: uia, database: database, failures: limits.reauthenticationFailures)
+        reauthentication = Reauthentication(uia: uia, database: database, failures: limits.reauthenticationFailures)
         tokens = AccessTokenLookup(database: database, cache: tokenCache)
         registration = RegistrationService(
             settings: settings,
@@ -32,11 +37,13 @@ public struct AccountServices: Sendable {
             uia: uia, issuer: issuer, hasher: hasher, limiter: limits.registration, tokens: tokenCache
         )
         login = LoginService(passwords: passwords, issuer: issuer, accountLimiter: limits.loginAccount, failureLimiter: limits.loginFailures)
-        logout = LogoutService(database: database, tokens: tokenCache)
-        account = AccountService(database: database, reauthentication: reauthentication, hasher: hasher, tokens: tokenCache)
+        logout = LogoutService(removal: removal, tokens: tokenCache)
+        account = AccountService(database: database, reauthentication: reauthentication, hasher: hasher, tokens: tokenCache, removal: removal)
         users = UserLookup(database: database)
         openID = OpenIDTokenService(database: database, clock: clock, serverName: settings.serverName)
-        devices = DeviceService(database: database, reauthentication: reauthentication, serverName: settings.serverName, tokens: tokenCache)
+        devices = DeviceService(
+            database: database, reauthentication: reauthentication, serverName: settings.serverName, tokens: tokenCache, removal: removal
+        )
         sharedSecret = SharedSecretRegistration(
             database: database, secret: settings.registrationSharedSecret, clock: clock,
             creator: AccountCreator(database: database, serverName: settings.serverName, clock: clock),

@@ -69,6 +69,7 @@ public enum ErrorCode: String, Sendable, CaseIterable {
     case cannotOverwriteMedia = "M_CANNOT_OVERWRITE_MEDIA"
     case userLocked = "M_USER_LOCKED"
     case userSuspended = "M_USER_SUSPENDED"
+    case invalidSignature = "M_INVALID_SIGNATURE"
     case weakPassword = "M_WEAK_PASSWORD"
     case threepidInUse = "M_THREEPID_IN_USE"
     case badAlias = "M_BAD_ALIAS"
@@ -86,7 +87,7 @@ public enum ErrorCode: String, Sendable, CaseIterable {
         case .notYetUploaded: 504
         case .cannotOverwriteMedia, .roomInUse, .userInUse, .invalidUsername, .exclusive, .badJSON, .notJSON,
             .invalidRoomState, .unsupportedRoomVersion, .incompatibleRoomVersion, .badState, .missingParameter,
-            .invalidParameter, .weakPassword, .threepidInUse, .badAlias, .unableToAuthoriseJoin, .unableToGrantJoin:
+            .invalidParameter, .weakPassword, .threepidInUse, .badAlias, .unableToAuthoriseJoin, .unableToGrantJoin, .invalidSignature:
             400
         case .userSuspended: 403
         }

@@ -7,12 +7,14 @@ public enum StreamName: String, Sendable, CaseIterable {
     case accountData = "account_data"
     case typing
     case presence
+    case toDevice = "to_device"
+    case deviceLists = "device_lists"
 
     /// Streams whose rows live in the database, so a reader that missed notices reads them again by position.
     /// Typing and presence live in their writer's memory; their notices carry the whole row instead.
     public var isDurable: Bool {
         switch self {
-        case .events, .receipts, .accountData: true
+        case .events, .receipts, .accountData, .toDevice, .deviceLists: true
         case .typing, .presence: false
         }
     }

@@ -1,7 +1,8 @@
 /// A `/sync` `next_batch`: one position per stream. Clients store these, so the text form is versioned: `a2_` then
-/// `events_receipts_accountdata_epoch.typing.presence`, where `events` is one position per events writer
-/// (`EventPositions`). Earlier formats stay readable: `a1_` (one events position), and tokens handed out before
-/// presence had a position (`epoch.typing`) read as presence 0, so they get every change.
+/// `events_receipts_accountdata_epoch.typing.presence_todevice_devicelists`, where `events` is one position per events
+/// writer (`EventPositions`). Earlier formats stay readable: `a1_` (one events position), tokens handed out before
+/// presence had a position (`epoch.typing`) read as presence 0, and those before to-device messages and device lists
+/// had positions read as 0 for both, so they get every change (to-device messages wait until delivered anyway).
 public struct SyncToken: Sendable, Hashable, CustomStringConvertible {
     public var events: EventPositions
     public var receipts: Int64
@@ -11,14 +12,22 @@ public struct SyncToken: Sendable, Hashable, CustomStringConvertible {
     public var typing: Int64
     /// Presence changes since the same epoch (presence, like typing, lives in the main process's memory).
     public var presence: Int64
+    /// The last to-device message delivered to the token's device (every one up to it is acknowledged by using it).
+    public var toDevice: Int64
+    public var deviceLists: Int64
 
-    public init(events: EventPositions, receipts: Int64, accountData: Int64, typingEpoch: Int64, typing: Int64, presence: Int64 = 0) {
+    public init(
+        events: EventPositions, receipts: Int64, accountData: Int64, typingEpoch: Int64, typing: Int64, presence: Int64 = 0,
+        toDevice: Int64 = 0, deviceLists: Int64 = 0
+    ) {
         self.events = events
         self.receipts = receipts
         self.accountData = accountData
         self.typingEpoch = typingEpoch
         self.typing = typing
         self.presence = presence
+        self.toDevice = toDevice
+        self.deviceLists = deviceLists
     }
 
     private static let prefix = "a2_"
@@ -29,20 +38,22 @@ public struct SyncToken: Sendable, Hashable, CustomStringConvertible {
         let vectors = text.hasPrefix(Self.prefix)
         guard vectors || text.hasPrefix(Self.singleWriterPrefix) else { return nil }
         let parts = text.dropFirst(Self.prefix.count).split(separator: "_", omittingEmptySubsequences: false)
-        guard parts.count == 4, vectors || !parts[0].contains("~") else { return nil }
+        guard parts.count == 4 || (vectors && parts.count == 6), vectors || !parts[0].contains("~") else { return nil }
         let ephemeral = parts[3].split(separator: ".", omittingEmptySubsequences: false)
         guard ephemeral.count == 2 || ephemeral.count == 3, let events = EventPositions(parts[0]), let receipts = Int64(parts[1]),
             let accountData = Int64(parts[2]), let epoch = Int64(ephemeral[0]), let typingPosition = Int64(ephemeral[1]),
             let presence = ephemeral.count == 3 ? Int64(ephemeral[2]) : 0,
-            [receipts, accountData, typingPosition, presence].allSatisfy({ $0 >= 0 })
+            let toDevice = parts.count == 6 ? Int64(parts[4]) : 0, let deviceLists = parts.count == 6 ? Int64(parts[5]) : 0,
+            [receipts, accountData, typingPosition, presence, toDevice, deviceLists].allSatisfy({ $0 >= 0 })
         else { return nil }
         self.init(
-            events: events, receipts: receipts, accountData: accountData, typingEpoch: epoch, typing: typingPosition, presence: presence
+            events: events, receipts: receipts, accountData: accountData, typingEpoch: epoch, typing: typingPosition, presence: presence,
+            toDevice: toDevice, deviceLists: deviceLists
         )
     }
 
     public var description: String {
-        "\(Self.prefix)\(events)_\(receipts)_\(accountData)_\(typingEpoch).\(typing).\(presence)"
+        "\(Self.prefix)\(events)_\(receipts)_\(accountData)_\(typingEpoch).\(typing).\(presence)_\(toDevice)_\(deviceLists)"
     }
 
 }

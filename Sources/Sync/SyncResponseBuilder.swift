@@ -1,4 +1,5 @@
 import AccountData
+import E2EE
 import MatrixTypes
 import Presence
 import Receipts
@@ -13,6 +14,8 @@ struct SyncResponseBuilder: Sendable {
     struct Response {
         var json: JSONValue
         var isEmpty: Bool
+        /// The response's `next_batch`: `upTo`, but for to-device messages when more wait than one response holds.
+        var next: SyncToken
         /// The joined rooms whose notices should wake this user's next long-poll.
         var syncedRooms: Set<RoomID>
         /// The members lazy loading sent per room, which the device holds once it continues from this response.
@@ -91,14 +94,62 @@ struct SyncResponseBuilder: Sendable {
             case nil: continue
             }
         }
+        let encryption = try await encryptionSections(membershipsMayHaveChanged: Self.mayCarryMembershipChanges(join) || !leave.isEmpty)
         let isEmpty = join.isEmpty && invite.isEmpty && knock.isEmpty && leave.isEmpty && roomAccountData.global.isEmpty && presenceEvents.isEmpty
-        let json: JSONValue = [
-            "next_batch": .string(upTo.description),
+            && encryption.toDevice.isEmpty && encryption.deviceLists.isEmpty
+        var next = upTo
+        next.toDevice = encryption.toDevicePosition
+        var json: JSONValue = [
+            "next_batch": .string(next.description),
             "rooms": ["join": .object(join), "invite": .object(invite), "knock": .object(knock), "leave": .object(leave)],
             "account_data": ["events": .array(roomAccountData.global)],
             "presence": ["events": .array(presenceEvents)],
+            "to_device": ["events": .array(encryption.toDevice)],
         ]
-        return Response(json: json, isEmpty: isEmpty, syncedRooms: joined, lazySent: lazySent)
+        if request.deviceID != nil { Self.add(keyCounts: (encryption.oneTimeKeys, encryption.unusedFallback), to: &json) }
+        if !isInitial { json["device_lists"] = encryption.deviceLists.json }
+        return Response(json: json, isEmpty: isEmpty, next: next, syncedRooms: joined, lazySent: lazySent)
+    }
+
+    /// Whether any joined room's timeline holds a member event or has a gap that may hide one (without a gap, `state`
+    /// holds only members lazy loading sends, which changed nothing).
+    private static func mayCarryMembershipChanges(_ join: JSONObject) -> Bool {
+        join.values.contains { room in
+            room["timeline"]?["limited"] == true
+                || (room["timeline"]?["events"]?.arrayValue ?? []).contains { $0["type"]?.stringValue == EventType.member }
+        }
+    }
+
+    /// The device's one-time key counts and unused fallback key types, which every response to a device carries.
+    static func add(keyCounts: (oneTimeKeys: [String: Int64], unusedFallback: [String]), to json: inout JSONValue) {
+        json["device_one_time_keys_count"] = .object(JSONObject(uniqueKeysWithValues: keyCounts.oneTimeKeys.map { ($0.key, JSONValue.integer($0.value)) }))
+        json["device_unused_fallback_key_types"] = .array(keyCounts.unusedFallback.map(JSONValue.string))
+    }
+
+    /// The device's to-device messages, the device-list changes since the token (none on an initial sync), and the
+    /// device's key counts, which every response carries.
+    ///
+    /// Who newly shares or no longer shares an encrypted room is read only when some room's timeline shows a membership
+    /// change or may hide one (a gap), as Synapse reads it from the response's membership events.
+    private func encryptionSections(membershipsMayHaveChanged: Bool) async throws(RoomError) -> (
+        toDevice: [JSONValue], toDevicePosition: Int64, deviceLists: DeviceListChanges, oneTimeKeys: [String: Int64], unusedFallback: [String]
+    ) {
+        let encryption = sources.encryption
+        guard let device = request.deviceID else { return ([], upTo.toDevice, DeviceListChanges(), [:], []) }
+        return try await RoomError.catching {
+            let (messages, position) = try await encryption.deliver(
+                to: request.user, device: device, acknowledged: since?.toDevice, upTo: upTo.toDevice
+            )
+            var changes = DeviceListChanges()
+            if let since, !isInitial {
+                changes = try await encryption.deviceListChanges(
+                    for: request.user, after: since.deviceLists, upTo: upTo.deviceLists,
+                    events: membershipsMayHaveChanged ? (since.events.minimum, upTo.events.writers.max() ?? upTo.events.minimum) : nil
+                )
+            }
+            let counts = try await encryption.keyCounts(of: request.user, device: device)
+            return (messages, position, changes, counts.oneTimeKeys, counts.unusedFallback)
+        }
     }
 
     /// Rooms built at once: a few more than SQLite's reader connections, so each has the next read waiting.

@@ -1,5 +1,6 @@
 import AccountData
 import CoreMetrics
+import E2EE
 import Foundation
 public import Logging
 public import MatrixTypes
@@ -50,7 +51,8 @@ public final class SyncService: Sendable {
     public func currentToken() -> SyncToken {
         SyncToken(
             events: notifier.eventsPositions, receipts: sources.receipts.position, accountData: sources.accountData.position,
-            typingEpoch: sources.typing.epoch, typing: sources.typing.position, presence: sources.presence.position
+            typingEpoch: sources.typing.epoch, typing: sources.typing.position, presence: sources.presence.position,
+            toDevice: sources.encryption.toDevicePosition, deviceLists: sources.encryption.deviceListsPosition
         )
     }
 
@@ -64,7 +66,7 @@ public final class SyncService: Sendable {
         try await RoomError.catching { try await sources.presence.syncing(request.user, presence: request.setPresence) }
         var since = request.since
         if let asked = since {
-            guard let servable = try await servable(asked) else { return SyncResponseBuilder.empty(next: asked) }
+            guard let servable = try await servable(asked) else { return try await empty(next: asked, request) }
             since = servable
         }
         // Lazy-loaded members are tracked by the tokens handed out, so by the client's token as it came.
@@ -75,7 +77,7 @@ public final class SyncService: Sendable {
             let current = currentToken()
             let remaining = deadline - ContinuousClock.now
             if let known = since, known == current, !request.fullState {
-                guard remaining > .zero else { return SyncResponseBuilder.empty(next: current) }
+                guard remaining > .zero else { return try await empty(next: current, request) }
                 let rooms = Self.joined(try await memberships(of: request.user))
                 await notifier.wait(since: mark, user: request.user, rooms: rooms, timeout: remaining)
                 if Task.isCancelled { throw .cancelled }
@@ -90,7 +92,7 @@ public final class SyncService: Sendable {
             let response = try await builder.build()
             built.increment()
             if !response.isEmpty || since == nil || request.fullState || remaining <= .zero {
-                lazyMembers.issued(user: request.user, device: request.deviceID, since: from, next: current, added: response.lazySent)
+                lazyMembers.issued(user: request.user, device: request.deviceID, since: from, next: response.next, added: response.lazySent)
                 return response.json
             }
             since = current
@@ -99,19 +101,30 @@ public final class SyncService: Sendable {
         }
     }
 
+    /// A response with nothing new but the device's key counts, which every response carries (clients rely on them).
+    private func empty(next: SyncToken, _ request: SyncRequest) async throws(RoomError) -> JSONValue {
+        var response = SyncResponseBuilder.empty(next: next)
+        guard let device = request.deviceID else { return response }
+        let counts = try await RoomError.catching { try await sources.encryption.keyCounts(of: request.user, device: device) }
+        SyncResponseBuilder.add(keyCounts: counts, to: &response)
+        return response
+    }
+
     /// `token` as this process can serve it, or `nil` if it is ahead of this process and did not catch up in time.
     ///
     /// Events positions recorded under another list of writers are read at their lowest (`EventPositions.read`). A
     /// position beyond anything ever allocated can never be reached: it is bounded to the persisted position, as
     /// Synapse bounds tokens from the future. One this process has not reached yet (another writer's commits not
-    /// seen here) is waited for, a bounded time. Receipts and account data have one writer, this process: a
-    /// position ahead of it is from the future and bounded to the current one.
+    /// seen here) is waited for, a bounded time. Receipts, account data, to-device messages and device lists have one
+    /// writer, the main process: a position ahead of it is from the future and bounded to the current one.
     private func servable(_ token: SyncToken) async throws(RoomError) -> SyncToken? {
         var token = token
         let current = currentToken()
         token.events = token.events.read(under: notifier.ownership)
         token.receipts = min(token.receipts, current.receipts)
         token.accountData = min(token.accountData, current.accountData)
+        token.toDevice = min(token.toDevice, current.toDevice)
+        token.deviceLists = min(token.deviceLists, current.deviceLists)
         guard !current.events.reaches(token.events) else { return token }
         let allocated = try await RoomError.catching { try await sources.timeline.maxAllocated() }
         if !EventPositions(allocated).reaches(token.events) {

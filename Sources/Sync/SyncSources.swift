@@ -1,4 +1,5 @@
 public import AccountData
+public import E2EE
 public import Presence
 public import Receipts
 public import RoomStore
@@ -17,10 +18,12 @@ public struct SyncSources: Sendable {
     public var accountData: any AccountDataReads
     public var typing: any TypingReads
     public var presence: any PresenceSource
+    public var encryption: any EncryptionSyncReads
 
     public init(
         reader: RoomReader, timeline: any TimelineReads, state: any RoomStateReads, memberships: any MembershipReads,
-        receipts: any ReceiptReads, accountData: any AccountDataReads, typing: any TypingReads, presence: any PresenceSource
+        receipts: any ReceiptReads, accountData: any AccountDataReads, typing: any TypingReads, presence: any PresenceSource,
+        encryption: any EncryptionSyncReads
     ) {
         self.reader = reader
         self.timeline = timeline
@@ -30,5 +33,6 @@ public struct SyncSources: Sendable {
         self.accountData = accountData
         self.typing = typing
         self.presence = presence
+        self.encryption = encryption
     }
 }

@@ -59,12 +59,24 @@ struct EventPositionsTests {
     @Test func syncTokensCarryTheWritersPositionsAndStillReadTheSingleWriterFormat() throws {
         let token = try #require(SyncToken("a2_12~\(String(ownership.tag, radix: 16))~0.3.0_4_5_1700.6.7"))
         #expect(token.events == EventPositions(writers: [12, 15, 12], tag: ownership.tag))
-        #expect(token.description == "a2_12~\(String(ownership.tag, radix: 16))~0.3.0_4_5_1700.6.7")
+        #expect(token.description == "a2_12~\(String(ownership.tag, radix: 16))~0.3.0_4_5_1700.6.7_0_0")
         let old = try #require(SyncToken("a1_12_4_5_1700.6.7"))
-        #expect(old.events == EventPositions(12) && old.description == "a2_12_4_5_1700.6.7")
+        #expect(old.events == EventPositions(12) && old.description == "a2_12_4_5_1700.6.7_0_0")
         #expect(SyncToken("a1_12~ab~0.3_4_5_1700.6.7") == nil, "the single-writer format has one events position")
         #expect(RoomToken("a2_12~\(String(ownership.tag, radix: 16))~0.3.0_4_5_1700.6.7") == .writers(token.events))
         #expect(RoomToken("a2_12_4_5_1700.6.7") == .stream(12))
+    }
+
+    /// To-device and device-list positions follow the ephemeral part; tokens from before they existed read them as 0,
+    /// and only the vector format carries them.
+    @Test func syncTokensCarryToDeviceAndDeviceListPositions() throws {
+        let token = try #require(SyncToken("a2_12_4_5_1700.6.7_31_17"))
+        #expect(token.toDevice == 31 && token.deviceLists == 17 && token.presence == 7)
+        #expect(token.description == "a2_12_4_5_1700.6.7_31_17")
+        let before = try #require(SyncToken("a2_12_4_5_1700.6.7"))
+        #expect(before.toDevice == 0 && before.deviceLists == 0)
+        #expect(SyncToken("a2_12_4_5_1700.6.7_31") == nil && SyncToken("a2_12_4_5_1700.6.7_31_-1") == nil)
+        #expect(SyncToken("a1_12_4_5_1700.6.7_31_17") == nil, "the single-writer format predates them")
     }
 
     /// History fetched from other servers sits at negative stream orderings, and pagination tokens name them.

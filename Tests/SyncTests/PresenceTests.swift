@@ -13,7 +13,7 @@ import Testing
         let old = try #require(SyncToken("a1_5_2_3_1700.4"))
         #expect(old.presence == 0 && old.typing == 4 && old.typingEpoch == 1700)
         let new = try #require(SyncToken("a1_5_2_3_1700.4.9"))
-        #expect(new.presence == 9 && new.description == "a2_5_2_3_1700.4.9")
+        #expect(new.presence == 9 && new.description == "a2_5_2_3_1700.4.9_0_0")
         #expect(SyncToken("a1_5_2_3_1700.4.-1") == nil && SyncToken("a1_5_2_3_1700.4.9.1") == nil)
 
         try await withEachDatabase { database in

@@ -1,6 +1,7 @@
 import AccountData
 import Accounts
 import AxonTesting
+import E2EE
 import Foundation
 import Logging
 import MatrixCrypto
@@ -71,9 +72,23 @@ struct SyncStack {
         let notifier = Notifier(bus: bus, writers: positions)
         let typing = TypingService(bus: bus, reader: reader)
         let presence = PresenceService(enabled: presenceEnabled, epoch: typing.epoch, store: stores[0], bus: bus)
+        let deviceLists = DeviceListStream(
+            database: database, stream: .writing(try await StreamIDAllocator.open(stream: "device_lists", instance: "main", database: database)),
+            bus: bus, store: stores[0], serverName: serverName
+        )
+        let toDevice = ToDeviceService(
+            database: database, stream: .writing(try await StreamIDAllocator.open(stream: "to_device", instance: "main", database: database)),
+            bus: bus, serverName: serverName
+        )
+        let encryption = EncryptionReads(
+            toDevice: toDevice, deviceLists: deviceLists,
+            keys: KeyService(
+                database: database, deviceLists: deviceLists, serverName: serverName, remote: nil, counts: KeyCountCache(capacity: 10_000)
+            )
+        )
         let sources = SyncSources(
             reader: reader, timeline: stores[0], state: stores[0], memberships: stores[0], receipts: receipts, accountData: accountData,
-            typing: typing, presence: presence
+            typing: typing, presence: presence, encryption: encryption
         )
         let sync = SyncService(
             sources: sources, notifier: notifier, logger: Logger(label: "sync-test"), catchUpTimeout: catchUpTimeout, cachedUsers: cachedUsers

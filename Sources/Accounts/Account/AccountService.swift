@@ -8,6 +8,7 @@ public struct AccountService: Sendable {
     let reauthentication: Reauthentication
     let hasher: PasswordHasher
     let tokens: AccessTokenCache
+    let removal: any DeviceRemovalCoordinator
 
     /// Sets a new password. Unless `logout_devices` is false, every other device and access token of the
     /// account is revoked, as the spec asks; the requester's own token keeps working.
@@ -18,14 +19,13 @@ public struct AccountService: Sendable {
         guard let hash else { throw PasswordError.missing }
         let logOutOthers = completion.params["logout_devices"]?.boolValue ?? true
         let userID = requester.userID.rawValue
-        defer { if logOutOthers { tokens.revoked(userID: userID) } }
-        try await database.write { transaction in
-            try UsersTable.setPasswordHash(hash, for: userID, in: transaction)
-            if logOutOthers {
-                try DevicesTable.deleteAll(userID: userID, except: requester.deviceID, in: transaction)
-                try AccessTokensTable.deleteAll(userID: userID, except: requester.accessTokenID, in: transaction)
-            }
+        guard logOutOthers else {
+            try await database.write { transaction in try UsersTable.setPasswordHash(hash, for: userID, in: transaction) }
+            return
         }
+        try await DeviceRemoval.remove(
+            .allExcept(requester.deviceID), of: requester.userID, coordinator: removal, tokens: tokens, keepingToken: requester.accessTokenID
+        ) { transaction in try UsersTable.setPasswordHash(hash, for: userID, in: transaction) }
     }
 
     /// Deactivates the account for good: it loses its password, devices and tokens (OpenID ones too, so it can
@@ -35,11 +35,8 @@ public struct AccountService: Sendable {
         _ = try await reauthentication.confirm(.deactivate, submission, requester: requester)
         let userID = requester.userID.rawValue
         let erase = submission.params["erase"]?.boolValue ?? false
-        defer { tokens.revoked(userID: userID) }
-        try await database.write { transaction in
+        try await DeviceRemoval.remove(.allExcept(nil), of: requester.userID, coordinator: removal, tokens: tokens) { transaction in
             try UsersTable.deactivate(userID, in: transaction)
-            try DevicesTable.deleteAll(userID: userID, except: nil, in: transaction)
-            try AccessTokensTable.deleteAll(userID: userID, except: nil, in: transaction)
             try OpenIDTokensTable.deleteAll(userID: userID, in: transaction)
             if erase { try ErasedUsersTable.insert(userID, in: transaction) }
         }

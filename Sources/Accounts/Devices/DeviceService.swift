@@ -7,6 +7,7 @@ public struct DeviceService: Sendable {
     let reauthentication: Reauthentication
     let serverName: ServerName
     let tokens: AccessTokenCache
+    let removal: any DeviceRemovalCoordinator
 
     /// `GET /admin/whois/{userId}`: every device of a local user with where it was last seen. Users may ask about
     /// themselves; anyone else must be a server admin, as in Synapse.
@@ -52,7 +53,7 @@ public struct DeviceService: Sendable {
     /// `DELETE /devices/{deviceId}`.
     public func delete(_ deviceID: String, _ submission: UIASubmission, requester: Requester) async throws {
         _ = try await reauthentication.confirm(.deleteDevice(deviceID), submission, requester: requester)
-        try await DeviceRemoval.remove([deviceID], of: requester.userID.rawValue, in: database, tokens: tokens)
+        try await DeviceRemoval.remove(.these([deviceID]), of: requester.userID, coordinator: removal, tokens: tokens)
     }
 
     /// `POST /delete_devices`: the `devices` list may have been given on an earlier request of the session.
@@ -61,6 +62,6 @@ public struct DeviceService: Sendable {
         let deviceIDs = completion.params["devices"]?.arrayValue?.compactMap(\.stringValue) ?? []
         // PostgreSQL would cut an ID at a NUL and delete the device named by what came before it.
         guard !deviceIDs.contains(where: { $0.utf8.contains(0) }) else { throw DeviceError.containsNUL(field: "devices") }
-        try await DeviceRemoval.remove(deviceIDs, of: requester.userID.rawValue, in: database, tokens: tokens)
+        try await DeviceRemoval.remove(.these(deviceIDs), of: requester.userID, coordinator: removal, tokens: tokens)
     }
 }

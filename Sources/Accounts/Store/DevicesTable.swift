@@ -48,20 +48,32 @@ enum DevicesTable {
         ) == 1
     }
 
-    static func delete(userID: String, deviceIDs: [String], in transaction: any Transaction) throws(StorageError) {
-        guard !deviceIDs.isEmpty else { return }
-        try transaction.execute(
-            "DELETE FROM devices WHERE user_id = ? AND device_id IN (\(placeholders(deviceIDs.count)))",
+    /// Returns the IDs of the devices deleted.
+    static func delete(userID: String, deviceIDs: [String], in transaction: any Transaction) throws(StorageError) -> [String] {
+        guard !deviceIDs.isEmpty else { return [] }
+        return try transaction.query(
+            "DELETE FROM devices WHERE user_id = ? AND device_id IN (\(placeholders(deviceIDs.count))) RETURNING device_id",
             [.text(userID)] + deviceIDs.map(SQLValue.text)
-        )
+        ).map { row throws(StorageError) in try row.decode("device_id") }
     }
 
-    static func deleteAll(userID: String, except kept: String?, in transaction: any Transaction) throws(StorageError) {
-        if let kept {
-            try transaction.execute("DELETE FROM devices WHERE user_id = ? AND device_id <> ?", [.text(userID), .text(kept)])
-        } else {
-            try transaction.execute("DELETE FROM devices WHERE user_id = ?", [.text(userID)])
-        }
+    /// Deletes every device of the user but `kept`; returns the IDs of those deleted.
+    static func deleteAll(userID: String, except kept: String?, in transaction: any Transaction) throws(StorageError) -> [String] {
+        try transaction.query(
+            "DELETE FROM devices WHERE user_id = ? AND device_id <> ? RETURNING device_id", [.text(userID), .text(kept ?? "")]
+        ).map { row throws(StorageError) in try row.decode("device_id") }
+    }
+
+    /// The devices of each of `userIDs` that has any, with their display names.
+    static func devices(of userIDs: [String], in connection: any Connection) throws(StorageError) -> [(userID: String, device: DeviceInfo)] {
+        guard !userIDs.isEmpty else { return [] }
+        return try connection.query(
+            """
+            SELECT user_id, device_id, display_name, last_seen_ip, last_seen_ts FROM devices
+            WHERE user_id IN (\(placeholders(userIDs.count))) ORDER BY user_id, device_id
+            """,
+            userIDs.map(SQLValue.text)
+        ).map { row throws(StorageError) in (try row.decode("user_id"), try decode(row)) }
     }
 
     private static func decode(_ row: Row) throws(StorageError) -> DeviceInfo {

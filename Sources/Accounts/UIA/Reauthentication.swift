@@ -7,7 +7,7 @@ import Storage
 /// The password stage checks only the requester's own password, so failures count against that account
 /// (`rc_login.failed_attempts`, as Synapse counts them) and no one can use their own token to try another
 /// account's password.
-struct Reauthentication: Sendable {
+public struct Reauthentication: Sendable {
     let uia: UserInteractiveAuth
     let database: any Database
     let failures: any ActionLimiter
@@ -21,5 +21,11 @@ struct Reauthentication: Sendable {
             operation, submission, continuing: existing, requester: requester.userID,
             flows: hasPassword ? [[UIAStage.password]] : [], failureLimit: .init(limiter: failures, key: userID)
         )
+    }
+
+    /// Returns once the requester has confirmed `operation` with their password; otherwise throws the challenge
+    /// the client answers.
+    public func require(_ operation: UIAOperation, _ submission: UIASubmission, requester: Requester) async throws {
+        _ = try await confirm(operation, submission, requester: requester)
     }
 }

@@ -6,6 +6,8 @@ public enum UIAOperation: Sendable, Equatable {
     case deactivate
     case deleteDevices
     case deleteDevice(String)
+    /// Replacing cross-signing keys already uploaded.
+    case uploadCrossSigningKeys
 
     var key: String {
         switch self {
@@ -14,6 +16,7 @@ public enum UIAOperation: Sendable, Equatable {
         case .deactivate: "account/deactivate"
         case .deleteDevices: "delete_devices"
         case .deleteDevice(let deviceID): "devices/\(deviceID)"
+        case .uploadCrossSigningKeys: "keys/device_signing/upload"
         }
     }
 }

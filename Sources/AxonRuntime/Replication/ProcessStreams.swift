@@ -1,5 +1,6 @@
 import AccountData
 import AxonConfig
+import E2EE
 import CoreMetrics
 import Logging
 import Receipts
@@ -7,6 +8,7 @@ import Replication
 import Rooms
 import RoomStore
 import MatrixHTTP
+import MatrixTypes
 import ReplicationRedis
 import Storage
 
@@ -24,6 +26,8 @@ struct ProcessStreams {
     let store: RoomStore
     let receipts: ReceiptService
     let accountData: AccountDataService
+    let toDevice: ToDeviceService
+    let deviceLists: DeviceListStream
     /// The Redis side in worker mode; `nil` in a monolith.
     let link: ReplicationLink?
     /// Events come (at least partly) from other processes: the notifier must find changed rooms in the database.
@@ -33,30 +37,42 @@ struct ProcessStreams {
     /// Where each events writer stands as this process knows it, which bounds each room's reads.
     let eventWriters: EventWriterPositions
 
-    /// `events=N,receipts=N,account_data=N`: how far a worker must read to see everything this process wrote so far.
+    /// `events=N,receipts=N,…`: how far a worker must read to see everything this process wrote so far.
     func writtenPositions() -> String {
-        "\(StreamName.events.rawValue)=\(store.allocatedUpTo),\(StreamName.receipts.rawValue)=\(receipts.allocatedUpTo),"
-            + "\(StreamName.accountData.rawValue)=\(accountData.allocatedUpTo)"
+        [
+            (StreamName.events, store.allocatedUpTo), (.receipts, receipts.allocatedUpTo), (.accountData, accountData.allocatedUpTo),
+            (.toDevice, toDevice.allocatedUpTo), (.deviceLists, deviceLists.allocatedUpTo),
+        ].map { "\($0.0.rawValue)=\($0.1)" }.joined(separator: ",")
     }
+
+    /// The streams the main process writes besides events (it may write events too).
+    static let mainStreams: [StreamName] = [.receipts, .accountData, .toDevice, .deviceLists]
 
     static func open(config: HomeserverConfig, role: ProcessRole, database: any Database, logger: Logger) async throws -> ProcessStreams {
         let instance = config.worker.instanceName
+        let serverName = try ServerName(config.server.serverName)
         guard config.redis.enabled else {
             let bus = InProcessBus()
             let store = try await RoomStore.open(database: database, instance: instance, logger: logger)
-            let receipts = try await StreamIDAllocator.open(stream: StreamName.receipts.rawValue, instance: instance, database: database)
-            let accountData = try await StreamIDAllocator.open(stream: StreamName.accountData.rawValue, instance: instance, database: database)
+            var written: [StreamName: StreamAccess] = [:]
+            for stream in mainStreams {
+                written[stream] = .writing(try await StreamIDAllocator.open(stream: stream.rawValue, instance: instance, database: database))
+            }
             return ProcessStreams(
-                bus: bus, store: store, receipts: ReceiptService(database: database, stream: .writing(receipts), bus: bus),
-                accountData: AccountDataService(database: database, stream: .writing(accountData), bus: bus), link: nil,
-                followsEvents: false, writesEvents: true, eventWriters: EventWriterPositions(soleWriter: store)
+                bus: bus, store: store, receipts: ReceiptService(database: database, stream: written[.receipts]!, bus: bus),
+                accountData: AccountDataService(database: database, stream: written[.accountData]!, bus: bus),
+                toDevice: ToDeviceService(database: database, stream: written[.toDevice]!, bus: bus, serverName: serverName),
+                deviceLists: DeviceListStream(database: database, stream: written[.deviceLists]!, bus: bus, store: store, serverName: serverName),
+                link: nil, followsEvents: false, writesEvents: true, eventWriters: EventWriterPositions(soleWriter: store)
             )
         }
-        return try await workerMode(config: config, role: role, database: database, logger: logger)
+        return try await workerMode(config: config, role: role, database: database, serverName: serverName, logger: logger)
     }
 
     /// Worker mode: writes what `stream_writers` gives this instance, follows the rest.
-    private static func workerMode(config: HomeserverConfig, role: ProcessRole, database: any Database, logger: Logger) async throws -> ProcessStreams {
+    private static func workerMode(
+        config: HomeserverConfig, role: ProcessRole, database: any Database, serverName: ServerName, logger: Logger
+    ) async throws -> ProcessStreams {
         let instance = config.worker.instanceName
         let main = WorkerConfig.mainInstanceName
         let eventWriters = config.worker.streamWriters.events
@@ -66,8 +82,7 @@ struct ProcessStreams {
         let otherEventWriters = eventWriters.filter { $0 != instance }
         if !otherEventWriters.isEmpty { writers[.events] = otherEventWriters }
         if !writesMainStreams {
-            writers[.receipts] = [main]
-            writers[.accountData] = [main]
+            for stream in mainStreams { writers[stream] = [main] }
         }
         var recorded: [StreamName: [String: Int64]] = [:]
         for (stream, names) in writers {
@@ -94,25 +109,26 @@ struct ProcessStreams {
             ? ForwardingBus(local: follower?.notices ?? InProcessBus()) { command in publisher.withLock { $0 }?.publisher.send(command) }
             : follower!.notices
         let store = writingStore ?? RoomStore.follow(database: database, events: FollowedPosition(follower: follower!, stream: .events))
-        let receiptStream: StreamAccess
-        let accountDataStream: StreamAccess
-        if writesMainStreams {
-            receiptStream = .writing(try await StreamIDAllocator.open(stream: StreamName.receipts.rawValue, instance: instance, database: database))
-            accountDataStream = .writing(
-                try await StreamIDAllocator.open(stream: StreamName.accountData.rawValue, instance: instance, database: database)
-            )
-        } else {
-            receiptStream = .following(FollowedPosition(follower: follower!, stream: .receipts))
-            accountDataStream = .following(FollowedPosition(follower: follower!, stream: .accountData))
+        var access: [StreamName: StreamAccess] = [:]
+        for stream in mainStreams {
+            access[stream] =
+                writesMainStreams
+                ? .writing(try await StreamIDAllocator.open(stream: stream.rawValue, instance: instance, database: database))
+                : .following(FollowedPosition(follower: follower!, stream: stream))
         }
-        let receipts = ReceiptService(database: database, stream: receiptStream, bus: bus)
-        let accountData = AccountDataService(database: database, stream: accountDataStream, bus: bus)
+        let receipts = ReceiptService(database: database, stream: access[.receipts]!, bus: bus)
+        let accountData = AccountDataService(database: database, stream: access[.accountData]!, bus: bus)
+        let toDevice = ToDeviceService(database: database, stream: access[.toDevice]!, bus: bus, serverName: serverName)
+        let deviceLists = DeviceListStream(database: database, stream: access[.deviceLists]!, bus: bus, store: store, serverName: serverName)
 
         let eventsWritten: [(StreamName, @Sendable () -> Int64, AsyncStream<Int64>)] =
             writesEvents ? [(.events, { @Sendable in store.persistedUpTo }, store.positions())] : []
         let mainStreamsWritten: [(StreamName, @Sendable () -> Int64, AsyncStream<Int64>)] =
             writesMainStreams
-            ? [(.receipts, { @Sendable in receipts.position }, receipts.positions()), (.accountData, { @Sendable in accountData.position }, accountData.positions())] : []
+            ? mainStreams.map { stream in
+                let written = access[stream]!
+                return (stream, { @Sendable in written.persistedUpTo }, written.positions())
+            } : []
         let written = eventsWritten + mainStreamsWritten
         let servesReads = role != .eventPersister
         let link = try ReplicationLink(
@@ -138,6 +154,8 @@ struct ProcessStreams {
             case .events: return try await EventNotices.read(from: store, after: after, upTo: upTo)
             case .receipts: return try await receipts.notices(after: after, upTo: upTo)
             case .accountData: return try await accountData.notices(after: after, upTo: upTo)
+            case .toDevice: return try await toDevice.notices(after: after, upTo: upTo)
+            case .deviceLists: return try await deviceLists.notices(after: after, upTo: upTo)
             case .typing, .presence: return []
             }
         }
@@ -149,7 +167,8 @@ struct ProcessStreams {
             }
         )
         return ProcessStreams(
-            bus: bus, store: store, receipts: receipts, accountData: accountData, link: link, followsEvents: !otherEventWriters.isEmpty,
+            bus: bus, store: store, receipts: receipts, accountData: accountData, toDevice: toDevice, deviceLists: deviceLists, link: link,
+            followsEvents: !otherEventWriters.isEmpty,
             writesEvents: writesEvents, eventWriters: eventWriterPositions
         )
     }

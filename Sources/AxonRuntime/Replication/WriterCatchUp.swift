@@ -12,7 +12,7 @@ struct WriterCatchUp {
     let logger: Logger
 
     static let limit: Duration = .seconds(1)
-    static let streams: [StreamName] = [.events, .receipts, .accountData]
+    static let streams: [StreamName] = [.events, .receipts, .accountData, .toDevice, .deviceLists]
 
     func wait() async {
         let deadline = ContinuousClock.now + Self.limit

@@ -4,6 +4,7 @@ import AdminAPI
 public import AxonConfig
 import ClientAPI
 import Directory
+import E2EE
 import Federation
 import FederationAPI
 import FederationSender
@@ -67,9 +68,11 @@ public struct Composition: Sendable {
         }
         // Without Redis there are no workers (they need it), so this process alone checks and revokes tokens.
         let tokenCache = AccessTokenCache(capacity: role == .main && !config.redis.enabled ? 10_000 : 0)
+        // Kept only where every change to them passes (the monolith), as access tokens are.
+        let keyCounts = KeyCountCache(capacity: role == .main && !config.redis.enabled ? 10_000 : 0)
         let accounts = AccountServices(
             database: database, settings: Self.accountSettings(config, serverName: serverName), limits: Self.accountLimits(config.rateLimits),
-            tokenCache: tokenCache
+            tokenCache: tokenCache, deviceRemoval: streams.map { DeviceKeysRemoval(deviceLists: $0.deviceLists, keyCounts: keyCounts) }
         )
         self.accounts = accounts
         // Federation in the processes that answer other servers or ask them on their clients' behalf.
@@ -86,8 +89,8 @@ public struct Composition: Sendable {
             let eventWriter = Self.eventWriter(config: config, streams: streams, serverName: serverName, signingKey: signingKey, logger: logger)
             writer = eventWriter
             (roomRoutes, ephemeral) = Self.roomRoutes(
-                config: config, role: role, database: database, streams: streams, writer: eventWriter, serverName: serverName,
-                signingKey: signingKey, federation: federation, logger: logger
+                config: config, role: role, database: database, streams: streams, writer: eventWriter, accounts: accounts,
+                keyCounts: keyCounts, serverName: serverName, signingKey: signingKey, federation: federation, logger: logger
             )
         }
         var federationRoutes: [Route] = []
@@ -195,7 +198,8 @@ public struct Composition: Sendable {
     /// it answers only its role's routes.
     private static func roomRoutes(
         config: HomeserverConfig, role: ProcessRole, database: any Database, streams: ProcessStreams, writer: any EventWriting,
-        serverName: ServerName, signingKey: SigningKey, federation: FederationServices?, logger: Logger
+        accounts: AccountServices, keyCounts: KeyCountCache, serverName: ServerName, signingKey: SigningKey, federation: FederationServices?,
+        logger: Logger
     ) -> (routes: [Route], ephemeral: (typing: TypingService, presence: PresenceService)) {
         let bus = streams.bus
         let store = streams.store
@@ -244,9 +248,10 @@ public struct Composition: Sendable {
         }
         let filters = FilterService(database: database)
         let notifier = Notifier(bus: bus, writers: streams.eventWriters, remembersRooms: !streams.followsEvents)
+        let keys = KeyService(database: database, deviceLists: streams.deviceLists, serverName: serverName, remote: nil, counts: keyCounts)
         let sources = SyncSources(
             reader: reader, timeline: store, state: store, memberships: store, receipts: receipts, accountData: accountData, typing: typing,
-            presence: presence
+            presence: presence, encryption: EncryptionReads(toDevice: streams.toDevice, deviceLists: streams.deviceLists, keys: keys)
         )
         let sync = SyncService(sources: sources, notifier: notifier, logger: logger)
         let directory = DirectoryService(
@@ -282,6 +287,11 @@ public struct Composition: Sendable {
             + ReplicationRoutes.routes(presence: presence, secret: ReplicationSecret(config.worker.replicationSecret?.revealed))
             + FederationDirectoryRoutes.routes(directory, publicRoomsAllowed: config.server.allowPublicRoomsOverFederation)
             + HierarchyRoutes.routes(hierarchy)
+            + KeyRoutes.routes(keys: keys, deviceLists: streams.deviceLists)
+            + ToDeviceRoutes.routes(streams.toDevice)
+            + CrossSigningRoutes.routes(
+                CrossSigningService(database: database, deviceLists: streams.deviceLists, reauthentication: accounts.reauthentication)
+            )
             + FederationHierarchyRoutes.routes(FederationHierarchyAnswers(hierarchy: hierarchy, store: store))
         return (routes, (typing, presence))
     }

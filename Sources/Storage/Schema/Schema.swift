@@ -57,5 +57,6 @@ extension Schema {
         .v12BackwardExtremities,
         .v13FederationCatchUp,
         .v14HierarchySessions,
+        .v15EndToEndEncryption,
     ])
 }

@@ -16,6 +16,8 @@ struct SuiteClient: Sendable {
     let userID: String
     let deviceID: String
     let accessToken: String
+    /// Known for users this suite registered, for user-interactive auth and further logins.
+    var password: String? = nil
 
     /// Registers a fresh user with `m.login.dummy`.
     static func register(_ baseURL: String, prefix: String = "u", recordSecrets: Bool) async throws -> SuiteClient {
@@ -28,7 +30,29 @@ struct SuiteClient: Sendable {
             let device = reply.json["device_id"]?.stringValue
         else { throw SuiteFailure("registration failed: \(reply)") }
         if recordSecrets { TestSecrets.record(token) }
-        return SuiteClient(baseURL: baseURL, userID: user, deviceID: device, accessToken: token)
+        return SuiteClient(baseURL: baseURL, userID: user, deviceID: device, accessToken: token, password: password)
+    }
+
+    /// The same user logged in again with the password: another device.
+    func login(recordSecrets: Bool) async throws -> SuiteClient {
+        let body: JSONValue = [
+            "type": "m.login.password", "identifier": ["type": "m.id.user", "user": .string(userID)], "password": .string(password ?? ""),
+        ]
+        let reply = try await Self.raw("POST", baseURL + "/_matrix/client/v3/login", body: body, token: nil)
+        guard reply.status == 200, let token = reply.json["access_token"]?.stringValue, let device = reply.json["device_id"]?.stringValue else {
+            throw SuiteFailure("login failed: \(reply)")
+        }
+        if recordSecrets { TestSecrets.record(token) }
+        return SuiteClient(baseURL: baseURL, userID: userID, deviceID: device, accessToken: token, password: password)
+    }
+
+    /// The `auth` of a password stage for user-interactive auth session `session`.
+    func passwordAuth(session: String?) -> JSONValue {
+        var auth: JSONObject = [
+            "type": "m.login.password", "identifier": ["type": "m.id.user", "user": .string(userID)], "password": .string(password ?? ""),
+        ]
+        if let session { auth["session"] = .string(session) }
+        return .object(auth)
     }
 
     /// `method path` under `/_matrix/client/v3`, authenticated as this user.

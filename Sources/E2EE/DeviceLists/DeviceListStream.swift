@@ -1,0 +1,128 @@
+public import MatrixTypes
+public import Replication
+public import RoomStore
+public import Storage
+
+/// The `device_lists` stream: each change to a user's devices or cross-signing keys at a position, announced to the
+/// local users who share a room with them, and read back as each user's `device_lists` changes.
+public final class DeviceListStream: Sendable {
+    private let database: any Database
+    private let stream: StreamAccess
+    private let bus: any ReplicationBus
+    private let store: RoomStore
+    private let serverName: ServerName
+
+    public init(database: any Database, stream: StreamAccess, bus: any ReplicationBus, store: RoomStore, serverName: ServerName) {
+        self.database = database
+        self.stream = stream
+        self.bus = bus
+        self.store = store
+        self.serverName = serverName
+    }
+
+    public var position: Int64 { stream.persistedUpTo }
+    public var allocatedUpTo: Int64 { stream.allocatedUpTo }
+    public func positions() -> AsyncStream<Int64> { stream.positions() }
+
+    /// Runs `body` in one transaction with a stream position at which the devices `body` returns (of `user`) changed,
+    /// then tells those who share a room with the user. Nothing is recorded when `body` names no device; an empty
+    /// device ID stands for the user's cross-signing keys.
+    func write<T: Sendable>(
+        changeOf user: UserID, _ body: @escaping @Sendable (any Transaction) throws -> (value: T, devices: [String])
+    ) async throws(E2EEError) -> T {
+        let (result, position) = try await E2EEError.catching {
+            try await stream.writer(StreamName.deviceLists.rawValue).write { transaction, streamID in
+                let result = try body(transaction)
+                if !result.devices.isEmpty {
+                    try DeviceListsTable.append(streamID: streamID, userID: user.rawValue, deviceIDs: result.devices, in: transaction)
+                }
+                return result
+            }
+        }
+        if !result.devices.isEmpty { bus.publish(StreamNotice(stream: .deviceLists, position: position, users: try await concerned(by: user))) }
+        return result.value
+    }
+
+    /// The local users a change to `user`'s devices concerns: the user and those joined to a room with them.
+    private func concerned(by user: UserID) async throws(E2EEError) -> [UserID] {
+        let sharing = try await E2EEError.catching { try await store.usersSharingJoinedRoom(with: user) }
+        let local = sharing.filter { $0.serverName.rawValue.hasSameBytes(as: serverName.rawValue) }
+        return local.contains(user) || !user.serverName.rawValue.hasSameBytes(as: serverName.rawValue) ? local : [user] + local
+    }
+
+    /// Most users a change list names; past it, a client misses some changes until it next syncs from scratch.
+    static let maximumUsers = 10_000
+
+    /// `user`'s device-list changes between two sync positions: device-list positions `(after, upTo]`, and, when
+    /// `events` is given, membership changes in encrypted rooms at events stream orderings in that range.
+    public func changes(
+        for user: UserID, after: Int64, upTo: Int64, events: (after: Int64, upTo: Int64)?
+    ) async throws(E2EEError) -> DeviceListChanges {
+        try await E2EEError.catching {
+            var changed: Set<UserID> = []
+            if after < upTo {
+                let updated = try await database.read { connection in
+                    try DeviceListsTable.changedUsers(after: after, upTo: upTo, limit: Self.maximumUsers, in: connection)
+                }.compactMap { try? UserID($0) }
+                changed = try await store.sharingJoinedRoom(with: user, among: updated, encryptedOnly: false)
+                if updated.contains(user) { changed.insert(user) }
+            }
+            guard let events else { return DeviceListChanges(changed: Self.sorted(changed)) }
+            var leftCandidates: Set<UserID> = []
+            let memberships = try await store.encryptedRoomMembershipChanges(
+                seenBy: user, after: events.after, upTo: events.upTo, limit: Self.maximumUsers
+            )
+            for change in memberships {
+                let joined = change.membership == Membership.join
+                if change.userID == user {
+                    // The user joined or left the room: everyone in it is newly shared with, or may no longer be.
+                    let members = try await store.members(of: change.roomID, membership: Membership.join)
+                    if joined { changed.formUnion(members) } else { leftCandidates.formUnion(members) }
+                } else if joined {
+                    changed.insert(change.userID)
+                } else if change.membership == Membership.leave || change.membership == Membership.ban {
+                    leftCandidates.insert(change.userID)
+                }
+            }
+            leftCandidates.remove(user)
+            let stillSharing = try await store.sharingJoinedRoom(with: user, among: Array(leftCandidates), encryptedOnly: true)
+            let left = leftCandidates.subtracting(stillSharing)
+            changed.subtract(left)
+            return DeviceListChanges(changed: Self.sorted(changed), left: Self.sorted(left))
+        }
+    }
+
+    /// `/keys/changes`: `user`'s changes between two sync tokens.
+    public func changes(for user: UserID, from: SyncToken, to: SyncToken) async throws(E2EEError) -> DeviceListChanges {
+        try await changes(
+            for: user, after: from.deviceLists, upTo: min(to.deviceLists, position),
+            events: (from.events.minimum, to.events.writers.max() ?? to.events.minimum)
+        )
+    }
+
+    private static func sorted(_ users: Set<UserID>) -> [UserID] {
+        users.sorted { $0.rawValue.utf8.lexicographicallyPrecedes($1.rawValue.utf8) }
+    }
+
+    /// The notices of the changes in `(after, upTo]`, read again for a process that missed them.
+    public func notices(after: Int64, upTo: Int64) async throws(E2EEError) -> [StreamNotice] {
+        let rows = try await CatchUpPages.notices(
+            after: after,
+            page: { from throws(E2EEError) in
+                try await E2EEError.catching {
+                    try await database.read { connection in
+                        try DeviceListsTable.owners(after: from, upTo: upTo, limit: CatchUpPages.pageSize, in: connection)
+                    }
+                }
+            },
+            position: \.streamID,
+            notice: { row in (try? UserID(row.userID)).map { StreamNotice(stream: .deviceLists, position: row.streamID, users: [$0]) } }
+        )
+        var notices: [StreamNotice] = []
+        for var notice in rows {
+            if let user = notice.users.first { notice.users = try await concerned(by: user) }
+            notices.append(notice)
+        }
+        return notices
+    }
+}

@@ -1,0 +1,154 @@
+import Accounts
+public import MatrixTypes
+public import Replication
+public import Storage
+
+/// `/sendToDevice` and the `to_device` section of `/sync`: messages stored per recipient device at positions of
+/// the `to_device` stream, delivered in order and deleted once the device syncs past them.
+public final class ToDeviceService: Sendable {
+    private let database: any Database
+    private let stream: StreamAccess
+    private let bus: any ReplicationBus
+    private let serverName: ServerName
+    private let clock: WallClock
+
+    public init(
+        database: any Database, stream: StreamAccess, bus: any ReplicationBus, serverName: ServerName,
+        clock: WallClock = .system
+    ) {
+        self.database = database
+        self.stream = stream
+        self.bus = bus
+        self.serverName = serverName
+        self.clock = clock
+    }
+
+    public var position: Int64 { stream.persistedUpTo }
+    public var allocatedUpTo: Int64 { stream.allocatedUpTo }
+    public func positions() -> AsyncStream<Int64> { stream.positions() }
+
+    /// Most messages one request may carry, and most one `/sync` response delivers to a device (the rest follow in
+    /// the next, none skipped).
+    static let maximumMessagesPerRequest = 10_000
+    public static let maximumMessagesPerSync = 100
+    /// How long a transaction ID is remembered: a retry comes within minutes.
+    static let transactionLifetime: Int64 = 24 * 60 * 60 * 1000
+
+    /// `PUT /sendToDevice/{eventType}/{txnId}`: `messages` maps user IDs to device IDs (or `*`, every device) to
+    /// content. A transaction ID the sender's device already used delivers nothing again. Messages for users of other
+    /// servers are not delivered by this version (there is no federation sender for them yet) and are refused.
+    public func send(type: String, transactionID: String, messages: JSONObject, requester: Requester) async throws(E2EEError) {
+        let batches = try Self.checked(messages, serverName: serverName)
+        guard !batches.isEmpty else {
+            _ = try await recordOnly(transactionID, requester: requester)
+            return
+        }
+        let sender = requester.userID.rawValue
+        let now = clock.now()
+        let (delivered, positions) = try await E2EEError.catching {
+            try await stream.writer(StreamName.toDevice.rawValue).write(count: batches.count) { transaction, streamIDs -> Bool in
+                try DeviceInboxTransactionsTable.prune(before: now - Self.transactionLifetime, in: transaction)
+                guard try DeviceInboxTransactionsTable.record(
+                    userID: sender, deviceID: requester.deviceID, txnID: transactionID, now: now, in: transaction
+                ) else { return false }
+                let devices = Dictionary(grouping: try DeviceDirectory.devices(of: batches.map(\.user.rawValue), in: transaction), by: \.userID)
+                for (batch, streamID) in zip(batches, streamIDs) {
+                    let known = devices[batch.user.rawValue]?.map(\.deviceID) ?? []
+                    for (device, content) in batch.contents {
+                        let targets = device == "*" ? known : known.filter { $0.hasSameBytes(as: device) }
+                        let message: JSONValue = ["type": .string(type), "sender": .string(sender), "content": content]
+                        let json = String(decoding: message.encoded(), as: UTF8.self)
+                        for target in targets {
+                            try DeviceInboxTable.insert(userID: batch.user.rawValue, deviceID: target, streamID: streamID, json: json, in: transaction)
+                        }
+                    }
+                }
+                return true
+            }
+        }
+        guard delivered else { return }
+        for (batch, position) in zip(batches, positions) {
+            bus.publish(StreamNotice(stream: .toDevice, position: position, users: [batch.user]))
+        }
+    }
+
+    /// A send with no local recipient still claims its transaction ID, so its retry is recognised too.
+    private func recordOnly(_ transactionID: String, requester: Requester) async throws(E2EEError) -> Bool {
+        let now = clock.now()
+        return try await E2EEError.catching {
+            try await database.write { transaction in
+                try DeviceInboxTransactionsTable.record(
+                    userID: requester.userID.rawValue, deviceID: requester.deviceID, txnID: transactionID, now: now, in: transaction
+                )
+            }
+        }
+    }
+
+    /// One recipient user's messages, by device ID or `*`.
+    private struct Batch {
+        var user: UserID
+        var contents: [(device: String, content: JSONValue)]
+    }
+
+    private static func checked(_ messages: JSONObject, serverName: ServerName) throws(E2EEError) -> [Batch] {
+        var batches: [Batch] = []
+        var count = 0
+        for (userText, devices) in messages.sortedByKey() {
+            guard let user = try? UserID(userText) else { throw .invalid("\(userText) is not a user ID") }
+            guard let devices = devices.objectValue else { throw .invalid("messages.\(userText) must be an object of device IDs") }
+            guard user.serverName.rawValue.hasSameBytes(as: serverName.rawValue) else {
+                throw .invalid("To-device messages to users of other servers are not supported yet")
+            }
+            var batch = Batch(user: user, contents: [])
+            for (device, content) in devices.sortedByKey() {
+                guard content.objectValue != nil else { throw .invalid("messages.\(userText).\(device) must be an object") }
+                batch.contents.append((device, content))
+            }
+            count += batch.contents.count
+            guard count <= maximumMessagesPerRequest else { throw .tooMany("At most \(maximumMessagesPerRequest) messages per request") }
+            if !batch.contents.isEmpty { batches.append(batch) }
+        }
+        return batches
+    }
+
+    /// What `/sync` hands `device` of `user`: messages after `acknowledged` up to `upTo`, at most
+    /// `maximumMessagesPerSync`, after deleting those up to `acknowledged`, which the device synced past. Returns the
+    /// messages and the position the next token carries: `upTo`, or the last message's when more wait.
+    public func deliver(
+        to user: UserID, device: String, acknowledged: Int64?, upTo: Int64
+    ) async throws(E2EEError) -> (messages: [JSONValue], position: Int64) {
+        let after = acknowledged ?? 0
+        // Nothing was sent to anyone since: what the device acknowledged goes with the next message's delivery.
+        guard after < upTo else { return ([], upTo) }
+        let rows = try await E2EEError.catching {
+            if let acknowledged {
+                try await database.write { transaction in
+                    try DeviceInboxTable.deleteDelivered(userID: user.rawValue, deviceID: device, upTo: acknowledged, in: transaction)
+                }
+            }
+            return try await database.read { connection in
+                try DeviceInboxTable.messages(
+                    userID: user.rawValue, deviceID: device, after: after, upTo: upTo, limit: Self.maximumMessagesPerSync, in: connection
+                )
+            }
+        }
+        let position = rows.count == Self.maximumMessagesPerSync ? rows.last?.streamID ?? upTo : upTo
+        return (rows.compactMap { try? JSONValue.parse($0.json) }, position)
+    }
+
+    /// The notices of the messages in `(after, upTo]`, read again for a process that missed them.
+    public func notices(after: Int64, upTo: Int64) async throws(E2EEError) -> [StreamNotice] {
+        try await CatchUpPages.notices(
+            after: after,
+            page: { from throws(E2EEError) in
+                try await E2EEError.catching {
+                    try await database.read { connection in
+                        try DeviceInboxTable.recipients(after: from, upTo: upTo, limit: CatchUpPages.pageSize, in: connection)
+                    }
+                }
+            },
+            position: \.streamID,
+            notice: { row in (try? UserID(row.userID)).map { StreamNotice(stream: .toDevice, position: row.streamID, users: [$0]) } }
+        )
+    }
+}
