@@ -111,6 +111,7 @@ let package = Package(
             name: "RoomFederation",
             dependencies: [
                 "MatrixTypes", "MatrixCrypto", "EventAuth", "Storage", "RoomStore", "Rooms", "Federation", "Typing", "Receipts", "Presence", "Spaces",
+                "E2EE",
                 logging,
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
@@ -120,7 +121,7 @@ let package = Package(
         .target(
             name: "FederationSender",
             dependencies: [
-                "MatrixTypes", "Storage", "RoomStore", "Replication", "Receipts", "Federation", logging,
+                "MatrixTypes", "Storage", "RoomStore", "Replication", "Receipts", "Federation", "E2EE", logging,
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: strict
@@ -140,7 +141,8 @@ let package = Package(
         .target(
             name: "FederationAPI",
             dependencies: [
-                "MatrixTypes", "MatrixCrypto", "MatrixHTTP", "Federation", "RoomFederation", "Rooms", "Profiles", "Directory", "Spaces", httpTypes,
+                "MatrixTypes", "MatrixCrypto", "MatrixHTTP", "Federation", "RoomFederation", "Rooms", "Profiles", "Directory", "Spaces", "E2EE",
+                httpTypes,
             ],
             swiftSettings: strict
         ),

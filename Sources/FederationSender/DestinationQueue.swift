@@ -1,3 +1,4 @@
+import E2EE
 import Federation
 import Logging
 import MatrixTypes
@@ -15,7 +16,8 @@ struct QueuedPDU: Sendable {
 /// the retry policy's pause for as many failures in a row (Synapse's `federation:` pacing: long retries, then the
 /// destination's own backoff), or as soon as the destination is heard from (`wake()`). Each acknowledged
 /// transaction's PDUs are reported (`delivered`, also those of a transaction refused for good), so a restarted sender
-/// knows what to catch the destination up on.
+/// knows what to catch the destination up on. EDUs that must not be lost (to-device messages, device-list updates)
+/// stay in the database (`EncryptionOutbox`) and are read a transaction's worth at a time, then deleted once acknowledged.
 actor DestinationQueue {
     let destination: ServerName
     private let send: @Sendable (_ txnID: String, _ pdus: [JSONValue], _ edus: [JSONValue]) async throws(FederationRequestError) -> Void
@@ -37,6 +39,9 @@ actor DestinationQueue {
     private var timer: Task<Void, Never>?
     private var nextTransaction = 0
     private let transactionPrefix: String
+    private let durable: EncryptionOutbox?
+    /// The database may hold durable EDUs for the destination not yet read.
+    private var durableWaiting = false
 
     /// PDUs kept at most for a destination that does not answer; older ones are dropped beyond it (the destination
     /// fetches them with `get_missing_events` once it sees a newer one).
@@ -47,7 +52,7 @@ actor DestinationQueue {
     static let edusPerTransaction = 100
 
     init(
-        destination: ServerName, transactionPrefix: String, retries: FederationRetryPolicy, logger: Logger,
+        destination: ServerName, transactionPrefix: String, retries: FederationRetryPolicy, logger: Logger, durable: EncryptionOutbox? = nil,
         delivered: @escaping @Sendable ([QueuedPDU]) async -> Void = { _ in },
         send: @escaping @Sendable (_ txnID: String, _ pdus: [JSONValue], _ edus: [JSONValue]) async throws(FederationRequestError) -> Void
     ) {
@@ -56,6 +61,7 @@ actor DestinationQueue {
         self.retries = retries
         self.logger = logger
         self.delivered = delivered
+        self.durable = durable
         self.send = send
     }
 
@@ -78,6 +84,15 @@ actor DestinationQueue {
         }
     }
 
+    /// Durable EDUs were written for the destination: they go with the next transaction.
+    func durableEDUsWaiting() {
+        durableWaiting = true
+        if !running {
+            running = true
+            Task { await drain() }
+        }
+    }
+
     /// The destination was heard from: a pending retry goes now.
     func wake() {
         failures = 0
@@ -88,24 +103,29 @@ actor DestinationQueue {
     }
 
     private func drain() async {
-        while !pending.isEmpty || !pendingEDUs.isEmpty {
+        while !pending.isEmpty || !pendingEDUs.isEmpty || durableWaiting {
             let pdus = Array(pending.prefix(Self.pdusPerTransaction))
             let edus = Array(pendingEDUs.prefix(Self.edusPerTransaction))
+            let stored = await durableEDUs(room: Self.edusPerTransaction - edus.count)
             (droppedPDUs, droppedEDUs) = (0, 0)
+            guard !pdus.isEmpty || !edus.isEmpty || !stored.isEmpty else { continue }
             nextTransaction += 1
             do {
-                try await send("\(transactionPrefix)\(nextTransaction)", pdus.map(\.json), edus)
+                try await send("\(transactionPrefix)\(nextTransaction)", pdus.map(\.json), edus + stored.compactMap { $0.edu.objectValue.map(JSONValue.object) })
                 taken(pdus: pdus.count, edus: edus.count)
                 failures = 0
                 if !pdus.isEmpty { await delivered(pdus) }
+                await durableDelivered(stored)
             } catch {
                 if Self.isPermanent(error) {
                     logger.warning("a server refused a transaction; its contents are dropped", metadata: ["destination": "\(destination)", "error": "\(error)"])
                     taken(pdus: pdus.count, edus: edus.count)
                     // Done with, as if delivered: a restart must not send them again.
                     if !pdus.isEmpty { await delivered(pdus) }
+                    await durableDelivered(stored)
                     continue
                 }
+                if !stored.isEmpty { durableWaiting = true }
                 failures += 1
                 let pause = min(FederationRetryPolicy.jittered(retries.transactionPause(afterFailures: failures)), retries.destinationMaxRetryInterval)
                 logger.info("sending a transaction failed; retrying later", metadata: ["destination": "\(destination)", "error": "\(error)", "retry": "\(pause)"])
@@ -113,6 +133,30 @@ actor DestinationQueue {
             }
         }
         running = false
+    }
+
+    /// Up to `room` durable EDUs from the database, when some may be waiting; a full page means more may be.
+    private func durableEDUs(room: Int) async -> [(id: Int64, edu: JSONValue)] {
+        guard durableWaiting, room > 0, let durable else { return [] }
+        durableWaiting = false
+        do {
+            let stored = try await durable.next(for: destination, limit: room)
+            if stored.count == room { durableWaiting = true }
+            return stored
+        } catch {
+            logger.warning("could not read the EDUs waiting for a server", metadata: ["destination": "\(destination)", "error": "\(error)"])
+            return []
+        }
+    }
+
+    /// Deletes acknowledged durable EDUs; if that fails they are sent again, which their receivers recognise.
+    private func durableDelivered(_ stored: [(id: Int64, edu: JSONValue)]) async {
+        guard !stored.isEmpty, let durable else { return }
+        do {
+            try await durable.delivered(stored.map(\.id))
+        } catch {
+            logger.warning("could not forget EDUs a server acknowledged", metadata: ["destination": "\(destination)", "error": "\(error)"])
+        }
     }
 
     /// Removes what a transaction carried and is still queued (capacity may have dropped some of it meanwhile).

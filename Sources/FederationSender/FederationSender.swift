@@ -1,3 +1,4 @@
+public import E2EE
 public import Federation
 public import Logging
 public import MatrixTypes
@@ -25,6 +26,7 @@ public final class FederationSender: Sendable {
     let store: RoomStore
     let bus: any ReplicationBus
     let receipts: ReceiptService
+    let outbox: EncryptionOutbox
     let client: FederationClient
     let serverName: ServerName
     let shard: (index: Int, count: Int)
@@ -48,6 +50,7 @@ public final class FederationSender: Sendable {
         serverName: ServerName, instances: [String], instance: String, logger: Logger, clock: @Sendable () -> Int64 = currentMilliseconds
     ) {
         self.database = database
+        self.outbox = EncryptionOutbox(database: database)
         self.store = store
         self.instance = instance
         self.bus = bus
@@ -71,11 +74,44 @@ public final class FederationSender: Sendable {
         if let queue { Task { await queue.wake() } }
     }
 
-    /// Follows the events stream and the bus's typing and receipt notices until cancelled.
+    /// Follows the events stream, the bus's typing and receipt notices and the encryption outbox until cancelled.
     public func run() async {
         await withDiscardingTaskGroup { group in
             group.addTask { await self.sendEvents() }
             group.addTask { await self.sendEphemeral() }
+            group.addTask { await self.sendOutbox() }
+        }
+    }
+
+    /// How often the outbox is looked at without a notice (one lost with a Redis connection, or from before a restart).
+    static let outboxInterval: Duration = .seconds(10)
+
+    /// Hands each destination with to-device messages or device-list updates waiting to its queue, which reads them
+    /// from the database: when the `to_device` or `device_lists` stream advances, at start, and every `outboxInterval`.
+    private func sendOutbox() async {
+        let (wakes, continuation) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+        bus.subscribe { notice in
+            if notice.stream == .toDevice || notice.stream == .deviceLists { continuation.yield() }
+        }
+        let ticker = Task {
+            while !Task.isCancelled {
+                continuation.yield()
+                try? await Task.sleep(for: Self.outboxInterval)
+            }
+        }
+        await withTaskCancellationHandler {
+            for await _ in wakes {
+                do {
+                    for destination in try await outbox.destinations() where serves(destination) {
+                        await queue(for: destination).durableEDUsWaiting()
+                    }
+                } catch {
+                    logger.warning("could not read the encryption outbox", metadata: ["error": "\(error)"])
+                }
+            }
+        } onCancel: {
+            ticker.cancel()
+            continuation.finish()
         }
     }
 
@@ -271,7 +307,7 @@ public final class FederationSender: Sendable {
             if let queue = queues[destination] { return queue }
             let (client, origin, database, logger) = (client, serverName, database, logger)
             let queue = DestinationQueue(
-                destination: destination, transactionPrefix: transactionPrefix, retries: client.retries, logger: logger,
+                destination: destination, transactionPrefix: transactionPrefix, retries: client.retries, logger: logger, durable: outbox,
                 delivered: { pdus in
                     let acknowledged = pdus.map { CatchUpTable.Queued(destination: destination.rawValue, roomID: $0.roomID, ordering: $0.streamOrdering) }
                     do {

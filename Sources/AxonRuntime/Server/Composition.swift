@@ -116,7 +116,10 @@ public struct Composition: Sendable {
                 let verifier = federation.verifier
                 // Typing and receipts are written by the main process alone; a federation receiver hands EDUs to it.
                 let mainEDUs = role == .main ? ephemeral.map {
-                    EDUIntake(typing: $0.typing, receipts: streams.receipts, presence: $0.presence, store: streams.store, logger: logger)
+                    EDUIntake(
+                        typing: $0.typing, receipts: streams.receipts, presence: $0.presence,
+                        encryption: EncryptionEDUs(toDevice: streams.toDevice, deviceLists: streams.deviceLists), store: streams.store, logger: logger
+                    )
                 } : nil
                 let edus: (any EDUReceiving)? =
                     mainEDUs ?? MainProcessClient(config: config, follower: streams.link?.follower, logger: logger)
@@ -140,6 +143,9 @@ public struct Composition: Sendable {
                     + FederationRoomReadRoutes.routes(FederationRoomReads(store: streams.store, serverName: serverName))
                     + FederationInviteRoutes.routes(
                         FederationInvites(store: streams.store, writer: writer, verifier: verifier, serverName: serverName, signingKey: signingKey)
+                    )
+                    + FederationKeyRoutes.routes(
+                        KeyService(database: database, deviceLists: streams.deviceLists, serverName: serverName, remote: nil, counts: keyCounts)
                     )
             }
         }
@@ -248,7 +254,10 @@ public struct Composition: Sendable {
         }
         let filters = FilterService(database: database)
         let notifier = Notifier(bus: bus, writers: streams.eventWriters, remembersRooms: !streams.followsEvents)
-        let keys = KeyService(database: database, deviceLists: streams.deviceLists, serverName: serverName, remote: nil, counts: keyCounts)
+        let keys = KeyService(
+            database: database, deviceLists: streams.deviceLists, serverName: serverName,
+            remote: federation.map { FederatedDeviceKeys(client: $0.client) }, counts: keyCounts
+        )
         let sources = SyncSources(
             reader: reader, timeline: store, state: store, memberships: store, receipts: receipts, accountData: accountData, typing: typing,
             presence: presence, encryption: EncryptionReads(toDevice: streams.toDevice, deviceLists: streams.deviceLists, keys: keys)

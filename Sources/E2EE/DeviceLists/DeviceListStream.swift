@@ -25,29 +25,51 @@ public final class DeviceListStream: Sendable {
     public func positions() -> AsyncStream<Int64> { stream.positions() }
 
     /// Runs `body` in one transaction with a stream position at which the devices `body` returns (of `user`) changed,
-    /// then tells those who share a room with the user. Nothing is recorded when `body` names no device; an empty
-    /// device ID stands for the user's cross-signing keys.
+    /// then tells the local users who share a room with the user. A local user's change is also queued, in the same
+    /// transaction, for every other server sharing a room with them. Nothing is recorded when `body` names no device;
+    /// an empty device ID stands for the user's cross-signing keys.
     func write<T: Sendable>(
         changeOf user: UserID, _ body: @escaping @Sendable (any Transaction) throws -> (value: T, devices: [String])
     ) async throws(E2EEError) -> T {
+        let sharing = try await E2EEError.catching { try await store.usersSharingJoinedRoom(with: user) }
+        let servers = isLocal(user) ? Set(sharing.map(\.serverName).filter { !self.isLocal($0) }) : []
         let (result, position) = try await E2EEError.catching {
             try await stream.writer(StreamName.deviceLists.rawValue).write { transaction, streamID in
                 let result = try body(transaction)
-                if !result.devices.isEmpty {
-                    try DeviceListsTable.append(streamID: streamID, userID: user.rawValue, deviceIDs: result.devices, in: transaction)
+                guard !result.devices.isEmpty else { return result }
+                try DeviceListsTable.append(streamID: streamID, userID: user.rawValue, deviceIDs: result.devices, in: transaction)
+                for device in Set(result.devices) where !servers.isEmpty {
+                    let edu =
+                        try device.isEmpty
+                        ? DeviceListUpdates.signingKeyUpdate(of: user, in: transaction)
+                        : DeviceListUpdates.deviceUpdate(of: user, device: device, streamID: streamID, in: transaction)
+                    try EncryptionOutbox.queue(edu, for: servers, in: transaction)
                 }
                 return result
             }
         }
-        if !result.devices.isEmpty { bus.publish(StreamNotice(stream: .deviceLists, position: position, users: try await concerned(by: user))) }
+        if !result.devices.isEmpty {
+            bus.publish(StreamNotice(stream: .deviceLists, position: position, users: concerned(by: user, sharing: sharing)))
+        }
         return result.value
     }
 
-    /// The local users a change to `user`'s devices concerns: the user and those joined to a room with them.
-    private func concerned(by user: UserID) async throws(E2EEError) -> [UserID] {
+    /// A change another server told us of: its user's devices (or, for an empty ID, cross-signing keys) changed.
+    /// Recorded only while a local user shares a room with them, as Synapse takes such updates.
+    func remoteChange(of user: UserID, devices: [String]) async throws(E2EEError) {
+        guard !isLocal(user) else { return }
         let sharing = try await E2EEError.catching { try await store.usersSharingJoinedRoom(with: user) }
-        let local = sharing.filter { $0.serverName.rawValue.hasSameBytes(as: serverName.rawValue) }
-        return local.contains(user) || !user.serverName.rawValue.hasSameBytes(as: serverName.rawValue) ? local : [user] + local
+        guard sharing.contains(where: isLocal) else { return }
+        try await write(changeOf: user) { _ in ((), devices) }
+    }
+
+    private func isLocal(_ user: UserID) -> Bool { isLocal(user.serverName) }
+    private func isLocal(_ server: ServerName) -> Bool { server.rawValue.hasSameBytes(as: serverName.rawValue) }
+
+    /// The local users a change to `user`'s devices concerns: the user (when local) and those joined to a room with them.
+    private func concerned(by user: UserID, sharing: [UserID]) -> [UserID] {
+        let local = sharing.filter(isLocal)
+        return local.contains(user) || !isLocal(user) ? local : [user] + local
     }
 
     /// Most users a change list names; past it, a client misses some changes until it next syncs from scratch.
@@ -120,7 +142,9 @@ public final class DeviceListStream: Sendable {
         )
         var notices: [StreamNotice] = []
         for var notice in rows {
-            if let user = notice.users.first { notice.users = try await concerned(by: user) }
+            if let user = notice.users.first {
+                notice.users = concerned(by: user, sharing: try await E2EEError.catching { try await store.usersSharingJoinedRoom(with: user) })
+            }
             notices.append(notice)
         }
         return notices

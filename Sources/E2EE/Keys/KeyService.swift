@@ -154,8 +154,9 @@ public final class KeyService: Sendable {
     }
 
     /// Keys of local users: each existing device's stored keys with the signatures others made over them and its
-    /// display name; their cross-signing keys (the user-signing key only for the requester).
-    private func localKeys(_ wanted: [UserID: [String]], requester: UserID) async throws(E2EEError) -> JSONObject {
+    /// display name (for local requesters: other servers are not told device names, as in Synapse by default); their
+    /// cross-signing keys (the user-signing key only for the requester).
+    private func localKeys(_ wanted: [UserID: [String]], requester: UserID?) async throws(E2EEError) -> JSONObject {
         let users = wanted.keys.map(\.rawValue)
         return try await E2EEError.catching {
             try await database.read { connection in
@@ -164,7 +165,10 @@ public final class KeyService: Sendable {
                 let signatures = try CrossSigningSignaturesTable.signatures(of: users, in: connection)
                 // Signatures by the key's owner, and the requester's own: whom others verified is theirs to know.
                 let visible = { (found: [KeySignature]?, owner: UserID) in
-                    (found ?? []).filter { $0.signerUserID.hasSameBytes(as: owner.rawValue) || $0.signerUserID.hasSameBytes(as: requester.rawValue) }
+                    (found ?? []).filter { signature in
+                        signature.signerUserID.hasSameBytes(as: owner.rawValue)
+                            || (requester.map { signature.signerUserID.hasSameBytes(as: $0.rawValue) } ?? false)
+                    }
                 }
                 var deviceKeys: JSONObject = [:]
                 for user in wanted.keys {
@@ -175,7 +179,7 @@ public final class KeyService: Sendable {
                             let text = keys[user.rawValue]?[device.deviceID], var key = try? JSONValue.parse(text)
                         else { continue }
                         key = CrossSigningSignaturesTable.merged(visible(signatures[user.rawValue]?[device.deviceID], user), into: key)
-                        if let name = device.displayName { key["unsigned"] = ["device_display_name": .string(name)] }
+                        if requester != nil, let name = device.displayName { key["unsigned"] = ["device_display_name": .string(name)] }
                         entries[device.deviceID] = key
                     }
                     deviceKeys[user.rawValue] = .object(entries)
@@ -196,24 +200,41 @@ public final class KeyService: Sendable {
         }
     }
 
+    // MARK: Other servers
+
+    /// `/_matrix/federation/v1/user/keys/query`: the keys of this server's users among those asked for.
+    public func answerQuery(_ deviceKeys: JSONObject) async throws(E2EEError) -> JSONObject {
+        let wanted = try Self.parseTargets(deviceKeys) { devices throws(E2EEError) -> [String] in
+            devices.arrayValue?.compactMap(\.stringValue) ?? []
+        }
+        return try await localKeys(partition(wanted).local, requester: nil)
+    }
+
+    /// `/_matrix/federation/v1/user/keys/claim`: one-time keys of this server's users' devices among those asked for.
+    public func answerClaim(_ oneTimeKeys: JSONObject) async throws(E2EEError) -> JSONObject {
+        let wanted = try Self.claimTargets(oneTimeKeys)
+        let local = partition(wanted).local
+        return ["one_time_keys": .object(try await claimLocal(local))]
+    }
+
+    /// `/_matrix/federation/v1/user/devices/{userId}`: every device of a local user, with keys, at the current
+    /// device-list position.
+    public func answerDevices(of user: UserID) async throws(E2EEError) -> JSONObject {
+        guard user.serverName.rawValue.hasSameBytes(as: serverName.rawValue) else { throw .invalid("\(user) is not a user of this server") }
+        let position = deviceLists.position
+        return try await E2EEError.catching {
+            try await database.read { connection in try DeviceListUpdates.devices(of: user, streamID: position, in: connection) }
+        }
+    }
+
     // MARK: Claim
 
     /// `/keys/claim`: `oneTimeKeys` maps user IDs to device IDs to the algorithm wanted. Each local device gives one
     /// unclaimed one-time key, or its fallback key when none is left; other servers are asked at once.
     public func claim(_ oneTimeKeys: JSONObject, timeout: Duration?) async throws(E2EEError) -> JSONObject {
-        let wanted = try Self.parseTargets(oneTimeKeys) { devices throws(E2EEError) -> [(device: String, algorithm: String)] in
-            guard let object = devices.objectValue else { throw .invalid("one_time_keys values must be objects") }
-            return try object.sortedByKey().map { entry throws(E2EEError) in
-                guard let algorithm = entry.value.stringValue else { throw .invalid("one_time_keys algorithms must be strings") }
-                return (entry.key, algorithm)
-            }
-        }
-        guard wanted.values.reduce(0, { $0 + $1.count }) <= Self.maximumTargets else {
-            throw .tooMany("At most \(Self.maximumTargets) devices may be claimed for at once")
-        }
+        let wanted = try Self.claimTargets(oneTimeKeys)
         let (local, remote) = partition(wanted)
         var claimed = try await claimLocal(local)
-        for (user, devices) in local { counts.forget(user, devices: devices.map(\.device)) }
         var failures: JSONObject = [:]
         for (server, result) in await askEach(remote, timeout: timeout, ask: { remote, users, server, limit in
             let body = JSONObject(users.map { user, devices in
@@ -232,8 +253,24 @@ public final class KeyService: Sendable {
         return ["one_time_keys": .object(claimed), "failures": .object(failures)]
     }
 
+    /// `{user: {device: algorithm}}`, checked and bounded.
+    private static func claimTargets(_ oneTimeKeys: JSONObject) throws(E2EEError) -> [UserID: [(device: String, algorithm: String)]] {
+        let wanted = try parseTargets(oneTimeKeys) { devices throws(E2EEError) -> [(device: String, algorithm: String)] in
+            guard let object = devices.objectValue else { throw .invalid("one_time_keys values must be objects") }
+            return try object.sortedByKey().map { entry throws(E2EEError) in
+                guard let algorithm = entry.value.stringValue else { throw .invalid("one_time_keys algorithms must be strings") }
+                return (entry.key, algorithm)
+            }
+        }
+        guard wanted.values.reduce(0, { $0 + $1.count }) <= maximumTargets else {
+            throw .tooMany("At most \(maximumTargets) devices may be claimed for at once")
+        }
+        return wanted
+    }
+
     private func claimLocal(_ wanted: [UserID: [(device: String, algorithm: String)]]) async throws(E2EEError) -> JSONObject {
         guard !wanted.isEmpty else { return [:] }
+        defer { for (user, devices) in wanted { counts.forget(user, devices: devices.map(\.device)) } }
         return try await E2EEError.catching {
             try await database.write { transaction in
                 var claimed: JSONObject = [:]

@@ -35,34 +35,83 @@ public final class ToDeviceService: Sendable {
     static let transactionLifetime: Int64 = 24 * 60 * 60 * 1000
 
     /// `PUT /sendToDevice/{eventType}/{txnId}`: `messages` maps user IDs to device IDs (or `*`, every device) to
-    /// content. A transaction ID the sender's device already used delivers nothing again. Messages for users of other
-    /// servers are not delivered by this version (there is no federation sender for them yet) and are refused.
+    /// content. A transaction ID the sender's device already used delivers nothing again. Messages for other servers'
+    /// users are queued for them in the same transaction, one `m.direct_to_device` EDU per server.
     public func send(type: String, transactionID: String, messages: JSONObject, requester: Requester) async throws(E2EEError) {
-        let batches = try Self.checked(messages, serverName: serverName)
-        guard !batches.isEmpty else {
+        let batches = try Self.checked(messages)
+        let local = batches.filter { isLocal($0.user) }
+        let remote = Dictionary(grouping: batches.filter { !isLocal($0.user) }, by: \.user.serverName)
+        // One position per local recipient, and one announcing the messages for other servers to their sender.
+        let count = local.count + (remote.isEmpty ? 0 : 1)
+        guard count > 0 else {
             _ = try await recordOnly(transactionID, requester: requester)
             return
         }
         let sender = requester.userID.rawValue
         let now = clock.now()
         let (delivered, positions) = try await E2EEError.catching {
-            try await stream.writer(StreamName.toDevice.rawValue).write(count: batches.count) { transaction, streamIDs -> Bool in
+            try await stream.writer(StreamName.toDevice.rawValue).write(count: count) { transaction, streamIDs -> Bool in
                 try DeviceInboxTransactionsTable.prune(before: now - Self.transactionLifetime, in: transaction)
                 guard try DeviceInboxTransactionsTable.record(
                     userID: sender, deviceID: requester.deviceID, txnID: transactionID, now: now, in: transaction
                 ) else { return false }
-                let devices = Dictionary(grouping: try DeviceDirectory.devices(of: batches.map(\.user.rawValue), in: transaction), by: \.userID)
-                for (batch, streamID) in zip(batches, streamIDs) {
-                    let known = devices[batch.user.rawValue]?.map(\.deviceID) ?? []
-                    for (device, content) in batch.contents {
-                        let targets = device == "*" ? known : known.filter { $0.hasSameBytes(as: device) }
-                        let message: JSONValue = ["type": .string(type), "sender": .string(sender), "content": content]
-                        let json = String(decoding: message.encoded(), as: UTF8.self)
-                        for target in targets {
-                            try DeviceInboxTable.insert(userID: batch.user.rawValue, deviceID: target, streamID: streamID, json: json, in: transaction)
-                        }
-                    }
+                try Self.deliver(local, type: type, sender: sender, at: streamIDs, in: transaction)
+                for (server, batches) in remote {
+                    let messages = JSONObject(uniqueKeysWithValues: batches.map { batch in
+                        (batch.user.rawValue, JSONValue.object(JSONObject(uniqueKeysWithValues: batch.contents.map { ($0.device, $0.content) })))
+                    })
+                    let edu: JSONValue = [
+                        "edu_type": "m.direct_to_device",
+                        "content": [
+                            "sender": .string(sender), "type": .string(type), "message_id": .string(SecureRandom.letters(16)),
+                            "messages": .object(messages),
+                        ],
+                    ]
+                    try EncryptionOutbox.queue(edu, for: [server], in: transaction)
                 }
+                return true
+            }
+        }
+        guard delivered else { return }
+        for (batch, position) in zip(local, positions) {
+            bus.publish(StreamNotice(stream: .toDevice, position: position, users: [batch.user]))
+        }
+        if !remote.isEmpty, let last = positions.last { bus.publish(StreamNotice(stream: .toDevice, position: last)) }
+    }
+
+    /// Stores each batch's messages for the devices it names, `*` naming every device of the user; batch `i` at
+    /// `streamIDs[i]`.
+    private static func deliver(_ batches: [Batch], type: String, sender: String, at streamIDs: [Int64], in transaction: any Transaction) throws {
+        let devices = Dictionary(grouping: try DeviceDirectory.devices(of: batches.map(\.user.rawValue), in: transaction), by: \.userID)
+        for (batch, streamID) in zip(batches, streamIDs) {
+            let known = devices[batch.user.rawValue]?.map(\.deviceID) ?? []
+            for (device, content) in batch.contents {
+                let targets = device == "*" ? known : known.filter { $0.hasSameBytes(as: device) }
+                let message: JSONValue = ["type": .string(type), "sender": .string(sender), "content": content]
+                let json = String(decoding: message.encoded(), as: UTF8.self)
+                for target in targets {
+                    try DeviceInboxTable.insert(userID: batch.user.rawValue, deviceID: target, streamID: streamID, json: json, in: transaction)
+                }
+            }
+        }
+    }
+
+    /// `m.direct_to_device` from `origin`: its sender's messages for this server's users, delivered as a local send
+    /// is. A `message_id` the sender already used delivers nothing again.
+    public func receive(_ content: JSONValue, from origin: ServerName) async throws(E2EEError) {
+        guard let sender = content["sender"]?.stringValue.flatMap({ try? UserID($0) }), sender.serverName == origin,
+            let type = content["type"]?.stringValue, let messageID = content["message_id"]?.stringValue,
+            let messages = content["messages"]?.objectValue
+        else { throw .invalid("m.direct_to_device needs sender (of the origin), type, message_id and messages") }
+        let batches = try Self.checked(messages).filter { isLocal($0.user) }
+        guard !batches.isEmpty else { return }
+        let now = clock.now()
+        let (delivered, positions) = try await E2EEError.catching {
+            try await stream.writer(StreamName.toDevice.rawValue).write(count: batches.count) { transaction, streamIDs -> Bool in
+                guard try DeviceInboxTransactionsTable.record(
+                    userID: sender.rawValue, deviceID: "", txnID: messageID, now: now, in: transaction
+                ) else { return false }
+                try Self.deliver(batches, type: type, sender: sender.rawValue, at: streamIDs, in: transaction)
                 return true
             }
         }
@@ -70,6 +119,10 @@ public final class ToDeviceService: Sendable {
         for (batch, position) in zip(batches, positions) {
             bus.publish(StreamNotice(stream: .toDevice, position: position, users: [batch.user]))
         }
+    }
+
+    private func isLocal(_ user: UserID) -> Bool {
+        user.serverName.rawValue.hasSameBytes(as: serverName.rawValue)
     }
 
     /// A send with no local recipient still claims its transaction ID, so its retry is recognised too.
@@ -90,15 +143,12 @@ public final class ToDeviceService: Sendable {
         var contents: [(device: String, content: JSONValue)]
     }
 
-    private static func checked(_ messages: JSONObject, serverName: ServerName) throws(E2EEError) -> [Batch] {
+    private static func checked(_ messages: JSONObject) throws(E2EEError) -> [Batch] {
         var batches: [Batch] = []
         var count = 0
         for (userText, devices) in messages.sortedByKey() {
             guard let user = try? UserID(userText) else { throw .invalid("\(userText) is not a user ID") }
             guard let devices = devices.objectValue else { throw .invalid("messages.\(userText) must be an object of device IDs") }
-            guard user.serverName.rawValue.hasSameBytes(as: serverName.rawValue) else {
-                throw .invalid("To-device messages to users of other servers are not supported yet")
-            }
             var batch = Batch(user: user, contents: [])
             for (device, content) in devices.sortedByKey() {
                 guard content.objectValue != nil else { throw .invalid("messages.\(userText).\(device) must be an object") }

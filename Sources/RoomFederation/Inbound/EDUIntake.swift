@@ -1,3 +1,4 @@
+public import E2EE
 public import Logging
 public import MatrixTypes
 public import Presence
@@ -13,13 +14,14 @@ public protocol EDUReceiving: Sendable {
 
 /// The EDUs of an inbound transaction that this version takes: typing notifications and public read receipts of the
 /// origin's users in rooms they are joined to here (a receipt only for an event of that room, at most 100 receipts
-/// per transaction), and their presence (at most 100 users per transaction). Others (device lists, to-device) are
-/// dropped; so is any
-/// EDU about a user of another server than the origin, or about a room whose server ACL denies the origin.
+/// per transaction), their presence (at most 100 users per transaction), and the end-to-end encryption EDUs
+/// (to-device messages, device-list and signing-key updates, through `EncryptionEDUs`). Any EDU about a user of
+/// another server than the origin, or about a room whose server ACL denies the origin, is dropped.
 public struct EDUIntake: EDUReceiving {
     let typing: TypingService
     let receipts: ReceiptService
     let presence: PresenceService
+    let encryption: EncryptionEDUs
     let store: RoomStore
     let acls: ServerACLCheck
     let logger: Logger
@@ -30,10 +32,13 @@ public struct EDUIntake: EDUReceiving {
     static let receiptLimit = 100
     static let presenceLimit = 100
 
-    public init(typing: TypingService, receipts: ReceiptService, presence: PresenceService, store: RoomStore, logger: Logger) {
+    public init(
+        typing: TypingService, receipts: ReceiptService, presence: PresenceService, encryption: EncryptionEDUs, store: RoomStore, logger: Logger
+    ) {
         self.typing = typing
         self.receipts = receipts
         self.presence = presence
+        self.encryption = encryption
         self.store = store
         self.acls = ServerACLCheck(store: store)
         self.logger = logger
@@ -48,6 +53,14 @@ public struct EDUIntake: EDUReceiving {
         for edu in edus.prefix(TransactionIntake.eduLimit) {
             if edu["edu_type"]?.stringValue == "m.presence" {
                 await takePresence(edu["content"]?["push"]?.arrayValue ?? [], from: origin, left: &presenceLeft)
+                continue
+            }
+            if let type = edu["edu_type"]?.stringValue, EncryptionEDUs.types.contains(type) {
+                do {
+                    try await encryption.take(type: type, content: edu["content"] ?? [:], from: origin)
+                } catch {
+                    logger.debug("dropped an EDU", metadata: ["type": "\(type)", "origin": "\(origin)", "reason": "\(error)"])
+                }
                 continue
             }
             await take(edu, from: origin, deniedIn: { room in (try? await acls.denies(origin, in: room)) ?? true }, receiptsLeft: &receiptsLeft)

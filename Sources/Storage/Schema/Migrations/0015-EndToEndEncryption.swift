@@ -11,15 +11,18 @@ extension Migration {
     ///   position (and which device, where one did), read by `/sync` and `/keys/changes`.
     /// - `device_inbox`: the `to_device` stream: messages waiting for a device, deleted once it syncs past them.
     /// - `device_inbox_transactions`: which sender device and transaction ID already sent, so a retried
-    ///   `/sendToDevice` delivers nothing twice.
+    ///   `/sendToDevice` delivers nothing twice (a remote sender's `message_id` under an empty device ID).
+    /// - `federation_outbox`: to-device messages and device-list updates for other servers, written with the change
+    ///   and deleted once the destination acknowledged the transaction carrying them.
     static let v15EndToEndEncryption = Migration(
         version: 15,
         name: "end_to_end_encryption",
-        sqlite: endToEndEncryptionSQL,
-        postgres: endToEndEncryptionSQL
+        sqlite: endToEndEncryptionSQL(.sqlite),
+        postgres: endToEndEncryptionSQL(.postgres)
     )
 
-    private static let endToEndEncryptionSQL = """
+    private static func endToEndEncryptionSQL(_ dialect: SQLDialect) -> String {
+        """
         CREATE TABLE e2e_device_keys (
             user_id TEXT NOT NULL,
             device_id TEXT NOT NULL,
@@ -80,5 +83,12 @@ extension Migration {
             PRIMARY KEY (user_id, device_id, txn_id)
         );
         CREATE INDEX device_inbox_transactions_added ON device_inbox_transactions (added_ms);
+        CREATE TABLE federation_outbox (
+            outbox_id \(dialect.autoIncrementPrimaryKey),
+            destination TEXT NOT NULL,
+            edu_json TEXT NOT NULL
+        );
+        CREATE INDEX federation_outbox_destination ON federation_outbox (destination, outbox_id);
         """
+    }
 }
