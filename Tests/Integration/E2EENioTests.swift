@@ -71,7 +71,46 @@ struct E2EENioTests {
                 case .bobOnAxon: try await Self.scenario(alice: synapse.clientURL, bob: axon.clientURL)
                 }
                 Self.expectPassed(result, on: "\(placement)")
+                if placement == .aliceOnAxon { try await Self.keysAcrossServers(axon: axon.clientURL, synapse: synapse.clientURL) }
             }
         }
+    }
+
+    /// What matrix-nio does not exercise, over HTTP: each side queries the other's device and cross-signing keys and
+    /// claims a one-time key across servers, an Axon user signs a Synapse user's master key with their user-signing
+    /// key (Axon asks Synapse for that key to check the signed copy) and sees the signature in their queries, and a
+    /// server that does not answer is listed in `failures`.
+    static func keysAcrossServers(axon: String, synapse: String) async throws {
+        let carol = try await SuiteClient.register(axon, prefix: "carol", recordSecrets: true)
+        let dave = try await SuiteClient.register(synapse, prefix: "dave", recordSecrets: true)
+        let carolDevice = try DeviceIdentity(carol)
+        try await carol.ok("POST", "/keys/upload", [
+            "device_keys": carolDevice.deviceKeys, "one_time_keys": ["signed_curve25519:AAAA1": try carolDevice.oneTimeKey("AAAA1").key],
+        ])
+        let daveDevice = try DeviceIdentity(dave)
+        try await dave.ok("POST", "/keys/upload", ["device_keys": daveDevice.deviceKeys])
+        let daveKeys = try CrossSigningIdentity(dave.userID)
+        try await dave.ok("POST", "/keys/device_signing/upload", daveKeys.uploadBody)
+
+        let ofDave = try await carol.ok("POST", "/keys/query", ["device_keys": [dave.userID: [], "@nobody:127.0.0.1:1": []]])
+        #expect(ofDave["device_keys"]?[dave.userID]?[dave.deviceID].map(DeviceIdentity.withoutUnsigned) == daveDevice.deviceKeys, "\(ofDave)")
+        #expect(ofDave["master_keys"]?[dave.userID]?["keys"] == daveKeys.master["keys"], "\(ofDave)")
+        #expect(ofDave["failures"]?["127.0.0.1:1"] != nil, "a server that does not answer: \(ofDave)")
+        let ofCarol = try await dave.ok("POST", "/keys/query", ["device_keys": [carol.userID: []]])
+        #expect(ofCarol["device_keys"]?[carol.userID]?[carol.deviceID].map(DeviceIdentity.withoutUnsigned) == carolDevice.deviceKeys, "\(ofCarol)")
+        let claimed = try await dave.ok("POST", "/keys/claim", ["one_time_keys": [carol.userID: [carol.deviceID: "signed_curve25519"]]])
+        #expect(claimed["one_time_keys"]?[carol.userID]?[carol.deviceID]?["signed_curve25519:AAAA1"] != nil, "\(claimed)")
+
+        let carolKeys = try CrossSigningIdentity(carol.userID)
+        try await carol.ok("POST", "/keys/device_signing/upload", carolKeys.uploadBody)
+        let signed = carolKeys.userSigningKey.sign(daveKeys.master, as: carol.userID)
+        let vouched = try await carol.ok("POST", "/keys/signatures/upload", [dave.userID: [daveKeys.masterKey.publicKey: signed]])
+        #expect(vouched["failures"] == [:], "\(vouched)")
+        let seen = try await carol.ok("POST", "/keys/query", ["device_keys": [dave.userID: []]])
+        #expect(
+            seen["master_keys"]?[dave.userID]?["signatures"]?[carol.userID]?[carolKeys.userSigningKey.keyID]
+                == signed["signatures"]?[carol.userID]?[carolKeys.userSigningKey.keyID],
+            "\(seen)"
+        )
     }
 }

@@ -299,7 +299,7 @@ public struct Composition: Sendable {
             + KeyRoutes.routes(keys: keys, deviceLists: streams.deviceLists)
             + ToDeviceRoutes.routes(streams.toDevice)
             + CrossSigningRoutes.routes(
-                CrossSigningService(database: database, deviceLists: streams.deviceLists, reauthentication: accounts.reauthentication)
+                CrossSigningService(database: database, deviceLists: streams.deviceLists, reauthentication: accounts.reauthentication, keys: keys)
             )
             + FederationHierarchyRoutes.routes(FederationHierarchyAnswers(hierarchy: hierarchy, store: store))
         return (routes, (typing, presence))

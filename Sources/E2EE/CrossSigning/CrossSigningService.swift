@@ -9,11 +9,14 @@ public final class CrossSigningService: Sendable {
     private let database: any Database
     private let deviceLists: DeviceListStream
     private let reauthentication: Reauthentication
+    /// Where other servers' users' master keys are asked for, when the requester signs one.
+    private let keys: KeyService
 
-    public init(database: any Database, deviceLists: DeviceListStream, reauthentication: Reauthentication) {
+    public init(database: any Database, deviceLists: DeviceListStream, reauthentication: Reauthentication, keys: KeyService) {
         self.database = database
         self.deviceLists = deviceLists
         self.reauthentication = reauthentication
+        self.keys = keys
     }
 
     /// Most keys one signature upload may name.
@@ -77,8 +80,11 @@ public final class CrossSigningService: Sendable {
                 (try CrossSigningKeysTable.keys(of: users, in: connection), try DeviceKeysTable.keys(of: users, in: connection))
             }
         }
+        // Other servers' users' master keys are theirs to tell.
+        let remoteMasters = await keys.remoteMasterKeys(of: Array(Set(targets.map(\.user).filter { crossSigning[$0.rawValue] == nil })))
         func stored(_ user: UserID, _ usage: CrossSigningKey.Usage) -> CrossSigningKey? {
-            crossSigning[user.rawValue]?[usage.rawValue].flatMap { try? JSONValue.parse($0) }.flatMap { try? CrossSigningKey($0, usage: usage, user: user) }
+            let json = crossSigning[user.rawValue]?[usage.rawValue].flatMap { try? JSONValue.parse($0) } ?? (usage == .master ? remoteMasters[user] : nil)
+            return json.flatMap { try? CrossSigningKey($0, usage: usage, user: user) }
         }
         var accepted: [(user: UserID, keyID: String, signature: KeySignature)] = []
         var failures: JSONObject = [:]

@@ -129,7 +129,9 @@ public final class KeyService: Sendable {
         var answer = try await localKeys(local, requester: requester.userID)
         var failures: JSONObject = [:]
         for (server, result) in await askEach(remote, timeout: timeout, ask: { remote, users, server, limit in
-            try await remote.query(.init(users.map { ($0.key.rawValue, JSONValue.array($0.value.map(JSONValue.string))) }), on: server, timeout: limit)
+            try await remote.query(
+                .init(uniqueKeysWithValues: users.map { ($0.key.rawValue, JSONValue.array($0.value.map(JSONValue.string))) }), on: server, timeout: limit
+            )
         }) {
             guard let body = result else {
                 failures[server.rawValue] = unreachableServer
@@ -138,7 +140,39 @@ public final class KeyService: Sendable {
             Self.merge(body, from: server, into: &answer)
         }
         answer["failures"] = .object(failures)
+        return try await withRequesterSignatures(answer, remoteUsers: remote.values.flatMap(\.keys), requester: requester.userID)
+    }
+
+    /// Other servers' users' master keys with the signatures the requester's user-signing key made over them, which
+    /// only this server holds.
+    private func withRequesterSignatures(_ answer: JSONObject, remoteUsers: [UserID], requester: UserID) async throws(E2EEError) -> JSONObject {
+        guard !remoteUsers.isEmpty, var masters = answer["master_keys"]?.objectValue else { return answer }
+        let signatures = try await E2EEError.catching {
+            try await database.read { connection in try CrossSigningSignaturesTable.signatures(of: remoteUsers.map(\.rawValue), in: connection) }
+        }
+        for user in remoteUsers {
+            guard let key = masters[user.rawValue], let keyID = CrossSigningKey.publicKey(of: key) else { continue }
+            let mine = (signatures[user.rawValue]?[keyID] ?? []).filter { $0.signerUserID.hasSameBytes(as: requester.rawValue) }
+            masters[user.rawValue] = CrossSigningSignaturesTable.merged(mine, into: key)
+        }
+        var answer = answer
+        answer["master_keys"] = .object(masters)
         return answer
+    }
+
+    /// Other servers' users' master keys as their servers answer now (those that did not answer are left out).
+    func remoteMasterKeys(of users: [UserID]) async -> [UserID: JSONValue] {
+        let (_, remote) = partition(Dictionary(uniqueKeysWithValues: users.map { ($0, [String]()) }))
+        var found: [UserID: JSONValue] = [:]
+        for (server, result) in await askEach(remote, timeout: nil, ask: { remote, users, server, limit in
+            try await remote.query(.init(uniqueKeysWithValues: users.keys.map { ($0.rawValue, JSONValue.array([])) }), on: server, timeout: limit)
+        }) {
+            for (user, key) in result?["master_keys"]?.objectValue ?? [:] {
+                guard let user = try? UserID(user), user.serverName == server, users.contains(user) else { continue }
+                found[user] = key
+            }
+        }
+        return found
     }
 
     /// Only users of `server` may be answered for by it.
