@@ -51,9 +51,9 @@ public enum AccountRoutes {
     }
 
     /// Needs the password through user-interactive auth. No identity server ever held a binding, so
-    /// unbinding trivially succeeded.
+    /// unbinding trivially succeeded. On the main process: deleting the devices is a device-list change, which it writes.
     static func deactivate(_ path: String, _ account: AccountService) -> Route {
-        Route(.post, path, resource: .client, role: .clientReader, auth: .user, shape: deactivateShape) { request in
+        Route(.post, path, resource: .client, role: .main, auth: .user, shape: deactivateShape) { request in
             try await account.deactivate(UIASubmission(body: request.body.objectValue ?? [:]), requester: request.requester)
             return .json(["id_server_unbind_result": "success"])
         }
