@@ -43,7 +43,7 @@ public enum KeyRoutes {
         Route(.post, path, resource: .client, role: .main, auth: .user, shape: uploadShape) { request in
             let upload = try KeyUpload(body: request.body.objectValue ?? [:], requester: request.requester)
             let counts = try await keys.upload(upload, requester: request.requester)
-            return .json(["one_time_key_counts": .object(JSONObject(uniqueKeysWithValues: counts.map { ($0.key, JSONValue.integer($0.value)) }))])
+            return .json(["one_time_key_counts": KeyService.json(counts: counts)])
         }
     }
 

@@ -16,6 +16,13 @@ public enum E2EEError: Error, Sendable, Equatable {
     case storage(StorageError)
 }
 
+extension E2EEError {
+    /// Refuses text holding a NUL, which PostgreSQL cannot store (it would fail as a storage error, a 500).
+    static func refusingNUL(_ text: String, in field: String) throws(E2EEError) {
+        guard !text.utf8.contains(0) else { throw .invalid("\(field) may not contain NUL") }
+    }
+}
+
 extension E2EEError: StorageFailureWrapping {
     public init(wrapping error: any Error) {
         self = .storage(StorageError(wrapping: error))

@@ -13,7 +13,7 @@ public protocol EncryptionSyncReads: Sendable {
     func deviceListChanges(
         for user: UserID, after: Int64, upTo: Int64, events: (after: Int64, upTo: Int64)?
     ) async throws(E2EEError) -> DeviceListChanges
-    func keyCounts(of user: UserID, device: String) async throws(E2EEError) -> (oneTimeKeys: [String: Int64], unusedFallback: [String])
+    func keyCounts(of user: UserID, device: String) async throws(E2EEError) -> KeyCountCache.Counts
 }
 
 /// The services over the `to_device` and `device_lists` streams, read as `/sync` reads them.
@@ -41,7 +41,7 @@ public struct EncryptionReads: EncryptionSyncReads {
         try await deviceLists.changes(for: user, after: after, upTo: upTo, events: events)
     }
 
-    public func keyCounts(of user: UserID, device: String) async throws(E2EEError) -> (oneTimeKeys: [String: Int64], unusedFallback: [String]) {
+    public func keyCounts(of user: UserID, device: String) async throws(E2EEError) -> KeyCountCache.Counts {
         try await keys.keyCounts(of: user, device: device)
     }
 }

@@ -4,7 +4,8 @@ import MatrixTypes
 public import RoomFederation
 
 /// The main process's endpoint on the `replication` listener through which a federation receiver hands over the EDUs
-/// of the transactions it answers: typing and receipts are written by the main process. Never routed by nginx; every
+/// of the transactions it answers: typing, receipts, presence, to-device messages and device lists are written by the
+/// main process. Never routed by nginx; every
 /// request carries `worker_replication_secret` when one is configured.
 public enum ForwardedEDURoutes {
     public static let path = "/_axon/replication/v1/federation/edus"

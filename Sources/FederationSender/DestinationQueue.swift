@@ -104,9 +104,11 @@ actor DestinationQueue {
 
     private func drain() async {
         while !pending.isEmpty || !pendingEDUs.isEmpty || durableWaiting {
+            // Durable EDUs are read first: the read suspends, and what `enqueue` trims meanwhile must not shift the
+            // prefixes taken below. They leave room for half a transaction of the EDUs in memory.
+            let stored = await durableEDUs(room: Self.edusPerTransaction - min(pendingEDUs.count, Self.edusPerTransaction / 2))
             let pdus = Array(pending.prefix(Self.pdusPerTransaction))
-            let edus = Array(pendingEDUs.prefix(Self.edusPerTransaction))
-            let stored = await durableEDUs(room: Self.edusPerTransaction - edus.count)
+            let edus = Array(pendingEDUs.prefix(Self.edusPerTransaction - stored.count))
             (droppedPDUs, droppedEDUs) = (0, 0)
             guard !pdus.isEmpty || !edus.isEmpty || !stored.isEmpty else { continue }
             nextTransaction += 1
@@ -116,28 +118,44 @@ actor DestinationQueue {
                 failures = 0
                 if !pdus.isEmpty { await delivered(pdus) }
                 await durableDelivered(stored)
+                continue
             } catch {
                 if Self.isPermanent(error) {
                     logger.warning("a server refused a transaction; its contents are dropped", metadata: ["destination": "\(destination)", "error": "\(error)"])
                     taken(pdus: pdus.count, edus: edus.count)
                     // Done with, as if delivered: a restart must not send them again.
                     if !pdus.isEmpty { await delivered(pdus) }
+                    // To-device messages and device-list updates have no other way there: they are dropped only when
+                    // the transaction itself was malformed, and otherwise tried again after a pause.
+                    guard Self.isMalformed(error) || stored.isEmpty else {
+                        durableWaiting = true
+                        await pause(after: error)
+                        continue
+                    }
                     await durableDelivered(stored)
                     continue
                 }
                 if !stored.isEmpty { durableWaiting = true }
-                failures += 1
-                let pause = min(FederationRetryPolicy.jittered(retries.transactionPause(afterFailures: failures)), retries.destinationMaxRetryInterval)
-                logger.info("sending a transaction failed; retrying later", metadata: ["destination": "\(destination)", "error": "\(error)", "retry": "\(pause)"])
-                await sleep(pause)
+                await pause(after: error)
             }
         }
         running = false
     }
 
+    /// Waits out the retry policy's pause for one more failure in a row (or until `wake()`).
+    private func pause(after error: FederationRequestError) async {
+        failures += 1
+        let pause = min(FederationRetryPolicy.jittered(retries.transactionPause(afterFailures: failures)), retries.destinationMaxRetryInterval)
+        logger.info("sending a transaction failed; retrying later", metadata: ["destination": "\(destination)", "error": "\(error)", "retry": "\(pause)"])
+        await sleep(pause)
+    }
+
     /// Up to `room` durable EDUs from the database, when some may be waiting; a full page means more may be.
     private func durableEDUs(room: Int) async -> [(id: Int64, edu: JSONValue)] {
-        guard durableWaiting, room > 0, let durable else { return [] }
+        guard durableWaiting, room > 0, let durable else {
+            if durable == nil { durableWaiting = false }
+            return []
+        }
         durableWaiting = false
         do {
             let stored = try await durable.next(for: destination, limit: room)
@@ -182,6 +200,12 @@ actor DestinationQueue {
         guard sleep == sleeps else { return }
         retryNow?.resume()
         retryNow = nil
+    }
+
+    /// A refusal of the transaction's own form (`400`), which no later try of the same content escapes.
+    private static func isMalformed(_ error: FederationRequestError) -> Bool {
+        if case .refused(400, _, _) = error { return true }
+        return false
     }
 
     /// A refusal that a retry would only repeat (the request itself is wrong); rate limits and server errors are not.

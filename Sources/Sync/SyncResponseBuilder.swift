@@ -94,11 +94,18 @@ struct SyncResponseBuilder: Sendable {
             case nil: continue
             }
         }
-        let encryption = try await encryptionSections(membershipsMayHaveChanged: Self.mayCarryMembershipChanges(join) || !leave.isEmpty)
+        let timeline = request.filter.timeline
+        // A timeline filter on types or senders may hide member events: then the response cannot tell.
+        let filtered = timeline.types != nil || !timeline.notTypes.isEmpty || timeline.senders != nil || !timeline.notSenders.isEmpty
+        let encryption = try await encryptionSections(
+            membershipsMayHaveChanged: filtered || !leave.isEmpty || Self.mayCarryMembershipChanges(join)
+        )
         let isEmpty = join.isEmpty && invite.isEmpty && knock.isEmpty && leave.isEmpty && roomAccountData.global.isEmpty && presenceEvents.isEmpty
             && encryption.toDevice.isEmpty && encryption.deviceLists.isEmpty
         var next = upTo
-        next.toDevice = encryption.toDevicePosition
+        // A token ahead of this process (another reader served it) keeps its to-device position: going back would
+        // deliver again what the device acknowledged.
+        next.toDevice = max(encryption.toDevicePosition, since?.toDevice ?? 0)
         var json: JSONValue = [
             "next_batch": .string(next.description),
             "rooms": ["join": .object(join), "invite": .object(invite), "knock": .object(knock), "leave": .object(leave)],
@@ -121,8 +128,8 @@ struct SyncResponseBuilder: Sendable {
     }
 
     /// The device's one-time key counts and unused fallback key types, which every response to a device carries.
-    static func add(keyCounts: (oneTimeKeys: [String: Int64], unusedFallback: [String]), to json: inout JSONValue) {
-        json["device_one_time_keys_count"] = .object(JSONObject(uniqueKeysWithValues: keyCounts.oneTimeKeys.map { ($0.key, JSONValue.integer($0.value)) }))
+    static func add(keyCounts: KeyCountCache.Counts, to json: inout JSONValue) {
+        json["device_one_time_keys_count"] = KeyService.json(counts: keyCounts.oneTimeKeys)
         json["device_unused_fallback_key_types"] = .array(keyCounts.unusedFallback.map(JSONValue.string))
     }
 
@@ -130,7 +137,8 @@ struct SyncResponseBuilder: Sendable {
     /// device's key counts, which every response carries.
     ///
     /// Who newly shares or no longer shares an encrypted room is read only when some room's timeline shows a membership
-    /// change or may hide one (a gap), as Synapse reads it from the response's membership events.
+    /// change or may hide one (a gap, or a filter on types or senders), as Synapse reads it from the response's
+    /// membership events.
     private func encryptionSections(membershipsMayHaveChanged: Bool) async throws(RoomError) -> (
         toDevice: [JSONValue], toDevicePosition: Int64, deviceLists: DeviceListChanges, oneTimeKeys: [String: Int64], unusedFallback: [String]
     ) {

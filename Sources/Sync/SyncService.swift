@@ -115,15 +115,15 @@ public final class SyncService: Sendable {
     /// Events positions recorded under another list of writers are read at their lowest (`EventPositions.read`). A
     /// position beyond anything ever allocated can never be reached: it is bounded to the persisted position, as
     /// Synapse bounds tokens from the future. One this process has not reached yet (another writer's commits not
-    /// seen here) is waited for, a bounded time. Receipts, account data, to-device messages and device lists have one
-    /// writer, the main process: a position ahead of it is from the future and bounded to the current one.
+    /// seen here) is waited for, a bounded time. Receipts, account data and device lists have one writer, the main
+    /// process: a position ahead of this process's is bounded to it (at worst a change is told again). The to-device
+    /// position is kept: below it the device acknowledged every message, and going back would deliver them again.
     private func servable(_ token: SyncToken) async throws(RoomError) -> SyncToken? {
         var token = token
         let current = currentToken()
         token.events = token.events.read(under: notifier.ownership)
         token.receipts = min(token.receipts, current.receipts)
         token.accountData = min(token.accountData, current.accountData)
-        token.toDevice = min(token.toDevice, current.toDevice)
         token.deviceLists = min(token.deviceLists, current.deviceLists)
         guard !current.events.reaches(token.events) else { return token }
         let allocated = try await RoomError.catching { try await sources.timeline.maxAllocated() }

@@ -44,7 +44,8 @@ struct MainProcessClient: PresenceForwarding, RequestForwarding, EDUReceiving {
         await post(["origin": .string(origin.rawValue), "edus": .array(edus)], to: ForwardedEDURoutes.path, "a transaction's EDUs")
     }
 
-    /// Posts `body` to the main process; a failure is logged (what is posted is replaced by what comes next).
+    /// Posts `body` to the main process; a failure is logged (what is posted is replaced by what comes next, but for
+    /// to-device messages, which are then lost, as when Synapse's receiver cannot reach their writer).
     private func post(_ body: JSONValue, to path: String, _ what: String) async {
         do {
             var request = request(path, method: .POST)

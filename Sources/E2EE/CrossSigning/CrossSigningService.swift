@@ -34,8 +34,8 @@ public final class CrossSigningService: Sendable {
         }
         let stored = try await E2EEError.catching {
             try await database.read { connection in try CrossSigningKeysTable.keys(of: [user.rawValue], in: connection) }
-        }[user.rawValue] ?? [:]
-        let storedKey = { (usage: CrossSigningKey.Usage) in stored[usage.rawValue].flatMap { try? JSONValue.parse($0) } }
+        }[JSONKey(user.rawValue)] ?? [:]
+        let storedKey = { (usage: CrossSigningKey.Usage) in stored[JSONKey(usage.rawValue)].flatMap { try? JSONValue.parse($0) } }
         let changed = uploaded.filter { key in storedKey(key.usage).map { !key.sameKey(as: $0) } ?? true }
         guard !changed.isEmpty else { return }
         let master = uploaded.first { $0.usage == .master } ?? storedKey(.master).flatMap { try? CrossSigningKey($0, usage: .master, user: user) }
@@ -81,9 +81,10 @@ public final class CrossSigningService: Sendable {
             }
         }
         // Other servers' users' master keys are theirs to tell.
-        let remoteMasters = await keys.remoteMasterKeys(of: Array(Set(targets.map(\.user).filter { crossSigning[$0.rawValue] == nil })))
+        let remoteMasters = await keys.remoteMasterKeys(of: Array(Set(targets.map(\.user).filter { crossSigning[JSONKey($0.rawValue)] == nil })))
         func stored(_ user: UserID, _ usage: CrossSigningKey.Usage) -> CrossSigningKey? {
-            let json = crossSigning[user.rawValue]?[usage.rawValue].flatMap { try? JSONValue.parse($0) } ?? (usage == .master ? remoteMasters[user] : nil)
+            let json = crossSigning[JSONKey(user.rawValue)]?[JSONKey(usage.rawValue)].flatMap { try? JSONValue.parse($0) }
+                ?? (usage == .master ? remoteMasters[user] : nil)
             return json.flatMap { try? CrossSigningKey($0, usage: usage, user: user) }
         }
         var accepted: [(user: UserID, keyID: String, signature: KeySignature)] = []
@@ -104,9 +105,11 @@ public final class CrossSigningService: Sendable {
                 failures[target.user.rawValue] = .object(userFailures)
             }
         }
-        for (user, group) in Dictionary(grouping: accepted, by: \.user) {
-            let rows = group
-            let devices = rows.map { stored(user, .master)?.publicKey == $0.keyID ? "" : $0.keyID }
+        for (user, rows) in Dictionary(grouping: accepted, by: \.user) {
+            // A change to one's own keys' signatures is a device-list change; a signature over another user's master
+            // key is the signer's own business (shown only to them), told to no one else.
+            let masterKey = stored(user, .master)?.publicKey ?? ""
+            let devices = user == me ? rows.map { masterKey.hasSameBytes(as: $0.keyID) ? "" : $0.keyID } : []
             try await deviceLists.write(changeOf: user) { transaction in
                 for row in rows {
                     try CrossSigningSignaturesTable.upsert(targetUserID: user.rawValue, targetKeyID: row.keyID, row.signature, in: transaction)
@@ -120,7 +123,7 @@ public final class CrossSigningService: Sendable {
     /// The new signatures by `signer` in `json`, the key `keyID` of `owner`, that verify.
     private static func check(
         _ json: JSONValue, of owner: UserID, keyID: String, by signer: UserID, master: CrossSigningKey?, selfSigning: CrossSigningKey?,
-        userSigning: CrossSigningKey?, deviceKeys: [String: [String: String]]
+        userSigning: CrossSigningKey?, deviceKeys: [JSONKey: [JSONKey: String]]
     ) throws(E2EEError) -> [KeySignature] {
         let signatures = json["signatures"]?[signer.rawValue]?.objectValue ?? [:]
         if let master, master.publicKey.hasSameBytes(as: keyID) {
@@ -139,7 +142,7 @@ public final class CrossSigningService: Sendable {
             return [try signature(on: json, by: userSigning, signer: signer, role: "user-signing")]
         }
         guard owner == signer else { throw .invalidSignature("Only another user's master key can be signed") }
-        guard let text = deviceKeys[owner.rawValue]?[keyID], let stored = try? JSONValue.parse(text) else {
+        guard let text = deviceKeys[JSONKey(owner.rawValue)]?[JSONKey(keyID)], let stored = try? JSONValue.parse(text) else {
             throw .invalid("Unknown device \(keyID)")
         }
         guard CrossSigningKey.unsigned(stored).removingUnsigned == CrossSigningKey.unsigned(json).removingUnsigned else {
@@ -156,8 +159,8 @@ public final class CrossSigningService: Sendable {
         return KeySignature(signerUserID: signer.rawValue, signerKeyID: verifyKey.keyID, signature: signature)
     }
 
-    private static func deviceKey(_ deviceID: String, of owner: UserID, in deviceKeys: [String: [String: String]]) -> VerifyKey? {
-        guard let text = deviceKeys[owner.rawValue]?[deviceID], let keys = try? JSONValue.parse(text),
+    private static func deviceKey(_ deviceID: String, of owner: UserID, in deviceKeys: [JSONKey: [JSONKey: String]]) -> VerifyKey? {
+        guard let text = deviceKeys[JSONKey(owner.rawValue)]?[JSONKey(deviceID)], let keys = try? JSONValue.parse(text),
             let key = keys["keys"]?["ed25519:" + deviceID]?.stringValue
         else { return nil }
         return try? VerifyKey(keyID: "ed25519:" + deviceID, base64: key)

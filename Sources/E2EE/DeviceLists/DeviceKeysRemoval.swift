@@ -2,7 +2,8 @@ public import Accounts
 public import MatrixTypes
 public import Storage
 
-/// Deleting devices takes their keys, their one-time and fallback keys and their waiting to-device messages with them,
+/// Deleting devices takes their keys, their one-time and fallback keys, the signatures over them and their waiting
+/// to-device messages with them,
 /// in the same transaction, at a `device_lists` position that tells those sharing a room with the user.
 public struct DeviceKeysRemoval: DeviceRemovalCoordinator {
     let deviceLists: DeviceListStream
@@ -24,6 +25,7 @@ public struct DeviceKeysRemoval: DeviceRemovalCoordinator {
             try FallbackKeysTable.delete(userID: userID, deviceIDs: removed, in: transaction)
             try DeviceInboxTable.delete(userID: userID, deviceIDs: removed, in: transaction)
             try DeviceInboxTransactionsTable.delete(userID: userID, deviceIDs: removed, in: transaction)
+            try CrossSigningSignaturesTable.delete(targetUserID: userID, keyIDs: removed, in: transaction)
             return (removed, removed)
         }
         keyCounts.forget(user, devices: removed)

@@ -36,13 +36,11 @@ public final class DeviceListStream: Sendable {
         let (result, position) = try await E2EEError.catching {
             try await stream.writer(StreamName.deviceLists.rawValue).write { transaction, streamID in
                 let result = try body(transaction)
-                guard !result.devices.isEmpty else { return result }
-                try DeviceListsTable.append(streamID: streamID, userID: user.rawValue, deviceIDs: result.devices, in: transaction)
-                for device in Set(result.devices) where !servers.isEmpty {
-                    let edu =
-                        try device.isEmpty
-                        ? DeviceListUpdates.signingKeyUpdate(of: user, in: transaction)
-                        : DeviceListUpdates.deviceUpdate(of: user, device: device, streamID: streamID, in: transaction)
+                let devices = Self.distinct(result.devices)
+                guard !devices.isEmpty else { return result }
+                try DeviceListsTable.append(streamID: streamID, userID: user.rawValue, deviceIDs: devices, in: transaction)
+                guard !servers.isEmpty else { return result }
+                for edu in try DeviceListUpdates.updates(of: user, devices: devices, streamID: streamID, in: transaction) {
                     try EncryptionOutbox.queue(edu, for: servers, in: transaction)
                 }
                 return result
@@ -52,6 +50,12 @@ public final class DeviceListStream: Sendable {
             bus.publish(StreamNotice(stream: .deviceLists, position: position, users: concerned(by: user, sharing: sharing)))
         }
         return result.value
+    }
+
+    /// `devices` with repeats (by bytes) left out, in order.
+    private static func distinct(_ devices: [String]) -> [String] {
+        var seen: Set<JSONKey> = []
+        return devices.filter { seen.insert(JSONKey($0)).inserted }
     }
 
     /// A change another server told us of: its user's devices (or, for an empty ID, cross-signing keys) changed.
@@ -72,8 +76,11 @@ public final class DeviceListStream: Sendable {
         return local.contains(user) || !isLocal(user) ? local : [user] + local
     }
 
-    /// Most users a change list names; past it, a client misses some changes until it next syncs from scratch.
+    /// Most users a change list names, and most changed users looked at (pages of `pageSize`); past them, a client
+    /// misses some changes until it next syncs from scratch.
     static let maximumUsers = 10_000
+    static let pageSize = 5_000
+    static let maximumPages = 20
 
     /// `user`'s device-list changes between two sync positions: device-list positions `(after, upTo]`, and, when
     /// `events` is given, membership changes in encrypted rooms at events stream orderings in that range.
@@ -82,12 +89,18 @@ public final class DeviceListStream: Sendable {
     ) async throws(E2EEError) -> DeviceListChanges {
         try await E2EEError.catching {
             var changed: Set<UserID> = []
-            if after < upTo {
-                let updated = try await database.read { connection in
-                    try DeviceListsTable.changedUsers(after: after, upTo: upTo, limit: Self.maximumUsers, in: connection)
-                }.compactMap { try? UserID($0) }
-                changed = try await store.sharingJoinedRoom(with: user, among: updated, encryptedOnly: false)
+            var from = ""
+            // Page through every changed user in ID order, keeping those sharing a room, up to the bound.
+            for _ in 0..<Self.maximumPages where after < upTo && changed.count < Self.maximumUsers {
+                let start = from
+                let page = try await database.read { connection in
+                    try DeviceListsTable.changedUsers(after: after, upTo: upTo, from: start, limit: Self.pageSize, in: connection)
+                }
+                let updated = page.compactMap { try? UserID($0) }
+                changed.formUnion(try await store.sharingJoinedRoom(with: user, among: updated, encryptedOnly: false))
                 if updated.contains(user) { changed.insert(user) }
+                guard page.count == Self.pageSize, let last = page.last else { break }
+                from = last
             }
             guard let events else { return DeviceListChanges(changed: Self.sorted(changed)) }
             var leftCandidates: Set<UserID> = []

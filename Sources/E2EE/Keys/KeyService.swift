@@ -67,9 +67,9 @@ public final class KeyService: Sendable {
         )
         for key in keys {
             let name = key.algorithm + ":" + key.keyID
-            if let stored = existing[name] {
+            if let stored = existing[JSONKey(name)] {
                 // Signatures may differ between uploads of the same key; the key itself may not.
-                guard let storedValue = try? JSONValue.parse(stored), withoutSignatures(storedValue) == withoutSignatures(key.value) else {
+                guard let storedValue = try? JSONValue.parse(stored), CrossSigningKey.unsigned(storedValue) == CrossSigningKey.unsigned(key.value) else {
                     throw E2EEError.oneTimeKeyConflict("One time key \(name) already exists with different content")
                 }
                 continue
@@ -78,12 +78,6 @@ public final class KeyService: Sendable {
                 userID: user, deviceID: device, algorithm: key.algorithm, keyID: key.keyID, json: text(key.value), in: transaction
             )
         }
-    }
-
-    private static func withoutSignatures(_ key: JSONValue) -> JSONValue {
-        guard var object = key.objectValue else { return key }
-        _ = object.removeValue(forKey: "signatures")
-        return .object(object)
     }
 
     static func text(_ value: JSONValue) -> String {
@@ -95,6 +89,11 @@ public final class KeyService: Sendable {
         var counts = try OneTimeKeysTable.counts(userID: user, deviceID: device, in: connection)
         counts["signed_curve25519"] = counts["signed_curve25519"] ?? 0
         return counts
+    }
+
+    /// `one_time_key_counts` (and `/sync`'s `device_one_time_keys_count`) as JSON.
+    public static func json(counts: [String: Int64]) -> JSONValue {
+        .object(JSONObject(uniqueKeysWithValues: counts.map { ($0.key, JSONValue.integer($0.value)) }))
     }
 
     /// What `/sync` tells a device of its own keys: one-time keys left per algorithm, and the algorithms whose fallback
@@ -152,7 +151,7 @@ public final class KeyService: Sendable {
         }
         for user in remoteUsers {
             guard let key = masters[user.rawValue], let keyID = CrossSigningKey.publicKey(of: key) else { continue }
-            let mine = (signatures[user.rawValue]?[keyID] ?? []).filter { $0.signerUserID.hasSameBytes(as: requester.rawValue) }
+            let mine = (signatures[JSONKey(user.rawValue)]?[JSONKey(keyID)] ?? []).filter { $0.signerUserID.hasSameBytes(as: requester.rawValue) }
             masters[user.rawValue] = CrossSigningSignaturesTable.merged(mine, into: key)
         }
         var answer = answer
@@ -210,9 +209,9 @@ public final class KeyService: Sendable {
                     var entries: JSONObject = [:]
                     for device in devices where device.userID.hasSameBytes(as: user.rawValue) {
                         guard asked.isEmpty || asked.contains(where: { $0.hasSameBytes(as: device.deviceID) }),
-                            let text = keys[user.rawValue]?[device.deviceID], var key = try? JSONValue.parse(text)
+                            let text = keys[JSONKey(user.rawValue)]?[JSONKey(device.deviceID)], var key = try? JSONValue.parse(text)
                         else { continue }
-                        key = CrossSigningSignaturesTable.merged(visible(signatures[user.rawValue]?[device.deviceID], user), into: key)
+                        key = CrossSigningSignaturesTable.merged(visible(signatures[JSONKey(user.rawValue)]?[JSONKey(device.deviceID)], user), into: key)
                         if requester != nil, let name = device.displayName { key["unsigned"] = ["device_display_name": .string(name)] }
                         entries[device.deviceID] = key
                     }
@@ -223,9 +222,9 @@ public final class KeyService: Sendable {
                 for (type, field) in [("master", "master_keys"), ("self_signing", "self_signing_keys"), ("user_signing", "user_signing_keys")] {
                     var entries: JSONObject = [:]
                     for user in wanted.keys where type != "user_signing" || user == requester {
-                        guard let text = crossSigning[user.rawValue]?[type], let key = try? JSONValue.parse(text) else { continue }
+                        guard let text = crossSigning[JSONKey(user.rawValue)]?[JSONKey(type)], let key = try? JSONValue.parse(text) else { continue }
                         let keyID = CrossSigningKey.publicKey(of: key) ?? ""
-                        entries[user.rawValue] = CrossSigningSignaturesTable.merged(visible(signatures[user.rawValue]?[keyID], user), into: key)
+                        entries[user.rawValue] = CrossSigningSignaturesTable.merged(visible(signatures[JSONKey(user.rawValue)]?[JSONKey(keyID)], user), into: key)
                     }
                     answer[field] = .object(entries)
                 }
@@ -293,6 +292,7 @@ public final class KeyService: Sendable {
             guard let object = devices.objectValue else { throw .invalid("one_time_keys values must be objects") }
             return try object.sortedByKey().map { entry throws(E2EEError) in
                 guard let algorithm = entry.value.stringValue else { throw .invalid("one_time_keys algorithms must be strings") }
+                try E2EEError.refusingNUL(entry.key + algorithm, in: "one_time_keys")
                 return (entry.key, algorithm)
             }
         }
@@ -333,6 +333,7 @@ public final class KeyService: Sendable {
         guard object.count <= maximumTargets else { throw .tooMany("At most \(maximumTargets) users may be named at once") }
         var targets: [UserID: T] = [:]
         for (text, value) in object {
+            try E2EEError.refusingNUL(text, in: "user IDs")
             guard let user = try? UserID(text) else { throw .invalid("\(text) is not a user ID") }
             targets[user] = try parse(value)
         }
@@ -352,7 +353,11 @@ public final class KeyService: Sendable {
         return (local, remote)
     }
 
-    /// Asks every server at once, each bounded by `timeout`; `nil` for those that failed or cannot be asked.
+    /// Servers asked at once; the rest wait for one of them to answer.
+    static let serversAtOnce = 20
+
+    /// Asks every server, `serversAtOnce` at a time, each bounded by `timeout`; `nil` for those that failed or cannot
+    /// be asked.
     private func askEach<T: Sendable>(
         _ servers: [ServerName: [UserID: T]], timeout: Duration?,
         ask: @escaping @Sendable (any RemoteDeviceKeys, [UserID: T], ServerName, Duration) async throws -> JSONObject
@@ -360,10 +365,11 @@ public final class KeyService: Sendable {
         guard let remote else { return servers.keys.map { ($0, nil) } }
         let limit = timeout ?? Self.defaultRemoteTimeout
         return await withTaskGroup(of: (ServerName, JSONObject?).self) { group in
-            for (server, users) in servers {
+            var results: [(ServerName, JSONObject?)] = []
+            for (index, (server, users)) in servers.enumerated() {
+                if index >= Self.serversAtOnce, let result = await group.next() { results.append(result) }
                 group.addTask { (server, try? await ask(remote, users, server, limit)) }
             }
-            var results: [(ServerName, JSONObject?)] = []
             for await result in group { results.append(result) }
             return results
         }

@@ -15,8 +15,10 @@ public struct KeyUpload: Sendable {
     /// At most one per algorithm: the last by key name, in byte order, when several are given.
     var fallbackKeys: [NamedKey]
 
-    /// The most one-time keys one upload may carry (clients send tens at a time).
+    /// The most one-time keys one upload may carry (clients send tens at a time), and fallback keys (one per
+    /// algorithm; clients have one).
     static let maximumOneTimeKeys = 1_000
+    static let maximumFallbackKeys = 16
 
     /// Reads `body` for `requester`'s device. Device keys must name the requester's user and device and carry a valid
     /// signature by their own Ed25519 key (Synapse stores them unchecked; a device cannot prove anything without it).
@@ -29,10 +31,11 @@ public struct KeyUpload: Sendable {
         guard oneTimeKeys.count <= Self.maximumOneTimeKeys else {
             throw .tooMany("At most \(Self.maximumOneTimeKeys) one-time keys may be uploaded at once")
         }
-        let fallback = body["fallback_keys"] ?? body["org.matrix.msc2732.fallback_keys"]
-        var latest: [String: NamedKey] = [:]
-        for key in try Self.namedKeys(fallback, field: "fallback_keys").sorted(by: { $0.keyID.utf8.lexicographicallyPrecedes($1.keyID.utf8) }) {
-            latest[key.algorithm] = key
+        let fallback = try Self.namedKeys(body["fallback_keys"] ?? body["org.matrix.msc2732.fallback_keys"], field: "fallback_keys")
+        guard fallback.count <= Self.maximumFallbackKeys else { throw .tooMany("At most \(Self.maximumFallbackKeys) fallback keys") }
+        var latest: [JSONKey: NamedKey] = [:]
+        for key in fallback.sorted(by: { $0.keyID.utf8.lexicographicallyPrecedes($1.keyID.utf8) }) {
+            latest[JSONKey(key.algorithm)] = key
         }
         fallbackKeys = Array(latest.values)
     }
@@ -69,6 +72,7 @@ public struct KeyUpload: Sendable {
         for (name, key) in object {
             let parts = name.unicodeScalars.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
             guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else { throw .invalid("\(field) key \(name) is not algorithm:key_id") }
+            try E2EEError.refusingNUL(name, in: field)
             guard key.stringValue != nil || key.objectValue != nil else { throw .invalid("\(field).\(name) must be a string or an object") }
             keys.append(NamedKey(algorithm: String(String.UnicodeScalarView(parts[0])), keyID: String(String.UnicodeScalarView(parts[1])), value: key))
         }

@@ -1,3 +1,4 @@
+import MatrixTypes
 import Storage
 
 /// The only SQL touching `e2e_cross_signing_keys` (migration 0015): each user's latest master, self-signing and
@@ -13,15 +14,15 @@ enum CrossSigningKeysTable {
         )
     }
 
-    /// `user → key type → JSON text` for `userIDs`.
-    static func keys(of userIDs: [String], in connection: any Connection) throws(StorageError) -> [String: [String: String]] {
+    /// `user → key type → JSON text` for `userIDs`, keyed by bytes.
+    static func keys(of userIDs: [String], in connection: any Connection) throws(StorageError) -> [JSONKey: [JSONKey: String]] {
         guard !userIDs.isEmpty else { return [:] }
-        var keys: [String: [String: String]] = [:]
+        var keys: [JSONKey: [JSONKey: String]] = [:]
         for row in try connection.query(
             "SELECT user_id, key_type, key_json FROM e2e_cross_signing_keys WHERE user_id IN (\(placeholders(userIDs.count)))",
             userIDs.map(SQLValue.text)
         ) {
-            keys[try row.decode("user_id"), default: [:]][try row.decode("key_type")] = try row.decode("key_json")
+            keys[JSONKey(try row.decode("user_id")), default: [:]][JSONKey(try row.decode("key_type"))] = try row.decode("key_json")
         }
         return keys
     }

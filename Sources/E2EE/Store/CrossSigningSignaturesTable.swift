@@ -24,10 +24,10 @@ enum CrossSigningSignaturesTable {
         )
     }
 
-    /// The signatures over `userIDs`' keys, as `user → key ID (device ID or public key) → signatures`.
-    static func signatures(of userIDs: [String], in connection: any Connection) throws(StorageError) -> [String: [String: [KeySignature]]] {
+    /// The signatures over `userIDs`' keys, as `user → key ID (device ID or public key) → signatures`, keyed by bytes.
+    static func signatures(of userIDs: [String], in connection: any Connection) throws(StorageError) -> [JSONKey: [JSONKey: [KeySignature]]] {
         guard !userIDs.isEmpty else { return [:] }
-        var found: [String: [String: [KeySignature]]] = [:]
+        var found: [JSONKey: [JSONKey: [KeySignature]]] = [:]
         for row in try connection.query(
             """
             SELECT target_user_id, target_key_id, signer_user_id, signer_key_id, signature FROM e2e_cross_signing_signatures
@@ -38,9 +38,18 @@ enum CrossSigningSignaturesTable {
             let signature = KeySignature(
                 signerUserID: try row.decode("signer_user_id"), signerKeyID: try row.decode("signer_key_id"), signature: try row.decode("signature")
             )
-            found[try row.decode("target_user_id"), default: [:]][try row.decode("target_key_id"), default: []].append(signature)
+            found[JSONKey(try row.decode("target_user_id")), default: [:]][JSONKey(try row.decode("target_key_id")), default: []].append(signature)
         }
         return found
+    }
+
+    /// Deletes the signatures over the devices of `userID`, which go with the devices.
+    static func delete(targetUserID: String, keyIDs: [String], in transaction: any Transaction) throws(StorageError) {
+        guard !keyIDs.isEmpty else { return }
+        try transaction.execute(
+            "DELETE FROM e2e_cross_signing_signatures WHERE target_user_id = ? AND target_key_id IN (\(placeholders(keyIDs.count)))",
+            [.text(targetUserID)] + keyIDs.map(SQLValue.text)
+        )
     }
 
     /// `key` with `signatures` added under `signatures.<signer>.<key ID>`.

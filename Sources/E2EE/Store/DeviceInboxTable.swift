@@ -22,6 +22,14 @@ enum DeviceInboxTable {
         ).map { row throws(StorageError) in (try row.decode("stream_id"), try row.decode("message_json")) }
     }
 
+    /// Whether the device has messages at or below `upTo`.
+    static func hasMessages(userID: String, deviceID: String, upTo: Int64, in connection: any Connection) throws(StorageError) -> Bool {
+        try connection.queryOne(
+            "SELECT 1 FROM device_inbox WHERE user_id = ? AND device_id = ? AND stream_id <= ? LIMIT 1",
+            [.text(userID), .text(deviceID), .integer(upTo)]
+        ) != nil
+    }
+
     /// Deletes the device's messages up to `upTo`, which it has acknowledged by syncing past them.
     static func deleteDelivered(userID: String, deviceID: String, upTo: Int64, in transaction: any Transaction) throws(StorageError) {
         try transaction.execute(

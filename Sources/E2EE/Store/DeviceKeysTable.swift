@@ -1,3 +1,4 @@
+import MatrixTypes
 import Storage
 
 /// The only SQL touching `e2e_device_keys` (migration 0015): each device's signed keys as uploaded.
@@ -18,15 +19,15 @@ enum DeviceKeysTable {
         )?.decode("key_json")
     }
 
-    /// Every stored key of `userIDs`' devices, as `user → device → JSON text`.
-    static func keys(of userIDs: [String], in connection: any Connection) throws(StorageError) -> [String: [String: String]] {
+    /// Every stored key of `userIDs`' devices, as `user → device → JSON text`, keyed by bytes.
+    static func keys(of userIDs: [String], in connection: any Connection) throws(StorageError) -> [JSONKey: [JSONKey: String]] {
         guard !userIDs.isEmpty else { return [:] }
-        var keys: [String: [String: String]] = [:]
+        var keys: [JSONKey: [JSONKey: String]] = [:]
         for row in try connection.query(
             "SELECT user_id, device_id, key_json FROM e2e_device_keys WHERE user_id IN (\(placeholders(userIDs.count)))",
             userIDs.map(SQLValue.text)
         ) {
-            keys[try row.decode("user_id"), default: [:]][try row.decode("device_id")] = try row.decode("key_json")
+            keys[JSONKey(try row.decode("user_id")), default: [:]][JSONKey(try row.decode("device_id"))] = try row.decode("key_json")
         }
         return keys
     }

@@ -1,18 +1,26 @@
+import MatrixTypes
 import Storage
 
 /// The only SQL touching `e2e_one_time_keys` (migration 0015). A key is `algorithm:key_id`; each is handed out once.
 enum OneTimeKeysTable {
-    /// The stored JSON of those of `keys` (algorithm, key ID) the device already has.
+    /// The stored JSON of those of `keys` (algorithm, key ID) the device already has, by `algorithm:key_id`.
     static func existing(
         userID: String, deviceID: String, keys: [(algorithm: String, keyID: String)], in connection: any Connection
-    ) throws(StorageError) -> [String: String] {
-        var found: [String: String] = [:]
-        for key in keys {
-            if let json: String = try connection.queryOne(
-                "SELECT key_json FROM e2e_one_time_keys WHERE user_id = ? AND device_id = ? AND algorithm = ? AND key_id = ?",
-                [.text(userID), .text(deviceID), .text(key.algorithm), .text(key.keyID)]
-            )?.decode("key_json") {
-                found[key.algorithm + ":" + key.keyID] = json
+    ) throws(StorageError) -> [JSONKey: String] {
+        var found: [JSONKey: String] = [:]
+        let names = keys.map { $0.algorithm + ":" + $0.keyID }
+        for start in stride(from: 0, to: names.count, by: 500) {
+            let chunk = Array(names[start..<min(start + 500, names.count)])
+            for row in try connection.query(
+                """
+                SELECT algorithm, key_id, key_json FROM e2e_one_time_keys WHERE user_id = ? AND device_id = ?
+                AND algorithm || ':' || key_id IN (\(placeholders(chunk.count)))
+                """,
+                [.text(userID), .text(deviceID)] + chunk.map(SQLValue.text)
+            ) {
+                let algorithm: String = try row.decode("algorithm")
+                let keyID: String = try row.decode("key_id")
+                found[JSONKey(algorithm + ":" + keyID)] = try row.decode("key_json")
             }
         }
         return found

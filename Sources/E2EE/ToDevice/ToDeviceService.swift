@@ -79,19 +79,24 @@ public final class ToDeviceService: Sendable {
         if !remote.isEmpty, let last = positions.last { bus.publish(StreamNotice(stream: .toDevice, position: last)) }
     }
 
-    /// Stores each batch's messages for the devices it names, `*` naming every device of the user; batch `i` at
-    /// `streamIDs[i]`.
+    /// Stores each batch's messages for the existing devices it names; `*` alone names every device of the user, and
+    /// beside device IDs it is ignored, as Synapse reads it. Batch `i` at `streamIDs[i]`.
     private static func deliver(_ batches: [Batch], type: String, sender: String, at streamIDs: [Int64], in transaction: any Transaction) throws {
-        let devices = Dictionary(grouping: try DeviceDirectory.devices(of: batches.map(\.user.rawValue), in: transaction), by: \.userID)
+        let devices = Dictionary(grouping: try DeviceDirectory.devices(of: batches.map(\.user.rawValue), in: transaction)) { JSONKey($0.userID) }
         for (batch, streamID) in zip(batches, streamIDs) {
-            let known = devices[batch.user.rawValue]?.map(\.deviceID) ?? []
-            for (device, content) in batch.contents {
-                let targets = device == "*" ? known : known.filter { $0.hasSameBytes(as: device) }
+            let known = (devices[JSONKey(batch.user.rawValue)] ?? []).map { JSONKey($0.deviceID) }
+            var contents: [JSONKey: JSONValue] = [:]
+            if batch.contents.count == 1, let everyone = batch.contents.first, everyone.device == "*" {
+                for device in known { contents[device] = everyone.content }
+            } else {
+                for (device, content) in batch.contents where known.contains(JSONKey(device)) { contents[JSONKey(device)] = content }
+            }
+            for (device, content) in contents {
                 let message: JSONValue = ["type": .string(type), "sender": .string(sender), "content": content]
-                let json = String(decoding: message.encoded(), as: UTF8.self)
-                for target in targets {
-                    try DeviceInboxTable.insert(userID: batch.user.rawValue, deviceID: target, streamID: streamID, json: json, in: transaction)
-                }
+                try DeviceInboxTable.insert(
+                    userID: batch.user.rawValue, deviceID: device.string, streamID: streamID, json: String(decoding: message.encoded(), as: UTF8.self),
+                    in: transaction
+                )
             }
         }
     }
@@ -171,16 +176,21 @@ public final class ToDeviceService: Sendable {
         // Nothing was sent to anyone since: what the device acknowledged goes with the next message's delivery.
         guard after < upTo else { return ([], upTo) }
         let rows = try await E2EEError.catching {
-            if let acknowledged {
+            let (rows, acknowledgedWaiting) = try await database.read { connection in
+                (
+                    try DeviceInboxTable.messages(
+                        userID: user.rawValue, deviceID: device, after: after, upTo: upTo, limit: Self.maximumMessagesPerSync, in: connection
+                    ),
+                    try acknowledged.map { try DeviceInboxTable.hasMessages(userID: user.rawValue, deviceID: device, upTo: $0, in: connection) } ?? false
+                )
+            }
+            // Written only when there is something to delete: most syncs acknowledge nothing new.
+            if let acknowledged, acknowledgedWaiting {
                 try await database.write { transaction in
                     try DeviceInboxTable.deleteDelivered(userID: user.rawValue, deviceID: device, upTo: acknowledged, in: transaction)
                 }
             }
-            return try await database.read { connection in
-                try DeviceInboxTable.messages(
-                    userID: user.rawValue, deviceID: device, after: after, upTo: upTo, limit: Self.maximumMessagesPerSync, in: connection
-                )
-            }
+            return rows
         }
         let position = rows.count == Self.maximumMessagesPerSync ? rows.last?.streamID ?? upTo : upTo
         return (rows.compactMap { try? JSONValue.parse($0.json) }, position)

@@ -52,7 +52,8 @@ public final class TransactionIntake: Sendable {
     /// Stages transaction `txnID` of `origin` and answers it: every staged PDU's ID with `{}` (what becomes of it is
     /// decided later, and a refused PDU never reaches clients). PDUs of rooms this server does not hold, or that do not
     /// decode, are dropped. A retried transaction is answered the same without staging again. EDUs are taken at once
-    /// (they are not kept: a lost typing notification or receipt is replaced by the next).
+    /// and not kept: a lost typing notification or receipt is replaced by the next, and a to-device message lost to a
+    /// storage failure or, in worker mode, to a main process that cannot be reached is lost, as in Synapse.
     public func stage(origin: ServerName, txnID: String, body: JSONValue) async throws(FederationRoomError) -> JSONValue {
         heardFrom(origin)
         let pdus = body["pdus"]?.arrayValue ?? []

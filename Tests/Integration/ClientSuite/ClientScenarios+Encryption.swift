@@ -95,10 +95,15 @@ extension ClientScenarios {
             #expect(after["to_device"]?["events"]?.arrayValue ?? [] == [], "\(after)")
 
             try await send(7, to: "*", txn: "everyone")
+            // Beside device IDs, `*` is ignored: only the named device gets a message, once.
+            try await alice.ok(
+                "PUT", "/sendToDevice/org.example.test/named",
+                ["messages": [bob.userID: ["*": ["n": 8], bob.deviceID: ["n": 9]]]]
+            )
             let other = try await bob2.sync()
             #expect(other["to_device"]?["events"]?.arrayValue?.map { $0["content"]?["n"] } == [7], "\(other)")
             let mine = try await bob.sync(since: try #require(after["next_batch"]?.stringValue))
-            #expect(mine["to_device"]?["events"]?.arrayValue?.map { $0["content"]?["n"] } == [7], "\(mine)")
+            #expect(mine["to_device"]?["events"]?.arrayValue?.map { $0["content"]?["n"] } == [7, 9], "\(mine)")
 
             var token = try #require(mine["next_batch"]?.stringValue)
             for index in 0..<130 { try await send(1000 + index, to: bob.deviceID, txn: "bulk\(index)") }
