@@ -75,6 +75,7 @@ let package = Package(
         .target(name: "RoomStore", dependencies: ["MatrixTypes", "Storage", logging, metrics], swiftSettings: strict),
         .target(name: "AccountData", dependencies: ["MatrixTypes", "Storage", "Replication"], swiftSettings: strict),
         .target(name: "Filters", dependencies: ["MatrixTypes", "Storage"], swiftSettings: strict),
+        .target(name: "KeyBackup", dependencies: ["MatrixTypes", "Storage"], swiftSettings: strict),
         .target(name: "Presence", dependencies: ["MatrixTypes", "Storage", "RoomStore", "Replication"], swiftSettings: strict),
         .target(
             name: "Rooms",
@@ -132,8 +133,8 @@ let package = Package(
         .target(
             name: "ClientAPI",
             dependencies: [
-                "MatrixTypes", "MatrixHTTP", "Accounts", "Rooms", "RoomStore", "Sync", "Replication", "AccountData", "Filters", "Receipts",
-                "Typing", "Presence", "Profiles", "Directory", "Spaces", "E2EE", httpTypes,
+                "MatrixTypes", "MatrixHTTP", "Accounts", "Rooms", "RoomStore", "Sync", "Replication", "AccountData", "Filters", "KeyBackup",
+                "Receipts", "Typing", "Presence", "Profiles", "Directory", "Spaces", "E2EE", httpTypes,
             ],
             swiftSettings: strict
         ),
@@ -153,7 +154,7 @@ let package = Package(
             dependencies: [
                 "MatrixTypes", "MatrixCrypto", "AxonConfig", "Storage", "StorageSQLite", "StoragePostgres",
                 "MatrixHTTP", "ClientAPI", "AdminAPI", "Federation", "FederationAPI", "RoomFederation", "FederationSender", "Accounts", "Replication", "ReplicationRedis", "RoomStore", "Rooms", "Sync", "AccountData", "Filters",
-                "Receipts", "Typing", "Presence", "Profiles", "Directory", "Spaces", "E2EE", hummingbird, httpTypes, nio, nioPosix, lifecycle, logging,
+                "KeyBackup", "Receipts", "Typing", "Presence", "Profiles", "Directory", "Spaces", "E2EE", hummingbird, httpTypes, nio, nioPosix, lifecycle, logging,
                 argumentParser, httpClient, crypto, metrics, prometheus, .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"), .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -201,6 +202,7 @@ let package = Package(
             name: "AccountDataTests", dependencies: ["AccountData", "MatrixTypes", "Replication", "Storage", "AxonTesting"], swiftSettings: strict
         ),
         .testTarget(name: "FiltersTests", dependencies: ["Filters", "MatrixTypes", "Storage", "AxonTesting"], swiftSettings: strict),
+        .testTarget(name: "KeyBackupTests", dependencies: ["KeyBackup", "MatrixTypes", "Storage", "AxonTesting"], swiftSettings: strict),
         .testTarget(
             name: "ProfilesTests",
             dependencies: [

@@ -75,6 +75,7 @@ public enum ErrorCode: String, Sendable, CaseIterable {
     case badAlias = "M_BAD_ALIAS"
     case unableToAuthoriseJoin = "M_UNABLE_TO_AUTHORISE_JOIN"
     case unableToGrantJoin = "M_UNABLE_TO_GRANT_JOIN"
+    case wrongRoomKeysVersion = "M_WRONG_ROOM_KEYS_VERSION"
 
     public var defaultStatus: Int {
         switch self {
@@ -89,7 +90,7 @@ public enum ErrorCode: String, Sendable, CaseIterable {
             .invalidRoomState, .unsupportedRoomVersion, .incompatibleRoomVersion, .badState, .missingParameter,
             .invalidParameter, .weakPassword, .threepidInUse, .badAlias, .unableToAuthoriseJoin, .unableToGrantJoin, .invalidSignature:
             400
-        case .userSuspended: 403
+        case .userSuspended, .wrongRoomKeysVersion: 403
         }
     }
 }

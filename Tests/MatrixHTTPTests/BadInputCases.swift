@@ -50,6 +50,8 @@ enum BadInputCases {
         "filterId": "1",
         "keyId": "ed25519:nokey",
         "receiptType": "m.read",
+        "version": "1",
+        "sessionId": "nosession",
     ]
 
     struct MissingExample: Error, CustomStringConvertible {

@@ -9,6 +9,7 @@ import Federation
 import FederationAPI
 import FederationSender
 import Filters
+import KeyBackup
 public import Logging
 public import MatrixCrypto
 public import MatrixHTTP
@@ -199,9 +200,9 @@ public struct Composition: Sendable {
         )
     }
 
-    /// Rooms, sync, profiles, account data, receipts, typing, filters and the directory, sharing one bus. A client
-    /// reader builds the same services over the streams it follows; the writing ones are never reached there, because
-    /// it answers only its role's routes.
+    /// Rooms, sync, profiles, account data, receipts, typing, filters, key backups and the directory, sharing one bus. A
+    /// client reader builds the same services over the streams it follows; the writing ones are never reached there,
+    /// because it answers only its role's routes.
     private static func roomRoutes(
         config: HomeserverConfig, role: ProcessRole, database: any Database, streams: ProcessStreams, writer: any EventWriting,
         accounts: AccountServices, keyCounts: KeyCountCache, serverName: ServerName, signingKey: SigningKey, federation: FederationServices?,
@@ -289,6 +290,7 @@ public struct Composition: Sendable {
             )
             + PresenceRoutes.routes(presence, limiter: RateLimiter(config.rateLimits.presencePerUser))
             + FilterRoutes.routes(filters)
+            + KeyBackupRoutes.routes(KeyBackupService(database: database))
             + DirectoryRoutes.routes(
                 directory,
                 allowPublicRoomsWithoutAuth: config.server.allowPublicRoomsWithoutAuth

@@ -58,5 +58,6 @@ extension Schema {
         .v13FederationCatchUp,
         .v14HierarchySessions,
         .v15EndToEndEncryption,
+        .v16KeyBackup,
     ])
 }
