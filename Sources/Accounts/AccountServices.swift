@@ -19,9 +19,11 @@ public struct AccountServices: Sendable {
     ///   - tokenCache: where resolved access tokens are kept; keeping none is the safe choice for a process that
     ///     shares its tokens with other processes.
     ///   - deviceRemoval: what commits with a device removal (end-to-end keys and device lists); by default nothing.
+    ///   - deactivationCleanup: what else of a user's goes in the transaction that deactivates them (key backups).
     public init(
         database: any Database, settings: AccountSettings, limits: AccountLimits, clock: WallClock = .system,
-        tokenCache: AccessTokenCache = AccessTokenCache(capacity: 0), deviceRemoval: (any DeviceRemovalCoordinator)? = nil
+        tokenCache: AccessTokenCache = AccessTokenCache(capacity: 0), deviceRemoval: (any DeviceRemovalCoordinator)? = nil,
+        deactivationCleanup: @escaping @Sendable (String, any Transaction) throws -> Void = { _, _ in }
     ) {
         let removal = deviceRemoval ?? StandaloneDeviceRemoval(database: database)
         self.settings = settings
@@ -38,7 +40,10 @@ public struct AccountServices: Sendable {
         )
         login = LoginService(passwords: passwords, issuer: issuer, accountLimiter: limits.loginAccount, failureLimiter: limits.loginFailures)
         logout = LogoutService(removal: removal, tokens: tokenCache)
-        account = AccountService(database: database, reauthentication: reauthentication, hasher: hasher, tokens: tokenCache, removal: removal)
+        account = AccountService(
+            database: database, reauthentication: reauthentication, hasher: hasher, tokens: tokenCache, removal: removal,
+            deactivationCleanup: deactivationCleanup
+        )
         users = UserLookup(database: database)
         openID = OpenIDTokenService(database: database, clock: clock, serverName: settings.serverName)
         devices = DeviceService(

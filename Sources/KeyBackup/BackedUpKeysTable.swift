@@ -77,6 +77,11 @@ enum BackedUpKeysTable {
 
     private static let columns = "room_id, session_id, first_message_index, forwarded_count, is_verified, session_data"
 
+    /// Deletes every key of every backup of the user.
+    static func deleteAll(userID: String, in transaction: any Transaction) throws(StorageError) {
+        try transaction.execute("DELETE FROM e2e_room_keys WHERE user_id = ?", [.text(userID)])
+    }
+
     private static func matching(userID: String, version: Int64, scope: KeyScope) -> (String, [SQLValue]) {
         let backup: [SQLValue] = [.text(userID), .integer(version)]
         return switch scope {

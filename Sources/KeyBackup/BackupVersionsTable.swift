@@ -76,4 +76,9 @@ enum BackupVersionsTable {
             [.text(userID), .integer(version)]
         ) > 0
     }
+
+    /// Marks every backup of the user deleted (the numbers stay taken).
+    static func markAllDeleted(userID: String, in transaction: any Transaction) throws(StorageError) {
+        try transaction.execute("UPDATE e2e_room_keys_versions SET deleted = 1, key_count = 0 WHERE user_id = ?", [.text(userID)])
+    }
 }

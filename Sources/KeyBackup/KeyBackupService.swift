@@ -13,6 +13,13 @@ public final class KeyBackupService: Sendable {
         self.database = database
     }
 
+    /// Deletes every backup of `userID` and its keys, in the transaction that deactivates the account (as Synapse does).
+    public static func deleteEverything(of userID: String, in transaction: any Transaction) throws(StorageError) {
+        try BackupVersionsTable.lockUser(userID, in: transaction)
+        try BackedUpKeysTable.deleteAll(userID: userID, in: transaction)
+        try BackupVersionsTable.markAllDeleted(userID: userID, in: transaction)
+    }
+
     /// Creates the user's next backup, which becomes the current one; returns its version.
     public func createVersion(algorithm: String, authData: JSONObject, user: UserID) async throws(KeyBackupError) -> String {
         try Self.checkAlgorithm(algorithm)

@@ -219,6 +219,26 @@ import Testing
         }
     }
 
+    /// Deactivation deletes every backup of the user and its keys, and nobody else's; the numbers stay taken.
+    @Test func deletingEverythingOfAUserLeavesOthersBackups() async throws {
+        try await withEachDatabase { database in
+            let backups = KeyBackupService(database: database)
+            let first = try await create(backups, alice)
+            let second = try await create(backups, alice)
+            let bobs = try await create(backups, bob)
+            _ = try await backups.upload([session("s", Self.key(false, 0, 0))], version: second, user: alice)
+            _ = try await backups.upload([session("s", Self.key(false, 0, 0))], version: bobs, user: bob)
+            let alice = alice
+            try await database.write { transaction in try KeyBackupService.deleteEverything(of: alice.rawValue, in: transaction) }
+            for version in [first, second] {
+                await #expect(throws: KeyBackupError.unknownVersion) { try await backups.keys(version: version, scope: .all, user: alice) }
+            }
+            await #expect(throws: KeyBackupError.self) { try await backups.version(nil, user: alice) }
+            #expect(try await backups.keys(version: bobs, scope: .all, user: bob).count == 1)
+            #expect(try await create(backups, alice) == "3", "the numbers stay taken")
+        }
+    }
+
     @Test func oneUsersBackupsAreTheirsAlone() async throws {
         try await withEachDatabase { database in
             let backups = KeyBackupService(database: database)

@@ -9,6 +9,7 @@ public struct AccountService: Sendable {
     let hasher: PasswordHasher
     let tokens: AccessTokenCache
     let removal: any DeviceRemovalCoordinator
+    let deactivationCleanup: @Sendable (String, any Transaction) throws -> Void
 
     /// Sets a new password. Unless `logout_devices` is false, every other device and access token of the
     /// account is revoked, as the spec asks; the requester's own token keeps working.
@@ -29,7 +30,7 @@ public struct AccountService: Sendable {
     }
 
     /// Deactivates the account for good: it loses its password, devices and tokens (OpenID ones too, so it can
-    /// no longer prove who it was), and its name stays taken. With `erase: true` in the final request, as Synapse
+    /// no longer prove who it was) and what `deactivationCleanup` removes (key backups), and its name stays taken. With `erase: true` in the final request, as Synapse
     /// reads it, the user is also marked erased, which hides their messages from those who join later.
     public func deactivate(_ submission: UIASubmission, requester: Requester) async throws {
         _ = try await reauthentication.confirm(.deactivate, submission, requester: requester)
@@ -38,6 +39,7 @@ public struct AccountService: Sendable {
         try await DeviceRemoval.remove(.allExcept(nil), of: requester.userID, coordinator: removal, tokens: tokens) { transaction in
             try UsersTable.deactivate(userID, in: transaction)
             try OpenIDTokensTable.deleteAll(userID: userID, in: transaction)
+            try deactivationCleanup(userID, transaction)
             if erase { try ErasedUsersTable.insert(userID, in: transaction) }
         }
     }

@@ -73,7 +73,8 @@ public struct Composition: Sendable {
         let keyCounts = KeyCountCache(capacity: role == .main && !config.redis.enabled ? 10_000 : 0)
         let accounts = AccountServices(
             database: database, settings: Self.accountSettings(config, serverName: serverName), limits: Self.accountLimits(config.rateLimits),
-            tokenCache: tokenCache, deviceRemoval: streams.map { DeviceKeysRemoval(deviceLists: $0.deviceLists, keyCounts: keyCounts) }
+            tokenCache: tokenCache, deviceRemoval: streams.map { DeviceKeysRemoval(deviceLists: $0.deviceLists, keyCounts: keyCounts) },
+            deactivationCleanup: { userID, transaction in try KeyBackupService.deleteEverything(of: userID, in: transaction) }
         )
         self.accounts = accounts
         // Federation in the processes that answer other servers or ask them on their clients' behalf.
