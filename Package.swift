@@ -76,6 +76,7 @@ let package = Package(
         .target(name: "AccountData", dependencies: ["MatrixTypes", "Storage", "Replication"], swiftSettings: strict),
         .target(name: "Filters", dependencies: ["MatrixTypes", "Storage"], swiftSettings: strict),
         .target(name: "KeyBackup", dependencies: ["MatrixTypes", "Storage"], swiftSettings: strict),
+        .target(name: "VoIP", dependencies: ["MatrixTypes", crypto], swiftSettings: strict),
         .target(name: "Presence", dependencies: ["MatrixTypes", "Storage", "RoomStore", "Replication"], swiftSettings: strict),
         .target(
             name: "Rooms",
@@ -134,7 +135,7 @@ let package = Package(
             name: "ClientAPI",
             dependencies: [
                 "MatrixTypes", "MatrixHTTP", "Accounts", "Rooms", "RoomStore", "Sync", "Replication", "AccountData", "Filters", "KeyBackup",
-                "Receipts", "Typing", "Presence", "Profiles", "Directory", "Spaces", "E2EE", httpTypes,
+                "Receipts", "Typing", "Presence", "Profiles", "Directory", "Spaces", "E2EE", "VoIP", httpTypes,
             ],
             swiftSettings: strict
         ),
@@ -154,7 +155,7 @@ let package = Package(
             dependencies: [
                 "MatrixTypes", "MatrixCrypto", "AxonConfig", "Storage", "StorageSQLite", "StoragePostgres",
                 "MatrixHTTP", "ClientAPI", "AdminAPI", "Federation", "FederationAPI", "RoomFederation", "FederationSender", "Accounts", "Replication", "ReplicationRedis", "RoomStore", "Rooms", "Sync", "AccountData", "Filters",
-                "KeyBackup", "Receipts", "Typing", "Presence", "Profiles", "Directory", "Spaces", "E2EE", hummingbird, httpTypes, nio, nioPosix, lifecycle, logging,
+                "KeyBackup", "Receipts", "Typing", "Presence", "Profiles", "Directory", "Spaces", "E2EE", "VoIP", hummingbird, httpTypes, nio, nioPosix, lifecycle, logging,
                 argumentParser, httpClient, crypto, metrics, prometheus, .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"), .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -203,6 +204,7 @@ let package = Package(
         ),
         .testTarget(name: "FiltersTests", dependencies: ["Filters", "MatrixTypes", "Storage", "AxonTesting"], swiftSettings: strict),
         .testTarget(name: "KeyBackupTests", dependencies: ["KeyBackup", "MatrixTypes", "Storage", "AxonTesting"], swiftSettings: strict),
+        .testTarget(name: "VoIPTests", dependencies: ["VoIP", "MatrixTypes"], swiftSettings: strict),
         .testTarget(
             name: "ProfilesTests",
             dependencies: [
@@ -254,6 +256,7 @@ let package = Package(
             name: "MatrixHTTPTests",
             dependencies: [
                 "MatrixHTTP", "ClientAPI", "AxonRuntime", "AxonConfig", "AxonTesting", "MatrixTypes", "MatrixCrypto", "Storage", "Accounts", hummingbird, httpTypes, nio, logging,
+                crypto,
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: strict

@@ -61,6 +61,13 @@ public enum ConfigTemplate {
             # Lets an admin create accounts with `register_new_matrix_user -c homeserver.yaml`. Keep it secret.
             registration_shared_secret: \(quoted(registrationSharedSecret))
 
+            # TURN servers for voice and video calls. With coturn's use-auth-secret, give it the same secret as its
+            # static-auth-secret: clients then get credentials valid for turn_user_lifetime. Guests get them too
+            # unless turn_allow_guests is false.
+            #turn_uris: ["turn:turn.\(serverName)?transport=udp", "turn:turn.\(serverName)?transport=tcp"]
+            #turn_shared_secret: "the static-auth-secret of coturn"
+            #turn_user_lifetime: 1h
+
             # Synapse's anonymous usage statistics; accepted for compatibility and never sent by Axon.
             report_stats: false
 

@@ -31,6 +31,19 @@ struct ConfigTemplateTests {
         #expect(text.contains("# "), "the file is commented")
     }
 
+    @Test("the commented TURN block loads once uncommented")
+    func turnBlock() throws {
+        let text = ConfigTemplate.render(serverName: "example.org", dataDirectory: "/var/lib/axon")
+        #expect(try load(text).config.voip.turnURIs.isEmpty, "TURN stays off until the admin configures it")
+        let enabled = text.split(separator: "\n", omittingEmptySubsequences: false)
+            .map { $0.hasPrefix("#turn_") ? $0.dropFirst() : $0 }.joined(separator: "\n")
+        let loaded = try load(enabled)
+        #expect(loaded.warnings.isEmpty)
+        #expect(loaded.config.voip.turnURIs == ["turn:turn.example.org?transport=udp", "turn:turn.example.org?transport=tcp"])
+        #expect(loaded.config.voip.turnSharedSecret?.revealed == "the static-auth-secret of coturn")
+        #expect(loaded.config.voip.turnUserLifetime == 3_600_000)
+    }
+
     @Test("each rendering gets a fresh secret; port and public_baseurl can be chosen")
     func options() throws {
         #expect(ConfigTemplate.randomSecret() != ConfigTemplate.randomSecret())

@@ -53,6 +53,8 @@ public struct RateLimitConfig: Sendable, Hashable {
     public var receipts = RateLimit(perSecond: 10, burstCount: 100)
     /// `rc_account_data` (Axon's own): account data and tag writes, per user.
     public var accountData = RateLimit(perSecond: 10, burstCount: 100)
+    /// `rc_voip` (Axon's own; Synapse does not limit it): TURN credential requests (`/voip/turnServer`), per user.
+    public var voip = RateLimit(perSecond: 10, burstCount: 100)
     /// `rc_federation`: inbound federation requests, per origin server.
     public var federation = FederationRateLimit()
     /// `remote_media_download_per_second` / `remote_media_download_burst_count`, in bytes, per requester.
@@ -91,6 +93,7 @@ extension RateLimitConfig {
             (["rc_typing"], \.typing),
             (["rc_receipts"], \.receipts),
             (["rc_account_data"], \.accountData),
+            (["rc_voip"], \.voip),
         ]
     }
 

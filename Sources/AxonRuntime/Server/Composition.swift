@@ -26,6 +26,7 @@ import Spaces
 public import Storage
 import Sync
 import Typing
+import VoIP
 
 /// Wires services and route collections for one process. Tests build the same composition, so what
 /// they exercise is what `axon` serves.
@@ -155,6 +156,7 @@ public struct Composition: Sendable {
         registry = RouteRegistry(
             HealthRoutes.routes(readiness: readiness) + VersionsRoutes.routes() + (metrics.map(MetricsRoutes.routes) ?? [])
                 + Self.accountRoutes(accounts, config: config, serverName: serverName) + roomRoutes + federationRoutes
+                + VoIPRoutes.routes(TURNCredentialService(settings: Self.turnSettings(config.voip)), limiter: RateLimiter(config.rateLimits.voip))
         )
     }
 
@@ -360,6 +362,14 @@ public struct Composition: Sendable {
             )
             + ThirdPartyRoutes.routes()
             + SharedSecretRegistrationRoutes.routes(accounts.sharedSecret, homeServer: serverName)
+    }
+
+    /// The `turn_*` keys; the secrets leave their `Secret` wrappers only here.
+    static func turnSettings(_ voip: VoIPConfig) -> TURNSettings {
+        TURNSettings(
+            uris: voip.turnURIs, sharedSecret: voip.turnSharedSecret?.revealed, username: voip.turnUsername,
+            password: voip.turnPassword?.revealed, lifetimeMilliseconds: Int64(voip.turnUserLifetime), guestsAllowed: voip.turnAllowGuests
+        )
     }
 
     private static func accountSettings(_ config: HomeserverConfig, serverName: ServerName) -> AccountSettings {
