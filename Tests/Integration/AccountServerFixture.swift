@@ -16,8 +16,12 @@ struct AccountServerFixture {
     var baseURL: String { "http://127.0.0.1:\(port)" }
     var sqlitePath: String { directory.appendingPathComponent("homeserver.db").path }
 
-    /// - Parameter database: a `database:` YAML section; SQLite in the fixture's directory when `nil`.
-    static func make(database: String? = nil, sharedSecret: String = "secret-\(UUID().uuidString)", in directory: URL? = nil) async throws -> AccountServerFixture {
+    /// - Parameters:
+    ///   - database: a `database:` YAML section; SQLite in the fixture's directory when `nil`.
+    ///   - extra: more top-level YAML keys.
+    static func make(
+        database: String? = nil, sharedSecret: String = "secret-\(UUID().uuidString)", extra: String = "", in directory: URL? = nil
+    ) async throws -> AccountServerFixture {
         let dir = try directory ?? TestEnvironment.temporaryDirectory("axon-accounts")
         TestSecrets.record(sharedSecret)
         let keyPath = dir.appendingPathComponent("signing.key").path
@@ -38,6 +42,7 @@ struct AccountServerFixture {
             enable_registration: true
             enable_registration_without_verification: true
             bcrypt_rounds: 4
+            \(extra)
             """.write(toFile: configPath, atomically: true, encoding: .utf8)
         return AccountServerFixture(directory: dir, configPath: configPath, port: port, sharedSecret: sharedSecret)
     }
