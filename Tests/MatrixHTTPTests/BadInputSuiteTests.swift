@@ -40,7 +40,8 @@ import Testing
                         #expect(response.status == valid.status, "\(ignored)")
                     }
                     let errorHeaders = try await tokens.headers(for: .valid, route: route)
-                    let afterValid = try await TableSnapshot.take(database)
+                    // Stream positions move on their own after the valid request's commits (recorded later on PostgreSQL).
+                    let afterValid = try await TableSnapshot.take(database, excluding: ["stream_positions"])
                     for badCase in cases {
                         guard case .error(let status, let errcode) = badCase.expectation else { continue }
                         let headers = badCase.credential == .valid ? errorHeaders : try await tokens.headers(for: badCase.credential, route: route)
@@ -53,7 +54,7 @@ import Testing
                         #expect(body?["error"]?.stringValue != nil, "\(badCase)")
                         if errcode == "M_UNKNOWN_TOKEN" { #expect(body?["soft_logout"] == false, "\(badCase)") }
                     }
-                    let after = try await TableSnapshot.take(database)
+                    let after = try await TableSnapshot.take(database, excluding: ["stream_positions"])
                     #expect(after == afterValid, "bad input to \(route.method) \(route.path) changed rows")
                 }
             }
