@@ -4,6 +4,26 @@ import Testing
 
 @Suite("Every mistake is reported at once, with its path")
 struct ErrorReportingTests {
+    /// A size or duration too large for a 64-bit count is a mistake reported at its key, never an overflow.
+    @Test func hugeSizesAndDurationsAreErrorsNotOverflows() throws {
+        let directory = try TemporaryDirectory()
+        let file = try directory.write(
+            "homeserver.yaml",
+            """
+            server_name: example.org
+            database: {name: sqlite3, args: {database: homeserver.db}}
+            max_upload_size: 99999999999999999G
+            key_refresh_interval: 99999999999999999y
+            """
+        )
+        do {
+            _ = try ConfigLoader.load(paths: [file])
+            Issue.record("a config with overflowing values loaded")
+        } catch {
+            #expect(error.errors.map(\.path) == ["max_upload_size", "key_refresh_interval"])
+        }
+    }
+
     @Test("a file with three mistakes reports all three, each with its key path and line")
     func threeMistakes() throws {
         let directory = try TemporaryDirectory()

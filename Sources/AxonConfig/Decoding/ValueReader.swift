@@ -108,7 +108,7 @@ struct ValueReader {
         case .string(let text):
             let multipliers: [Character: Int] = ["K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40]
             let (digits, multiplier) = text.last.flatMap { multipliers[$0] }.map { (text.dropLast(), $0) } ?? (Substring(text), 1)
-            if let count = Int(digits), count >= 0 { return count * multiplier }
+            if let count = Int(digits), count >= 0, case let (bytes, false) = count.multipliedReportingOverflow(by: multiplier) { return bytes }
         default: break
         }
         expected("a size such as 50M, 100K or a number of bytes")
@@ -128,7 +128,9 @@ struct ValueReader {
                 "w": 7 * 86400 * second, "y": 365 * 86400 * second,
             ]
             let (digits, unit) = text.last.flatMap { units[$0] }.map { (text.dropLast(), $0) } ?? (Substring(text), 1)
-            if let count = Int(digits), count >= 0 { return count * unit }
+            if let count = Int(digits), count >= 0, case let (milliseconds, false) = count.multipliedReportingOverflow(by: unit) {
+                return milliseconds
+            }
         default: break
         }
         expected("a duration such as 30s, 10m, 1h, 7d or a number of milliseconds")
