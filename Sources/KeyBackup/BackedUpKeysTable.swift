@@ -94,10 +94,6 @@ enum BackedUpKeysTable {
         }
     }
 
-    private static func placeholders(_ count: Int) -> String {
-        Array(repeating: "?", count: count).joined(separator: ", ")
-    }
-
     private static func decode(_ row: Row) throws(StorageError) -> BackedUpKeyRow {
         BackedUpKeyRow(
             roomID: try row.decode("room_id"), sessionID: try row.decode("session_id"),

@@ -30,7 +30,7 @@ enum ReceiptsTable {
         try connection.query(
             """
             SELECT room_id, receipt_type, user_id, thread_id, event_id, ts FROM receipts
-            WHERE stream_id > ? AND stream_id <= ? AND room_id IN (\(Array(repeating: "?", count: roomIDs.count).joined(separator: ", ")))
+            WHERE stream_id > ? AND stream_id <= ? AND room_id IN (\(placeholders(roomIDs.count)))
             """,
             [.integer(after), .integer(upTo)] + roomIDs.map(SQLValue.text)
         ).map { row throws(StorageError) in

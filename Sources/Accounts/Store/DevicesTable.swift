@@ -83,8 +83,3 @@ enum DevicesTable {
         )
     }
 }
-
-/// `?, ?, …` for an `IN` list of `count` values.
-func placeholders(_ count: Int) -> String {
-    Array(repeating: "?", count: count).joined(separator: ", ")
-}

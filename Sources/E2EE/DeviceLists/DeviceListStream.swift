@@ -25,13 +25,15 @@ public final class DeviceListStream: Sendable {
     public func positions() -> AsyncStream<Int64> { stream.positions() }
 
     /// Runs `body` in one transaction with a stream position at which the devices `body` returns (of `user`) changed,
-    /// then tells the local users who share a room with the user. A local user's change is also queued, in the same
+    /// then tells the local users who share a room with the user (`sharing`, when the caller has read them already). A local user's change is also queued, in the same
     /// transaction, for every other server sharing a room with them. Nothing is recorded when `body` names no device;
     /// an empty device ID stands for the user's cross-signing keys.
     func write<T: Sendable>(
-        changeOf user: UserID, _ body: @escaping @Sendable (any Transaction) throws -> (value: T, devices: [String])
+        changeOf user: UserID, sharing known: [UserID]? = nil,
+        _ body: @escaping @Sendable (any Transaction) throws -> (value: T, devices: [String])
     ) async throws(E2EEError) -> T {
-        let sharing = try await E2EEError.catching { try await store.usersSharingJoinedRoom(with: user) }
+        var sharing = known ?? []
+        if known == nil { sharing = try await E2EEError.catching { try await store.usersSharingJoinedRoom(with: user) } }
         let servers = isLocal(user) ? Set(sharing.map(\.serverName).filter { !self.isLocal($0) }) : []
         let (result, position) = try await E2EEError.catching {
             try await stream.writer(StreamName.deviceLists.rawValue).write { transaction, streamID in
@@ -64,7 +66,7 @@ public final class DeviceListStream: Sendable {
         guard !isLocal(user) else { return }
         let sharing = try await E2EEError.catching { try await store.usersSharingJoinedRoom(with: user) }
         guard sharing.contains(where: isLocal) else { return }
-        try await write(changeOf: user) { _ in ((), devices) }
+        try await write(changeOf: user, sharing: sharing) { _ in ((), devices) }
     }
 
     private func isLocal(_ user: UserID) -> Bool { isLocal(user.serverName) }

@@ -40,8 +40,3 @@ enum DeviceKeysTable {
         )
     }
 }
-
-/// `?, ?, …` for an `IN` list of `count` values.
-func placeholders(_ count: Int) -> String {
-    Array(repeating: "?", count: count).joined(separator: ", ")
-}

@@ -7,7 +7,7 @@ func internedID(
     table: String, id: String, columns: [String], values: [SQLValue], in transaction: any Transaction
 ) throws(StorageError) -> Int64 {
     let list = columns.joined(separator: ", ")
-    let marks = Array(repeating: "?", count: columns.count).joined(separator: ", ")
+    let marks = placeholders(columns.count)
     if let row = try transaction.queryOne(
         "INSERT INTO \(table) (\(list)) VALUES (\(marks)) ON CONFLICT (\(list)) DO NOTHING RETURNING \(id)", values
     ) {
@@ -18,7 +18,3 @@ func internedID(
     )
 }
 
-/// `?, ?, …` for an `IN` list of `count` values.
-func placeholders(_ count: Int) -> String {
-    Array(repeating: "?", count: count).joined(separator: ", ")
-}

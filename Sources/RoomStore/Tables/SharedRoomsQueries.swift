@@ -30,7 +30,7 @@ extension RoomMembershipsTable {
             SELECT DISTINCT theirs.user_id FROM room_memberships mine
             JOIN room_memberships theirs ON theirs.room_nid = mine.room_nid AND theirs.membership = 'join'
             WHERE mine.user_id = ? AND mine.membership = 'join'
-            AND theirs.user_id IN (\(Array(repeating: "?", count: candidates.count).joined(separator: ", ")))
+            AND theirs.user_id IN (\(placeholders(candidates.count)))
             \(encryptedOnly ? "AND " + encrypted : "")
             """,
             [.text(userID)] + candidates.map(SQLValue.text)
