@@ -8,7 +8,7 @@ DATA_DIR ?= data
 PREFIX ?= /usr/local
 
 # Debian packages: what the build links against, and what the tests start or drive.
-BUILD_PACKAGES := pkg-config libsqlite3-dev libpq-dev libhiredis-dev libsodium-dev
+BUILD_PACKAGES := pkg-config libsqlite3-dev libpq-dev libhiredis-dev libsodium-dev libvips-dev libxml2-dev
 TEST_PACKAGES := postgresql redis-server nginx openssl sqlite3 dnsmasq-base coturn python3 python3-venv python3-dev libffi-dev libssl-dev
 # Independent peers the tests drive: Synapse (config, schema, federation) and matrix-nio (a real client).
 PYTHON_PEERS := matrix-synapse[postgres,redis]==1.163.2 matrix-nio[e2e]==0.26.0
