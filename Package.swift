@@ -13,6 +13,7 @@ let crypto: Target.Dependency = .product(name: "Crypto", package: "swift-crypto"
 let hummingbird: Target.Dependency = .product(name: "Hummingbird", package: "hummingbird")
 let lifecycle: Target.Dependency = .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
 let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package: "swift-argument-parser")
+let fileSystem: Target.Dependency = .product(name: "_NIOFileSystem", package: "swift-nio")
 let httpTypes: Target.Dependency = .product(name: "HTTPTypes", package: "swift-http-types")
 let httpClient: Target.Dependency = .product(name: "AsyncHTTPClient", package: "async-http-client")
 let metrics: Target.Dependency = .product(name: "CoreMetrics", package: "swift-metrics")
@@ -77,6 +78,7 @@ let package = Package(
         .target(name: "Filters", dependencies: ["MatrixTypes", "Storage"], swiftSettings: strict),
         .target(name: "KeyBackup", dependencies: ["MatrixTypes", "Storage"], swiftSettings: strict),
         .target(name: "VoIP", dependencies: ["MatrixTypes", crypto], swiftSettings: strict),
+        .target(name: "Media", dependencies: ["MatrixTypes", "Storage", nio, fileSystem, logging], swiftSettings: strict),
         .target(name: "Presence", dependencies: ["MatrixTypes", "Storage", "RoomStore", "Replication"], swiftSettings: strict),
         .target(
             name: "Rooms",
@@ -135,7 +137,7 @@ let package = Package(
             name: "ClientAPI",
             dependencies: [
                 "MatrixTypes", "MatrixHTTP", "Accounts", "Rooms", "RoomStore", "Sync", "Replication", "AccountData", "Filters", "KeyBackup",
-                "Receipts", "Typing", "Presence", "Profiles", "Directory", "Spaces", "E2EE", "VoIP", httpTypes,
+                "Receipts", "Typing", "Presence", "Profiles", "Directory", "Spaces", "E2EE", "VoIP", "Media", httpTypes,
             ],
             swiftSettings: strict
         ),
@@ -155,7 +157,7 @@ let package = Package(
             dependencies: [
                 "MatrixTypes", "MatrixCrypto", "AxonConfig", "Storage", "StorageSQLite", "StoragePostgres",
                 "MatrixHTTP", "ClientAPI", "AdminAPI", "Federation", "FederationAPI", "RoomFederation", "FederationSender", "Accounts", "Replication", "ReplicationRedis", "RoomStore", "Rooms", "Sync", "AccountData", "Filters",
-                "KeyBackup", "Receipts", "Typing", "Presence", "Profiles", "Directory", "Spaces", "E2EE", "VoIP", hummingbird, httpTypes, nio, nioPosix, lifecycle, logging,
+                "KeyBackup", "Receipts", "Typing", "Presence", "Profiles", "Directory", "Spaces", "E2EE", "VoIP", "Media", hummingbird, httpTypes, nio, nioPosix, lifecycle, logging,
                 argumentParser, httpClient, crypto, metrics, prometheus, .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"), .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -10,6 +10,7 @@ import FederationAPI
 import FederationSender
 import Filters
 import KeyBackup
+import Media
 public import Logging
 public import MatrixCrypto
 public import MatrixHTTP
@@ -63,7 +64,7 @@ public struct Composition: Sendable {
             ? try await ProcessStreams.open(config: config, role: role, database: database, logger: logger) : nil
         replication = streams?.link
         forwarding = Self.forwarding(config: config, role: role, database: database, streams: streams, logger: logger)
-        let readiness = Readiness(Self.readinessChecks(role: role, database: database, replication: streams?.link))
+        let readiness = Readiness(Self.readinessChecks(database: database, replication: streams?.link))
         self.readiness = readiness
         guard let serverName = try? ServerName(config.server.serverName) else {
             preconditionFailure("the config loader accepts only valid server names, not \(config.server.serverName)")
@@ -80,7 +81,7 @@ public struct Composition: Sendable {
         self.accounts = accounts
         // Federation in the processes that answer other servers or ask them on their clients' behalf.
         let federation =
-            [.main, .federationReceiver, .clientReader, .federationSender].contains(role)
+            [.main, .federationReceiver, .clientReader, .federationSender, .media].contains(role)
             ? try FederationServices(config: config, serverName: serverName, signingKey: signingKey, logger: logger) : nil
         self.federation = federation
         var roomRoutes: [Route] = []
@@ -157,6 +158,7 @@ public struct Composition: Sendable {
             HealthRoutes.routes(readiness: readiness) + VersionsRoutes.routes() + (metrics.map(MetricsRoutes.routes) ?? [])
                 + Self.accountRoutes(accounts, config: config, serverName: serverName) + roomRoutes + federationRoutes
                 + VoIPRoutes.routes(TURNCredentialService(settings: Self.turnSettings(config.voip)), limiter: RateLimiter(config.rateLimits.voip))
+                + Self.mediaRoutes(config: config, role: role, database: database, serverName: serverName, federation: federation)
         )
     }
 
@@ -310,6 +312,24 @@ public struct Composition: Sendable {
         return (routes, (typing, presence))
     }
 
+    /// The media repository, in the media role and in a main process that keeps `enable_media_repo` on.
+    private static func mediaRoutes(
+        config: HomeserverConfig, role: ProcessRole, database: any Database, serverName: ServerName, federation: FederationServices?
+    ) -> [Route] {
+        guard role == .media || role == .main && config.media.enableMediaRepo else { return [] }
+        let media = config.media
+        let repository = MediaRepository(
+            database: database, files: MediaFiles(root: media.storePath),
+            settings: MediaSettings(
+                serverName: serverName, maxUploadSize: media.maxUploadSize, authenticatedMedia: media.enableAuthenticatedMedia,
+                maxPendingUploads: media.maxPendingMediaUploads, unusedExpiration: Int64(media.unusedExpirationTime),
+                blockedOrigins: media.preventMediaDownloadsFrom
+            ),
+            remote: nil
+        )
+        return MediaRoutes.routes(repository)
+    }
+
     /// The responder for one listener. The monolith (`main`) answers every role's routes.
     public func responder(listenerResources: some Sequence<RouteResource>, trustForwardedFor: Bool) -> MatrixResponder {
         MatrixResponder(
@@ -400,7 +420,7 @@ public struct Composition: Sendable {
     }
 
     private static func readinessChecks(
-        role: ProcessRole, database: any Database, replication: ReplicationLink?
+        database: any Database, replication: ReplicationLink?
     ) -> [@Sendable () async -> ReadinessProblem?] {
         var checks: [@Sendable () async -> ReadinessProblem?] = [
             {
@@ -412,10 +432,6 @@ public struct Composition: Sendable {
                 }
             }
         ]
-        // What the role cannot do at all comes first: it holds whatever else is or is not ready.
-        if let missing = RoleAvailability.missingReason(role) {
-            checks.insert({ ReadinessProblem(reason: missing, detail: nil) }, at: 0)
-        }
         if let replication {
             checks.append { replication.problem() }
         }

@@ -27,9 +27,6 @@ enum ProcessLauncher {
         // A missing or damaged key stops start-up here rather than at the first request that signs.
         let signingKey = try SigningKeyStore.load(path: config.keys.signingKeyPath)
         let composition = try await Composition(config: config, role: role, database: database, signingKey: signingKey, metrics: metrics, logger: logger)
-        if let missing = RoleAvailability.missingReason(role) {
-            logger.error("\(role.executableName): \(missing); serving /health only")
-        }
 
         let group = MultiThreadedEventLoopGroup.singleton
         let (plans, skipped) = try ListenerPlan.plans(

@@ -1,7 +1,6 @@
 public import HTTPTypes
 public import Logging
 public import MatrixTypes
-public import NIOCore
 
 /// What a handler receives: the request already matched, its parameters decoded and its body validated
 /// against the route's `RequestShape`.
@@ -12,8 +11,8 @@ public struct MatrixRequest: Sendable {
     public let query: QueryParameters
     /// The validated JSON object for `.jsonObject` routes, `.null` otherwise.
     public let body: JSONValue
-    /// The raw bytes for `.binary` routes.
-    public let binaryBody: ByteBuffer?
+    /// The body of `.binary` routes, unread: the handler streams it.
+    public let upload: UploadBody?
     public let headers: HTTPFields
     /// The client's address (from `X-Forwarded-For` when the listener trusts it).
     public let remoteAddress: String

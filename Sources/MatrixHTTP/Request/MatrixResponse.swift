@@ -8,6 +8,8 @@ public struct MatrixResponse: Sendable {
         case json(JSONValue)
         case text(String)
         case bytes(ByteBuffer, contentType: String)
+        /// Written chunk by chunk as it is read (a file), so no answer is held whole.
+        case stream(StreamedBody)
         case empty
     }
 
@@ -27,5 +29,19 @@ public struct MatrixResponse: Sendable {
 
     public static func text(_ value: String, status: HTTPResponse.Status = .ok) -> MatrixResponse {
         MatrixResponse(status: status, body: .text(value))
+    }
+}
+
+/// A body produced while it is sent: `produce` hands each chunk to the function it is given, in order, and returns
+/// once it has handed over exactly `length` bytes.
+public struct StreamedBody: Sendable {
+    public var contentType: String
+    public var length: Int
+    public var produce: @Sendable (_ send: (ByteBuffer) async throws -> Void) async throws -> Void
+
+    public init(contentType: String, length: Int, produce: @escaping @Sendable (_ send: (ByteBuffer) async throws -> Void) async throws -> Void) {
+        self.contentType = contentType
+        self.length = length
+        self.produce = produce
     }
 }

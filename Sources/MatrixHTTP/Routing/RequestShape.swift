@@ -25,7 +25,8 @@ public enum BodyShape: Sendable {
     /// As `jsonObject`, but an empty body reads as `{}`: clients call some user-interactive-auth endpoints
     /// (`DELETE /devices/{deviceId}`) without a body first.
     case jsonObjectOrEmpty([BodyField])
-    /// Raw bytes such as a media upload, limited by `max_upload_size`.
+    /// Raw bytes such as a media upload, limited by `max_upload_size` and handed to the handler unread
+    /// (`MatrixRequest.upload`), so an upload is streamed, never held whole.
     case binary
 
     var isNone: Bool {

@@ -172,10 +172,10 @@ public struct MatrixResponder: HTTPResponder {
             {
                 throw MatrixError.limitExceeded(retryAfterMilliseconds: retry)
             }
-            let (body, binary) = try await readBody(&request, shape: shape.body)
+            let (body, upload) = try await readBody(&request, shape: shape.body)
             let matrixRequest = MatrixRequest(
                 method: request.method, route: matched.route, pathParameters: matched.parameters, query: query,
-                body: body, binaryBody: binary, headers: request.headers, remoteAddress: remote, logger: logger
+                body: body, upload: upload, headers: request.headers, remoteAddress: remote, logger: logger
             )
             switch (matched.route.handling, requester) {
             case (.open(let handler), _):
@@ -247,12 +247,14 @@ public struct MatrixResponder: HTTPResponder {
         }
     }
 
-    private func readBody(_ request: inout Request, shape: BodyShape) async throws -> (JSONValue, ByteBuffer?) {
+    private func readBody(_ request: inout Request, shape: BodyShape) async throws -> (JSONValue, UploadBody?) {
         let limit = limits.limit(for: shape)
         let tooLarge = shape.isNone ? MatrixError(.tooLarge, "This endpoint takes no request body.") : MatrixError.tooLarge(limit: limit)
-        if let declared = request.headers[.contentLength].flatMap({ Int($0) }), declared > limit {
+        let declared = request.headers[.contentLength].flatMap { Int($0) }
+        if let declared, declared > limit {
             throw tooLarge
         }
+        if case .binary = shape { return (.null, UploadBody(body: request.body, limit: limit, declaredLength: declared)) }
         let buffer: ByteBuffer
         do {
             buffer = try await request.collectBody(upTo: limit)
@@ -264,7 +266,7 @@ public struct MatrixResponder: HTTPResponder {
             try BodyValidation.requireNothingOrEmptyObject(buffer)
             return (.null, nil)
         case .binary:
-            return (.null, buffer)
+            preconditionFailure("uploads are handed over unread above")
         case .jsonObject(let fields):
             return (try BodyValidation.validate(buffer, fields: fields), nil)
         case .jsonObjectOrEmpty(let fields):
@@ -296,6 +298,12 @@ public struct MatrixResponder: HTTPResponder {
         case .bytes(let buffer, let contentType):
             headers[.contentType] = contentType
             body = ResponseBody(byteBuffer: buffer)
+        case .stream(let stream):
+            headers[.contentType] = stream.contentType
+            body = ResponseBody(contentLength: stream.length) { writer in
+                try await stream.produce { chunk in try await writer.write(chunk) }
+                try await writer.finish(nil)
+            }
         case .empty:
             body = ResponseBody()
         }

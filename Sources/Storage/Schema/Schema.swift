@@ -59,5 +59,6 @@ extension Schema {
         .v14HierarchySessions,
         .v15EndToEndEncryption,
         .v16KeyBackup,
+        .v17Media,
     ])
 }

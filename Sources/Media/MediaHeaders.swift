@@ -1,0 +1,79 @@
+/// The headers media is served with, as Synapse sets them: only a short list of passive types is shown inline, every
+/// other type (HTML, SVG, scripts, …) is an attachment, and a sandboxing `Content-Security-Policy` covers all of it, so
+/// nothing uploaded can run as the server's origin.
+public enum MediaHeaders {
+    /// Types a browser may show in place.
+    static let inlineTypes: Set<String> = [
+        "text/css", "text/plain", "text/csv", "application/json", "application/ld+json", "image/jpeg", "image/gif", "image/png",
+        "image/apng", "image/webp", "image/avif", "video/mp4", "video/webm", "video/ogg", "video/quicktime", "audio/mp4", "audio/webm",
+        "audio/aac", "audio/mpeg", "audio/ogg", "audio/wave", "audio/wav", "audio/x-wav", "audio/x-pn-wav", "audio/flac", "audio/x-flac",
+    ]
+
+    /// Text types served with `charset=UTF-8` when they name no charset.
+    static let textTypes: Set<String> = [
+        "text/css", "text/csv", "text/html", "text/calendar", "text/plain", "text/javascript", "application/json", "application/ld+json",
+        "application/rtf", "image/svg+xml", "text/xml",
+    ]
+
+    /// Sent with every piece of media and every thumbnail.
+    public static let common: [(String, String)] = [
+        (
+            "Content-Security-Policy",
+            "sandbox; default-src 'none'; script-src 'none'; plugin-types application/pdf; style-src 'unsafe-inline'; media-src 'self'; object-src 'self';"
+        ),
+        ("X-Content-Security-Policy", "sandbox;"),
+        ("Cross-Origin-Resource-Policy", "cross-origin"),
+        ("Referrer-Policy", "no-referrer"),
+        ("Cache-Control", "public,max-age=86400,s-maxage=86400"),
+        ("X-Robots-Tag", "noindex, nofollow, noarchive, noimageindex"),
+    ]
+
+    /// The `Content-Type` to send for stored `contentType`.
+    public static func contentType(_ contentType: String) -> String {
+        let essence = Self.essence(contentType)
+        guard textTypes.contains(essence), !contentType.lowercased().contains("charset=") else { return contentType }
+        return "\(contentType); charset=UTF-8"
+    }
+
+    /// `inline` or `attachment`, with the file name as a token when it is one and RFC 5987's `filename*` otherwise.
+    public static func contentDisposition(contentType: String, fileName: String?) -> String {
+        let disposition = inlineTypes.contains(essence(contentType)) ? "inline" : "attachment"
+        guard let fileName, !fileName.isEmpty else { return disposition }
+        if fileName.utf8.allSatisfy(isTokenByte) { return "\(disposition); filename=\(fileName)" }
+        return "\(disposition); filename*=utf-8''\(percentEncoded(fileName))"
+    }
+
+    /// The type without parameters, lowercased: `Text/HTML; charset=x` is `text/html`.
+    static func essence(_ contentType: String) -> String {
+        let type = contentType.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+        return type.trimmingWhitespace().lowercased()
+    }
+
+    /// RFC 2616's token characters: visible ASCII but separators.
+    private static func isTokenByte(_ byte: UInt8) -> Bool {
+        guard (0x21...0x7E).contains(byte) else { return false }
+        return !#"()<>@,;:\"/[]?={}"#.utf8.contains(byte)
+    }
+
+    /// Every byte but unreserved characters percent-encoded (RFC 5987 `attr-char`s less a few, `/` included).
+    private static func percentEncoded(_ text: String) -> String {
+        var encoded = ""
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
+                encoded.append(Character(Unicode.Scalar(byte)))
+            default:
+                let hex = String(byte, radix: 16, uppercase: true)
+                encoded += "%" + (hex.count == 1 ? "0" + hex : hex)
+            }
+        }
+        return encoded
+    }
+}
+
+extension StringProtocol {
+    fileprivate func trimmingWhitespace() -> String {
+        String(drop(while: { $0 == " " || $0 == "\t" }).reversed().drop(while: { $0 == " " || $0 == "\t" }).reversed())
+    }
+}
