@@ -146,7 +146,7 @@ let package = Package(
             name: "FederationAPI",
             dependencies: [
                 "MatrixTypes", "MatrixCrypto", "MatrixHTTP", "Federation", "RoomFederation", "Rooms", "Profiles", "Directory", "Spaces", "E2EE",
-                httpTypes,
+                "Media", httpTypes, nio,
             ],
             swiftSettings: strict
         ),

@@ -86,7 +86,8 @@ public enum ErrorCode: String, Sendable, CaseIterable {
         case .tooLarge: 413
         case .unknown: 500
         case .notYetUploaded: 504
-        case .cannotOverwriteMedia, .roomInUse, .userInUse, .invalidUsername, .exclusive, .badJSON, .notJSON,
+        case .cannotOverwriteMedia: 409
+        case .roomInUse, .userInUse, .invalidUsername, .exclusive, .badJSON, .notJSON,
             .invalidRoomState, .unsupportedRoomVersion, .incompatibleRoomVersion, .badState, .missingParameter,
             .invalidParameter, .weakPassword, .threepidInUse, .badAlias, .unableToAuthoriseJoin, .unableToGrantJoin, .invalidSignature:
             400

@@ -46,7 +46,7 @@ public enum MediaHeaders {
     /// The type without parameters, lowercased: `Text/HTML; charset=x` is `text/html`.
     static func essence(_ contentType: String) -> String {
         let type = contentType.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
-        return type.trimmingWhitespace().lowercased()
+        return type.trimmingCharacters(in: " \t").lowercased()
     }
 
     /// RFC 2616's token characters: visible ASCII but separators.
@@ -69,11 +69,5 @@ public enum MediaHeaders {
             }
         }
         return encoded
-    }
-}
-
-extension StringProtocol {
-    fileprivate func trimmingWhitespace() -> String {
-        String(drop(while: { $0 == " " || $0 == "\t" }).reversed().drop(while: { $0 == " " || $0 == "\t" }).reversed())
     }
 }

@@ -49,6 +49,7 @@ public enum HomeserverKind: String, CaseIterable, Sendable, CustomStringConverti
         allow_public_rooms_without_auth: true
         allow_guest_access: true
         room_list_publication_rules: [{user_id: "@denied*", action: deny}, {user_id: "*", action: allow}]
+        max_upload_size: 10M
         """
 
     /// Starts the server, runs `body` with its base URL and server name, and stops it.

@@ -26,6 +26,11 @@ public enum WorkerCluster {
         public let federationReceiver: ServerProcess?
         public let federationSender: ServerProcess?
         let receiverArguments: [String]
+        /// The media worker, which nginx sends every media route to.
+        public let media: ServerProcess
+        let mediaArguments: [String]
+        /// Where the cluster keeps its media files.
+        public let mediaStore: String
 
         /// Starts client reader `index` again (after it was killed); the caller stops it.
         public func startReader(_ index: Int) throws -> ServerProcess {
@@ -35,6 +40,11 @@ public enum WorkerCluster {
         /// Starts the federation receiver again (after it was killed); the caller stops it.
         public func startFederationReceiver() throws -> ServerProcess {
             try ServerProcess(executable: "axon-federation-receiver", arguments: receiverArguments, baseURL: federationReceiver?.baseURL ?? "")
+        }
+
+        /// Starts the media worker again (after it was killed); the caller stops it.
+        public func startMedia() throws -> ServerProcess {
+            try ServerProcess(executable: "axon-media", arguments: mediaArguments, baseURL: media.baseURL)
         }
 
         /// Starts event persister `index` again (after it was killed); the caller stops it.
@@ -87,6 +97,7 @@ public enum WorkerCluster {
             \(database.yaml)
             signing_key_path: \(keyPath)
             media_store_path: \(dir.path)/media
+            enable_media_repo: false
             report_stats: false
             enable_metrics: true
             redis: {enabled: true, host: 127.0.0.1, port: \(redis.port)}
@@ -137,11 +148,20 @@ public enum WorkerCluster {
                 """.write(toFile: path, atomically: true, encoding: .utf8)
             readerConfigs.append((path, port))
         }
+        let mediaPort = try await FreePort.next()
+        let mediaConfig = dir.appendingPathComponent("media1.yaml").path
+        try """
+            worker_app: synapse.app.media_repository
+            worker_name: media1
+            worker_listeners:
+              - {port: \(mediaPort), bind_addresses: ['127.0.0.1'], type: http, x_forwarded: true, resources: [{names: [media, metrics]}]}
+            """.write(toFile: mediaConfig, atomically: true, encoding: .utf8)
+        let mediaArguments = ["-c", shared, "-c", mediaConfig]
         let tlsArguments = tlsFiles.map { ["--loopback-tls-port", String(tlsPort), "--tls-certificate", $0.certificate, "--tls-key", $0.key] } ?? []
         let site = try await ServerProcess.runToCompletion(
             "axon",
             ["routes", "--nginx", "-c", shared, "--loopback-port", String(nginxPort)] + tlsArguments
-                + readerConfigs.flatMap { ["--worker", "axon-client-reader=\($0.path)"] }
+                + readerConfigs.flatMap { ["--worker", "axon-client-reader=\($0.path)"] } + ["--worker", "axon-media=\(mediaConfig)"]
                 + federationWorkers.filter { $0.executable == "axon-federation-receiver" }.flatMap { ["--worker", "\($0.executable)=\($0.path)"] }
         )
         guard site.status == 0 else { throw ServerProcess.ProcessFailure(description: "axon routes --nginx: \(site.output)") }
@@ -160,7 +180,8 @@ public enum WorkerCluster {
             let federationProcesses = try federationWorkers.map { worker in
                 try ServerProcess(executable: worker.executable, arguments: ["-c", shared, "-c", worker.path], baseURL: "http://127.0.0.1:\(worker.port)")
             }
-            let workers = persisters + readers + federationProcesses
+            let media = try ServerProcess(executable: "axon-media", arguments: mediaArguments, baseURL: "http://127.0.0.1:\(mediaPort)")
+            let workers = persisters + readers + federationProcesses + [media]
             do {
                 let proxy = try ServerProcess(executable: nginx, arguments: ["-c", nginxConfig, "-e", "stderr"], baseURL: "http://127.0.0.1:\(nginxPort)")
                 try await proxy.whileRunning {
@@ -172,7 +193,8 @@ public enum WorkerCluster {
                             baseURL: proxy.baseURL, serverName: serverName, main: main, readers: readers, persisters: persisters, redis: redis,
                             readerArguments: readerArguments, persisterArguments: persisterArguments,
                             federationReceiver: federationProcesses.first, federationSender: federationProcesses.dropFirst().first,
-                            receiverArguments: federationWorkers.first.map { ["-c", shared, "-c", $0.path] } ?? []
+                            receiverArguments: federationWorkers.first.map { ["-c", shared, "-c", $0.path] } ?? [],
+                            media: media, mediaArguments: mediaArguments, mediaStore: "\(dir.path)/media"
                         )
                     )
                 }

@@ -110,7 +110,9 @@ struct NginxSite {
                 lines += ["    listen 127.0.0.1:\(tls.port) ssl;", "    ssl_certificate \(tls.certificate);", "    ssl_certificate_key \(tls.key);"]
             }
         }
-        let megabytes = max((maxBodyBytes + (1 << 20) - 1) >> 20, 1)
+        // A megabyte above max_upload_size: a body just over it reaches Axon, which reads it and answers with the spec's
+        // error; only a far larger one is cut short by nginx (with the same error, before the client has sent it all).
+        let megabytes = (maxBodyBytes + (1 << 20) - 1) >> 20 + 1
         lines += [
             "",
             "    location ~ ^(\(Self.forwardedPrefixes.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }.joined(separator: "|"))) {",
@@ -121,9 +123,16 @@ struct NginxSite {
             "        proxy_set_header Host $host;",
             "        proxy_http_version 1.1;",
             "        proxy_set_header Connection \"\";",
-            "        # max_upload_size in homeserver.yaml.",
+            "        # max_upload_size in homeserver.yaml, and a megabyte for Axon to refuse with the spec's error.",
             "        client_max_body_size \(megabytes)M;",
+            "        error_page 413 = @axon_too_large;",
             "        proxy_read_timeout 600s;",
+            "    }",
+            "",
+            "    location @axon_too_large {",
+            "        default_type application/json;",
+            "        add_header Access-Control-Allow-Origin * always;",
+            "        return 413 '{\"errcode\": \"M_TOO_LARGE\", \"error\": \"The request is larger than max_upload_size.\"}';",
             "    }",
             "",
             "    location /.well-known/matrix/client {",

@@ -6,7 +6,8 @@ import MatrixHTTP
 import Storage
 
 /// Every route this build serves under a config, with its role: the composition `axon` itself would build, over a
-/// scratch SQLite database (the table does not depend on data), so `axon routes` never touches the real one.
+/// scratch SQLite database (the table does not depend on data), so `axon routes` never touches the real one; the
+/// media routes are listed whether the main process serves them or not.
 enum RouteTable {
     static func routes(for config: HomeserverConfig, logger: Logger) async throws -> [Route] {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("axon-routes-\(UUID().uuidString)")
@@ -16,6 +17,8 @@ enum RouteTable {
         local.database = .sqlite(SQLiteConfig(path: scratch.appendingPathComponent("routes.db").path))
         local.redis.enabled = false
         local.worker = WorkerConfig()
+        // A main process that leaves media to media workers still lists their routes, which nginx sends to them.
+        local.media.enableMediaRepo = true
         let database = try await DatabaseOpener.open(local.database, migrate: true, logger: logger)
         do {
             let composition = try await Composition(

@@ -327,7 +327,7 @@ public struct Composition: Sendable {
             ),
             remote: nil
         )
-        return MediaRoutes.routes(repository)
+        return MediaRoutes.routes(repository) + FederationMediaRoutes.routes(repository)
     }
 
     /// The responder for one listener. The monolith (`main`) answers every role's routes.

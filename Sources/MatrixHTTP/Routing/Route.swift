@@ -75,12 +75,13 @@ public struct Route: Sendable {
     public static func federation(
         _ method: HTTPRequest.Method,
         _ path: String,
+        resource: RouteResource = .federation,
         role: ProcessRole = .federationReceiver,
         shape: RequestShape = .empty,
         rateLimiter: RateLimiter? = nil,
         handler: @escaping FederationHandler
     ) -> Route {
-        Route(method, path, resource: .federation, role: role, shape: shape, rateLimiter: rateLimiter, handling: .federation(handler))
+        Route(method, path, resource: resource, role: role, shape: shape, rateLimiter: rateLimiter, handling: .federation(handler))
     }
 
     private init(

@@ -6,7 +6,7 @@ import Testing
 /// The scenarios of the client suite; each registers its own users so they never interfere.
 enum ClientScenarios {
     static let all: [ClientScenario] = rooms + membership + state + history + sync + userData + legacy + edgeCases + presence + openIDAndErasure + syncFilters + syncState + peeking + guests + spaces
-        + encryption + keyBackup + voip
+        + encryption + keyBackup + voip + media
 
     static let rooms: [ClientScenario] = [
         ClientScenario(name: "createRoom with name, topic and alias, then resolve and join by alias") { context in

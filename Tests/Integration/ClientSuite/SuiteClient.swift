@@ -85,6 +85,28 @@ struct SuiteClient: Sendable {
         return Reply(status: reply.status, json: reply.json ?? .null)
     }
 
+    /// `method path` (from the server's root, such as `/_matrix/media/v3/upload`) with raw bytes, as this user unless
+    /// `authenticated` is false.
+    func media(
+        _ method: String, _ path: String, body: [UInt8]? = nil, contentType: String? = nil, authenticated: Bool = true
+    ) async throws -> TestHTTP.BinaryReply {
+        var headers: [(String, String)] = authenticated ? [("Authorization", "Bearer \(accessToken)")] : []
+        if let contentType { headers.append(("Content-Type", contentType)) }
+        return try await TestHTTP.exchange(method, baseURL + path, body: body, headers: headers)
+    }
+
+    /// Uploads `bytes` and returns the `mxc://` URI split into server name and media ID.
+    func upload(_ bytes: [UInt8], contentType: String, fileName: String? = nil) async throws -> (server: String, mediaID: String) {
+        let query = fileName.map { "?filename=\(Self.escape($0))" } ?? ""
+        let reply = try await media("POST", "/_matrix/media/v3/upload\(query)", body: bytes, contentType: contentType)
+        guard reply.status == 200, let uri = reply.json?["content_uri"]?.stringValue, uri.hasPrefix("mxc://") else {
+            throw SuiteFailure("upload answered \(reply.status) \(String(decoding: reply.body.prefix(300), as: UTF8.self))")
+        }
+        let parts = uri.dropFirst("mxc://".count).split(separator: "/", maxSplits: 1).map(String.init)
+        guard parts.count == 2 else { throw SuiteFailure("not an mxc URI: \(uri)") }
+        return (parts[0], parts[1])
+    }
+
     func createRoom(_ body: JSONValue = [:]) async throws -> String {
         guard let roomID = try await ok("POST", "/createRoom", body)["room_id"]?.stringValue else { throw SuiteFailure("no room_id") }
         return roomID
