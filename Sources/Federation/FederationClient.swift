@@ -1,6 +1,7 @@
 public import MatrixCrypto
 public import MatrixTypes
-import NIOHTTP1
+public import NIOCore
+public import NIOHTTP1
 
 /// Requests to other servers: resolves the server name, signs the request as this server (`X-Matrix`) unless it is
 /// one servers make unsigned (key fetches), sends it over the federation transport and reads the JSON answer. A
@@ -53,6 +54,35 @@ public struct FederationClient: Sendable {
                     throw .transport(.timedOut(destination.rawValue))
                 }
             }
+        }
+    }
+
+    /// A signed `GET target` on `destination`, tried once, whose answer is handed over as it arrives: `onHead` gets the
+    /// status and headers, `onBody` the body chunk by chunk (media, which is never held whole). Errors the callbacks
+    /// throw come back as they were; failing to reach the server is `FederationRequestError.transport`.
+    public func stream(
+        _ target: String, from destination: ServerName, timeout: Duration,
+        onHead: @escaping @Sendable (_ status: Int, _ headers: HTTPHeaders) throws -> Void,
+        onBody: @escaping @Sendable (ByteBuffer) async throws -> Void
+    ) async throws {
+        guard
+            let authorization = try? FederationRequestSignature.authorization(
+                method: "GET", uri: target, origin: serverName, destination: destination.rawValue, content: nil, key: signingKey
+            )
+        else { throw FederationRequestError.unsignable }
+        let endpoints: [FederationEndpoint]
+        do {
+            endpoints = try await resolver.endpoints(for: destination)
+        } catch {
+            throw FederationRequestError.transport(error)
+        }
+        do {
+            try await transport.stream(
+                .init(method: .GET, target: target, headers: [("Authorization", authorization.headerValue)]), to: endpoints, timeout: timeout,
+                onHead: onHead, onBody: onBody
+            )
+        } catch let error as OutboundHTTPError {
+            throw FederationRequestError.transport(error)
         }
     }
 

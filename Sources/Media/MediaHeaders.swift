@@ -71,3 +71,46 @@ public enum MediaHeaders {
         return encoded
     }
 }
+
+extension MediaHeaders {
+    /// The file name in another server's `Content-Disposition`: `filename*=utf-8''…` (percent-decoded) before a plain
+    /// `filename=` (quoted or a token), as RFC 6266 prefers; `nil` when it names none or one that does not decode.
+    public static func fileName(fromDisposition disposition: String) -> String? {
+        var plain: String?
+        for parameter in disposition.split(separator: ";").dropFirst() {
+            let pair = parameter.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: " \t") }
+            guard pair.count == 2 else { continue }
+            switch pair[0].lowercased() {
+            case "filename*":
+                let value = pair[1]
+                guard value.lowercased().hasPrefix("utf-8''") else { continue }
+                if let decoded = String(value.dropFirst("utf-8''".count)).removingPercentEncodingBytes() { return decoded }
+            case "filename":
+                var value = pair[1]
+                if value.hasPrefix("\""), value.hasSuffix("\""), value.count >= 2 { value = String(value.dropFirst().dropLast()) }
+                plain = value
+            default:
+                continue
+            }
+        }
+        return plain
+    }
+}
+
+extension String {
+    /// Percent-decoded as UTF-8; `nil` for a broken escape or bytes that are not UTF-8.
+    fileprivate func removingPercentEncodingBytes() -> String? {
+        var bytes: [UInt8] = []
+        var iterator = utf8.makeIterator()
+        while let byte = iterator.next() {
+            guard byte == UInt8(ascii: "%") else {
+                bytes.append(byte)
+                continue
+            }
+            guard let high = iterator.next(), let low = iterator.next(), let value = UInt8(String(decoding: [high, low], as: UTF8.self), radix: 16)
+            else { return nil }
+            bytes.append(value)
+        }
+        return String(validating: bytes, as: UTF8.self)
+    }
+}

@@ -199,7 +199,9 @@ public final class MediaRepository: Sendable {
 
     /// Writes what `produce` hands over into a staged file, mapping an upload over the limit to `MediaError.tooLarge`
     /// and file-system failures to `MediaError.files`.
-    private func stage(_ produce: (_ write: (ByteBuffer) async throws -> Void) async throws -> Void) async throws(MediaError) -> StagedFile {
+    private func stage(
+        _ produce: (_ write: @escaping @Sendable (ByteBuffer) async throws -> Void) async throws -> Void
+    ) async throws(MediaError) -> StagedFile {
         do {
             return try await files.stage(produce)
         } catch let error as MatrixError where error.code == .tooLarge {

@@ -9,7 +9,7 @@ public protocol RemoteMediaSource: Sendable {
     /// (more is `MediaError.tooLarge`); returns what the server said of it. A server that has no such media is
     /// `MediaError.notFound`, one that could not be asked or answered wrongly `MediaError.remoteFailure`.
     func download(
-        _ mediaID: String, from server: ServerName, limit: Int, write: (ByteBuffer) async throws -> Void
+        _ mediaID: String, from server: ServerName, limit: Int, write: @escaping @Sendable (ByteBuffer) async throws -> Void
     ) async throws(MediaError) -> RemoteMediaHead
 }
 

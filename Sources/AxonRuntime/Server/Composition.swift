@@ -325,7 +325,7 @@ public struct Composition: Sendable {
                 maxPendingUploads: media.maxPendingMediaUploads, unusedExpiration: Int64(media.unusedExpirationTime),
                 blockedOrigins: media.preventMediaDownloadsFrom
             ),
-            remote: nil
+            remote: federation.map { FederatedMedia(client: $0.client) }
         )
         return MediaRoutes.routes(repository) + FederationMediaRoutes.routes(repository)
     }

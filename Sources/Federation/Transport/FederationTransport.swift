@@ -1,4 +1,5 @@
 public import NIOCore
+public import NIOHTTP1
 import NIOPosix
 import NIOSSL
 
@@ -37,6 +38,27 @@ public struct FederationTransport: Sendable {
             do {
                 return try await send(request, to: endpoint, timeout: timeout)
             } catch {
+                switch error {
+                case .unresolvable, .blockedAddress, .unreachable: lastError = error
+                case .timedOut, .responseTooLarge: throw error
+                }
+            }
+        }
+        throw lastError
+    }
+
+    /// Sends `request` to the first of `endpoints` that can be reached and hands its answer over as it arrives (see
+    /// `OutboundHTTP.exchange`); the callbacks' own errors come back as they were thrown.
+    public func stream(
+        _ request: OutboundHTTP.Request, to endpoints: [FederationEndpoint], timeout: Duration,
+        onHead: @escaping @Sendable (_ status: Int, _ headers: HTTPHeaders) throws -> Void,
+        onBody: @escaping @Sendable (ByteBuffer) async throws -> Void
+    ) async throws {
+        var lastError = OutboundHTTPError.unresolvable("a server whose SRV records offer no federation")
+        for endpoint in endpoints {
+            do {
+                return try await http.exchange(request, to: endpoint, tls: true, timeout: timeout, onHead: onHead, onBody: onBody)
+            } catch let error as OutboundHTTPError {
                 switch error {
                 case .unresolvable, .blockedAddress, .unreachable: lastError = error
                 case .timedOut, .responseTooLarge: throw error

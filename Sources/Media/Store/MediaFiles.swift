@@ -4,6 +4,7 @@ import Glibc
 public import MatrixTypes
 public import NIOCore
 import NIOFileSystem
+import Synchronization
 
 /// The files under `media_store_path`, laid out as Synapse lays them out (so an admin's existing store reads the same
 /// way): `local_content/ab/cd/efgh…` for an upload `abcdefgh…`, `remote_content/<server>/ab/cd/…` by our own file ID
@@ -63,17 +64,24 @@ public struct MediaFiles: Sendable {
     /// Writes what `produce` hands to the function it is given into a file of its own under `tmp/`, returning it with
     /// its size; nothing is where media is read until `place(_:at:)`. On any failure (the producer's own, such as
     /// `M_TOO_LARGE`, or the disk's) the partial file is removed and the error passed on.
-    public func stage(_ produce: (_ write: (ByteBuffer) async throws -> Void) async throws -> Void) async throws -> StagedFile {
+    public func stage(
+        _ produce: (_ write: @escaping @Sendable (ByteBuffer) async throws -> Void) async throws -> Void
+    ) async throws -> StagedFile {
         let fileSystem = FileSystem.shared
         let temporary = FilePath("\(root)/tmp/\(SecureRandom.letters(24))")
         try await fileSystem.createDirectory(at: FilePath("\(root)/tmp"), withIntermediateDirectories: true)
         do {
             let written = try await fileSystem.withFileHandle(forWritingAt: temporary, options: .newFile(replaceExisting: false)) { handle in
-                try await handle.withBufferedWriter { writer in
-                    var total: Int64 = 0
-                    try await produce { chunk in total += Int64(try await writer.write(contentsOf: chunk)) }
-                    return total
+                // Chunks come one after the other (each write is awaited), so each goes where the last one ended.
+                let end = Mutex<Int64>(0)
+                try await produce { chunk in
+                    let offset = end.withLock { end in
+                        defer { end += Int64(chunk.readableBytes) }
+                        return end
+                    }
+                    try await handle.write(contentsOf: chunk, toAbsoluteOffset: offset)
                 }
+                return end.withLock { $0 }
             }
             return StagedFile(path: temporary.string, length: written)
         } catch {
