@@ -99,7 +99,7 @@ public struct MultipartMixedReader {
                     state = .metadataBody
                 }
             case .metadataBody:
-                guard let index = pending.firstRange(of: delimiter) else {
+                guard case .found(let index) = delimiterLine() else {
                     if pending.count > Self.metadataLimit { throw MultipartError(description: "metadata part too long") }
                     return events
                 }
@@ -111,16 +111,20 @@ public struct MultipartMixedReader {
                 pending.removeFirst(2)
                 state = .mediaHeaders
             case .mediaBody:
-                if let index = pending.firstRange(of: delimiter) {
+                let ready: Int
+                switch delimiterLine() {
+                case .found(let index):
                     if index.lowerBound > 0 { events.append(.mediaBytes(ByteBuffer(bytes: pending[..<index.lowerBound]))) }
                     pending.removeAll()
                     events.append(.end)
                     state = .done
                     return events
+                case .mayStartAt(let start):
+                    ready = start
+                case .none:
+                    // Keep what could be the start of the delimiter; hand on the rest.
+                    ready = pending.count - min(pending.count, delimiter.count - 1)
                 }
-                // Keep what could be the start of the delimiter; hand on the rest.
-                let keep = min(pending.count, delimiter.count - 1)
-                let ready = pending.count - keep
                 if ready > 0 {
                     events.append(.mediaBytes(ByteBuffer(bytes: pending[..<ready])))
                     pending.removeFirst(ready)
@@ -131,6 +135,28 @@ public struct MultipartMixedReader {
                 return events
             }
         }
+    }
+
+    private enum DelimiterSearch {
+        case found(Range<Int>)
+        /// A delimiter starts here but what follows it has not arrived.
+        case mayStartAt(Int)
+        case none
+    }
+
+    /// The first delimiter line in what is pending: the delimiter followed by `--` (the last) or by padding and a line
+    /// break. The delimiter's bytes followed by anything else are content (RFC 2046).
+    private func delimiterLine() -> DelimiterSearch {
+        var from = 0
+        while let range = pending[from...].firstRange(of: delimiter) {
+            guard range.upperBound + 2 <= pending.count else { return .mayStartAt(range.lowerBound) }
+            let next = pending[range.upperBound..<range.upperBound + 2]
+            if next.elementsEqual("--".utf8) || next.elementsEqual("\r\n".utf8) || next.first == UInt8(ascii: " ") || next.first == UInt8(ascii: "\t") {
+                return .found(range)
+            }
+            from = range.lowerBound + 1
+        }
+        return .none
     }
 
     /// Whether the media part ended with its delimiter.

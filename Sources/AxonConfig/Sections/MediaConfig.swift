@@ -56,38 +56,40 @@ extension MediaConfig {
     }
 }
 
-/// One entry of `thumbnail_sizes`.
-public struct ThumbnailSize: Sendable, Hashable {
-    public enum Method: String, Sendable, Hashable {
-        case crop, scale
-    }
+extension MediaConfig {
+    /// One entry of `thumbnail_sizes`.
+    public struct ThumbnailSize: Sendable, Hashable {
+        public enum Method: String, Sendable, Hashable {
+            case crop, scale
+        }
 
-    public var width: Int
-    public var height: Int
-    public var method: Method
+        public var width: Int
+        public var height: Int
+        public var method: Method
 
-    public init(width: Int, height: Int, method: Method) {
-        self.width = width
-        self.height = height
-        self.method = method
-    }
+        public init(width: Int, height: Int, method: Method) {
+            self.width = width
+            self.height = height
+            self.method = method
+        }
 
-    /// Synapse's default `thumbnail_sizes`.
-    public static let synapseDefaults = [
-        ThumbnailSize(width: 32, height: 32, method: .crop), ThumbnailSize(width: 96, height: 96, method: .crop),
-        ThumbnailSize(width: 320, height: 240, method: .scale), ThumbnailSize(width: 640, height: 480, method: .scale),
-        ThumbnailSize(width: 800, height: 600, method: .scale),
-    ]
+        /// Synapse's default `thumbnail_sizes`.
+        public static let synapseDefaults = [
+            ThumbnailSize(width: 32, height: 32, method: .crop), ThumbnailSize(width: 96, height: 96, method: .crop),
+            ThumbnailSize(width: 320, height: 240, method: .scale), ThumbnailSize(width: 640, height: 480, method: .scale),
+            ThumbnailSize(width: 800, height: 600, method: .scale),
+        ]
 
-    init?(from value: ValueReader) {
-        guard let entry = value.mapping() else { return nil }
-        let width = entry.required("width")?.int(in: 1...10_000)
-        let height = entry.required("height")?.int(in: 1...10_000)
-        let methodName = entry.string("method") ?? "scale"
-        let method = Method(rawValue: methodName)
-        if method == nil { entry.error("method", "must be crop or scale") }
-        entry.warnAboutUnknownKeys()
-        guard let width, let height, let method else { return nil }
-        self.init(width: width, height: height, method: method)
+        init?(from value: ValueReader) {
+            guard let entry = value.mapping() else { return nil }
+            let width = entry.required("width")?.int(in: 1...10_000)
+            let height = entry.required("height")?.int(in: 1...10_000)
+            let methodName = entry.string("method") ?? "scale"
+            let method = Method(rawValue: methodName)
+            if method == nil { entry.error("method", "must be crop or scale") }
+            entry.warnAboutUnknownKeys()
+            guard let width, let height, let method else { return nil }
+            self.init(width: width, height: height, method: method)
+        }
     }
 }

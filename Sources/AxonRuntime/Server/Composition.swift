@@ -153,6 +153,10 @@ public struct Composition: Sendable {
                     )
             }
         }
+        if (config.media.backgroundJobsInstance ?? WorkerConfig.mainInstanceName) == config.worker.instanceName {
+            let cleanup = Self.mediaCleanup(config: config, database: database, logger: logger)
+            background.append(BackgroundWork { await cleanup.run() })
+        }
         self.background = background
         registry = RouteRegistry(
             HealthRoutes.routes(readiness: readiness) + VersionsRoutes.routes() + (metrics.map(MetricsRoutes.routes) ?? [])
@@ -328,6 +332,20 @@ public struct Composition: Sendable {
             remote: federation.map { FederatedMedia(client: $0.client) }
         )
         return MediaRoutes.routes(repository) + FederationMediaRoutes.routes(repository)
+    }
+
+    /// The media repository's upkeep, for the one instance that runs it (`media_instance_running_background_jobs`, the
+    /// main process unless named).
+    private static func mediaCleanup(config: HomeserverConfig, database: any Database, logger: Logger) -> MediaCleanup {
+        let media = config.media
+        return MediaCleanup(
+            database: database, files: MediaFiles(root: media.storePath),
+            lifetimes: .init(
+                unusedCreation: Int64(media.unusedExpirationTime), remoteMedia: media.remoteMediaLifetime.map(Int64.init),
+                localMedia: media.localMediaLifetime.map(Int64.init)
+            ),
+            logger: logger
+        )
     }
 
     /// The responder for one listener. The monolith (`main`) answers every role's routes.
