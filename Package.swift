@@ -52,6 +52,7 @@ let package = Package(
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         .systemLibrary(name: "CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
         .systemLibrary(name: "CHiredis", pkgConfig: "hiredis", providers: [.apt(["libhiredis-dev"])]),
+        .systemLibrary(name: "CVips", pkgConfig: "vips", providers: [.apt(["libvips-dev"])]),
 
         // Layers 1-3: protocol types, crypto, config, storage abstractions.
         .target(name: "MatrixTypes", swiftSettings: strict),
@@ -65,6 +66,7 @@ let package = Package(
         .target(name: "StorageSQLite", dependencies: ["Storage", "CSQLite", nio, nioPosix, logging], swiftSettings: strict),
         .target(name: "StoragePostgres", dependencies: ["Storage", "CLibPQ", nio, nioPosix, logging], swiftSettings: strict),
         .target(name: "ReplicationRedis", dependencies: ["Replication", "CHiredis", logging, metrics], swiftSettings: strict),
+        .target(name: "Thumbnails", dependencies: ["CVips", nioPosix], swiftSettings: strict),
 
         // Layers 5-8: services; features beside or above the rooms they concern, sync above all it reads.
         .target(
@@ -205,6 +207,7 @@ let package = Package(
         .testTarget(name: "FiltersTests", dependencies: ["Filters", "MatrixTypes", "Storage", "AxonTesting"], swiftSettings: strict),
         .testTarget(name: "KeyBackupTests", dependencies: ["KeyBackup", "MatrixTypes", "Storage", "AxonTesting"], swiftSettings: strict),
         .testTarget(name: "VoIPTests", dependencies: ["VoIP", "MatrixTypes"], swiftSettings: strict),
+        .testTarget(name: "ThumbnailsTests", dependencies: ["Thumbnails", "CVips"], swiftSettings: strict),
         .testTarget(
             name: "ProfilesTests",
             dependencies: [
