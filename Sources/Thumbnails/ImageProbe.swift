@@ -28,8 +28,8 @@ public enum ImageProbe {
         try await Vips.run { () throws(ThumbnailError) in try open(path: path, maxPixels: maxPixels).info }
     }
 
-    /// The checked header and the source it was read from, which the thumbnailer decodes next (blocking; call on
-    /// the thread pool). The same source, so the bytes decoded are the bytes checked.
+    /// The checked header and the source it was read from, which the thumbnailer decodes next rather than opening the
+    /// file again (blocking; call on the thread pool).
     static func open(path: String, maxPixels: Int) throws(ThumbnailError) -> (source: VipsReference<VipsSource>, info: ImageInfo) {
         guard let sourcePointer = vips_source_new_from_file(path) else { throw .unreadable(Vips.takeError()) }
         let source = VipsReference(sourcePointer)

@@ -161,3 +161,33 @@ struct ThumbnailerTests {
         }
     }
 }
+
+@Suite("Making thumbnails side by side")
+struct ConcurrentThumbnailTests {
+    /// libvips is started by whichever call comes first and then shared by the pool's threads.
+    @Test func manyThumbnailsAtOnceEachComeOutWhole() async throws {
+        let fixtures = ["wide-1000x500.jpg", "tall-300x400-alpha.png", "still-640x480.webp", "animated-200x100-3frames.gif"]
+        try await Fixtures.withScratchDirectory { directory in
+            let made = try await withThrowingTaskGroup(of: (String, Thumbnail).self) { group in
+                for index in 0..<16 {
+                    group.addTask {
+                        let destination = "\(directory)/\(index)"
+                        let thumbnail = try await Thumbnailer.thumbnail(
+                            source: Fixtures.path(fixtures[index % fixtures.count]), destination: destination, width: 96, height: 96,
+                            method: .crop, outputType: "image/png", animated: true, maxPixels: 32 * 1024 * 1024
+                        )
+                        return (destination, thumbnail)
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(made.count == 16)
+            for (destination, thumbnail) in made {
+                #expect(thumbnail.width == 96 && thumbnail.height == 96)
+                #expect(try await ImageProbe.probe(path: destination, maxPixels: 1_000_000).width == 96)
+                #expect(try Fixtures.length(of: destination) == thumbnail.byteCount)
+            }
+            #expect(try Fixtures.files(in: directory).count == 16)
+        }
+    }
+}
