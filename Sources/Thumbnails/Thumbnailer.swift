@@ -42,7 +42,7 @@ public enum Thumbnailer {
         guard width > 0, height > 0, !box.overflow, box.partialValue < maxPixels else { throw .invalidSize(width: width, height: height) }
         return try await Vips.run { () throws(ThumbnailError) in
             let (file, info) = try ImageProbe.open(path: source, maxPixels: maxPixels)
-            let frames = animated && info.format.canAnimate && info.pages > 1 && info.width * info.height * info.pages < maxPixels ? info.pages : 1
+            let frames = animated ? animatedFrames(info, maxPixels: maxPixels) : 1
             let image: VipsReference<VipsImage>
             switch method {
             case .scale:
@@ -60,6 +60,12 @@ public enum Thumbnailer {
                 contentType: output.contentType, byteCount: byteCount
             )
         }
+    }
+
+    /// How many frames an animated thumbnail of the image has: all of an animation whose frames together stay under
+    /// the pixel limit (each one decoded costs time), else 1.
+    private static func animatedFrames(_ info: ImageInfo, maxPixels: Int) -> Int {
+        info.format.canAnimate && info.isAnimated && info.width * info.height * info.pages < maxPixels ? info.pages : 1
     }
 
     /// The image (its first `frames` frames) resized to exactly `width` × `height` a frame, upright.

@@ -191,3 +191,45 @@ struct ConcurrentThumbnailTests {
         }
     }
 }
+
+/// The fixtures' red rises left to right (255 × x / width) and green top to bottom, in blocks of 20 pixels.
+@Suite("What thumbnails show")
+struct ThumbnailContentTests {
+    static func pixels(_ fixture: String, _ width: Int, _ height: Int, _ method: ThumbnailMethod) async throws -> Pixels {
+        try await Fixtures.withScratchDirectory { directory in
+            let destination = "\(directory)/thumbnail"
+            _ = try await Thumbnailer.thumbnail(
+                source: Fixtures.path(fixture), destination: destination, width: width, height: height, method: method, outputType: "image/png",
+                animated: false, maxPixels: 32 * 1024 * 1024
+            )
+            return try #require(Pixels(path: destination))
+        }
+    }
+
+    /// 1000 × 500 cropped to 96 × 96 keeps the middle 500 columns: red runs from about a quarter to three quarters.
+    @Test func aCropKeepsTheMiddleAcross() async throws {
+        let pixels = try await Self.pixels("wide-1000x500.jpg", 96, 96, .crop)
+        #expect((40...90).contains(pixels.redGreen(0, 48).red))
+        #expect((110...145).contains(pixels.redGreen(48, 48).red))
+        #expect((165...215).contains(pixels.redGreen(95, 48).red))
+    }
+
+    /// 300 × 400 cropped to 96 × 96 keeps the middle 300 rows: green runs from about an eighth to seven eighths.
+    @Test func aCropKeepsTheMiddleDown() async throws {
+        let pixels = try await Self.pixels("tall-300x400-alpha.png", 96, 96, .crop)
+        #expect((15...55).contains(pixels.redGreen(48, 0).green))
+        #expect((110...145).contains(pixels.redGreen(48, 48).green))
+        #expect((200...240).contains(pixels.redGreen(48, 95).green))
+    }
+
+    /// Orientation 6 shows the stored image turned 90° clockwise: its left column (no red) becomes the top row, its
+    /// top row (no green) the right column.
+    @Test func theOrientationTurnsThePixels() async throws {
+        let pixels = try await Self.pixels("rotated-1000x500-orientation6.jpg", 320, 240, .scale)
+        #expect((pixels.width, pixels.height) == (120, 240))
+        #expect(pixels.redGreen(60, 0).red < 30)
+        #expect(pixels.redGreen(60, 239).red > 220)
+        #expect(pixels.redGreen(0, 120).green > 200)
+        #expect(pixels.redGreen(119, 120).green < 30)
+    }
+}
