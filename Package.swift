@@ -207,7 +207,7 @@ let package = Package(
         .testTarget(name: "FiltersTests", dependencies: ["Filters", "MatrixTypes", "Storage", "AxonTesting"], swiftSettings: strict),
         .testTarget(name: "KeyBackupTests", dependencies: ["KeyBackup", "MatrixTypes", "Storage", "AxonTesting"], swiftSettings: strict),
         .testTarget(name: "VoIPTests", dependencies: ["VoIP", "MatrixTypes"], swiftSettings: strict),
-        .testTarget(name: "ThumbnailsTests", dependencies: ["Thumbnails", "CVips"], swiftSettings: strict),
+        .testTarget(name: "ThumbnailsTests", dependencies: ["Thumbnails", "CVips"], exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(
             name: "ProfilesTests",
             dependencies: [

@@ -58,7 +58,8 @@ struct ThumbnailPlanningTests {
     }
 
     @Test func requirementsKeepTheConfiguredBoxes() {
-        #expect(ThumbnailPlanning.requirements(forMediaType: "image/webp", sizes: ThumbnailSize.defaults).map { ThumbnailSize(width: $0.width, height: $0.height, method: $0.method) }
-            == ThumbnailSize.defaults)
+        let requirements = ThumbnailPlanning.requirements(forMediaType: "image/webp", sizes: ThumbnailSize.defaults)
+        #expect(requirements.map { ThumbnailSize(width: $0.width, height: $0.height, method: $0.method) } == ThumbnailSize.defaults)
+        #expect(requirements.allSatisfy { $0.contentType == "image/jpeg" })
     }
 }
