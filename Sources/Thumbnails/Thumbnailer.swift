@@ -65,7 +65,9 @@ public enum Thumbnailer {
     /// How many frames an animated thumbnail of the image has: all of an animation whose frames together stay under
     /// the pixel limit (each one decoded costs time), else 1.
     private static func animatedFrames(_ info: ImageInfo, maxPixels: Int) -> Int {
-        info.format.canAnimate && info.isAnimated && info.width * info.height * info.pages < maxPixels ? info.pages : 1
+        // One frame is under the limit (the header was checked), so only the multiplication by frames can overflow.
+        let total = (info.width * info.height).multipliedReportingOverflow(by: info.pages)
+        return info.format.canAnimate && info.isAnimated && !total.overflow && total.partialValue < maxPixels ? info.pages : 1
     }
 
     /// The image (its first `frames` frames) resized to exactly `width` × `height` a frame, upright.
