@@ -53,6 +53,7 @@ let package = Package(
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         .systemLibrary(name: "CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
         .systemLibrary(name: "CHiredis", pkgConfig: "hiredis", providers: [.apt(["libhiredis-dev"])]),
+        .systemLibrary(name: "CVips", pkgConfig: "vips", providers: [.apt(["libvips-dev"])]),
 
         // Layers 1-3: protocol types, crypto, config, storage abstractions.
         .target(name: "MatrixTypes", swiftSettings: strict),
@@ -66,6 +67,7 @@ let package = Package(
         .target(name: "StorageSQLite", dependencies: ["Storage", "CSQLite", nio, nioPosix, logging], swiftSettings: strict),
         .target(name: "StoragePostgres", dependencies: ["Storage", "CLibPQ", nio, nioPosix, logging], swiftSettings: strict),
         .target(name: "ReplicationRedis", dependencies: ["Replication", "CHiredis", logging, metrics], swiftSettings: strict),
+        .target(name: "Thumbnails", dependencies: ["CVips", nioPosix], swiftSettings: strict),
 
         // Layers 5-8: services; features beside or above the rooms they concern, sync above all it reads.
         .target(
@@ -78,7 +80,7 @@ let package = Package(
         .target(name: "Filters", dependencies: ["MatrixTypes", "Storage"], swiftSettings: strict),
         .target(name: "KeyBackup", dependencies: ["MatrixTypes", "Storage"], swiftSettings: strict),
         .target(name: "VoIP", dependencies: ["MatrixTypes", crypto], swiftSettings: strict),
-        .target(name: "Media", dependencies: ["MatrixTypes", "Storage", nio, fileSystem, logging], swiftSettings: strict),
+        .target(name: "Media", dependencies: ["MatrixTypes", "Storage", "Thumbnails", nio, fileSystem, logging], swiftSettings: strict),
         .target(name: "Presence", dependencies: ["MatrixTypes", "Storage", "RoomStore", "Replication"], swiftSettings: strict),
         .target(
             name: "Rooms",
@@ -137,7 +139,7 @@ let package = Package(
             name: "ClientAPI",
             dependencies: [
                 "MatrixTypes", "MatrixHTTP", "Accounts", "Rooms", "RoomStore", "Sync", "Replication", "AccountData", "Filters", "KeyBackup",
-                "Receipts", "Typing", "Presence", "Profiles", "Directory", "Spaces", "E2EE", "VoIP", "Media", httpTypes,
+                "Receipts", "Typing", "Presence", "Profiles", "Directory", "Spaces", "E2EE", "VoIP", "Media", "Thumbnails", httpTypes,
             ],
             swiftSettings: strict
         ),
@@ -146,7 +148,7 @@ let package = Package(
             name: "FederationAPI",
             dependencies: [
                 "MatrixTypes", "MatrixCrypto", "MatrixHTTP", "Federation", "RoomFederation", "Rooms", "Profiles", "Directory", "Spaces", "E2EE",
-                "Media", httpTypes, nio,
+                "Media", "Thumbnails", httpTypes, nio,
             ],
             swiftSettings: strict
         ),
@@ -157,7 +159,7 @@ let package = Package(
             dependencies: [
                 "MatrixTypes", "MatrixCrypto", "AxonConfig", "Storage", "StorageSQLite", "StoragePostgres",
                 "MatrixHTTP", "ClientAPI", "AdminAPI", "Federation", "FederationAPI", "RoomFederation", "FederationSender", "Accounts", "Replication", "ReplicationRedis", "RoomStore", "Rooms", "Sync", "AccountData", "Filters",
-                "KeyBackup", "Receipts", "Typing", "Presence", "Profiles", "Directory", "Spaces", "E2EE", "VoIP", "Media", hummingbird, httpTypes, nio, nioPosix, lifecycle, logging,
+                "KeyBackup", "Receipts", "Typing", "Presence", "Profiles", "Directory", "Spaces", "E2EE", "VoIP", "Media", "Thumbnails", hummingbird, httpTypes, nio, nioPosix, lifecycle, logging,
                 argumentParser, httpClient, crypto, metrics, prometheus, .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"), .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -207,7 +209,8 @@ let package = Package(
         .testTarget(name: "FiltersTests", dependencies: ["Filters", "MatrixTypes", "Storage", "AxonTesting"], swiftSettings: strict),
         .testTarget(name: "KeyBackupTests", dependencies: ["KeyBackup", "MatrixTypes", "Storage", "AxonTesting"], swiftSettings: strict),
         .testTarget(name: "VoIPTests", dependencies: ["VoIP", "MatrixTypes"], swiftSettings: strict),
-        .testTarget(name: "MediaTests", dependencies: ["Media", "MatrixTypes", "Storage", "AxonTesting", nio, logging], swiftSettings: strict),
+        .testTarget(name: "MediaTests", dependencies: ["Media", "Thumbnails", "MatrixTypes", "Storage", "AxonTesting", nio, logging], swiftSettings: strict),
+        .testTarget(name: "ThumbnailsTests", dependencies: ["Thumbnails", "CVips"], exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(
             name: "ProfilesTests",
             dependencies: [

@@ -8,7 +8,7 @@ import MatrixTypes
 /// ones, and `/config`. Served by the media role; bodies stream both ways.
 public enum MediaRoutes {
     public static func routes(_ media: MediaRepository) -> [Route] {
-        uploadRoutes(media) + downloadRoutes(media) + configRoutes(media)
+        uploadRoutes(media) + downloadRoutes(media) + thumbnailRoutes(media) + configRoutes(media)
     }
 
     static let uploadShape = RequestShape(query: [QueryField("filename", .string, example: "cat.png")], body: .binary)
@@ -65,6 +65,38 @@ public enum MediaRoutes {
             maxWait: waitLimit(request)
         )
         return file(served, fileName: request.pathParameters["fileName"] ?? served.uploadName)
+    }
+
+    static let thumbnailShape = RequestShape(query: [
+        QueryField("width", .integer(1...Int64(Int32.max)), required: true, example: "96"),
+        QueryField("height", .integer(1...Int64(Int32.max)), required: true, example: "96"),
+        QueryField("method", .oneOf(["crop", "scale"]), example: "scale"), QueryField("animated", .boolean, example: "false"),
+        QueryField("timeout_ms", .integer(0...Int64.max), example: "20000"), QueryField("allow_remote", .boolean, example: "true"),
+    ])
+
+    private static func thumbnailRoutes(_ media: MediaRepository) -> [Route] {
+        let authenticated = Route(
+            .get, "/_matrix/client/v1/media/thumbnail/{serverName}/{mediaId}", resource: .media, role: .media, auth: .user, shape: thumbnailShape
+        ) { request in
+            try await thumbnail(media, request.request, access: .authenticated)
+        }
+        let legacy = mediaPaths("/thumbnail/{serverName}/{mediaId}").map { path in
+            Route(.get, path, resource: .media, role: .media, shape: thumbnailShape) { request in
+                try await thumbnail(media, request, access: .legacy(allowRemote: request.query["allow_remote"] != "false"))
+            }
+        }
+        return [authenticated] + legacy
+    }
+
+    private static func thumbnail(_ media: MediaRepository, _ request: MatrixRequest, access: MediaAccess) async throws -> MatrixResponse {
+        let served = try await media.thumbnail(
+            server: request.pathParameter("serverName"), mediaID: request.pathParameter("mediaId"), size: ThumbnailRequest(
+                width: request.query["width"], height: request.query["height"], method: request.query["method"],
+                animated: request.query["animated"]
+            ),
+            access: access, maxWait: waitLimit(request)
+        )
+        return file(served, fileName: nil)
     }
 
     /// `timeout_ms`: how long to wait for a created ID's upload (Synapse's default 20 s; the repository caps it).

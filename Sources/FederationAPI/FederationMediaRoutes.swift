@@ -4,11 +4,18 @@ public import MatrixHTTP
 import MatrixTypes
 import NIOCore
 
-/// `/_matrix/federation/v1/media/download/{mediaId}`: this server's media for other servers, as `multipart/mixed`
+/// `/_matrix/federation/v1/media/download/{mediaId}` and `/thumbnail/{mediaId}`: this server's media and its thumbnails for other servers, as `multipart/mixed`
 /// (metadata, then the file streamed). Only media uploaded here is served; other servers' media cached here is not
 /// passed on. The media role serves it, as Synapse's media worker does.
 public enum FederationMediaRoutes {
     static let downloadShape = RequestShape(query: [QueryField("timeout_ms", .integer(0...Int64.max), example: "20000")])
+
+    static let thumbnailShape = RequestShape(query: [
+        QueryField("width", .integer(1...Int64(Int32.max)), required: true, example: "96"),
+        QueryField("height", .integer(1...Int64(Int32.max)), required: true, example: "96"),
+        QueryField("method", .oneOf(["crop", "scale"]), example: "scale"), QueryField("animated", .boolean, example: "false"),
+        QueryField("timeout_ms", .integer(0...Int64.max), example: "20000"),
+    ])
 
     public static func routes(_ media: MediaRepository) -> [Route] {
         [
@@ -19,7 +26,18 @@ public enum FederationMediaRoutes {
                     maxWait: .milliseconds(request.request.query["timeout_ms"].flatMap { Int64($0) } ?? 20_000)
                 )
                 return multipart(served)
-            }
+            },
+            .federation(
+                .get, "/_matrix/federation/v1/media/thumbnail/{mediaId}", resource: .federationMedia, role: .media, shape: thumbnailShape
+            ) { request in
+                let query = request.request.query
+                let served = try await media.thumbnail(
+                    server: media.settings.serverName.rawValue, mediaID: request.request.pathParameter("mediaId"),
+                    size: ThumbnailRequest(width: query["width"], height: query["height"], method: query["method"], animated: query["animated"]),
+                    access: .authenticated, maxWait: .milliseconds(query["timeout_ms"].flatMap { Int64($0) } ?? 20_000)
+                )
+                return multipart(served)
+            },
         ]
     }
 

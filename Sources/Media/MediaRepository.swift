@@ -1,6 +1,7 @@
 public import MatrixTypes
 public import NIOCore
 public import Storage
+public import Thumbnails
 
 /// The content repository: uploads streamed to files and recorded, created IDs filled later, and downloads of this
 /// server's media or, fetched and cached, other servers'. A row and its file appear together: the file is written
@@ -10,21 +11,20 @@ public final class MediaRepository: Sendable {
     let files: MediaFiles
     public let settings: MediaSettings
     private let remote: (any RemoteMediaSource)?
-    /// Runs after an upload of ours or a fetch of another server's media is recorded (thumbnails).
-    private let afterStore: (@Sendable (StoredOriginal) async -> Void)?
+    /// Makes the thumbnails of images once they are stored, and serves them.
+    private let thumbnails: MediaThumbnails
 
     /// How long a download waits at most for a created ID's upload, whatever it asks for (Synapse's cap).
     static let maximumUploadWait = Duration.seconds(120)
 
     public init(
-        database: any Database, files: MediaFiles, settings: MediaSettings, remote: (any RemoteMediaSource)?,
-        afterStore: (@Sendable (StoredOriginal) async -> Void)? = nil
+        database: any Database, files: MediaFiles, thumbnails: MediaThumbnails, settings: MediaSettings, remote: (any RemoteMediaSource)?
     ) {
         self.database = database
         self.files = files
         self.settings = settings
+        self.thumbnails = thumbnails
         self.remote = remote
-        self.afterStore = afterStore
     }
 
     /// Stores an upload under a new ID and returns its `mxc://` URI.
@@ -38,7 +38,7 @@ public final class MediaRepository: Sendable {
             uploadName: Self.uploadName(fileName), userID: user.rawValue, authenticated: settings.authenticatedMedia
         )
         try await record(staged, at: .local(id)) { transaction in try LocalMediaTable.insert(row, in: transaction) }
-        await afterStore?(StoredOriginal(owner: .local(mediaID: id.rawValue), location: .local(id), contentType: row.contentType ?? ""))
+        await thumbnails.generate(for: StoredOriginal(owner: .local(mediaID: id.rawValue), location: .local(id), contentType: row.contentType ?? ""))
         return id.uri(on: settings.serverName)
     }
 
@@ -51,7 +51,7 @@ public final class MediaRepository: Sendable {
             uploadName: nil, userID: user.rawValue, authenticated: settings.authenticatedMedia
         )
         try await record(staged, at: .local(id)) { transaction in try LocalMediaTable.insert(row, urlCache: true, in: transaction) }
-        await afterStore?(StoredOriginal(owner: .local(mediaID: id.rawValue), location: .local(id), contentType: row.contentType ?? ""))
+        await thumbnails.generate(for: StoredOriginal(owner: .local(mediaID: id.rawValue), location: .local(id), contentType: row.contentType ?? ""))
         return (id.uri(on: settings.serverName), id)
     }
 
@@ -97,7 +97,7 @@ public final class MediaRepository: Sendable {
                 throw MediaError.alreadyUploaded
             }
         }
-        await afterStore?(StoredOriginal(owner: .local(mediaID: id.rawValue), location: .local(id), contentType: type))
+        await thumbnails.generate(for: StoredOriginal(owner: .local(mediaID: id.rawValue), location: .local(id), contentType: type))
     }
 
     /// The media `mediaID` of `server`: ours from the store, another server's from the cache or fetched into it. A
@@ -115,6 +115,27 @@ public final class MediaRepository: Sendable {
         return ServedMedia(
             contentType: row.contentType, length: row.length, uploadName: row.uploadName, files: files, location: .remote(origin, fileID: fileID)
         )
+    }
+
+    /// A thumbnail of the media `mediaID` of `server` (fetched first when it is another server's and not cached), as
+    /// the spec's `width`, `height`, `method` and `animated` ask.
+    public func thumbnail(
+        server: String, mediaID: String, size: ThumbnailRequest, access: MediaAccess, maxWait: Duration
+    ) async throws(MediaError) -> ServedMedia {
+        let original: StoredOriginal
+        if server.hasSameBytes(as: settings.serverName.rawValue) {
+            let row = try await localMedia(mediaID, access: access, maxWait: maxWait)
+            guard let id = MediaID(row.mediaID), let type = row.contentType else { throw .notFound }
+            original = StoredOriginal(owner: .local(mediaID: row.mediaID), location: .local(id), contentType: type)
+        } else {
+            let (row, origin) = try await remoteMedia(server: server, mediaID: mediaID, access: access)
+            guard let fileID = MediaID(row.fileID) else { throw .notFound }
+            original = StoredOriginal(
+                owner: .remote(origin: row.origin, mediaID: row.mediaID, fileID: row.fileID), location: .remote(origin, fileID: fileID),
+                contentType: row.contentType
+            )
+        }
+        return try await thumbnails.thumbnail(of: original, size)
     }
 
     /// An upload of ours that may be served where `access` asks, waiting for a created ID's upload.
@@ -182,7 +203,7 @@ public final class MediaRepository: Sendable {
         if stored.fileID != row.fileID {
             try? await files.remove(.remote(origin, fileID: fileID))
         } else {
-            await afterStore?(
+            await thumbnails.generate(for: 
                 StoredOriginal(
                     owner: .remote(origin: origin.rawValue, mediaID: mediaID, fileID: fileID.rawValue), location: .remote(origin, fileID: fileID),
                     contentType: row.contentType
@@ -257,4 +278,27 @@ public struct StoredOriginal: Sendable {
     let owner: ThumbnailsTable.Owner
     let location: MediaFiles.Location
     let contentType: String
+}
+
+/// What a thumbnail request asks for (`width`, `height`, `method`, `animated`).
+public struct ThumbnailRequest: Sendable {
+    public var width: Int
+    public var height: Int
+    public var method: ThumbnailMethod
+    public var animated: Bool
+
+    public init(width: Int, height: Int, method: ThumbnailMethod, animated: Bool) {
+        self.width = width
+        self.height = height
+        self.method = method
+        self.animated = animated
+    }
+
+    /// From query parameters a route's shape has checked (`method` `scale` unless `crop`, `animated` only if `true`).
+    public init(width: String?, height: String?, method: String?, animated: String?) {
+        self.init(
+            width: width.flatMap { Int($0) } ?? 1, height: height.flatMap { Int($0) } ?? 1, method: method == "crop" ? .crop : .scale,
+            animated: animated == "true"
+        )
+    }
 }

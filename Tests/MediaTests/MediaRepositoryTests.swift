@@ -6,6 +6,7 @@ import MatrixTypes
 import NIOCore
 import Storage
 import Testing
+import Thumbnails
 
 /// The content repository on both engines, against files in a temporary store: a row and its file appear together or
 /// not at all, created IDs follow their rules, and the upkeep forgets what expired.
@@ -16,6 +17,10 @@ import Testing
     func repository(_ database: any Database, root: String, maxUploadSize: Int = 1_000_000, maxPending: Int = 5) -> MediaRepository {
         MediaRepository(
             database: database, files: MediaFiles(root: root),
+            thumbnails: MediaThumbnails(
+                database: database, files: MediaFiles(root: root),
+                settings: .init(sizes: ThumbnailSize.defaults, dynamic: false, maxImagePixels: 32 * 1024 * 1024), logger: Logger(label: "test")
+            ),
             settings: MediaSettings(
                 serverName: try! ServerName("media.test"), maxUploadSize: maxUploadSize, authenticatedMedia: true, maxPendingUploads: maxPending,
                 unusedExpiration: 60_000, blockedOrigins: []

@@ -11,6 +11,7 @@ import FederationSender
 import Filters
 import KeyBackup
 import Media
+import Thumbnails
 public import Logging
 public import MatrixCrypto
 public import MatrixHTTP
@@ -162,7 +163,7 @@ public struct Composition: Sendable {
             HealthRoutes.routes(readiness: readiness) + VersionsRoutes.routes() + (metrics.map(MetricsRoutes.routes) ?? [])
                 + Self.accountRoutes(accounts, config: config, serverName: serverName) + roomRoutes + federationRoutes
                 + VoIPRoutes.routes(TURNCredentialService(settings: Self.turnSettings(config.voip)), limiter: RateLimiter(config.rateLimits.voip))
-                + Self.mediaRoutes(config: config, role: role, database: database, serverName: serverName, federation: federation)
+                + Self.mediaRoutes(config: config, role: role, database: database, serverName: serverName, federation: federation, logger: logger)
         )
     }
 
@@ -318,12 +319,22 @@ public struct Composition: Sendable {
 
     /// The media repository, in the media role and in a main process that keeps `enable_media_repo` on.
     private static func mediaRoutes(
-        config: HomeserverConfig, role: ProcessRole, database: any Database, serverName: ServerName, federation: FederationServices?
+        config: HomeserverConfig, role: ProcessRole, database: any Database, serverName: ServerName, federation: FederationServices?,
+        logger: Logger
     ) -> [Route] {
         guard role == .media || role == .main && config.media.enableMediaRepo else { return [] }
         let media = config.media
+        let files = MediaFiles(root: media.storePath)
+        let thumbnails = MediaThumbnails(
+            database: database, files: files,
+            settings: .init(
+                sizes: media.thumbnailSizes.map { ThumbnailSize(width: $0.width, height: $0.height, method: $0.method == .crop ? .crop : .scale) },
+                dynamic: media.dynamicThumbnails, maxImagePixels: media.maxImagePixels
+            ),
+            logger: logger
+        )
         let repository = MediaRepository(
-            database: database, files: MediaFiles(root: media.storePath),
+            database: database, files: files, thumbnails: thumbnails,
             settings: MediaSettings(
                 serverName: serverName, maxUploadSize: media.maxUploadSize, authenticatedMedia: media.enableAuthenticatedMedia,
                 maxPendingUploads: media.maxPendingMediaUploads, unusedExpiration: Int64(media.unusedExpirationTime),

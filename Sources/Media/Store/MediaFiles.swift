@@ -104,6 +104,12 @@ public struct MediaFiles: Sendable {
         }
     }
 
+    /// Moves a file of the store to another place in it, replacing what was there.
+    public func move(_ location: Location, to destination: Location) async throws {
+        try await prepareDirectory(for: destination)
+        try await FileSystem.shared.replaceItem(at: FilePath(path(of: destination)), withItemAt: FilePath(path(of: location)))
+    }
+
     /// Removes a staged file that will not be placed.
     public func discard(_ file: StagedFile) async {
         _ = try? await FileSystem.shared.removeItem(at: FilePath(file.path))
