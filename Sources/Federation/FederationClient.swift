@@ -73,7 +73,7 @@ public struct FederationClient: Sendable {
             else { throw .unsignable }
             headers.append(("Authorization", authorization.headerValue))
         }
-        let response: FederationTransport.Response
+        let response: OutboundHTTP.Response
         do {
             let endpoints = try await resolver.endpoints(for: destination)
             response = try await transport.send(.init(method: method, target: target, headers: headers, body: body), to: endpoints, timeout: timeout)
@@ -91,7 +91,7 @@ public struct FederationClient: Sendable {
 
 /// Why a request to another server failed.
 public enum FederationRequestError: Error, Sendable, Equatable, CustomStringConvertible {
-    case transport(FederationTransportError)
+    case transport(OutboundHTTPError)
     /// The server answered with an error status.
     case refused(status: Int, errcode: String?, error: String?)
     case malformedResponse(String)

@@ -95,7 +95,7 @@ struct ServerNameResolverTests {
 
     @Test func nameServersThatDoNotAnswerFailTheResolution() async throws {
         let resolver = ServerNameResolver(lookUp: { _ in .none(keepFor: .seconds(60)) }, services: { _ throws(DNSMessage.Failure) in throw .serverFailure(2) })
-        await #expect(throws: FederationTransportError.unresolvable("_matrix-fed._tcp.example.org")) {
+        await #expect(throws: OutboundHTTPError.unresolvable("_matrix-fed._tcp.example.org")) {
             try await resolver.endpoints(for: try ServerName("example.org"))
         }
     }

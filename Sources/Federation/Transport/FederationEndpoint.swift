@@ -1,7 +1,7 @@
 public import MatrixTypes
 
-/// Where a request for a server goes, as server-name resolution found it: the host to connect to (a name to look up,
-/// or an IP literal) and its port, the `Host` header, and the name its TLS certificate must be valid for.
+/// Where an outbound request goes (for federation, as server-name resolution found it): the host to connect to (a
+/// name to look up, or an IP literal) and its port, the `Host` header, and the name its TLS certificate must be valid for.
 public struct FederationEndpoint: Sendable, Hashable, CustomStringConvertible {
     /// A host name to look up, or an IP address (IPv6 without brackets).
     public var host: String

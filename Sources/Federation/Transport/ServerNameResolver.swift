@@ -43,7 +43,7 @@ public final class ServerNameResolver: Sendable {
 
     /// Where to send a request for `server`, in the order to try; empty when its SRV records say it offers no
     /// federation. Throws when the name servers cannot be asked.
-    public func endpoints(for server: ServerName) async throws(FederationTransportError) -> [FederationEndpoint] {
+    public func endpoints(for server: ServerName) async throws(OutboundHTTPError) -> [FederationEndpoint] {
         if server.hostKind != .dnsName || server.port != nil { return [FederationEndpoint(server: server, defaultPort: Self.defaultPort)] }
         var name = server
         if case .delegated(let delegated, _) = await delegation(of: server.host) {
@@ -54,7 +54,7 @@ public final class ServerNameResolver: Sendable {
     }
 
     /// The targets of `host`'s SRV records, `nil` when it has none.
-    private func serviceEndpoints(of host: String) async throws(FederationTransportError) -> [FederationEndpoint]? {
+    private func serviceEndpoints(of host: String) async throws(OutboundHTTPError) -> [FederationEndpoint]? {
         for service in Self.services {
             let records: [ServiceRecord]
             do {
