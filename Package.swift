@@ -52,6 +52,7 @@ let package = Package(
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         .systemLibrary(name: "CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
         .systemLibrary(name: "CHiredis", pkgConfig: "hiredis", providers: [.apt(["libhiredis-dev"])]),
+        .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
 
         // Layers 1-3: protocol types, crypto, config, storage abstractions.
         .target(name: "MatrixTypes", swiftSettings: strict),
@@ -129,13 +130,19 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        .target(
+            name: "URLPreview",
+            dependencies: ["MatrixTypes", "Federation", "CLibXML2", nio, nioPosix, logging, .product(name: "NIOHTTP1", package: "swift-nio")],
+            swiftSettings: strict
+        ),
+
         // Layers 9-10: HTTP plumbing and route collections.
         .target(name: "MatrixHTTP", dependencies: ["MatrixTypes", hummingbird, httpTypes, nio, logging, metrics], swiftSettings: strict),
         .target(
             name: "ClientAPI",
             dependencies: [
                 "MatrixTypes", "MatrixHTTP", "Accounts", "Rooms", "RoomStore", "Sync", "Replication", "AccountData", "Filters", "KeyBackup",
-                "Receipts", "Typing", "Presence", "Profiles", "Directory", "Spaces", "E2EE", "VoIP", httpTypes,
+                "Receipts", "Typing", "Presence", "Profiles", "Directory", "Spaces", "E2EE", "VoIP", "URLPreview", httpTypes,
             ],
             swiftSettings: strict
         ),
@@ -205,6 +212,11 @@ let package = Package(
         .testTarget(name: "FiltersTests", dependencies: ["Filters", "MatrixTypes", "Storage", "AxonTesting"], swiftSettings: strict),
         .testTarget(name: "KeyBackupTests", dependencies: ["KeyBackup", "MatrixTypes", "Storage", "AxonTesting"], swiftSettings: strict),
         .testTarget(name: "VoIPTests", dependencies: ["VoIP", "MatrixTypes"], swiftSettings: strict),
+        .testTarget(
+            name: "URLPreviewTests",
+            dependencies: ["URLPreview", "Federation", "AxonConfig", "MatrixTypes", "AxonTesting", nio, nioPosix, .product(name: "NIOHTTP1", package: "swift-nio")],
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "ProfilesTests",
             dependencies: [
