@@ -195,7 +195,10 @@ let package = Package(
         ),
         .testTarget(name: "MatrixTypesTests", dependencies: ["MatrixTypes", "AxonTesting"], swiftSettings: strict),
         .testTarget(name: "MatrixCryptoTests", dependencies: ["MatrixCrypto", "MatrixTypes"], swiftSettings: strict),
-        .testTarget(name: "FederationTests", dependencies: ["Federation", "MatrixCrypto", "MatrixTypes", "AxonTesting", nio], swiftSettings: strict),
+        .testTarget(
+            name: "FederationTests", dependencies: ["Federation", "MatrixCrypto", "MatrixTypes", "AxonTesting", nio, .product(name: "NIOHTTP1", package: "swift-nio")],
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "RoomFederationTests",
             dependencies: ["RoomFederation", "Spaces", "Rooms", "RoomStore", "Replication", "MatrixCrypto", "MatrixTypes", "AxonTesting", logging],
@@ -214,7 +217,7 @@ let package = Package(
         .testTarget(name: "VoIPTests", dependencies: ["VoIP", "MatrixTypes"], swiftSettings: strict),
         .testTarget(
             name: "URLPreviewTests",
-            dependencies: ["URLPreview", "Federation", "AxonConfig", "MatrixTypes", "AxonTesting", nio, nioPosix, .product(name: "NIOHTTP1", package: "swift-nio")],
+            dependencies: ["URLPreview", "Federation", "AxonConfig", "MatrixTypes", "AxonTesting", nio, .product(name: "NIOHTTP1", package: "swift-nio")],
             swiftSettings: strict
         ),
         .testTarget(

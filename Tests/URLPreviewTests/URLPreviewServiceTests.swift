@@ -1,8 +1,9 @@
 import AxonConfig
+import AxonTesting
 import Federation
-import NIOHTTP1
 import MatrixTypes
 import NIOCore
+import NIOHTTP1
 import Synchronization
 import Testing
 import URLPreview

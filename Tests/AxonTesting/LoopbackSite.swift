@@ -1,4 +1,3 @@
-import AxonTesting
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -6,29 +5,36 @@ import Synchronization
 
 /// A small HTTP/1.1 site on a loopback address, answering from a table of paths and counting the connections it
 /// accepted and the requests each path got, so a test can tell whether (and how often) the previewer came.
-final class LoopbackSite: Sendable {
-    struct Page: Sendable {
-        var status: Int = 200
-        var headers: [(String, String)] = []
-        var body: [UInt8] = []
+public final class LoopbackSite: Sendable {
+    public struct Page: Sendable {
+        public var status: Int
+        public var headers: [(String, String)]
+        public var body: [UInt8]
         /// Sent without `Content-Length`, chunk by chunk, so the size is learnt only by reading.
-        var chunked = false
+        public var chunked: Bool
 
-        static func html(_ text: String, contentType: String = "text/html; charset=utf-8") -> Page {
+        public init(status: Int = 200, headers: [(String, String)] = [], body: [UInt8] = [], chunked: Bool = false) {
+            self.status = status
+            self.headers = headers
+            self.body = body
+            self.chunked = chunked
+        }
+
+        public static func html(_ text: String, contentType: String = "text/html; charset=utf-8") -> Page {
             Page(headers: [("Content-Type", contentType)], body: Array(text.utf8))
         }
 
-        static func redirect(to location: String) -> Page {
+        public static func redirect(to location: String) -> Page {
             Page(status: 302, headers: [("Location", location)])
         }
     }
 
-    let host: String
-    let port: Int
+    public let host: String
+    public let port: Int
     private let state: State
     private let channel: any Channel
 
-    init(host: String) async throws {
+    public init(host: String) async throws {
         let state = State()
         let port = try await FreePort.next()
         channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
@@ -50,23 +56,23 @@ final class LoopbackSite: Sendable {
     }
 
     /// `http://host:port` followed by `path`.
-    func url(_ path: String) -> String {
+    public func url(_ path: String) -> String {
         "http://\(host):\(port)\(path)"
     }
 
-    func serve(_ path: String, _ page: Page) {
+    public func serve(_ path: String, _ page: Page) {
         state.pages.withLock { $0[path] = page }
     }
 
-    var connections: Int { state.connections.load(ordering: .relaxed) }
+    public var connections: Int { state.connections.load(ordering: .relaxed) }
 
     /// Requests for `path` (without its query) so far.
-    func requests(_ path: String) -> Int {
+    public func requests(_ path: String) -> Int {
         state.requests.withLock { $0[path, default: 0] }
     }
 
     /// The request targets received, in order, with their headers.
-    var received: [(target: String, headers: HTTPHeaders)] {
+    public var received: [(target: String, headers: HTTPHeaders)] {
         state.received.withLock { $0 }
     }
 
