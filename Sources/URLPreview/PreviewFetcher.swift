@@ -11,7 +11,6 @@ struct PreviewFetcher: Sendable {
     /// A page or image as fetched, with the URL it was finally fetched from.
     struct Fetched: Sendable {
         var url: PreviewURL
-        var status: Int
         /// `Content-Type` as sent, `application/octet-stream` when missing.
         var contentType: String
         /// The file name `Content-Disposition` gives, if any.
@@ -62,7 +61,6 @@ struct PreviewFetcher: Sendable {
 
     private final class Answer: @unchecked Sendable {
         // Filled by the exchange's callbacks, which run one after the other.
-        var status = 0
         var headers = HTTPHeaders()
         var body = ByteBuffer()
     }
@@ -85,7 +83,6 @@ struct PreviewFetcher: Sendable {
                 guard media.hasPrefix("image/") || media.hasPrefix("text/html") || media.hasPrefix("application/xhtml") || media.hasPrefix("application/json")
                 else { throw URLPreviewError.unsupportedContentType(type) }
                 if let length = headers.first(name: "Content-Length").flatMap(Int.init), length > limit { throw URLPreviewError.tooLarge(limit: limit) }
-                answer.status = status
                 answer.headers = headers
             } onBody: { chunk in
                 guard answer.body.readableBytes + chunk.readableBytes <= limit else { throw URLPreviewError.tooLarge(limit: limit) }
@@ -108,7 +105,7 @@ struct PreviewFetcher: Sendable {
         }
         return .fetched(
             Fetched(
-                url: url, status: answer.status, contentType: answer.headers.first(name: "Content-Type") ?? "application/octet-stream",
+                url: url, contentType: answer.headers.first(name: "Content-Type") ?? "application/octet-stream",
                 downloadName: answer.headers.first(name: "Content-Disposition").flatMap(Self.fileName), body: answer.body
             )
         )

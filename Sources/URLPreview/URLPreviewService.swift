@@ -1,4 +1,4 @@
-public import Federation
+import Federation
 public import Logging
 public import MatrixTypes
 import NIOCore
@@ -57,6 +57,8 @@ public final class URLPreviewService: Sendable {
 
     private func make(_ url: PreviewURL, asked: String, for user: UserID) async throws(URLPreviewError) -> PreviewCache.Made {
         let madeAt = clock()
+        // The page's own URL, even when its provider's API is fetched instead.
+        guard !fetcher.blacklist.blocks(url) else { throw .blockedURL }
         let oEmbedAPI = providers.apiURL(for: asked).flatMap(PreviewURL.init)
         let fetched = try await fetcher.fetch(oEmbedAPI ?? url)
         var validity = Self.hour

@@ -1,5 +1,4 @@
 public import Federation
-public import MatrixTypes
 
 /// What the `url_preview_*` and `oembed` settings say, in the terms the preview service uses.
 public struct URLPreviewSettings: Sendable {

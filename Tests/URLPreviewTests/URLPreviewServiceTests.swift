@@ -286,6 +286,13 @@ final class RecordingImageStorage: PreviewImageStorage {
         #expect(site.requests("/watch/v1") == 0)
         let asked = try #require(site.received.first?.target)
         #expect(asked == "/api/oembed.json?url=http%3A%2F%2F127.0.0.2%3A\(site.port)%2Fwatch%2Fv1%3Ft%3D10&format=json")
+
+        // A blacklisted page is not asked of its provider either.
+        let blocking = try Self.service(urlBlacklist: [["path": "/watch/blocked"]], oEmbed: [endpoint])
+        await #expect(throws: URLPreviewError.blockedURL) {
+            try await blocking.preview(url: site.url("/watch/blocked"), ts: nil, for: Self.user)
+        }
+        #expect(site.requests("/api/oembed.json") == 1)
     }
 
     @Test func anOEmbedLinkInAPageIsFollowedAndThePageWins() async throws {
