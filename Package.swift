@@ -270,7 +270,8 @@ let package = Package(
         .testTarget(
             name: "MatrixHTTPTests",
             dependencies: [
-                "MatrixHTTP", "ClientAPI", "AxonRuntime", "AxonConfig", "AxonTesting", "MatrixTypes", "MatrixCrypto", "Storage", "Accounts", hummingbird, httpTypes, nio, logging,
+                "MatrixHTTP", "ClientAPI", "AxonRuntime", "AxonConfig", "AxonTesting", "MatrixTypes", "MatrixCrypto", "Storage", "Accounts", "URLPreview",
+                "Federation", hummingbird, httpTypes, nio, logging,
                 crypto,
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
