@@ -54,7 +54,7 @@ struct HTMLPage: Sendable, Equatable {
         var alternative: String?
         var videos: [String] = []
         var embedded: [String] = []
-        var pending = Self.children(of: UnsafeMutableRawPointer(document).assumingMemoryBound(to: xmlNode.self)).reversed() as [xmlNodePtr]
+        var pending = Array(Self.siblings(from: document.pointee.children).reversed())
         while let node = pending.popLast() {
             guard node.pointee.type == XML_ELEMENT_NODE, let name = Self.name(of: node) else { continue }
             let attributes = Self.attributes(of: node)
@@ -87,7 +87,7 @@ struct HTMLPage: Sendable, Equatable {
 
     /// Synapse's walk for a description: text nodes outside hidden elements, stopping once a summary has enough.
     private mutating func collectTexts(of document: htmlDocPtr) {
-        var pending = Self.children(of: UnsafeMutableRawPointer(document).assumingMemoryBound(to: xmlNode.self)).reversed() as [xmlNodePtr]
+        var pending = Array(Self.siblings(from: document.pointee.children).reversed())
         var summaryLength = 0
         while let node = pending.popLast(), summaryLength < OpenGraph.summaryMinimum {
             if node.pointee.type == XML_TEXT_NODE {
@@ -107,8 +107,13 @@ struct HTMLPage: Sendable, Equatable {
     }
 
     private static func children(of node: xmlNodePtr) -> [xmlNodePtr] {
+        siblings(from: node.pointee.children)
+    }
+
+    /// `first` and the siblings after it.
+    private static func siblings(from first: xmlNodePtr?) -> [xmlNodePtr] {
         var children: [xmlNodePtr] = []
-        var child = node.pointee.children
+        var child = first
         while let current = child {
             children.append(current)
             child = current.pointee.next

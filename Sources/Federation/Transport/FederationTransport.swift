@@ -6,7 +6,9 @@ import NIOSSL
 /// allowed address that answers, and presents the endpoint's TLS name. The answer is read whole, up to
 /// `responseLimit` bytes, within `timeout`.
 public struct FederationTransport: Sendable {
-    let http: OutboundHTTP
+    /// The exchange under this transport, with federation's TLS settings and address policy, for answers read as
+    /// they arrive (remote media into files).
+    public let http: OutboundHTTP
     let timeout: Duration
     let responseLimit: Int
 
