@@ -54,6 +54,7 @@ let package = Package(
         .systemLibrary(name: "CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
         .systemLibrary(name: "CHiredis", pkgConfig: "hiredis", providers: [.apt(["libhiredis-dev"])]),
         .systemLibrary(name: "CVips", pkgConfig: "vips", providers: [.apt(["libvips-dev"])]),
+        .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
 
         // Layers 1-3: protocol types, crypto, config, storage abstractions.
         .target(name: "MatrixTypes", swiftSettings: strict),
@@ -133,13 +134,19 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        .target(
+            name: "URLPreview",
+            dependencies: ["MatrixTypes", "Federation", "CLibXML2", nio, nioPosix, logging, .product(name: "NIOHTTP1", package: "swift-nio")],
+            swiftSettings: strict
+        ),
+
         // Layers 9-10: HTTP plumbing and route collections.
         .target(name: "MatrixHTTP", dependencies: ["MatrixTypes", hummingbird, httpTypes, nio, logging, metrics], swiftSettings: strict),
         .target(
             name: "ClientAPI",
             dependencies: [
                 "MatrixTypes", "MatrixHTTP", "Accounts", "Rooms", "RoomStore", "Sync", "Replication", "AccountData", "Filters", "KeyBackup",
-                "Receipts", "Typing", "Presence", "Profiles", "Directory", "Spaces", "E2EE", "VoIP", "Media", "Thumbnails", httpTypes,
+                "Receipts", "Typing", "Presence", "Profiles", "Directory", "Spaces", "E2EE", "VoIP", "Media", "Thumbnails", "URLPreview", httpTypes,
             ],
             swiftSettings: strict
         ),
@@ -159,7 +166,7 @@ let package = Package(
             dependencies: [
                 "MatrixTypes", "MatrixCrypto", "AxonConfig", "Storage", "StorageSQLite", "StoragePostgres",
                 "MatrixHTTP", "ClientAPI", "AdminAPI", "Federation", "FederationAPI", "RoomFederation", "FederationSender", "Accounts", "Replication", "ReplicationRedis", "RoomStore", "Rooms", "Sync", "AccountData", "Filters",
-                "KeyBackup", "Receipts", "Typing", "Presence", "Profiles", "Directory", "Spaces", "E2EE", "VoIP", "Media", "Thumbnails", hummingbird, httpTypes, nio, nioPosix, lifecycle, logging,
+                "KeyBackup", "Receipts", "Typing", "Presence", "Profiles", "Directory", "Spaces", "E2EE", "VoIP", "Media", "Thumbnails", "URLPreview", hummingbird, httpTypes, nio, nioPosix, lifecycle, logging,
                 argumentParser, httpClient, crypto, metrics, prometheus, .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"), .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -192,7 +199,10 @@ let package = Package(
         ),
         .testTarget(name: "MatrixTypesTests", dependencies: ["MatrixTypes", "AxonTesting"], swiftSettings: strict),
         .testTarget(name: "MatrixCryptoTests", dependencies: ["MatrixCrypto", "MatrixTypes"], swiftSettings: strict),
-        .testTarget(name: "FederationTests", dependencies: ["Federation", "MatrixCrypto", "MatrixTypes", "AxonTesting", nio], swiftSettings: strict),
+        .testTarget(
+            name: "FederationTests", dependencies: ["Federation", "MatrixCrypto", "MatrixTypes", "AxonTesting", nio, .product(name: "NIOHTTP1", package: "swift-nio")],
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "RoomFederationTests",
             dependencies: ["RoomFederation", "Spaces", "Rooms", "RoomStore", "Replication", "MatrixCrypto", "MatrixTypes", "AxonTesting", logging],
@@ -211,6 +221,11 @@ let package = Package(
         .testTarget(name: "VoIPTests", dependencies: ["VoIP", "MatrixTypes"], swiftSettings: strict),
         .testTarget(name: "MediaTests", dependencies: ["Media", "Thumbnails", "MatrixTypes", "Storage", "AxonTesting", nio, logging], swiftSettings: strict),
         .testTarget(name: "ThumbnailsTests", dependencies: ["Thumbnails", "CVips"], exclude: ["Fixtures"], swiftSettings: strict),
+        .testTarget(
+            name: "URLPreviewTests",
+            dependencies: ["URLPreview", "Federation", "AxonConfig", "MatrixTypes", "AxonTesting", nio, .product(name: "NIOHTTP1", package: "swift-nio")],
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "ProfilesTests",
             dependencies: [
@@ -261,7 +276,8 @@ let package = Package(
         .testTarget(
             name: "MatrixHTTPTests",
             dependencies: [
-                "MatrixHTTP", "ClientAPI", "AxonRuntime", "AxonConfig", "AxonTesting", "MatrixTypes", "MatrixCrypto", "Storage", "Accounts", hummingbird, httpTypes, nio, logging,
+                "MatrixHTTP", "ClientAPI", "AxonRuntime", "AxonConfig", "AxonTesting", "MatrixTypes", "MatrixCrypto", "Storage", "Accounts", "URLPreview",
+                "Federation", hummingbird, httpTypes, nio, logging,
                 crypto,
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],

@@ -54,7 +54,7 @@ extension HomeserverConfig {
         let keys = KeyConfig(from: root, serverName: server.serverName, paths: paths)
         let registration = RegistrationConfig(from: root, files: files)
         let media = MediaConfig(from: root, paths: paths)
-        let urlPreview = URLPreviewConfig(from: root)
+        let urlPreview = URLPreviewConfig(from: root, paths: paths)
         let voip = VoIPConfig(from: root, files: files)
         let federation = FederationConfig(from: root, paths: paths)
         let rateLimits = RateLimitConfig(from: root)

@@ -42,17 +42,22 @@ public final class MediaRepository: Sendable {
         return id.uri(on: settings.serverName)
     }
 
-    /// Stores bytes fetched by this server itself (a preview's image) as media of `user`'s, marked as URL cache.
-    public func storeFetched(_ bytes: ByteBuffer, contentType: String, by user: UserID) async throws(MediaError) -> (uri: String, id: MediaID) {
+    /// Stores bytes fetched by this server itself (a preview's image) as media of `user`'s, marked as URL cache, and
+    /// makes its thumbnails; returns its URI and, for an image, its dimensions.
+    public func storeFetched(
+        _ bytes: ByteBuffer, contentType: String, fileName: String?, by user: UserID
+    ) async throws(MediaError) -> (uri: String, width: Int?, height: Int?, length: Int64) {
         let id = MediaID.random()
         let staged = try await stage { write in try await write(bytes) }
         let row = LocalMediaRow(
             mediaID: id.rawValue, contentType: Self.contentType(contentType), length: staged.length, createdAt: currentMilliseconds(),
-            uploadName: nil, userID: user.rawValue, authenticated: settings.authenticatedMedia
+            uploadName: Self.uploadName(fileName), userID: user.rawValue, authenticated: settings.authenticatedMedia
         )
         try await record(staged, at: .local(id)) { transaction in try LocalMediaTable.insert(row, urlCache: true, in: transaction) }
-        await thumbnails.generate(for: StoredOriginal(owner: .local(mediaID: id.rawValue), location: .local(id), contentType: row.contentType ?? ""))
-        return (id.uri(on: settings.serverName), id)
+        let original = StoredOriginal(owner: .local(mediaID: id.rawValue), location: .local(id), contentType: row.contentType ?? "")
+        await thumbnails.generate(for: original)
+        let image = await thumbnails.dimensions(of: original)
+        return (id.uri(on: settings.serverName), image?.width, image?.height, staged.length)
     }
 
     /// Reserves an ID to upload to later (`/media/v1/create`); returns its URI and when it expires unused (ms).

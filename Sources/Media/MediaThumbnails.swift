@@ -59,6 +59,12 @@ public struct MediaThumbnails: Sendable {
         }
     }
 
+    /// The dimensions of an image this repository can read (within `max_image_pixels`); `nil` for anything else.
+    func dimensions(of original: StoredOriginal) async -> (width: Int, height: Int)? {
+        guard let info = try? await ImageProbe.probe(path: files.path(of: original.location), maxPixels: settings.maxImagePixels) else { return nil }
+        return (info.width, info.height)
+    }
+
     /// The thumbnail answering a request for `width`×`height` by `method` of `original`.
     func thumbnail(of original: StoredOriginal, _ request: ThumbnailRequest) async throws(MediaError) -> ServedMedia {
         let (width, height, method) = (request.width, request.height, request.method)

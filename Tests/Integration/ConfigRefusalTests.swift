@@ -43,4 +43,17 @@ import Testing
         #expect(result.output.contains("enable_registration_without_verification"), "\(result.output)")
         #expect(!FileManager.default.fileExists(atPath: "/tmp/never-created.db"))
     }
+
+    @Test func urlPreviewsWithoutAnIPBlacklistRefuseToStart() async throws {
+        let path = try write("""
+            server_name: example.org
+            url_preview_enabled: true
+            listeners: [{port: 1, type: http, resources: [{names: [client]}]}]
+            database: {name: sqlite3, args: {database: /tmp/never-created-previews.db}}
+            """)
+        let result = try await ServerProcess.runToCompletion("axon", ["-c", path])
+        #expect(result.status != 0)
+        #expect(result.output.contains("url_preview_ip_range_blacklist"), "\(result.output)")
+        #expect(!FileManager.default.fileExists(atPath: "/tmp/never-created-previews.db"))
+    }
 }

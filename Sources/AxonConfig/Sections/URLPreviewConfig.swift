@@ -12,6 +12,8 @@ public struct URLPreviewConfig: Sendable, Hashable {
     public var acceptLanguage = ["en"]
     /// `max_spider_size` in bytes: the most of a page fetched for a preview.
     public var maxSpiderSize = 10 * 1024 * 1024
+    /// `oembed`: the providers whose oEmbed API previews their pages.
+    public var oembed = OEmbedConfig()
 
     public init() {}
 
@@ -20,7 +22,8 @@ public struct URLPreviewConfig: Sendable, Hashable {
 }
 
 extension URLPreviewConfig {
-    init(from root: MappingReader) {
+    init(from root: MappingReader, paths: PathResolver) {
+        oembed = OEmbedConfig(from: root, paths: paths)
         enabled = root.bool("url_preview_enabled", default: false)
         maxSpiderSize = root.size("max_spider_size") ?? maxSpiderSize
         let blacklist = root.value("url_preview_ip_range_blacklist").flatMap(IPRange.list)

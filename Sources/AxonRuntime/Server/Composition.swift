@@ -12,6 +12,7 @@ import Filters
 import KeyBackup
 import Media
 import Thumbnails
+import URLPreview
 public import Logging
 public import MatrixCrypto
 public import MatrixHTTP
@@ -163,7 +164,7 @@ public struct Composition: Sendable {
             HealthRoutes.routes(readiness: readiness) + VersionsRoutes.routes() + (metrics.map(MetricsRoutes.routes) ?? [])
                 + Self.accountRoutes(accounts, config: config, serverName: serverName) + roomRoutes + federationRoutes
                 + VoIPRoutes.routes(TURNCredentialService(settings: Self.turnSettings(config.voip)), limiter: RateLimiter(config.rateLimits.voip))
-                + Self.mediaRoutes(config: config, role: role, database: database, serverName: serverName, federation: federation, logger: logger)
+                + (try Self.mediaRoutes(config: config, role: role, database: database, serverName: serverName, federation: federation, logger: logger))
         )
     }
 
@@ -321,7 +322,7 @@ public struct Composition: Sendable {
     private static func mediaRoutes(
         config: HomeserverConfig, role: ProcessRole, database: any Database, serverName: ServerName, federation: FederationServices?,
         logger: Logger
-    ) -> [Route] {
+    ) throws -> [Route] {
         guard role == .media || role == .main && config.media.enableMediaRepo else { return [] }
         let media = config.media
         let files = MediaFiles(root: media.storePath)
@@ -342,7 +343,17 @@ public struct Composition: Sendable {
             ),
             remote: federation.map { FederatedMedia(client: $0.client) }
         )
-        return MediaRoutes.routes(repository) + FederationMediaRoutes.routes(repository)
+        var routes = MediaRoutes.routes(repository) + FederationMediaRoutes.routes(repository)
+        if config.urlPreview.enabled {
+            let previews = config.urlPreview
+            let settings = URLPreviewSettings(
+                addressPolicy: OutboundAddressPolicy(blacklist: previews.ipRangeBlacklist, whitelist: previews.ipRangeWhitelist),
+                urlBlacklist: previews.urlBlacklist, acceptLanguage: previews.acceptLanguage, maxSpiderSize: previews.maxSpiderSize,
+                oEmbedEndpoints: previews.oembed.endpoints.map { OEmbedEndpoint(url: $0.url, schemes: $0.schemes, formats: $0.formats) }
+            )
+            routes += PreviewRoutes.routes(try URLPreviewService(settings: settings, images: PreviewImages(media: repository), logger: logger))
+        }
+        return routes
     }
 
     /// The media repository's upkeep, for the one instance that runs it (`media_instance_running_background_jobs`, the

@@ -37,11 +37,7 @@ struct FederationServices: Sendable {
         publication = ServerKeyPublication(
             serverName: serverName, signingKey: signingKey, retired: retired, validity: Int64(config.keys.keyRefreshInterval)
         )
-        let blocked = config.federation.ipRangeBlacklist
-        let allowed = config.federation.ipRangeWhitelist
-        let policy = OutboundAddressPolicy { address in
-            allowed.contains { $0.contains(address) } || !blocked.contains { $0.contains(address) }
-        }
+        let policy = OutboundAddressPolicy(blacklist: config.federation.ipRangeBlacklist, whitelist: config.federation.ipRangeWhitelist)
         let timing = config.federation.timing
         let configuredDNS = try config.federation.dnsServers.map { try SocketAddress(ipAddress: $0.address, port: $0.port) }
         let dns = DNSClient(servers: configuredDNS.isEmpty ? Self.systemNameServers() : configuredDNS)

@@ -148,9 +148,9 @@ public struct OutboundHTTP: Sendable {
                     head.headers.add(name: "Connection", value: "close")
                     head.headers.add(name: "Content-Length", value: String(request.body?.count ?? 0))
                     for (name, value) in request.headers { head.headers.add(name: name, value: value) }
-                    try await outbound.write(.head(head))
-                    if let body = request.body { try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: body)))) }
-                    try await outbound.write(.end(nil))
+                    // In one write, so a server that answers and closes as soon as it has read the head still gets it all.
+                    let body: [HTTPClientRequestPart] = request.body.map { [.body(.byteBuffer(ByteBuffer(bytes: $0)))] } ?? []
+                    try await outbound.write(contentsOf: [.head(head)] + body + [.end(nil)])
                     for try await part in inbound {
                         switch part {
                         case .head(let responseHead):
