@@ -31,11 +31,37 @@ struct FederationMediaTests {
                 let unknown = try await alice.media("GET", "/_matrix/client/v1/media/download/\(synapseServer)/nosuchmediaonsynapse")
                 #expect(unknown.status == 404 && unknown.json?["errcode"] == "M_NOT_FOUND", "\(unknown.status) \(unknown.json ?? .null)")
 
+                // Images thumbnailed across servers, each way: the fetching server makes the thumbnails of what it cached.
+                let jpeg = try [UInt8](Data(contentsOf: TestEnvironment.packageRoot.appendingPathComponent("Tests/ThumbnailsTests/Fixtures/wide-1000x500.jpg")))
+                let axonImage = try await alice.upload(jpeg, contentType: "image/jpeg", fileName: "wide.jpg")
+                let synapseImage = try await bob.upload(jpeg, contentType: "image/jpeg", fileName: "wide.jpg")
+                for (client, image) in [(bob, axonImage), (alice, synapseImage)] {
+                    let thumbnail = try await client.media(
+                        "GET", "/_matrix/client/v1/media/thumbnail/\(image.server)/\(image.mediaID)?width=320&height=240&method=scale"
+                    )
+                    #expect(thumbnail.status == 200 && thumbnail.header("Content-Type") == "image/jpeg", "\(image.server): \(thumbnail.status)")
+                    #expect(Self.jpegSize(thumbnail.body) == [320, 160], "\(image.server)")
+                }
+
                 // Cached: served again with Synapse gone.
                 await synapse.process.stop()
                 let cached = try await alice.media("GET", path)
                 #expect(cached.status == 200 && cached.body == fromSynapse, "from the cache: \(cached.status)")
             }
         }
+    }
+
+    /// A JPEG's width and height, from its first start-of-frame marker.
+    static func jpegSize(_ bytes: [UInt8]) -> [Int]? {
+        var index = 2
+        while index + 9 < bytes.count, bytes[index] == 0xFF {
+            let marker = bytes[index + 1]
+            let length = Int(bytes[index + 2]) << 8 | Int(bytes[index + 3])
+            if (0xC0...0xC3).contains(marker) {
+                return [Int(bytes[index + 7]) << 8 | Int(bytes[index + 8]), Int(bytes[index + 5]) << 8 | Int(bytes[index + 6])]
+            }
+            index += 2 + length
+        }
+        return nil
     }
 }
