@@ -146,7 +146,7 @@ let package = Package(
             name: "ClientAPI",
             dependencies: [
                 "MatrixTypes", "MatrixHTTP", "Accounts", "Rooms", "RoomStore", "Sync", "Replication", "AccountData", "Filters", "KeyBackup",
-                "Receipts", "Typing", "Presence", "Profiles", "Directory", "Spaces", "E2EE", "VoIP", "Media", "Thumbnails", "URLPreview", httpTypes,
+                "Receipts", "Typing", "Presence", "Profiles", "Directory", "Spaces", "E2EE", "VoIP", "Media", "URLPreview", httpTypes,
             ],
             swiftSettings: strict
         ),
@@ -155,7 +155,7 @@ let package = Package(
             name: "FederationAPI",
             dependencies: [
                 "MatrixTypes", "MatrixCrypto", "MatrixHTTP", "Federation", "RoomFederation", "Rooms", "Profiles", "Directory", "Spaces", "E2EE",
-                "Media", "Thumbnails", httpTypes, nio,
+                "Media", httpTypes, nio,
             ],
             swiftSettings: strict
         ),

@@ -12,13 +12,13 @@ struct WorkerTests {
         let sharedConfig: String
         let mainURL: String
 
-        func workerConfig(app: String, name: String, port: Int) throws -> String {
+        func workerConfig(app: String, name: String, port: Int, resources: String = "client, federation") throws -> String {
             let path = directory.appendingPathComponent("\(name).yaml").path
             try """
                 worker_app: \(app)
                 worker_name: \(name)
                 worker_listeners:
-                  - {type: http, port: \(port), bind_addresses: ['127.0.0.1'], resources: [{names: [client, federation]}]}
+                  - {type: http, port: \(port), bind_addresses: ['127.0.0.1'], resources: [{names: [\(resources)]}]}
                 """.write(toFile: path, atomically: true, encoding: .utf8)
             return path
         }
@@ -98,23 +98,25 @@ struct WorkerTests {
         }
     }
 
-    @Test(arguments: [
-        ("axon-media", "synapse.app.media_repository", "media"),
-    ])
-    func unbuiltRolesAnswerHealthAndSayWhyTheyAreNotReady(executable: String, app: String, reason: String) async throws {
+    /// The media worker serves the media routes on its `media` listener (and reports ready), and refuses others.
+    @Test func theMediaWorkerServesMediaAndIsReady() async throws {
         try await PostgresProcessDatabase.withEmpty { database in
             let topology = try await Self.topology(database: database)
             let main = try ServerProcess(executable: "axon", arguments: ["-c", topology.sharedConfig], baseURL: topology.mainURL)
             try await main.whileRunning {
                 try await main.waitUntilHealthy()
                 let port = try await FreePort.next()
-                let config = try topology.workerConfig(app: app, name: "worker1", port: port)
-                let worker = try ServerProcess(executable: executable, arguments: ["-c", topology.sharedConfig, "-c", config], baseURL: "http://127.0.0.1:\(port)")
+                let config = try topology.workerConfig(app: "synapse.app.media_repository", name: "media1", port: port, resources: "media")
+                let worker = try ServerProcess(executable: "axon-media", arguments: ["-c", topology.sharedConfig, "-c", config], baseURL: "http://127.0.0.1:\(port)")
                 try await worker.whileRunning {
-                    try await worker.waitUntilHealthy()
-                    let ready = try await TestHTTP.request("GET", worker.baseURL + "/health/ready")
-                    #expect(ready.status == 503)
-                    #expect(ready.body.contains(reason), "\(ready.body)")
+                    try await worker.waitUntilReady()
+                    let user = try await SuiteClient.register(topology.mainURL, prefix: "media", recordSecrets: true)
+                    let mediaUser = SuiteClient(baseURL: worker.baseURL, userID: user.userID, deviceID: user.deviceID, accessToken: user.accessToken)
+                    let (server, id) = try await mediaUser.upload(Array("on the media worker".utf8), contentType: "text/plain")
+                    let download = try await mediaUser.media("GET", "/_matrix/client/v1/media/download/\(server)/\(id)")
+                    #expect(download.status == 200 && download.body == Array("on the media worker".utf8))
+                    let elsewhere = try await TestHTTP.request("GET", worker.baseURL + "/_matrix/client/versions")
+                    #expect(elsewhere.status == 404, "a media listener serves no client routes: \(elsewhere.status)")
                 }
             }
         }
