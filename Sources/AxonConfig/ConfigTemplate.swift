@@ -47,6 +47,30 @@ public enum ConfigTemplate {
             # The largest upload accepted; keep nginx's client_max_body_size at least this large.
             max_upload_size: 50M
 
+            # Link previews: the server fetches pages users post. Turning them on needs the blacklist below
+            # uncommented (Axon refuses to start without it), so previews cannot reach this server's own networks.
+            url_preview_enabled: false
+            #url_preview_ip_range_blacklist:
+            #  - '127.0.0.0/8'
+            #  - '10.0.0.0/8'
+            #  - '172.16.0.0/12'
+            #  - '192.168.0.0/16'
+            #  - '100.64.0.0/10'
+            #  - '192.0.0.0/24'
+            #  - '169.254.0.0/16'
+            #  - '192.88.99.0/24'
+            #  - '198.18.0.0/15'
+            #  - '192.0.2.0/24'
+            #  - '198.51.100.0/24'
+            #  - '203.0.113.0/24'
+            #  - '224.0.0.0/4'
+            #  - '::1/128'
+            #  - 'fe80::/10'
+            #  - 'fc00::/7'
+            #  - '2001:db8::/32'
+            #  - 'ff00::/8'
+            #  - 'fec0::/10'
+
             # The key this server signs events and federation requests with. Keep it safe and never change it.
             signing_key_path: \(quoted("\(directory)/\(serverName).signing.key"))
 

@@ -44,6 +44,20 @@ struct ConfigTemplateTests {
         #expect(loaded.config.voip.turnUserLifetime == 3_600_000)
     }
 
+    @Test("the setup guide's URL preview steps: enabled alone is refused, with the blacklist uncommented it loads")
+    func urlPreviewBlock() throws {
+        let text = ConfigTemplate.render(serverName: "example.org", dataDirectory: "/var/lib/axon")
+        #expect(try !load(text).config.urlPreview.enabled)
+        let enabled = text.replacingOccurrences(of: "url_preview_enabled: false", with: "url_preview_enabled: true")
+        #expect(throws: (any Error).self) { try load(enabled) }
+        let uncommented = enabled.split(separator: "\n", omittingEmptySubsequences: false)
+            .map { $0.hasPrefix("#url_preview_ip_range_blacklist") || $0.hasPrefix("#  - '") ? $0.dropFirst() : $0 }.joined(separator: "\n")
+        let loaded = try load(uncommented)
+        #expect(loaded.warnings.isEmpty && loaded.config.urlPreview.enabled)
+        #expect(loaded.config.urlPreview.ipRangeBlacklist.contains { $0.contains([127, 0, 0, 1]) })
+        #expect(loaded.config.urlPreview.ipRangeBlacklist.contains { $0.contains([0xfc] + [UInt8](repeating: 0, count: 15)) })
+    }
+
     @Test("each rendering gets a fresh secret; port and public_baseurl can be chosen")
     func options() throws {
         #expect(ConfigTemplate.randomSecret() != ConfigTemplate.randomSecret())

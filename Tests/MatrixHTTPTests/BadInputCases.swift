@@ -45,6 +45,7 @@ enum BadInputCases {
         "roomAlias": "#nowhere:axon.test",
         "serverName": "axon.test",
         "mediaId": "nomedia",
+        "fileName": "file.txt",
         "type": "m.test",
         "tag": "u.test",
         "filterId": "1",
@@ -79,8 +80,8 @@ enum BadInputCases {
         return sent.isEmpty ? "" : "?" + sent.map { "\($0.name)=\($0.example)" }.joined(separator: "&")
     }
 
-    /// Every case for one route, given the JSON body ceiling and the methods its path is registered with.
-    static func cases(for route: Route, registeredMethods: Set<HTTPRequest.Method>, jsonLimit: Int) throws -> [BadInputCase] {
+    /// Every case for one route, given the body ceilings and the methods its path is registered with.
+    static func cases(for route: Route, registeredMethods: Set<HTTPRequest.Method>, limits: BodyLimits) throws -> [BadInputCase] {
         let path = try validPath(for: route)
         let query = validQuery(for: route)
         var cases: [BadInputCase] = []
@@ -88,9 +89,12 @@ enum BadInputCases {
         if let other = unused.first {
             cases.append(.init(name: "wrong method \(other)", method: other, path: path + query, body: nil, expectation: .error(status: 405, errcode: "M_UNRECOGNIZED")))
         }
+        var ceiling = limits.json
+        if case .binary = route.shape.body { ceiling = limits.upload }
         cases.append(.init(
             name: "oversized body", method: route.method, path: path + query,
-            body: String(repeating: " ", count: jsonLimit + 1), expectation: .error(status: 413, errcode: "M_TOO_LARGE")
+            body: String(repeating: " ", count: ceiling + 1),
+            expectation: .error(status: 413, errcode: "M_TOO_LARGE")
         ))
         for field in route.shape.query {
             if field.isRequired {

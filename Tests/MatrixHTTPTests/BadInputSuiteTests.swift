@@ -15,18 +15,19 @@ import Testing
 /// Every route Axon registers, hit with requests derived from its declared shape, on both engines.
 @Suite struct BadInputSuiteTests {
     @Test func everyRouteAnswersBadInputWithSpecErrorsAndChangesNothing() async throws {
-        let config = try AccountTestServer.config(["allow_guest_access": "true"])
+        // A small upload limit, so the oversized upload is cheap to send.
+        let config = try AccountTestServer.config(["allow_guest_access": "true", "max_upload_size": "1M"])
         try await withEachDatabase { database in
             let composition = try await Composition(config: config, role: .main, database: database, signingKey: try SigningKey.generate(), logger: Logger(label: "bad-input"))
             let responder = composition.responder(listenerResources: RouteResource.allCases, trustForwardedFor: false)
-            let jsonLimit = BodyLimits(upload: composition.config.media.maxUploadSize).json
+            let limits = BodyLimits(upload: composition.config.media.maxUploadSize)
             let app = Application(responder: responder, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
             let registry = composition.registry
             let tokens = try await Tokens(composition.accounts)
             try await app.test(.live) { client in
                 for route in registry.routes {
                     let methods = Set(registry.routes.filter { $0.path == route.path }.map(\.method))
-                    let cases = try BadInputCases.cases(for: route, registeredMethods: methods, jsonLimit: jsonLimit)
+                    let cases = try BadInputCases.cases(for: route, registeredMethods: methods, limits: limits)
                     #expect(!cases.isEmpty, "\(route.method) \(route.path) has no bad-input cases")
                     let validPath = try BadInputCases.validPath(for: route) + BadInputCases.validQuery(for: route)
                     let valid = try await client.execute(
