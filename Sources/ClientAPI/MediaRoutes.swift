@@ -7,13 +7,14 @@ import MatrixTypes
 /// created ID), downloads on the authenticated `/_matrix/client/v1/media` endpoints and the legacy `/_matrix/media/v3`
 /// ones, and `/config`. Served by the media role; bodies stream both ways.
 public enum MediaRoutes {
-    public static func routes(_ media: MediaRepository) -> [Route] {
-        uploadRoutes(media) + downloadRoutes(media) + thumbnailRoutes(media) + configRoutes(media)
+    /// - Parameter createLimiter: `rc_media_create`, per user, on `/media/v1/create`.
+    public static func routes(_ media: MediaRepository, createLimiter: RateLimiter) -> [Route] {
+        uploadRoutes(media, createLimiter: createLimiter) + downloadRoutes(media) + thumbnailRoutes(media) + configRoutes(media)
     }
 
     static let uploadShape = RequestShape(query: [QueryField("filename", .string, example: "cat.png")], body: .binary)
 
-    private static func uploadRoutes(_ media: MediaRepository) -> [Route] {
+    private static func uploadRoutes(_ media: MediaRepository, createLimiter: RateLimiter) -> [Route] {
         let upload = mediaPaths("/upload").map { path in
             Route(.post, path, resource: .media, role: .media, auth: .user, shape: uploadShape) { request in
                 let uri = try await media.upload(
@@ -23,7 +24,7 @@ public enum MediaRoutes {
                 return .json(["content_uri": .string(uri)])
             }
         }
-        let create = Route(.post, "/_matrix/media/v1/create", resource: .media, role: .media, auth: .user) { request in
+        let create = Route(.post, "/_matrix/media/v1/create", resource: .media, role: .media, auth: .user, rateLimiter: createLimiter) { request in
             let (uri, expires) = try await media.create(by: request.requester.userID)
             return .json(["content_uri": .string(uri), "unused_expires_at": .integer(expires)])
         }

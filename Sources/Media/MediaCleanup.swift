@@ -5,7 +5,7 @@ public import Storage
 /// The media repository's upkeep, run by one process (`media_instance_running_background_jobs`): IDs created for an
 /// upload that never came are forgotten once `unused_expiration_time` has passed, and with `media_retention`, other
 /// servers' media cached longer than `remote_media_lifetime` and uploads older than `local_media_lifetime` are deleted
-/// with their thumbnails. Work goes in batches of 100, rows first, then files, so a file is never read after its row is
+/// with their thumbnails, and files left under `tmp/` by a process that died while writing them go after a day. Work goes in batches of 100, rows first, then files, so a file is never read after its row is
 /// gone and a failure leaves at worst a file without a row.
 public struct MediaCleanup: Sendable {
     public struct Lifetimes: Sendable {
@@ -68,6 +68,9 @@ public struct MediaCleanup: Sendable {
         if let lifetime = lifetimes.localMedia {
             removed += try await deleteLocal(uploadedBefore: now - lifetime)
         }
+        // An upload is staged for as long as it takes to arrive; a day-old staged file's writer is gone.
+        let abandoned = try await files.removeAbandonedStagedFiles(writtenBefore: Int((now - 86_400_000) / 1000))
+        if abandoned > 0 { logger.info("removed \(abandoned) upload files abandoned under tmp/") }
         return removed
     }
 

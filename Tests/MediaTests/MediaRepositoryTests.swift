@@ -143,6 +143,13 @@ import Thumbnails
             #expect(Self.files(under: root).count == 1)
             #expect(try await cleanup.runOnce(now: currentMilliseconds() + 7_200_000) == 1, "the upload outlived local_media_lifetime")
             #expect(Self.files(under: root).isEmpty)
+            // A staged file whose writer died: kept for a day, then removed.
+            let abandoned = "\(root)/tmp/abandonedupload"
+            try Data("partial".utf8).write(to: URL(fileURLWithPath: abandoned))
+            _ = try await cleanup.runOnce(now: currentMilliseconds())
+            #expect(FileManager.default.fileExists(atPath: abandoned))
+            _ = try await cleanup.runOnce(now: currentMilliseconds() + 2 * 86_400_000)
+            #expect(!FileManager.default.fileExists(atPath: abandoned))
             await #expect(throws: MediaError.notFound) {
                 _ = try await media.download(
                     server: "media.test", mediaID: String(uri.dropFirst("mxc://media.test/".count)), access: .authenticated, maxWait: .zero

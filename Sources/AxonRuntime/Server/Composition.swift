@@ -343,7 +343,8 @@ public struct Composition: Sendable {
             ),
             remote: federation.map { FederatedMedia(client: $0.client) }
         )
-        var routes = MediaRoutes.routes(repository) + FederationMediaRoutes.routes(repository)
+        var routes = MediaRoutes.routes(repository, createLimiter: RateLimiter(config.rateLimits.mediaCreate))
+            + FederationMediaRoutes.routes(repository)
         if config.urlPreview.enabled {
             let previews = config.urlPreview
             let settings = URLPreviewSettings(

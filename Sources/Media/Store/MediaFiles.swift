@@ -110,6 +110,23 @@ public struct MediaFiles: Sendable {
         try await FileSystem.shared.replaceItem(at: FilePath(path(of: destination)), withItemAt: FilePath(path(of: location)))
     }
 
+    /// Removes the files under `tmp/` last written before `cutoff` (Unix seconds): writes a process did not live to
+    /// finish. Returns how many went.
+    public func removeAbandonedStagedFiles(writtenBefore cutoff: Int) async throws -> Int {
+        let fileSystem = FileSystem.shared
+        let directory = FilePath("\(root)/tmp")
+        guard try await fileSystem.info(forFileAt: directory) != nil else { return 0 }
+        var abandoned: [FilePath] = []
+        try await fileSystem.withDirectoryHandle(atPath: directory) { handle in
+            for try await entry in handle.listContents() {
+                guard let info = try await fileSystem.info(forFileAt: entry.path), info.lastDataModificationTime.seconds < cutoff else { continue }
+                abandoned.append(entry.path)
+            }
+        }
+        for path in abandoned { _ = try? await fileSystem.removeItem(at: path) }
+        return abandoned.count
+    }
+
     /// Removes a staged file that will not be placed.
     public func discard(_ file: StagedFile) async {
         _ = try? await FileSystem.shared.removeItem(at: FilePath(file.path))
