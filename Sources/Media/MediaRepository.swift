@@ -1,6 +1,7 @@
 public import MatrixTypes
 public import NIOCore
 public import Storage
+import Synchronization
 public import Thumbnails
 
 /// The content repository: uploads streamed to files and recorded, created IDs filled later, and downloads of this
@@ -13,6 +14,8 @@ public final class MediaRepository: Sendable {
     private let remote: (any RemoteMediaSource)?
     /// Makes the thumbnails of images once they are stored, and serves them.
     private let thumbnails: MediaThumbnails
+    /// Other servers' media being fetched, by origin and ID: concurrent requests for it wait for the one fetch.
+    private let fetching = Mutex<[String: Task<RemoteMediaRow, any Error>]>([:])
 
     /// How long a download waits at most for a created ID's upload, whatever it asks for (Synapse's cap).
     static let maximumUploadWait = Duration.seconds(120)
@@ -177,7 +180,23 @@ public final class MediaRepository: Sendable {
             break
         }
         guard !settings.blockedOrigins.contains(where: { $0.hasSameBytes(as: origin.rawValue) }), let remote else { throw .notFound }
-        return (try await fetch(mediaID, from: origin, source: remote, authenticated: access == .authenticated), origin)
+        let key = "\(origin.rawValue)/\(mediaID)"
+        let authenticated = access == .authenticated
+        let fetch = fetching.withLock { running in
+            if let fetch = running[key] { return fetch }
+            // Runs to the end even if the request that started it goes away: the media lands in the cache for the next.
+            let started = Task { [self] () async throws -> RemoteMediaRow in
+                defer { _ = self.fetching.withLock { $0.removeValue(forKey: key) } }
+                return try await self.fetch(mediaID, from: origin, source: remote, authenticated: authenticated)
+            }
+            running[key] = started
+            return started
+        }
+        do {
+            return (try await fetch.value, origin)
+        } catch {
+            throw MediaError(wrapping: error)
+        }
     }
 
     private func fetch(_ mediaID: String, from origin: ServerName, source: any RemoteMediaSource, authenticated: Bool) async throws(MediaError) -> RemoteMediaRow {

@@ -81,6 +81,8 @@ public struct MediaFiles: Sendable {
                     }
                     try await handle.write(contentsOf: chunk, toAbsoluteOffset: offset)
                 }
+                // On disk before any row names it, so an acknowledged upload survives a power loss too.
+                try await handle.synchronize()
                 return end.withLock { $0 }
             }
             return StagedFile(path: temporary.string, length: written)
@@ -96,12 +98,19 @@ public struct MediaFiles: Sendable {
         try await FileSystem.shared.createDirectory(at: destination.removingLastComponent(), withIntermediateDirectories: true)
     }
 
-    /// Moves a staged file into place, replacing what was there: one `rename`, which a database transaction can run
-    /// (on its own thread) so a row and its file appear together.
+    /// Moves a staged file into place, replacing what was there, and makes the move durable: a `rename` and an
+    /// `fsync` of the directory, which a database transaction can run (on its own thread, never an event loop) so a
+    /// row and its file appear together.
     public func place(_ file: StagedFile, at location: Location) throws(MediaError) {
-        guard rename(file.path, path(of: location)) == 0 else {
+        let destination = path(of: location)
+        guard rename(file.path, destination) == 0 else {
             throw .files("cannot move \(file.path) into place: errno \(errno)")
         }
+        let directory = String(destination[..<(destination.lastIndex(of: "/") ?? destination.endIndex)])
+        let descriptor = open(directory, O_RDONLY | O_DIRECTORY)
+        guard descriptor >= 0 else { throw .files("cannot open \(directory): errno \(errno)") }
+        defer { close(descriptor) }
+        guard fsync(descriptor) == 0 else { throw .files("cannot sync \(directory): errno \(errno)") }
     }
 
     /// Moves a file of the store to another place in it, replacing what was there.
