@@ -3,12 +3,22 @@ import Foundation
 import MatrixTypes
 import Testing
 
-/// Uploads and downloads stream: a 40 MB file goes through the server in chunks, so its peak resident memory grows
+/// Uploads and downloads stream, on either engine: a 40 MB file goes through the server in chunks, so its peak resident memory grows
 /// by far less than the file. The peak is Linux's `VmHWM`, restarted at the current size (`clear_refs`) once the
 /// server has served a small file, so what is measured is the large file alone.
 @Suite struct MediaMemoryTests {
-    @Test func aFortyMegabyteFileGoesUpAndDownInBoundedMemory() async throws {
-        let fixture = try await AccountServerFixture.make(extra: "max_upload_size: 64M")
+    @Test func aFortyMegabyteFileGoesUpAndDownInBoundedMemoryOnSQLite() async throws {
+        try await Self.check(database: nil)
+    }
+
+    @Test(.enabled(if: PostgresProcessDatabase.isAvailable, "needs PostgreSQL (make test)"))
+    func aFortyMegabyteFileGoesUpAndDownInBoundedMemoryOnPostgreSQL() async throws {
+        try await PostgresProcessDatabase.withEmpty { database in try await Self.check(database: database.yaml) }
+    }
+
+    /// - Parameter database: a `database:` section, SQLite when `nil`.
+    static func check(database: String?) async throws {
+        let fixture = try await AccountServerFixture.make(database: database, extra: "max_upload_size: 64M")
         let server = try await fixture.start()
         try await server.whileRunning {
             let user = try await SuiteClient.register(fixture.baseURL, prefix: "big", recordSecrets: true)
