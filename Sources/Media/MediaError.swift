@@ -15,8 +15,6 @@ public enum MediaError: Error, Sendable, Equatable {
     case tooManyPending(retryAfterMilliseconds: Int)
     /// A created media ID whose upload did not arrive within the request's wait.
     case notYetUploaded
-    /// A thumbnail request the spec does not allow (size, method).
-    case invalidParameter(String)
     /// The media exists but cannot be thumbnailed (not an image, or larger than `max_image_pixels`).
     case cannotThumbnail
     /// The server holding remote media did not give it (unreachable, refused, or sent something malformed).
@@ -46,7 +44,6 @@ extension MediaError: ClientFacingError {
         case .notCreator: .forbidden("You may not upload to this media ID")
         case .tooManyPending(let retry): .limitExceeded(retryAfterMilliseconds: retry)
         case .notYetUploaded: MatrixError(.notYetUploaded, "Media has not been uploaded yet")
-        case .invalidParameter(let problem): .invalidParameter(problem)
         case .cannotThumbnail: .notFound("Cannot make a thumbnail of this media")
         case .remoteFailure: MatrixError(.unknown, "Failed to fetch remote media", status: 502)
         case .files, .storage: MatrixError(.unknown, "Internal server error")

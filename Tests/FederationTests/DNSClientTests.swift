@@ -6,12 +6,16 @@ import Testing
 /// `DNSClient` against a real name server: a loopback `dnsmasq`.
 @Suite(.enabled(if: LoopbackDNS.isAvailable, "needs dnsmasq (make test-deps)"))
 struct DNSClientTests {
+    /// Generous per-try time: these tests are about what is asked and read, and the whole suite runs beside them on two
+    /// cores (a truncated answer asked again over TCP once took longer than the default 3 s twice in a row).
+    static let attemptTimeout = Duration.seconds(20)
+
     @Test func recordsAndAbsentNamesAreRead() async throws {
         let dns = try await LoopbackDNS(
             domain: "axon.test", addresses: ["host.axon.test": "127.0.0.9"],
             services: [.init("_matrix-fed._tcp.host.axon.test", target: "host.axon.test", port: 8448, priority: 5, weight: 7)]
         )
-        let client = DNSClient(servers: [try SocketAddress(ipAddress: "127.0.0.1", port: dns.port)])
+        let client = DNSClient(servers: [try SocketAddress(ipAddress: "127.0.0.1", port: dns.port)], attemptTimeout: Self.attemptTimeout)
         guard case .records(let addresses) = try await client.lookUp("host.axon.test", type: .a) else { Issue.record("no A records"); return }
         #expect(addresses.compactMap { if case .address(let bytes, _) = $0 { bytes } else { nil } } == [[127, 0, 0, 9] as [UInt8]])
         guard case .records(let services) = try await client.lookUp("_matrix-fed._tcp.host.axon.test", type: .srv) else {
@@ -32,7 +36,7 @@ struct DNSClientTests {
             LoopbackDNS.Service("_matrix-fed._tcp.big.axon.test", target: "server-number-\($0).axon.test", port: 8000 + $0, priority: 10, weight: 1)
         }
         let dns = try await LoopbackDNS(domain: "axon.test", addresses: [:], services: services)
-        let client = DNSClient(servers: [try SocketAddress(ipAddress: "127.0.0.1", port: dns.port)])
+        let client = DNSClient(servers: [try SocketAddress(ipAddress: "127.0.0.1", port: dns.port)], attemptTimeout: Self.attemptTimeout)
         guard case .records(let found) = try await client.lookUp("_matrix-fed._tcp.big.axon.test", type: .srv) else {
             Issue.record("no SRV records")
             return
